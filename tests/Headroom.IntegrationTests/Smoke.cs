@@ -1,0 +1,1 @@
+namespace Headroom.IntegrationTests; public class Smoke { [Fact] public void Runs() => Assert.True(true); }

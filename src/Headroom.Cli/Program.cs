@@ -1,1 +1,3 @@
-return 0;
+using Headroom.Cli;
+
+return await HeadroomCli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,189 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Headroom.Fleet;
+using Headroom.Harness;
+using Headroom.Prometheus;
+using Spectre.Console;
+
+namespace Headroom.Cli.Commands;
+
+/// <summary>
+/// <c>headroom demo</c>: the whole story on this machine. A simulated fleet, its history backfilled into a
+/// real Prometheus with promtool, Prometheus scraping the live fleet, and the data shown through the API.
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var hosts = SharedOptions.Hosts(24);
+        var seed = SharedOptions.Seed();
+        var days = new Option<int>("--days")
+        {
+            Description = "Days of history to backfill into Prometheus",
+            DefaultValueFactory = _ => 14,
+            Validators = { r => { if (r.GetValueOrDefault<int>() is var d && (d < 1 || d > 30)) r.AddError($"--days must be between 1 and 30, got {d}"); } },
+        };
+        var directory = new Option<DirectoryInfo?>("--dir")
+        {
+            Description = "Directory for the demo's data (kept afterwards); default: a temporary directory removed at exit",
+        };
+        var wait = new Option<bool>("--wait") { Description = "Keep Prometheus and the fleet running until Ctrl-C (the default in a terminal)" };
+        var noWait = new Option<bool>("--no-wait") { Description = "Stop everything after the summary (the default when output is redirected)" };
+        var command = new Command("demo", "Run the whole pipeline locally: simulated fleet, history backfilled into a real Prometheus, live scraping, and a summary read back through the Prometheus API.")
+        {
+            hosts, seed, days, directory, wait, noWait,
+        };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(wait) && r.GetValue(noWait))
+                r.AddError("--wait and --no-wait contradict each other; give one");
+        });
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new DemoOptions(parse.GetValue(hosts), parse.GetValue(seed), parse.GetValue(days), parse.GetValue(directory)?.FullName,
+                parse.GetValue(wait) || (!parse.GetValue(noWait) && !Console.IsInputRedirected && !Console.IsOutputRedirected));
+            return await RunAsync(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
+        });
+        return command;
+    }
+
+    private sealed record DemoOptions(int Hosts, long Seed, int Days, string? Directory, bool Wait);
+
+    private static async Task<int> RunAsync(DemoOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var ownDirectory = options.Directory is null;
+        var root = options.Directory ?? Path.Combine(Path.GetTempPath(), "headroom-demo-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(root);
+        try
+        {
+            var fleet = SimulatedFleet.Create(options.Hosts, options.Seed);
+            var now = TimeProvider.System.GetUtcNow();
+            var end = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() / 60 * 60);
+            var tsdb = Path.Combine(root, "prometheus");
+
+            await Step(output, $"backfilling {options.Days} days of history for {fleet.Hosts.Count} simulated hosts (seed {fleet.Seed})");
+            await BackfillAsync(fleet, new HistoryOptions(end.AddDays(-options.Days), end, TimeSpan.FromMinutes(1)), root, tsdb, output, error, cancellationToken);
+
+            await Step(output, "starting the fleet's node_exporter targets");
+            await using var server = await FleetServer.StartAsync(fleet, new IPEndPoint(IPAddress.Loopback, 0), cancellationToken: cancellationToken);
+            var sdFile = Path.Combine(root, "fleet-sd.json");
+            await FileSdTargetGroup.WriteFileAsync(sdFile, FleetTargets.For(fleet, server.Address), cancellationToken);
+            await output.WriteLineAsync($"    {fleet.Hosts.Count} targets at {server.BaseUri}hosts/{{id}}/metrics");
+
+            await Step(output, "starting Prometheus on the backfilled data, scraping the fleet every 15s");
+            await using var prometheus = await PrometheusServer.StartAsync(new PrometheusOptions
+            {
+                DataDirectory = tsdb,
+                ScrapeConfigsYaml = FleetTargets.ScrapeConfigYaml(sdFile),
+            }, cancellationToken);
+            await output.WriteLineAsync($"    Prometheus at {prometheus.BaseUri}");
+
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+            var client = new PrometheusClient(http, prometheus.BaseUri);
+            await WaitForScrapesAsync(client, fleet.Hosts.Count, cancellationToken);
+            await output.WriteLineAsync($"    all {fleet.Hosts.Count} targets are up");
+
+            await Step(output, "reading the data back through the Prometheus API");
+            await SummaryAsync(client, fleet, options.Days, output, cancellationToken);
+
+            if (options.Wait)
+            {
+                await output.WriteLineAsync($"\nPrometheus keeps running at {prometheus.BaseUri} with {options.Days} days of fleet history. Ctrl-C to stop.");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    await output.WriteLineAsync("stopping");
+                }
+            }
+            return ExitCodes.Success;
+        }
+        finally
+        {
+            if (ownDirectory)
+                TryDelete(root);
+        }
+    }
+
+    private static async Task BackfillAsync(SimulatedFleet fleet, HistoryOptions history, string root, string tsdb, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(root, "history.om");
+        var stopwatch = Stopwatch.StartNew();
+        HistoryStats stats;
+        await using (var stream = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            stats = await Task.Run(() => ProgressDisplay.Run(error, "    writing history", p => FleetHistory.Write(fleet, history, stream, p, cancellationToken)), cancellationToken);
+        }
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"    {stats.Samples:N0} samples in {stats.Series:N0} series ({FleetCommand.Bytes(stats.Bytes)}) written in {stopwatch.Elapsed.TotalSeconds:F1} s"));
+
+        stopwatch.Restart();
+        // 162h is the largest block promtool makes: fewer passes over the input than its 2h default.
+        var result = await Promtool.CreateBlocksFromOpenMetricsAsync(file, tsdb, TimeSpan.FromHours(162), cancellationToken);
+        File.Delete(file);
+        if (!result.Succeeded)
+            throw new CliException($"promtool could not create blocks from the history: {result.StandardError.Trim()}");
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"    promtool created the TSDB blocks in {stopwatch.Elapsed.TotalSeconds:F1} s"));
+    }
+
+    private static async Task WaitForScrapesAsync(PrometheusClient client, int hosts, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var up = await client.QueryAsync($"count(up{{job=\"{FleetTargets.DefaultJob}\"}} == 1)", cancellationToken: cancellationToken);
+            if (up.Series.Count == 1 && up.Series[0].Samples[0].Value >= hosts)
+                return;
+            if (deadline.Elapsed > TimeSpan.FromSeconds(90))
+                throw new CliException($"Prometheus did not scrape all {hosts} fleet targets within 90 s; see its targets page");
+            await Task.Delay(500, cancellationToken);
+        }
+    }
+
+    private static async Task SummaryAsync(PrometheusClient client, SimulatedFleet fleet, int days, TextWriter output, CancellationToken cancellationToken)
+    {
+        var start = await client.QueryAsync($"count(node_memory_MemTotal_bytes offset {days * 24 - 1}h)", cancellationToken: cancellationToken);
+        var atStart = start.Series.Count == 0 ? 0 : start.Series[0].Samples[0].Value;
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"    hosts with data {days} days ago: {atStart:F0} of {fleet.Hosts.Count}"));
+
+        var cpu = await client.QueryAsync(
+            $"avg_over_time((1 - avg by (instance) (rate(node_cpu_seconds_total{{mode=\"idle\"}}[5m])))[{days}d:1h])",
+            cancellationToken: cancellationToken);
+        var measured = cpu.Series.ToDictionary(s => s.Labels["instance"], s => s.Samples[0].Value, StringComparer.Ordinal);
+
+        var table = new Table().Title($"Average CPU over {days} days, measured by Prometheus vs the fleet's truth")
+            .AddColumns("cpu profile", "hosts", "measured", "expected");
+        foreach (var group in fleet.Hosts.GroupBy(h => h.CpuProfile).OrderBy(g => g.Key))
+        {
+            var values = group.Where(h => measured.ContainsKey(h.Id)).Select(h => measured[h.Id]).ToList();
+            table.AddRow(
+                HostTruth.ProfileName(group.Key),
+                group.Count().ToString(CultureInfo.InvariantCulture),
+                values.Count == 0 ? "no data" : values.Average().ToString("P1", CultureInfo.InvariantCulture),
+                group.Average(h => h.MeanCpuUtilization).ToString("P1", CultureInfo.InvariantCulture));
+        }
+        FleetCommand.Console(output).Write(table);
+        if (measured.Count < fleet.Hosts.Count)
+            throw new CliException($"Prometheus returned CPU history for {measured.Count} of {fleet.Hosts.Count} hosts");
+    }
+
+    private static Task Step(TextWriter output, string text) => output.WriteLineAsync("==> " + text);
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Net;
+using Headroom.Fleet;
+using Headroom.Prometheus;
+
+namespace Headroom.Cli;
+
+/// <summary>Options several commands share, with their parsing and validation in one place.</summary>
+internal static class SharedOptions
+{
+    public static Option<int> Hosts(int defaultValue) => new("--hosts")
+    {
+        Description = $"Number of simulated hosts (1 to {SimulatedFleet.MaxHosts})",
+        DefaultValueFactory = _ => defaultValue,
+        Validators = { r => InRange(r, 1, SimulatedFleet.MaxHosts) },
+    };
+
+    public static Option<long> Seed() => new("--seed")
+    {
+        Description = "Seed of the fleet: the same seed gives the same hosts, profiles and values",
+        DefaultValueFactory = _ => 1,
+    };
+
+    public static Option<TimeSpan> Duration(string name, string description, string defaultValue, TimeSpan minimum) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => PromDuration.Parse(defaultValue),
+        CustomParser = r => ParseDuration(r, name, minimum),
+        HelpName = "duration",
+    };
+
+    public static Option<IPEndPoint> Listen(string defaultValue) => new("--listen")
+    {
+        Description = "Address to listen on, host:port (loopback by default; port 0 picks a free port)",
+        DefaultValueFactory = _ => IPEndPoint.Parse(defaultValue),
+        CustomParser = ParseEndpoint,
+        HelpName = "host:port",
+    };
+
+    public static Option<string> Format(params string[] formats)
+    {
+        var option = new Option<string>("--format")
+        {
+            Description = $"Output format: {string.Join(", ", formats)}",
+            DefaultValueFactory = _ => formats[0],
+        };
+        option.AcceptOnlyFromAmong(formats);
+        return option;
+    }
+
+    private static void InRange(OptionResult result, int min, int max)
+    {
+        if (result.GetValueOrDefault<int>() is var value && (value < min || value > max))
+            result.AddError($"{result.IdentifierToken?.Value ?? result.Option.Name} must be between {min} and {max}, got {value}");
+    }
+
+    private static TimeSpan ParseDuration(ArgumentResult result, string name, TimeSpan minimum)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (!PromDuration.TryParse(text, out var duration, out var error))
+        {
+            result.AddError($"{name}: {error}");
+            return default;
+        }
+        if (duration < minimum)
+            result.AddError($"{name} must be at least {PromDuration.Format(minimum)}, got {text}");
+        return duration;
+    }
+
+    private static IPEndPoint ParseEndpoint(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        var colon = text.LastIndexOf(':');
+        if (colon < 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            result.AddError($"--listen: '{text}' is not host:port; use e.g. 127.0.0.1:9100 (port 0 to pick a free one)");
+            return null!;
+        }
+        var host = text[..colon].Trim('[', ']');
+        if (host.Length == 0 || host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+            return new IPEndPoint(IPAddress.Loopback, port);
+        if (!IPAddress.TryParse(host, out var address))
+        {
+            result.AddError($"--listen: '{host}' is not an IP address; use an address such as 127.0.0.1 or 0.0.0.0");
+            return null!;
+        }
+        return new IPEndPoint(address, port);
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+
+namespace Headroom.Fleet;
+
+/// <summary>Whether a family is a counter or a gauge.</summary>
+internal enum MetricKind
+{
+    Counter,
+    Gauge,
+}
+
+/// <summary>A metric family the fleet exposes. <see cref="Name"/> is the sample name (with <c>_total</c> for counters).</summary>
+internal sealed record MetricFamily(string Name, MetricKind Kind, string Help)
+{
+    /// <summary>The OpenMetrics family name: counters drop their <c>_total</c> suffix.</summary>
+    public string OpenMetricsName => Kind == MetricKind.Counter ? Name[..^"_total".Length] : Name;
+}
+
+/// <summary>One series of one host: its labels (without job and instance) and its value at a time in fleet seconds.</summary>
+internal readonly record struct FleetSeries(string Labels, Func<double, double> ValueAt);
+
+/// <summary>The node_exporter-compatible families every simulated host exposes, in exposition order.</summary>
+internal static class FleetMetrics
+{
+    public const string InfoMetric = "headroom_host_info";
+
+    public static readonly MetricFamily BootTime = new("node_boot_time_seconds", MetricKind.Gauge, "Node boot time, in unixtime.");
+    public static readonly MetricFamily Cpu = new("node_cpu_seconds_total", MetricKind.Counter, "Seconds the CPUs spent in each mode.");
+    public static readonly MetricFamily DiskIoTime = new("node_disk_io_time_seconds_total", MetricKind.Counter, "Total seconds spent doing I/Os.");
+    public static readonly MetricFamily DiskReadBytes = new("node_disk_read_bytes_total", MetricKind.Counter, "The total number of bytes read successfully.");
+    public static readonly MetricFamily DiskReads = new("node_disk_reads_completed_total", MetricKind.Counter, "The total number of reads completed successfully.");
+    public static readonly MetricFamily DiskWrites = new("node_disk_writes_completed_total", MetricKind.Counter, "The total number of writes completed successfully.");
+    public static readonly MetricFamily DiskWrittenBytes = new("node_disk_written_bytes_total", MetricKind.Counter, "The total number of bytes written successfully.");
+    public static readonly MetricFamily MemAvailable = new("node_memory_MemAvailable_bytes", MetricKind.Gauge, "Memory information field MemAvailable_bytes.");
+    public static readonly MetricFamily MemTotal = new("node_memory_MemTotal_bytes", MetricKind.Gauge, "Memory information field MemTotal_bytes.");
+    public static readonly MetricFamily NetworkReceive = new("node_network_receive_bytes_total", MetricKind.Counter, "Network device statistic receive_bytes.");
+    public static readonly MetricFamily NetworkTransmit = new("node_network_transmit_bytes_total", MetricKind.Counter, "Network device statistic transmit_bytes.");
+    public static readonly MetricFamily Info = new(InfoMetric, MetricKind.Gauge, "Metadata of the host: account, region, instance type and name (value always 1).");
+
+    public static IReadOnlyList<MetricFamily> Families { get; } =
+        [BootTime, Cpu, DiskIoTime, DiskReadBytes, DiskReads, DiskWrites, DiskWrittenBytes, MemAvailable, MemTotal, NetworkReceive, NetworkTransmit, Info];
+
+    private const string Disk = "device=\"nvme0n1\"";
+    private const string Nic = "device=\"eth0\"";
+
+    /// <summary>The series of <paramref name="family"/> for <paramref name="host"/>. Counters are zero at boot.</summary>
+    public static IEnumerable<FleetSeries> SeriesOf(SimulatedHost host, MetricFamily family)
+    {
+        var m = host.Model;
+        var boot = host.BootSeconds;
+        if (ReferenceEquals(family, Cpu))
+        {
+            for (var cpu = 0; cpu < m.CpuBusy.Length; cpu++)
+            {
+                var busy = m.CpuBusy[cpu];
+                var atBoot = busy.IntegralTo(boot);
+                var label = cpu.ToString(CultureInfo.InvariantCulture);
+                yield return new($"cpu=\"{label}\",mode=\"idle\"", t => Centis(t - boot - (busy.IntegralTo(t) - atBoot)));
+                foreach (var (mode, share) in m.ModeShares)
+                    yield return new($"cpu=\"{label}\",mode=\"{mode}\"", t => Centis(share * (busy.IntegralTo(t) - atBoot)));
+            }
+        }
+        else if (ReferenceEquals(family, BootTime))
+        {
+            var bootUnix = (double)host.BootTime.ToUnixTimeSeconds();
+            yield return new("", _ => bootUnix);
+        }
+        else if (ReferenceEquals(family, DiskIoTime))
+            yield return Counter(Disk, m.DiskIoTime, boot, 1, Centis);
+        else if (ReferenceEquals(family, DiskReadBytes))
+            yield return Counter(Disk, m.DiskReadBytes, boot, 1, Math.Floor);
+        else if (ReferenceEquals(family, DiskReads))
+            yield return Counter(Disk, m.DiskReadBytes, boot, 1 / m.ReadBlockBytes, Math.Floor);
+        else if (ReferenceEquals(family, DiskWrites))
+            yield return Counter(Disk, m.DiskWrittenBytes, boot, 1 / m.WriteBlockBytes, Math.Floor);
+        else if (ReferenceEquals(family, DiskWrittenBytes))
+            yield return Counter(Disk, m.DiskWrittenBytes, boot, 1, Math.Floor);
+        else if (ReferenceEquals(family, MemAvailable))
+        {
+            var total = (double)host.MemoryTotalBytes;
+            var used = m.MemoryUsed;
+            yield return new("", t => Math.Floor(total * (1 - used.ValueAt(t)) / 4096) * 4096);
+        }
+        else if (ReferenceEquals(family, MemTotal))
+        {
+            var total = (double)host.MemoryTotalBytes;
+            yield return new("", _ => total);
+        }
+        else if (ReferenceEquals(family, NetworkReceive))
+            yield return Counter(Nic, m.ReceiveBytes, boot, 1, Math.Floor);
+        else if (ReferenceEquals(family, NetworkTransmit))
+            yield return Counter(Nic, m.TransmitBytes, boot, 1, Math.Floor);
+        else if (ReferenceEquals(family, Info))
+        {
+            yield return new(
+                $"account=\"{host.Account}\",instance_type=\"{host.InstanceType.Name}\",name=\"{host.Name}\",region=\"{host.Region}\"",
+                static _ => 1);
+        }
+    }
+
+    private static FleetSeries Counter(string labels, Simulation.Signal rate, double boot, double scale, Func<double, double> round)
+    {
+        var atBoot = rate.IntegralTo(boot);
+        return new(labels, t => round(scale * (rate.IntegralTo(t) - atBoot)));
+    }
+
+    // node_exporter reports CPU seconds with two decimals. Rounding a non-decreasing sequence keeps it non-decreasing.
+    private static double Centis(double seconds) => Math.Round(seconds, 2);
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Headroom.Fleet;
+
+/// <summary>Serves the fleet's hosts as node_exporter targets at <c>/hosts/{id}/metrics</c>.</summary>
+public sealed class FleetServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private FleetServer(WebApplication app, Uri baseUri)
+    {
+        _app = app;
+        BaseUri = baseUri;
+    }
+
+    /// <summary>Where the server listens, e.g. <c>http://127.0.0.1:9100/</c>.</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary>host:port, as a file_sd target.</summary>
+    public string Address => $"{BaseUri.Host}:{BaseUri.Port}";
+
+    /// <summary>Starts serving <paramref name="fleet"/> on <paramref name="endpoint"/> (port 0 picks a free port).</summary>
+    /// <exception cref="FleetServerException">When the address is in use or cannot be bound.</exception>
+    public static async Task<FleetServer> StartAsync(SimulatedFleet fleet, IPEndPoint endpoint, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var clock = time ?? TimeProvider.System;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
+        var app = builder.Build();
+
+        app.MapGet("/hosts/{id}/metrics", (string id, HttpContext context) =>
+        {
+            if (!fleet.ById.TryGetValue(id, out var host))
+                return Results.Text($"no host '{id}' in this fleet of {fleet.Hosts.Count}; ids run from {fleet.Hosts[0].Id} to {fleet.Hosts[^1].Id}\n", "text/plain", statusCode: StatusCodes.Status404NotFound);
+            // A host's exposition is a few kilobytes: render it whole (Kestrel forbids synchronous writes to the body).
+            return Results.Bytes(Exposition.ToBytes(host, clock.GetUtcNow()), Exposition.ContentType);
+        });
+        app.MapGet("/-/healthy", () => "Healthy\n");
+        app.MapGet("/", () => Results.Text(
+            $"headroom fleet: {fleet.Hosts.Count} hosts, seed {fleet.Seed}\n" +
+            string.Join('\n', fleet.Hosts.Select(h => FleetTargets.MetricsPath(h.Id))) + "\n"));
+
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new FleetServerException($"{endpoint} is already in use: stop what listens there or choose another address with --listen", e);
+        }
+        catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new FleetServerException($"cannot listen on {endpoint}: {e.Message}", e);
+        }
+
+        var bound = app.Urls.Select(static u => new Uri(u)).First();
+        var baseUri = new Uri($"http://{endpoint.Address}:{bound.Port}/");
+        return new FleetServer(app, baseUri);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>The fleet server could not start.</summary>
+public sealed class FleetServerException : Exception
+{
+    public FleetServerException()
+    {
+    }
+
+    public FleetServerException(string message)
+        : base(message)
+    {
+    }
+
+    public FleetServerException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,90 @@
+using Headroom.Fleet.Simulation;
+
+namespace Headroom.Fleet;
+
+/// <summary>
+/// A deterministic fleet of simulated hosts. The same host count and seed always give the same hosts,
+/// profiles and metric values; each profile's share of the fleet is fixed, so small fleets still hold
+/// every profile.
+/// </summary>
+public sealed class SimulatedFleet
+{
+    /// <summary>Largest fleet the simulator builds.</summary>
+    public const int MaxHosts = 100_000;
+
+    // Share of the fleet per profile, in tenths. Stratified, not sampled, so that every fleet of six or
+    // more hosts holds every profile and the reports' tests have known positives and negatives.
+    private static readonly (CpuProfile Profile, double Weight)[] ProfileWeights =
+    [
+        (CpuProfile.Idle, 1.0),
+        (CpuProfile.Underused, 2.0),
+        (CpuProfile.Steady, 2.5),
+        (CpuProfile.Diurnal, 2.0),
+        (CpuProfile.Bursty, 1.5),
+        (CpuProfile.Saturated, 1.0),
+    ];
+
+    private SimulatedFleet(long seed, IReadOnlyList<SimulatedHost> hosts)
+    {
+        Seed = seed;
+        Hosts = hosts;
+        ById = hosts.ToDictionary(static h => h.Id, StringComparer.Ordinal);
+    }
+
+    /// <summary>The seed the fleet was drawn from.</summary>
+    public long Seed { get; }
+
+    /// <summary>The hosts, in id order.</summary>
+    public IReadOnlyList<SimulatedHost> Hosts { get; }
+
+    /// <summary>Hosts by <see cref="SimulatedHost.Id"/>.</summary>
+    public IReadOnlyDictionary<string, SimulatedHost> ById { get; }
+
+    /// <summary>Builds the fleet of <paramref name="hosts"/> hosts drawn from <paramref name="seed"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="hosts"/> is not between 1 and <see cref="MaxHosts"/>.</exception>
+    public static SimulatedFleet Create(int hosts, long seed)
+    {
+        if (hosts is < 1 or > MaxHosts)
+            throw new ArgumentOutOfRangeException(nameof(hosts), hosts, $"the fleet needs between 1 and {MaxHosts} hosts");
+
+        var accounts = Accounts(seed);
+        var profiles = AssignProfiles(hosts, seed);
+        var width = Math.Max(4, hosts.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
+        var list = new SimulatedHost[hosts];
+        for (var i = 0; i < hosts; i++)
+            list[i] = HostFactory.Create(seed, i, width, profiles[i], accounts);
+        return new SimulatedFleet(seed, list);
+    }
+
+    private static string[] Accounts(long seed)
+    {
+        var draw = new Draw(DeterministicRandom.Stream((ulong)seed, ulong.MaxValue, 0x616363));
+        return [.. Enumerable.Range(0, 3).Select(_ => ((long)draw.Between(1e11, 1e12)).ToString(System.Globalization.CultureInfo.InvariantCulture))];
+    }
+
+    /// <summary>Largest-remainder counts per profile, then a seeded shuffle.</summary>
+    private static CpuProfile[] AssignProfiles(int hosts, long seed)
+    {
+        var total = ProfileWeights.Sum(static w => w.Weight);
+        var exact = ProfileWeights.Select(w => w.Weight / total * hosts).ToArray();
+        var counts = exact.Select(static e => (int)Math.Floor(e)).ToArray();
+        foreach (var i in Enumerable.Range(0, exact.Length).OrderByDescending(i => exact[i] - counts[i]).ThenBy(static i => i).Take(hosts - counts.Sum()))
+            counts[i]++;
+
+        var profiles = new CpuProfile[hosts];
+        var next = 0;
+        for (var p = 0; p < counts.Length; p++)
+        {
+            for (var c = 0; c < counts[p]; c++)
+                profiles[next++] = ProfileWeights[p].Profile;
+        }
+
+        var draw = new Draw(DeterministicRandom.Stream((ulong)seed, ulong.MaxValue, 0x73687566));
+        for (var i = hosts - 1; i > 0; i--)
+        {
+            var j = draw.Below(i + 1);
+            (profiles[i], profiles[j]) = (profiles[j], profiles[i]);
+        }
+        return profiles;
+    }
+}

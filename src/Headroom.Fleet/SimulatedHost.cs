@@ -1,0 +1,56 @@
+using Headroom.Fleet.Simulation;
+
+namespace Headroom.Fleet;
+
+/// <summary>
+/// One simulated host: its identity, capacity and utilization profile, and the signals its metrics are
+/// computed from. Everything is derived from (seed, index); two hosts built from the same pair are equal.
+/// </summary>
+public sealed partial class SimulatedHost
+{
+    /// <summary>Stable identifier, also the Prometheus <c>instance</c> label, e.g. <c>host-0007</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>A human name such as <c>api-17</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The 12-digit account the host belongs to.</summary>
+    public required string Account { get; init; }
+
+    /// <summary>The AWS-style region.</summary>
+    public required string Region { get; init; }
+
+    /// <summary>The instance type (vCPUs and memory).</summary>
+    public required InstanceType InstanceType { get; init; }
+
+    /// <summary>How the host uses CPU: the ground truth.</summary>
+    public required CpuProfile CpuProfile { get; init; }
+
+    /// <summary>How the host uses memory: the ground truth.</summary>
+    public required MemoryProfile MemoryProfile { get; init; }
+
+    /// <summary>When the host booted; counters start at zero then.</summary>
+    public required DateTimeOffset BootTime { get; init; }
+
+    /// <summary>The host's MemTotal in bytes (a little under the type's nominal memory, as on a real kernel).</summary>
+    public long MemoryTotalBytes => (long)(InstanceType.MemoryGiB * 0.97 * (1L << 30)) / 4096 * 4096;
+
+    /// <summary>Long-run mean CPU utilization (0..1) across all CPUs.</summary>
+    public double MeanCpuUtilization => Model.MeanBusy;
+
+    /// <summary>Long-run mean memory utilization (0..1).</summary>
+    public double MeanMemoryUtilization => Model.MeanMemoryUsed;
+
+    /// <summary>Long-run mean of received plus transmitted bytes per day.</summary>
+    public double MeanNetworkBytesPerDay => (Model.MeanReceiveRate + Model.MeanTransmitRate) * FleetClock.SecondsPerDay;
+
+    internal HostModel Model { get; init; } = null!;
+
+    internal double BootSeconds { get; init; }
+
+    /// <summary>CPU utilization (0..1, averaged over CPUs) at an instant, as a rate over a short window would see it.</summary>
+    public double CpuUtilizationAt(DateTimeOffset time) => Model.Busy.ValueAt(FleetClock.ToFleetSeconds(time.ToUnixTimeMilliseconds()));
+
+    /// <summary>Memory utilization (0..1) at an instant.</summary>
+    public double MemoryUtilizationAt(DateTimeOffset time) => Model.MemoryUsed.ValueAt(FleetClock.ToFleetSeconds(time.ToUnixTimeMilliseconds()));
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Headroom.Prometheus;
+
+/// <summary>
+/// A client of the Prometheus HTTP API (<c>/api/v1/query</c>, <c>/api/v1/query_range</c>). Works against
+/// Prometheus and anything that speaks its API (Thanos, Mimir, VictoriaMetrics, Headroom's gateway).
+/// Queries are POSTed as forms so long expressions never hit URL limits.
+/// </summary>
+public sealed class PrometheusClient
+{
+    private readonly HttpClient _http;
+    private readonly Uri _baseUri;
+
+    /// <param name="http">The HTTP client (auth, TLS and resilience are configured on it).</param>
+    /// <param name="baseUri">The server's root, e.g. <c>http://127.0.0.1:9090/</c>; a path prefix is kept.</param>
+    public PrometheusClient(HttpClient http, Uri baseUri)
+    {
+        ArgumentNullException.ThrowIfNull(baseUri);
+        _http = http;
+        _baseUri = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
+    }
+
+    /// <summary>Evaluates <paramref name="query"/> at one instant (now when <paramref name="time"/> is null).</summary>
+    public Task<QueryResult> QueryAsync(string query, DateTimeOffset? time = null, CancellationToken cancellationToken = default)
+    {
+        var form = new List<KeyValuePair<string, string>> { new("query", query) };
+        if (time is { } t)
+            form.Add(new("time", FormatTime(t)));
+        return PostAsync("api/v1/query", form, cancellationToken);
+    }
+
+    /// <summary>Evaluates <paramref name="query"/> over [<paramref name="start"/>, <paramref name="end"/>] every <paramref name="step"/>.</summary>
+    public Task<QueryResult> QueryRangeAsync(string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken = default)
+    {
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("query", query),
+            new("start", FormatTime(start)),
+            new("end", FormatTime(end)),
+            new("step", step.TotalSeconds.ToString(CultureInfo.InvariantCulture)),
+        };
+        return PostAsync("api/v1/query_range", form, cancellationToken);
+    }
+
+    private async Task<QueryResult> PostAsync(string path, List<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(_baseUri, path);
+        HttpResponseMessage response;
+        try
+        {
+            using var content = new FormUrlEncodedContent(form);
+            response = await _http.PostAsync(uri, content, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new PrometheusApiException($"cannot reach {_baseUri}: {e.Message}; check the URL and that the server is running", null, null, e);
+        }
+
+        using (response)
+        {
+            ApiResponse? body;
+            try
+            {
+                body = await response.Content.ReadFromJsonAsync(PrometheusJsonContext.Default.ApiResponse, cancellationToken).ConfigureAwait(false);
+            }
+            catch (JsonException e)
+            {
+                throw new PrometheusApiException(
+                    $"{uri} answered HTTP {(int)response.StatusCode} with a body that is not Prometheus API JSON; is this a Prometheus-compatible endpoint?",
+                    (int)response.StatusCode, null, e);
+            }
+
+            if (body is null || body.Status != "success")
+            {
+                var detail = body?.Error ?? response.ReasonPhrase ?? "no error message";
+                throw new PrometheusApiException($"{uri} answered HTTP {(int)response.StatusCode}: {body?.ErrorType}: {detail}".Replace(": : ", ": ", StringComparison.Ordinal),
+                    (int)response.StatusCode, body?.ErrorType);
+            }
+            return ResultParser.Parse(body.Data, [.. body.Warnings ?? [], .. body.Infos ?? []]);
+        }
+    }
+
+    private static string FormatTime(DateTimeOffset time) =>
+        (time.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
+}

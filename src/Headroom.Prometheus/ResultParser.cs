@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Headroom.Prometheus;
+
+/// <summary>Turns the <c>data</c> element of an API answer into a <see cref="QueryResult"/>.</summary>
+internal static class ResultParser
+{
+    public static QueryResult Parse(JsonElement data, IReadOnlyList<string> warnings)
+    {
+        var type = data.GetProperty("resultType").GetString() ?? "";
+        var result = data.GetProperty("result");
+        switch (type)
+        {
+            case "vector":
+            case "matrix":
+                var series = new List<ResultSeries>(result.GetArrayLength());
+                foreach (var item in result.EnumerateArray())
+                {
+                    var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+                    if (item.TryGetProperty("metric", out var metric))
+                    {
+                        foreach (var label in metric.EnumerateObject())
+                            labels[label.Name] = label.Value.GetString() ?? "";
+                    }
+                    var samples = new List<Sample>();
+                    if (item.TryGetProperty("value", out var value))
+                        samples.Add(ParseSample(value));
+                    if (item.TryGetProperty("values", out var values))
+                    {
+                        samples.Capacity = values.GetArrayLength();
+                        foreach (var v in values.EnumerateArray())
+                            samples.Add(ParseSample(v));
+                    }
+                    series.Add(new ResultSeries(labels, samples));
+                }
+                return new QueryResult(type, series, null, warnings);
+            case "scalar":
+            case "string":
+                return new QueryResult(type, [], type == "scalar" ? ParseSample(result) : null, warnings);
+            default:
+                throw new PrometheusApiException($"unknown resultType '{type}' in the API answer");
+        }
+    }
+
+    private static Sample ParseSample(JsonElement pair)
+    {
+        var seconds = pair[0].GetDouble();
+        var text = pair[1].GetString();
+        var value = text switch
+        {
+            "+Inf" or "Inf" => double.PositiveInfinity,
+            "-Inf" => double.NegativeInfinity,
+            "NaN" => double.NaN,
+            _ => double.Parse(text!, NumberStyles.Float, CultureInfo.InvariantCulture),
+        };
+        return new Sample((long)Math.Round(seconds * 1000), value);
+    }
+}

@@ -14,7 +14,7 @@ internal static class SharedOptions
     {
         Description = $"Number of simulated hosts (1 to {SimulatedFleet.MaxHosts})",
         DefaultValueFactory = _ => defaultValue,
-        Validators = { r => InRange(r, 1, SimulatedFleet.MaxHosts) },
+        Validators = { Check<int>(v => v is < 1 or > SimulatedFleet.MaxHosts ? $"--hosts must be between 1 and {SimulatedFleet.MaxHosts}, got {v}" : null) },
     };
 
     public static Option<long> Seed() => new("--seed")
@@ -50,11 +50,24 @@ internal static class SharedOptions
         return option;
     }
 
-    private static void InRange(OptionResult result, int min, int max)
+    /// <summary>
+    /// A validator that reports <paramref name="problem"/>'s message, if any, for a value that parsed.
+    /// Validators also run when the value did not convert; that error is already reported, so skip it.
+    /// </summary>
+    public static Action<OptionResult> Check<T>(Func<T, string?> problem) => result =>
     {
-        if (result.GetValueOrDefault<int>() is var value && (value < min || value > max))
-            result.AddError($"{result.IdentifierToken?.Value ?? result.Option.Name} must be between {min} and {max}, got {value}");
-    }
+        T value;
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+        }
+        catch (InvalidOperationException)
+        {
+            return;
+        }
+        if (problem(value) is { } message)
+            result.AddError(message);
+    };
 
     private static TimeSpan ParseDuration(ArgumentResult result, string name, TimeSpan minimum)
     {

@@ -23,7 +23,7 @@ internal static class DemoCommand
         {
             Description = "Days of history to backfill into Prometheus",
             DefaultValueFactory = _ => 14,
-            Validators = { r => { if (r.GetValueOrDefault<int>() is var d && (d < 1 || d > 30)) r.AddError($"--days must be between 1 and 30, got {d}"); } },
+            Validators = { SharedOptions.Check<int>(d => d is < 1 or > 30 ? $"--days must be between 1 and 30, got {d}" : null) },
         };
         var directory = new Option<DirectoryInfo?>("--dir")
         {

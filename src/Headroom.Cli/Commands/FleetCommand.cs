@@ -98,7 +98,7 @@ internal static class FleetCommand
         {
             Description = "How many days of history to write, ending at --end",
             DefaultValueFactory = _ => 14,
-            Validators = { r => { if (r.GetValueOrDefault<double>() is var d && (d <= 0 || d > 365)) r.AddError($"--days must be more than 0 and at most 365, got {d}"); } },
+            Validators = { SharedOptions.Check<double>(d => d is <= 0 or > 365 ? $"--days must be more than 0 and at most 365, got {d}" : null) },
         };
         var step = SharedOptions.Duration("--step", "Time between samples (the scrape interval the history imitates)", "60s", TimeSpan.FromSeconds(1));
         var end = new Option<DateTimeOffset?>("--end")

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs every test project of Headroom and prints one closing line: "N passed, N failed, N skipped".
+# Installs missing Debian packages first (the tests start real Prometheus, PostgreSQL, MariaDB, ...).
+# Usage: scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Fleet]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+"$root/scripts/lib/ensure-deps.sh"
+
+echo "==> restoring"
+dotnet restore Headroom.slnx --verbosity quiet
+echo "==> building (warnings are errors)"
+dotnet build Headroom.slnx --no-restore --configuration Release --verbosity quiet -warnaserror -nologo
+
+if [ ! -d "$root/../shared/conformance" ]; then
+  echo "!!! ../shared/conformance is absent: the PromQL conformance scripts will not run (their tests say so) !!!" >&2
+fi
+
+results="$root/TestResults"
+rm -rf "$results"
+mkdir -p "$results"
+passed=0 failed=0 skipped=0 status=0
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  log="$results/$name.log"
+  echo "==> $name"
+  set +e
+  dotnet test "$project" --no-build --configuration Release --nologo --results-directory "$results/$name" "$@" 2>&1 | tee "$log"
+  code=${PIPESTATUS[0]}
+  set -e
+  # The VSTest summary: "Passed!  - Failed:     0, Passed:    31, Skipped:     0, Total:    31, ..."
+  summary=$(grep -E '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" | tail -n 1 || true)
+  if [ -z "$summary" ] && [ "$code" -eq 0 ] && grep -q "No test matches the given testcase filter" "$log"; then
+    continue
+  fi
+  if [ -z "$summary" ]; then
+    echo "!!! $name produced no test summary (exit code $code): counted as one failure" >&2
+    failed=$((failed + 1))
+    status=1
+    continue
+  fi
+  f=$(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$summary")
+  p=$(sed -E 's/.*Passed: +([0-9]+),.*/\1/' <<<"$summary")
+  s=$(sed -E 's/.*Skipped: +([0-9]+),.*/\1/' <<<"$summary")
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+  if [ "$code" -ne 0 ]; then status=1; fi
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$failed" -ne 0 ]; then status=1; fi
+exit "$status"

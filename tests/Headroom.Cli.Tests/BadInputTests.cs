@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Headroom.Cli.Tests;
+
+public class BadInputTests
+{
+    [Theory]
+    [InlineData("--no-such-flag", "--no-such-flag")]
+    [InlineData("fleet truth --bogus", "--bogus")]
+    [InlineData("fleet truth --hosts abc", "abc")]
+    [InlineData("fleet truth --hosts 0", "--hosts must be between 1 and 100000")]
+    [InlineData("fleet truth --format yaml", "yaml")]
+    [InlineData("fleet history --hosts 2", "--out")]
+    [InlineData("fleet history --hosts 2 --step 5x --out x.om", "'5x' is not a duration")]
+    [InlineData("fleet history --hosts 2 --step 10ms --out x.om", "--step must be at least 1s")]
+    [InlineData("fleet history --hosts 2 --days -1 --out x.om", "--days must be more than 0")]
+    [InlineData("fleet history --hosts 2 --end yesterday --out x.om", "'yesterday' is not a time")]
+    [InlineData("fleet history --hosts 2 --days 365 --end 2025-06-01T00:00:00Z --out x.om", "fleet starts on 2025-01-01")]
+    [InlineData("fleet serve --listen nowhere", "is not host:port")]
+    [InlineData("fleet serve --listen example.com:80", "is not an IP address")]
+    [InlineData("fleet serve --listen 127.0.0.1:70000", "is not host:port")]
+    [InlineData("demo --days 0", "--days must be between 1 and 30")]
+    [InlineData("demo --wait --no-wait", "contradict")]
+    public async Task Bad_arguments_exit_with_usage_code_and_name_the_problem(string args, string expected)
+    {
+        var result = await Cli.RunAsync(args.Split(' '));
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists("x.om"));
+    }
+
+    [Fact]
+    public async Task An_unwritable_output_path_fails_with_a_clear_message()
+    {
+        var result = await Cli.RunAsync("fleet", "history", "--hosts", "1", "--days", "0.01", "--out", "/proc/headroom/nope.om");
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains("headroom: error:", result.Error, StringComparison.Ordinal);
+        Assert.Contains("/proc/headroom", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failed_history_run_keeps_the_previous_file()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"headroom-keep-{Guid.NewGuid():N}.om");
+        await File.WriteAllTextAsync(path, "previous");
+        try
+        {
+            using var cancelled = new CancellationTokenSource();
+            await cancelled.CancelAsync();
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            var code = await HeadroomCli.RunAsync(["fleet", "history", "--hosts", "50", "--days", "1", "--out", path], output, error, cancelled.Token);
+            Assert.Equal(ExitCodes.Interrupted, code);
+            Assert.Equal("previous", await File.ReadAllTextAsync(path));
+            Assert.False(File.Exists(path + ".partial"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task An_occupied_port_fails_with_a_clear_message()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var sd = Path.Combine(Path.GetTempPath(), $"headroom-sd-{Guid.NewGuid():N}.json");
+        var result = await Cli.RunAsync("fleet", "serve", "--hosts", "2", "--listen", $"127.0.0.1:{port}", "--sd-file", sd);
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains("already in use", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(sd));
+    }
+}

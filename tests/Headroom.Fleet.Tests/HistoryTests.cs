@@ -1,0 +1,102 @@
+using System.Text;
+using Headroom.Harness;
+
+namespace Headroom.Fleet.Tests;
+
+public class HistoryTests
+{
+    private static readonly DateTimeOffset End = new(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
+
+    private static (string Text, HistoryStats Stats) Write(SimulatedFleet fleet, HistoryOptions options)
+    {
+        using var buffer = new MemoryStream();
+        var stats = FleetHistory.Write(fleet, options, buffer);
+        return (Encoding.UTF8.GetString(buffer.ToArray()), stats);
+    }
+
+    [Fact]
+    public void History_values_equal_what_the_live_targets_serve_at_the_same_instant()
+    {
+        var fleet = SimulatedFleet.Create(8, 21);
+        var (text, _) = Write(fleet, new HistoryOptions(End.AddHours(-1), End, TimeSpan.FromMinutes(1)));
+        var at = End.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var lines = text.Split('\n').Where(l => l.EndsWith(" " + at, StringComparison.Ordinal)).ToList();
+        var compared = 0;
+        foreach (var host in fleet.Hosts)
+        {
+            var live = Metrics.Parse(Exposition.ToText(host, End));
+            foreach (var line in lines.Where(l => l.Contains($"instance=\"{host.Id}\",job=\"fleet\"", StringComparison.Ordinal)))
+            {
+                // node_cpu_seconds_total{instance="h",job="fleet",cpu="0",mode="idle"} 1.5 1763856000 → node_cpu_seconds_total{cpu="0",mode="idle"}
+                var parts = line.Split(' ');
+                var series = parts[0].Replace($"instance=\"{host.Id}\",job=\"fleet\",", "", StringComparison.Ordinal).Replace($"{{instance=\"{host.Id}\",job=\"fleet\"}}", "", StringComparison.Ordinal);
+                Assert.Equal(live[series], double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+                compared++;
+            }
+        }
+        Assert.True(compared > 8 * 20, $"compared only {compared} series");
+    }
+
+    [Fact]
+    public void History_is_grouped_by_family_and_ends_with_eof()
+    {
+        var (text, stats) = Write(SimulatedFleet.Create(3, 1), new HistoryOptions(End.AddMinutes(-10), End, TimeSpan.FromMinutes(1)));
+        Assert.EndsWith("# EOF\n", text, StringComparison.Ordinal);
+        var types = text.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(types.Count, types.Distinct().Count());
+        Assert.Contains("# TYPE node_cpu_seconds counter", types);
+        Assert.Equal(stats.Samples, text.Split('\n').Count(l => l.Length > 0 && l[0] != '#'));
+        Assert.Equal(11 * stats.Series, stats.Samples);
+    }
+
+    [Fact]
+    public void Bad_options_are_refused_with_a_reason()
+    {
+        var fleet = SimulatedFleet.Create(1, 1);
+        var e = Assert.Throws<ArgumentException>(() => FleetHistory.Write(fleet, new HistoryOptions(End, End.AddDays(-1), TimeSpan.FromMinutes(1)), Stream.Null));
+        Assert.Contains("must end after it starts", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ArgumentException>(() => FleetHistory.Write(fleet, new HistoryOptions(End.AddDays(-1), End, TimeSpan.FromMilliseconds(10)), Stream.Null));
+        Assert.Contains("step must be at least 1s", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ArgumentException>(() => FleetHistory.Write(fleet, new HistoryOptions(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero), End, TimeSpan.FromMinutes(1)), Stream.Null));
+        Assert.Contains("fleet starts on 2025-01-01", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Promtool_accepts_the_history_and_builds_blocks_holding_every_sample()
+    {
+        var directory = Directory.CreateTempSubdirectory("headroom-history-test-");
+        try
+        {
+            var file = Path.Combine(directory.FullName, "history.om");
+            HistoryStats stats;
+            await using (var stream = File.Create(file))
+                stats = FleetHistory.Write(SimulatedFleet.Create(4, 9), new HistoryOptions(End.AddHours(-6), End, TimeSpan.FromMinutes(1)), stream);
+
+            var result = await Promtool.CreateBlocksFromOpenMetricsAsync(file, Path.Combine(directory.FullName, "blocks"), TimeSpan.FromHours(162));
+            Assert.True(result.Succeeded, result.StandardError + result.StandardOutput);
+            // The block table's NUM SAMPLES column, summed over blocks, must equal what was written.
+            var samples = result.StandardOutput.Split('\n').Skip(1).Where(l => l.Trim().Length > 0)
+                .Sum(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[4], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(stats.Samples, samples);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Promtool_check_metrics_finds_nothing_but_node_exporters_own_camel_case_names()
+    {
+        foreach (var host in SimulatedFleet.Create(12, 4).Hosts)
+        {
+            var result = await Promtool.CheckMetricsAsync(Exposition.ToText(host, End));
+            // promtool lints node_exporter's real memory names (node_memory_MemTotal_bytes) as camelCase and exits 3.
+            // Anything else it reports (a parse error, a bad counter name, missing HELP) fails the test.
+            var findings = (result.StandardOutput + result.StandardError).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.All(findings, f => Assert.Matches(@"^node_memory_Mem(Total|Available)_bytes metric names should be written in 'snake_case' not 'camelCase'$", f));
+            Assert.Equal(2, findings.Length);
+            Assert.Contains(result.ExitCode, new[] { 0, 3 });
+        }
+    }
+}

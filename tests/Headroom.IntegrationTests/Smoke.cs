@@ -1,1 +1,0 @@
-namespace Headroom.IntegrationTests; public class Smoke { [Fact] public void Runs() => Assert.True(true); }

@@ -58,9 +58,20 @@ public sealed class PrometheusClient
         {
             throw new PrometheusApiException($"cannot reach {_baseUri}: {e.Message}; check the URL and that the server is running", null, null, e);
         }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new PrometheusApiException($"{uri} did not answer within {_http.Timeout.TotalSeconds:F0} s", null, "timeout", e);
+        }
 
         using (response)
         {
+            if (response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+            {
+                throw new PrometheusApiException(
+                    $"{_baseUri} refused the credentials (HTTP {(int)response.StatusCode}); check the basic-auth user and password or the bearer token",
+                    (int)response.StatusCode, "unauthorized");
+            }
+
             ApiResponse? body;
             try
             {

@@ -1,0 +1,42 @@
+namespace Headroom.Etl.Tests;
+
+public class ProfileTests
+{
+    [Theory]
+    [InlineData("node", 5)]
+    [InlineData("aws-ec2", 3)]
+    public void Built_in_profiles_load(string name, int dimensions)
+    {
+        var profile = ProfileLoader.Load(name);
+        Assert.Equal(name, profile.Name);
+        Assert.Equal(dimensions, profile.Dimensions.Count);
+        Assert.All(profile.Dimensions, d => Assert.NotNull(d.Record));
+    }
+
+    [Theory]
+    [InlineData("name: x\nidentity: [instance]\ndimensions: []\n", "'dimensions' must list at least one")]
+    [InlineData("name: x\nidentity: [instance]\nbogus: 1\ndimensions: []\n", "profile.yaml:3: unknown key 'bogus'")]
+    [InlineData("name: X Y\nidentity: [instance]\n", "'name' is required")]
+    [InlineData("name: x\nidentity: []\n", "'identity' must list at least one label")]
+    [InlineData("name: x\nidentity: [instance]\nresolution: 7m\ndimensions: [{name: cpu, unit: ratio, expr: up}]\n", "resolution must divide one hour")]
+    [InlineData("name: x\nidentity: [instance]\nresolution: soon\ndimensions: [{name: cpu, unit: ratio, expr: up}]\n", "'soon' is not a duration")]
+    [InlineData("name: x\nidentity: [instance]\ndimensions: [{name: cpu, unit: furlongs, expr: up}]\n", "unit 'furlongs' is not one of")]
+    [InlineData("name: x\nidentity: [instance]\ndimensions: [{name: cpu, unit: ratio}]\n", "'expr' is required")]
+    [InlineData("name: x\nidentity: [instance]\ndimensions: [{name: cpu, unit: ratio, expr: up}, {name: cpu, unit: ratio, expr: up}]\n", "dimension 'cpu' appears twice")]
+    [InlineData("name: x\nidentity: [instance]\ndimensions: [{name: cpu, unit: ratio, expr: up, record: cpu_rate}]\n", "must follow level:metric:operations")]
+    [InlineData("name: x\nidentity: [instance]\ninfo: {metric: i, metadata: {owner: team}}\ndimensions: [{name: cpu, unit: ratio, expr: up}]\n", "unknown field 'owner'")]
+    [InlineData("name: x\nidentity: [instance]\ninfo: {metric: i, extra: '('}\ndimensions: [{name: cpu, unit: ratio, expr: up}]\n", "info.extra is not a regular expression")]
+    [InlineData("name: [unclosed\n", "profile.yaml:1:")]
+    public void Bad_profiles_are_refused_with_the_place_and_the_fix(string yaml, string expected)
+    {
+        var e = Assert.Throws<ProfileException>(() => ProfileLoader.Parse(yaml, "profile.yaml"));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_profile_name_lists_the_choices()
+    {
+        var e = Assert.Throws<ProfileException>(() => ProfileLoader.Load("nodes"));
+        Assert.Contains("use one of node, aws-ec2", e.Message, StringComparison.Ordinal);
+    }
+}

@@ -15,6 +15,7 @@ internal static class HeadroomCli
             "headroom: a trusted record of how much of every resource you really use, and what the unused part costs.\n" +
             "Collects utilization from Prometheus, loads it into SQL, and reports under-used resources and savings.");
         root.Subcommands.Add(FleetCommand.Create());
+        root.Subcommands.Add(EtlCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         return root;
     }

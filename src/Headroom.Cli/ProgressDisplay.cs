@@ -32,6 +32,23 @@ internal static class ProgressDisplay
         }));
     }
 
+    /// <summary>The asynchronous form of <see cref="Run{T}"/>.</summary>
+    public static async Task<T> RunAsync<T>(TextWriter error, string description, Func<IProgress<double>, Task<T>> work)
+    {
+        if (ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected)
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            return await console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask(description, maxValue: 1);
+                    return await work(new Progress(fraction => task.Value = fraction));
+                });
+        }
+        return await work(new Progress(_ => { }));
+    }
+
     /// <summary>Reports synchronously on the worker's thread (System.Progress would post to the thread pool and reorder lines).</summary>
     private sealed class Progress(Action<double> report) : IProgress<double>
     {

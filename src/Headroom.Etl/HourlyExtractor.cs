@@ -16,11 +16,14 @@ public sealed class HourlyExtractor
     private readonly ExtractionOptions _options;
     private readonly ResiliencePipeline _retry;
     private readonly SemaphoreSlim _inFlight;
+    private readonly Action<TimeSpan>? _onRequest;
     private long _requests;
     private long _splits;
 
-    public HourlyExtractor(PrometheusClient client, ExtractionOptions options, TimeProvider? time = null)
+    /// <param name="onRequest">Called with the latency of every request (for the query-duration histogram).</param>
+    public HourlyExtractor(PrometheusClient client, ExtractionOptions options, TimeProvider? time = null, Action<TimeSpan>? onRequest = null)
     {
+        _onRequest = onRequest;
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _client = client;
@@ -101,7 +104,15 @@ public sealed class HourlyExtractor
             return await _retry.ExecuteAsync(async ct =>
             {
                 Interlocked.Increment(ref _requests);
-                return await _client.QueryRangeAsync(query, start, end, TimeSpan.FromHours(1), ct).ConfigureAwait(false);
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                try
+                {
+                    return await _client.QueryRangeAsync(query, start, end, TimeSpan.FromHours(1), ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _onRequest?.Invoke(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                }
             }, cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+using Headroom.Etl;
+using Headroom.Warehouse;
+
+namespace Headroom.Cli;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(EtlReport))]
+[JsonSerializable(typeof(WarehouseStatus))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

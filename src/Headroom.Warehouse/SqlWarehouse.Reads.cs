@@ -1,0 +1,98 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Headroom.Warehouse;
+
+/// <summary>Watermarks, gaps, status and plain row reads.</summary>
+internal abstract partial class SqlWarehouse
+{
+    private const string RunColumns = "id, profile, source, started_at, finished_at, status, window_from, window_to, rows_loaded, rows_rejected, error";
+
+    public async Task<Watermark?> GetWatermarkAsync(string profile, string source, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync("SELECT profile, source, watermark_end, updated_at, run_id FROM watermarks WHERE profile = @profile AND source = @source",
+            new { profile, source = SourceNames.WithoutCredentials(source) }, ReadWatermark, cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public Task<IReadOnlyList<Gap>> ListOpenGapsAsync(string profile, string source, CancellationToken cancellationToken = default) =>
+        QueryAsync("SELECT profile, source, dimension, window_start, window_end, reason, attempts, first_seen, last_attempt, resolved_at FROM gaps " +
+                   "WHERE profile = @profile AND source = @source AND resolved_at IS NULL ORDER BY window_start, dimension",
+            new { profile, source = SourceNames.WithoutCredentials(source) },
+            static r => new Gap(r.GetString(0), r.GetString(1), r.GetString(2), Timestamps.Read(r, 3), Timestamps.Read(r, 4), r.GetString(5),
+                Convert.ToInt32(r.GetValue(6), null), Timestamps.Read(r, 7), Timestamps.Read(r, 8), Timestamps.ReadNullable(r, 9)),
+            cancellationToken);
+
+    public async Task<WarehouseStatus> GetStatusAsync(int recentRuns = 10, CancellationToken cancellationToken = default)
+    {
+        var runs = await QueryAsync($"SELECT {RunColumns} FROM etl_runs ORDER BY id DESC LIMIT @limit", new { limit = recentRuns }, ReadRun, cancellationToken);
+        var now = Clock.GetUtcNow();
+        var watermarks = await QueryAsync("SELECT profile, source, watermark_end, updated_at, run_id FROM watermarks ORDER BY profile, source", null, ReadWatermark, cancellationToken);
+        var openGaps = await QueryAsync("SELECT COUNT(*) FROM gaps WHERE resolved_at IS NULL", null, static r => Convert.ToInt64(r.GetValue(0), null), cancellationToken);
+        var quarantine = await QueryAsync("SELECT reason, COUNT(*) FROM quarantine GROUP BY reason ORDER BY reason", null,
+            static r => (Reason: r.GetString(0), Count: Convert.ToInt64(r.GetValue(1), null)), cancellationToken);
+        return new WarehouseStatus(
+            runs,
+            watermarks.Select(w => new WatermarkLag(w, now - w.End)).ToList(),
+            openGaps[0],
+            quarantine.ToDictionary(q => q.Reason, q => q.Count, StringComparer.Ordinal));
+    }
+
+    public Task<IReadOnlyList<ResourceRecord>> ReadResourcesAsync(string profile, CancellationToken cancellationToken = default) =>
+        QueryAsync("SELECT resource_key, identity_json, first_seen, last_seen, account, region, instance_type, name, metadata_json FROM resources " +
+                   "WHERE profile = @profile ORDER BY resource_hash",
+            new { profile },
+            static r => new ResourceRecord(r.GetString(0), LabelJson.Read(r.GetString(1)), Timestamps.Read(r, 2), Timestamps.Read(r, 3))
+            {
+                Account = NullableString(r, 4),
+                Region = NullableString(r, 5),
+                InstanceType = NullableString(r, 6),
+                Name = NullableString(r, 7),
+                Metadata = LabelJson.Read(r.GetString(8)),
+            },
+            cancellationToken);
+
+    public Task<IReadOnlyList<HourlyUtilization>> ReadHourlyAsync(string profile, string? dimension = null, CancellationToken cancellationToken = default) =>
+        QueryAsync("SELECT r.resource_key, h.dimension, h.hour_start, h.avg_value, h.min_value, h.max_value, h.p95_value, h.max_5m_value, h.samples, h.expected " +
+                   "FROM utilization_hourly h JOIN resources r ON r.id = h.resource_id WHERE r.profile = @profile" +
+                   (dimension is null ? "" : " AND h.dimension = @dimension") + " ORDER BY r.resource_hash, h.dimension, h.hour_start",
+            new { profile, dimension },
+            static r => new HourlyUtilization(r.GetString(0), r.GetString(1), Timestamps.Read(r, 2), r.GetDouble(3), r.GetDouble(4), r.GetDouble(5),
+                r.GetDouble(6), r.IsDBNull(7) ? null : r.GetDouble(7), Convert.ToInt64(r.GetValue(8), null), Convert.ToInt64(r.GetValue(9), null)),
+            cancellationToken);
+
+    public Task<IReadOnlyList<DailyUtilization>> ReadDailyAsync(string profile, string? dimension = null, CancellationToken cancellationToken = default) =>
+        QueryAsync("SELECT r.resource_key, d.dimension, d.day, d.avg_value, d.min_value, d.max_value, d.p95_value, d.max_5m_value, d.samples, d.expected, d.hours " +
+                   "FROM utilization_daily d JOIN resources r ON r.id = d.resource_id WHERE r.profile = @profile" +
+                   (dimension is null ? "" : " AND d.dimension = @dimension") + " ORDER BY r.resource_hash, d.dimension, d.day",
+            new { profile, dimension },
+            static r => new DailyUtilization(r.GetString(0), r.GetString(1), Timestamps.ReadDay(r, 2), r.GetDouble(3), r.GetDouble(4), r.GetDouble(5),
+                r.GetDouble(6), r.IsDBNull(7) ? null : r.GetDouble(7), Convert.ToInt64(r.GetValue(8), null), Convert.ToInt64(r.GetValue(9), null),
+                Convert.ToInt32(r.GetValue(10), null)),
+            cancellationToken);
+
+    public Task<IReadOnlyList<QuarantinedRow>> ReadQuarantineAsync(string profile, CancellationToken cancellationToken = default) =>
+        QueryAsync("SELECT dimension, resource_key, period_start, reason, payload FROM quarantine WHERE profile = @profile ORDER BY period_start, dimension, id",
+            new { profile },
+            static r => new QuarantinedRow(r.GetString(0), NullableString(r, 1), Timestamps.Read(r, 2), r.GetString(3), r.GetString(4)),
+            cancellationToken);
+
+    private static Watermark ReadWatermark(DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), Timestamps.Read(r, 2), Timestamps.Read(r, 3), r.IsDBNull(4) ? null : Convert.ToInt64(r.GetValue(4), null));
+
+    private static EtlRun ReadRun(DbDataReader r) =>
+        new(Convert.ToInt64(r.GetValue(0), null), r.GetString(1), r.GetString(2), Timestamps.Read(r, 3), Timestamps.ReadNullable(r, 4), ParseStatus(r.GetString(5)),
+            Timestamps.Read(r, 6), Timestamps.Read(r, 7), Convert.ToInt64(r.GetValue(8), null), Convert.ToInt64(r.GetValue(9), null), NullableString(r, 10));
+
+    private static string? NullableString(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
+
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var reader = await connection.ExecuteReaderAsync(Definition(sql, parameters, null, cancellationToken));
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(read(reader));
+        return rows;
+    }
+}

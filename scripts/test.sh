@@ -21,7 +21,7 @@ results="$root/TestResults"
 rm -rf "$results"
 mkdir -p "$results"
 passed=0 failed=0 skipped=0 status=0
-for project in tests/*/*.csproj; do
+for project in tests/*Tests/*.csproj; do
   name=$(basename "$project" .csproj)
   log="$results/$name.log"
   echo "==> $name"

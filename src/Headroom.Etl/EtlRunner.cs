@@ -225,7 +225,8 @@ public sealed class EtlRunner
         }
     }
 
-    internal static DateTimeOffset FloorHour(DateTimeOffset time) =>
+    /// <summary>The start of the hour holding <paramref name="time"/>.</summary>
+    public static DateTimeOffset FloorHour(DateTimeOffset time) =>
         DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds() / 3600 * 3600);
 
     private sealed class Tally

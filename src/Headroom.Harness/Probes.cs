@@ -18,6 +18,14 @@ internal static class Probes
             return response.IsSuccessStatusCode;
         };
 
+    /// <summary>Ready when GET <paramref name="path"/> gets any HTTP answer, e.g. 401 from a server that requires credentials.</summary>
+    public static Func<ManagedProcess, int, CancellationToken, Task<bool>> HttpAnswers(string path) =>
+        async (_, port, cancellationToken) =>
+        {
+            using var response = await Http.GetAsync(new Uri(Loopback(port), path), cancellationToken);
+            return true;
+        };
+
     /// <summary>Ready when the log contains <paramref name="line"/> and the port accepts a TCP connection.</summary>
     public static Func<ManagedProcess, int, CancellationToken, Task<bool>> LogLineAndTcp(string line) =>
         async (process, port, cancellationToken) =>

@@ -45,6 +45,12 @@ public sealed record PrometheusOptions
     /// <summary>Further command-line arguments appended as given. Default none.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 
+    /// <summary>
+    /// Basic-auth users (name → bcrypt hash) Prometheus requires on every endpoint, through its web
+    /// configuration file. The readiness probe then takes an HTTP 401 as "up".
+    /// </summary>
+    public IReadOnlyDictionary<string, string> BasicAuthUsers { get; init; } = new Dictionary<string, string>();
+
     /// <summary>How long to wait for <c>/-/ready</c>. Default 60 s.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -55,7 +55,7 @@ public sealed class PrometheusServer : IAsyncDisposable
                         WorkingDirectory = directory.Path,
                     };
                 },
-                Probes.HttpOk("-/ready"),
+                options.BasicAuthUsers.Count > 0 ? Probes.HttpAnswers("-/ready") : Probes.HttpOk("-/ready"),
                 options.StartTimeout);
             var server = await RunningServer.StartAsync(plan, directory, cancellationToken);
             return new PrometheusServer(server, dataDirectory, configPath);
@@ -94,6 +94,12 @@ public sealed class PrometheusServer : IAsyncDisposable
         ];
         if (options.EnableRemoteWriteReceiver)
             arguments.Add("--web.enable-remote-write-receiver");
+        if (options.BasicAuthUsers.Count > 0)
+        {
+            var webConfig = Path.Combine(Path.GetDirectoryName(configPath)!, "web.yml");
+            File.WriteAllText(webConfig, "basic_auth_users:\n" + string.Concat(options.BasicAuthUsers.Select(u => $"  '{u.Key}': '{u.Value}'\n")));
+            arguments.Add("--web.config.file=" + webConfig);
+        }
         arguments.AddRange(options.ExtraArguments);
         return arguments;
     }

@@ -31,6 +31,15 @@ internal sealed class CommitPlan
 
     public List<string> Dimensions { get; } = [];
 
+    /// <summary>
+    /// Start of the range whose quarantine rows (of <see cref="Dimensions"/>) the commit replaces: the window,
+    /// widened to cover quarantined rows outside it so that re-committing them never duplicates them.
+    /// </summary>
+    public DateTimeOffset QuarantineFrom { get; private set; }
+
+    /// <summary>End (exclusive) of the quarantine replacement range.</summary>
+    public DateTimeOffset QuarantineTo { get; private set; }
+
     public static CommitPlan Create(WindowCommit commit)
     {
         ArgumentNullException.ThrowIfNull(commit);
@@ -41,6 +50,8 @@ internal sealed class CommitPlan
         if (commit.WindowEnd <= commit.WindowStart)
             throw new ArgumentException("The window must end after it starts.", nameof(commit));
         var plan = new CommitPlan(commit, source);
+        plan.QuarantineFrom = plan.WindowStart;
+        plan.QuarantineTo = plan.WindowEnd;
 
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var resource in commit.Resources)
@@ -70,8 +81,9 @@ internal sealed class CommitPlan
         {
             RequireName(row.Dimension, "dimension");
             RequireName(row.Reason, "quarantine reason");
-            if (row.PeriodStart < commit.WindowStart || row.PeriodStart >= commit.WindowEnd)
-                throw new ArgumentException($"Quarantined row at {row.PeriodStart:O} lies outside the window.", nameof(commit));
+            var period = Timestamps.Utc(row.PeriodStart);
+            plan.QuarantineFrom = period < plan.QuarantineFrom ? period : plan.QuarantineFrom;
+            plan.QuarantineTo = period >= plan.QuarantineTo ? period.AddSeconds(1) : plan.QuarantineTo;
             dimensions.Add(row.Dimension);
         }
         foreach (var gap in commit.OpenGaps)

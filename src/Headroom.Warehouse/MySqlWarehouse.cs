@@ -19,6 +19,9 @@ internal sealed class MySqlWarehouse(WarehouseUrl url, WarehouseOptions options)
 
     protected internal override object Ts(DateTimeOffset value) => DateTime.SpecifyKind(value.UtcDateTime, DateTimeKind.Unspecified);
 
+    protected override bool IsTransient(DbException exception) =>
+        exception is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
+
     protected override string DayOf(string column) => $"DATE({column})";
 
     protected override string Incoming(string column) => $"VALUES({column})";

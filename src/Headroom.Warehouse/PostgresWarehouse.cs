@@ -26,6 +26,9 @@ internal sealed class PostgresWarehouse : SqlWarehouse
 
     protected internal override object Ts(DateTimeOffset value) => value.ToUniversalTime();
 
+    // 40001 serialization_failure, 40P01 deadlock_detected.
+    protected override bool IsTransient(DbException exception) => exception is PostgresException { SqlState: "40001" or "40P01" };
+
     protected override string DayOf(string column) => $"(({column}) AT TIME ZONE 'UTC')::date";
 
     protected override string Incoming(string column) => "EXCLUDED." + column;

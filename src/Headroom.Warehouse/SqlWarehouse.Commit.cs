@@ -9,9 +9,30 @@ internal abstract partial class SqlWarehouse
 {
     private const int IdsPerStatement = 500;
 
+    private const int CommitAttempts = 4;
+
     public async Task CommitWindowAsync(WindowCommit commit, CancellationToken cancellationToken = default)
     {
         var plan = CommitPlan.Create(commit);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await CommitOnceAsync(plan, cancellationToken);
+                return;
+            }
+            catch (DbException e) when (attempt < CommitAttempts && IsTransient(e))
+            {
+                // A deadlock victim or serialization failure rolled back the whole window, so running it
+                // again is safe. Task.Delay without the TimeProvider: a fake clock in tests must not stall retries.
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt * Random.Shared.Next(1, 4)), cancellationToken);
+            }
+        }
+    }
+
+    private async Task CommitOnceAsync(CommitPlan plan, CancellationToken cancellationToken)
+    {
+        var commit = plan.Commit;
         var now = Ts(Now());
         await using var connection = await OpenConnectionAsync(cancellationToken);
         // Disposing an uncommitted transaction rolls it back: an exception or cancellation anywhere below
@@ -45,7 +66,8 @@ internal abstract partial class SqlWarehouse
         await ReplaceQuarantineAsync(connection, transaction, plan, now, cancellationToken);
 
         await StepAsync(CommitStep.Gaps, cancellationToken);
-        var gapRows = commit.OpenGaps.Select(g => new object?[]
+        // One row per gap key: an upsert statement may not touch the same row twice.
+        var gapRows = commit.OpenGaps.DistinctBy(g => (g.Dimension, Timestamps.Utc(g.WindowStart))).Select(g => new object?[]
         {
             plan.Profile, plan.Source, g.Dimension, Ts(Timestamps.Utc(g.WindowStart)), Ts(Timestamps.Utc(g.WindowEnd)), g.Reason, 1, now, now,
         }).ToList();
@@ -71,86 +93,10 @@ internal abstract partial class SqlWarehouse
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// Adds one parameter per value and returns <c>(@p0, @p1, …)</c>. Dapper's own list expansion is not used:
-    /// with Npgsql it binds an array, which <c>IN</c> does not accept.
-    /// </summary>
-    private static string InList<T>(DynamicParameters parameters, string prefix, IEnumerable<T> values)
-    {
-        var names = new List<string>();
-        foreach (var value in values)
-        {
-            var name = prefix + names.Count.ToString(CultureInfo.InvariantCulture);
-            parameters.Add(name, value);
-            names.Add("@" + name);
-        }
-        return "(" + string.Join(", ", names) + ")";
-    }
-
     private async ValueTask StepAsync(CommitStep step, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (BeforeCommitStep is { } hook)
             await hook(step, cancellationToken);
-    }
-
-    private async Task<Dictionary<string, long>> ResolveResourceIdsAsync(DbConnection connection, DbTransaction transaction, CommitPlan plan, CancellationToken cancellationToken)
-    {
-        var needed = plan.Hourly.Select(h => h.Hash).Distinct().ToList();
-        var ids = new Dictionary<string, long>(needed.Count, StringComparer.Ordinal);
-        foreach (var chunk in needed.Chunk(IdsPerStatement))
-        {
-            var parameters = new DynamicParameters(new { profile = plan.Profile });
-            var found = await connection.QueryAsync<(string Hash, long Id)>(Definition(
-                $"SELECT resource_hash, id FROM resources WHERE profile = @profile AND resource_hash IN {InList(parameters, "h", chunk)}",
-                parameters, transaction, cancellationToken));
-            foreach (var (hash, id) in found)
-                ids[hash] = id;
-        }
-        if (plan.Hourly.FirstOrDefault(h => !ids.ContainsKey(h.Hash)) is { Row: not null } missing)
-            throw new ArgumentException($"Hourly rows reference resource '{CommitPlan.Shorten(missing.Row.ResourceKey)}', which is neither in the window's resources nor stored.", nameof(plan));
-        return ids;
-    }
-
-    private async Task RecomputeDailyAsync(DbConnection connection, DbTransaction transaction, CommitPlan plan, Dictionary<string, long> ids, CancellationToken cancellationToken)
-    {
-        if (plan.Hourly.Count == 0)
-            return;
-        var hours = plan.Hourly.Select(h => h.Row.HourStart.ToUniversalTime()).ToList();
-        var from = new DateTimeOffset(hours.Min().UtcDateTime.Date, TimeSpan.Zero);
-        var to = new DateTimeOffset(hours.Max().UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
-        var day = DayOf("hour_start");
-        // Recomputed from every hourly row now stored for the touched days, so a partial day completed by a
-        // later window, or a day re-loaded, always equals its hours. p95 is the maximum of hourly p95 values.
-        var sql = $"INSERT INTO utilization_daily ({string.Join(", ", DailyColumns)}) " +
-                  $"SELECT resource_id, dimension, {day}, COALESCE(SUM(avg_value * samples) / NULLIF(SUM(samples), 0), AVG(avg_value)), " +
-                  "MIN(min_value), MAX(max_value), MAX(p95_value), MAX(max_5m_value), SUM(samples), SUM(expected), COUNT(*), @runId " +
-                  "FROM utilization_hourly WHERE resource_id IN {0} AND dimension IN {1} AND hour_start >= @from AND hour_start < @to " +
-                  $"GROUP BY resource_id, dimension, {day} " +
-                  ReplaceAllUpsert("resource_id, dimension, day", DailyColumns.Skip(3));
-        var dimensions = plan.Hourly.Select(h => h.Row.Dimension).Distinct().ToArray();
-        foreach (var chunk in plan.Hourly.Select(h => ids[h.Hash]).Distinct().Order().Chunk(IdsPerStatement))
-        {
-            var parameters = new DynamicParameters(new { runId = plan.Commit.RunId, from = Ts(from), to = Ts(to) });
-            var statement = string.Format(CultureInfo.InvariantCulture, sql, InList(parameters, "i", chunk), InList(parameters, "d", dimensions));
-            await connection.ExecuteAsync(Definition(statement, parameters, transaction, cancellationToken));
-        }
-    }
-
-    private async Task ReplaceQuarantineAsync(DbConnection connection, DbTransaction transaction, CommitPlan plan, object now, CancellationToken cancellationToken)
-    {
-        if (plan.Dimensions.Count > 0)
-        {
-            var parameters = new DynamicParameters(new { profile = plan.Profile, source = plan.Source, from = Ts(plan.WindowStart), to = Ts(plan.WindowEnd) });
-            await connection.ExecuteAsync(Definition(
-                $"DELETE FROM quarantine WHERE profile = @profile AND source = @source AND dimension IN {InList(parameters, "d", plan.Dimensions)} AND period_start >= @from AND period_start < @to",
-                parameters, transaction, cancellationToken));
-        }
-        var rows = plan.Commit.Quarantine.Select(q => new object?[]
-        {
-            plan.Commit.RunId, plan.Profile, plan.Source, q.Dimension, q.ResourceKey, Ts(Timestamps.Utc(q.PeriodStart)), q.Reason, q.Payload, now,
-        }).ToList();
-        if (rows.Count > 0)
-            await InsertRowsAsync(connection, transaction, "quarantine", QuarantineColumns, rows, "", cancellationToken);
     }
 }

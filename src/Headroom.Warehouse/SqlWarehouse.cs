@@ -41,6 +41,9 @@ internal abstract partial class SqlWarehouse : IWarehouse
     /// <summary>DDL of schema_migrations.</summary>
     protected abstract string MigrationsTableSql { get; }
 
+    /// <summary>Whether an error means "roll back and try again" (deadlock, serialization failure, busy database).</summary>
+    protected abstract bool IsTransient(DbException exception);
+
     /// <summary>Sets per-connection options after opening (SQLite pragmas).</summary>
     protected virtual Task OnOpenedAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 

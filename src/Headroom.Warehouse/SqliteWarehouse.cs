@@ -40,6 +40,9 @@ internal sealed class SqliteWarehouse(WarehouseUrl url, WarehouseOptions options
 
     protected internal override object Ts(DateTimeOffset value) => value.UtcDateTime.ToString(Timestamps.SqliteFormat, CultureInfo.InvariantCulture);
 
+    // SQLITE_BUSY (5) and SQLITE_LOCKED (6) outlasting the busy timeout.
+    protected override bool IsTransient(DbException exception) => exception is SqliteException { SqliteErrorCode: 5 or 6 };
+
     protected override string DayOf(string column) => $"date({column})";
 
     protected override string Incoming(string column) => "excluded." + column;

@@ -1,5 +1,7 @@
 using Headroom.Fleet;
 
+using Headroom.Testing;
+
 namespace Headroom.Etl.Tests;
 
 [Collection(FleetPrometheusCollection.Name)]

@@ -2,6 +2,8 @@ using Headroom.Fleet;
 using Headroom.Warehouse;
 using Microsoft.Extensions.Time.Testing;
 
+using Headroom.Testing;
+
 namespace Headroom.Etl.Tests;
 
 [Collection(FleetPrometheusCollection.Name)]

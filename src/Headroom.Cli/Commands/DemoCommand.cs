@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Headroom.Etl;
 using Headroom.Fleet;
 using Headroom.Harness;
 using Headroom.Prometheus;
@@ -31,7 +32,7 @@ internal static class DemoCommand
         };
         var wait = new Option<bool>("--wait") { Description = "Keep Prometheus and the fleet running until Ctrl-C (the default in a terminal)" };
         var noWait = new Option<bool>("--no-wait") { Description = "Stop everything after the summary (the default when output is redirected)" };
-        var command = new Command("demo", "Run the whole pipeline locally: simulated fleet, history backfilled into a real Prometheus, live scraping, and a summary read back through the Prometheus API.")
+        var command = new Command("demo", "Run the whole pipeline locally: simulated fleet, history backfilled into a real Prometheus, live scraping, a summary read back through the Prometheus API, and the ETL into a SQLite warehouse.")
         {
             hosts, seed, days, directory, wait, noWait,
         };
@@ -64,7 +65,7 @@ internal static class DemoCommand
             var tsdb = Path.Combine(root, "prometheus");
 
             await Step(output, $"backfilling {options.Days} days of history for {fleet.Hosts.Count} simulated hosts (seed {fleet.Seed})");
-            await BackfillAsync(fleet, new HistoryOptions(end.AddDays(-options.Days), end, TimeSpan.FromMinutes(1)), root, tsdb, output, error, cancellationToken);
+            await BackfillAsync(fleet, new HistoryOptions(end.AddDays(-options.Days), end, TimeSpan.FromMinutes(1)), tsdb, output, error, cancellationToken);
 
             await Step(output, "starting the fleet's node_exporter targets");
             await using var server = await FleetServer.StartAsync(fleet, new IPEndPoint(IPAddress.Loopback, 0), cancellationToken: cancellationToken);
@@ -88,6 +89,10 @@ internal static class DemoCommand
             await Step(output, "reading the data back through the Prometheus API");
             await SummaryAsync(client, fleet, options.Days, output, cancellationToken);
 
+            var database = "sqlite:" + Path.Combine(root, "headroom.db");
+            await Step(output, $"loading the warehouse ({database}) with headroom etl");
+            await LoadWarehouseAsync(client, prometheus.BaseUri, database, end.AddDays(-options.Days), output, error, cancellationToken);
+
             if (options.Wait)
             {
                 await output.WriteLineAsync($"\nPrometheus keeps running at {prometheus.BaseUri} with {options.Days} days of fleet history. Ctrl-C to stop.");
@@ -109,25 +114,32 @@ internal static class DemoCommand
         }
     }
 
-    private static async Task BackfillAsync(SimulatedFleet fleet, HistoryOptions history, string root, string tsdb, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task BackfillAsync(SimulatedFleet fleet, HistoryOptions history, string tsdb, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var file = Path.Combine(root, "history.om");
         var stopwatch = Stopwatch.StartNew();
-        HistoryStats stats;
-        await using (var stream = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-        {
-            stats = await Task.Run(() => ProgressDisplay.Run(error, "    writing history", p => FleetHistory.Write(fleet, history, stream, p, cancellationToken)), cancellationToken);
-        }
+        var stats = await ProgressDisplay.RunAsync(error, "    writing history and creating blocks", p =>
+            FleetBackfill.CreateBlocksAsync(fleet, history, tsdb, p, cancellationToken));
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"    {stats.Samples:N0} samples in {stats.Series:N0} series ({FleetCommand.Bytes(stats.Bytes)}) written in {stopwatch.Elapsed.TotalSeconds:F1} s"));
+            $"    {stats.Samples:N0} samples in {stats.Series:N0} series ({FleetCommand.Bytes(stats.Bytes)} of OpenMetrics) turned into TSDB blocks by promtool in {stopwatch.Elapsed.TotalSeconds:F1} s"));
+    }
 
-        stopwatch.Restart();
-        // 162h is the largest block promtool makes: fewer passes over the input than its 2h default.
-        var result = await Promtool.CreateBlocksFromOpenMetricsAsync(file, tsdb, TimeSpan.FromHours(162), cancellationToken);
-        File.Delete(file);
-        if (!result.Succeeded)
-            throw new CliException($"promtool could not create blocks from the history: {result.StandardError.Trim()}");
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"    promtool created the TSDB blocks in {stopwatch.Elapsed.TotalSeconds:F1} s"));
+    private static async Task LoadWarehouseAsync(PrometheusClient client, Uri source, string database, DateTimeOffset historyStart, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        await using var warehouse = await EtlCommand.OpenWarehouseAsync(database, cancellationToken);
+        var runner = new EtlRunner(warehouse, client, new ExtractionOptions());
+        var options = new EtlOptions
+        {
+            Profile = ProfileLoader.Load("node"),
+            Source = source.AbsoluteUri.TrimEnd('/'),
+            // The first whole hour of the history: an hour cut by the history's start would be incomplete.
+            From = EtlRunner.FloorHour(historyStart).AddHours(1),
+        };
+        var stopwatch = Stopwatch.StartNew();
+        var report = await ProgressDisplay.RunAsync(error, "    etl run", p =>
+            runner.RunAsync(options, EtlMode.Incremental, new Progress<EtlProgress>(e => p.Report(e.HoursTotal == 0 ? 1 : (double)e.HoursDone / e.HoursTotal)), cancellationToken));
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"    {report.RowsLoaded:N0} hourly rows loaded ({report.RowsRejected:N0} quarantined, {report.GapsOpened} gaps) from {report.Requests} queries in {stopwatch.Elapsed.TotalSeconds:F1} s"));
+        await output.WriteLineAsync($"    try: headroom etl status --db {database}");
     }
 
     private static async Task WaitForScrapesAsync(PrometheusClient client, int hosts, CancellationToken cancellationToken)

@@ -1,11 +1,12 @@
 using Headroom.Fleet;
 using Headroom.Harness;
 using Headroom.Prometheus;
+using Xunit;
 
-namespace Headroom.Etl.Tests;
+namespace Headroom.Testing;
 
 /// <summary>A real Prometheus holding two days of a small simulated fleet's history, shared by the ETL tests.</summary>
-public sealed class FleetPrometheus : IAsyncLifetime
+public class FleetPrometheus : IAsyncLifetime
 {
     public static readonly DateTimeOffset End = new(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
 
@@ -19,15 +20,14 @@ public sealed class FleetPrometheus : IAsyncLifetime
 
     public PrometheusClient Client => new(Http, Server.BaseUri);
 
+    /// <summary>Basic-auth users the server requires (name → bcrypt hash); none by default.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Users => new Dictionary<string, string>();
+
     public async Task InitializeAsync()
     {
-        var file = Path.Combine(_directory.FullName, "history.om");
-        await using (var stream = File.Create(file))
-            FleetHistory.Write(Fleet, new HistoryOptions(End.AddDays(-2), End, TimeSpan.FromMinutes(1)), stream);
         var tsdb = Path.Combine(_directory.FullName, "tsdb");
-        (await Promtool.CreateBlocksFromOpenMetricsAsync(file, tsdb, TimeSpan.FromHours(162))).EnsureSuccess();
-        File.Delete(file);
-        Server = await PrometheusServer.StartAsync(new PrometheusOptions { DataDirectory = tsdb, Retention = "3650d" });
+        await FleetBackfill.CreateBlocksAsync(Fleet, new HistoryOptions(End.AddDays(-2), End, TimeSpan.FromMinutes(1)), tsdb);
+        Server = await PrometheusServer.StartAsync(new PrometheusOptions { DataDirectory = tsdb, Retention = "3650d", BasicAuthUsers = Users });
     }
 
     public async Task DisposeAsync()
@@ -38,8 +38,3 @@ public sealed class FleetPrometheus : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
-public sealed class FleetPrometheusCollection : ICollectionFixture<FleetPrometheus>
-{
-    public const string Name = "fleet prometheus";
-}

@@ -1,0 +1,118 @@
+using Headroom.Testing;
+
+namespace Headroom.Cli.Tests;
+
+/// <summary>A Prometheus with the fleet's history that requires basic auth, for the ETL command's tests.</summary>
+public sealed class SecuredFleetPrometheus : FleetPrometheus
+{
+    public const string User = "etl";
+    public const string Password = "s3cret-pass";
+
+    // bcrypt of "s3cret-pass" (htpasswd -nbBC 10 etl s3cret-pass).
+    protected override IReadOnlyDictionary<string, string> Users => new Dictionary<string, string>
+    {
+        [User] = "$2y$10$Z7T2G51ygkH/Ma8GzWk.y.UjGehGUlBRZbCSLiaGqFLvCjMCoemQW",
+    };
+}
+
+public sealed class EtlCommandTests(SecuredFleetPrometheus source) : IClassFixture<SecuredFleetPrometheus>, IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("headroom-etl-cli-").FullName;
+
+    private string Db => "sqlite:" + Path.Combine(_directory, "w.db");
+
+    private string Url => source.Server.BaseUri.AbsoluteUri;
+
+    private string PasswordFile
+    {
+        get
+        {
+            var path = Path.Combine(_directory, "password");
+            File.WriteAllText(path, SecuredFleetPrometheus.Password + "\n");
+            return path;
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string[] Backfill(params string[] extra) =>
+        ["etl", "backfill", "--source", Url, "--db", Db, "--from", "2026-11-19T18:00:00Z", "--to", "2026-11-19T22:00:00Z", .. extra];
+
+    [Fact]
+    public async Task Backfill_loads_rows_and_status_shows_the_run()
+    {
+        var result = await Cli.RunAsync(Backfill("--source-user", SecuredFleetPrometheus.User, "--source-password-file", PasswordFile, "--format", "json"));
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.Contains("\"rows_loaded\": 120", result.Output, StringComparison.Ordinal); // 6 hosts × 4 hours × 5 dimensions
+        Assert.DoesNotContain(SecuredFleetPrometheus.Password, result.Output + result.Error, StringComparison.Ordinal);
+
+        var status = await Cli.RunAsync("etl", "status", "--db", Db);
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("succeeded", status.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecuredFleetPrometheus.Password, status.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Wrong_credentials_fail_clearly_and_write_nothing()
+    {
+        var wrong = Path.Combine(_directory, "wrong");
+        await File.WriteAllTextAsync(wrong, "nope");
+        var result = await Cli.RunAsync(Backfill("--source-user", SecuredFleetPrometheus.User, "--source-password-file", wrong));
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains("refused the credentials (HTTP 401)", result.Error, StringComparison.Ordinal);
+        var status = await Cli.RunAsync("etl", "status", "--db", Db, "--format", "json");
+        Assert.Contains("\"rows_loaded\": 0", status.Output, StringComparison.Ordinal);
+        Assert.Contains("\"status\": \"Failed\"", status.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Credentials_also_come_from_the_environment_and_the_config_file()
+    {
+        var config = Path.Combine(_directory, "headroom.yaml");
+        await File.WriteAllTextAsync(config, $"source:\n  url: {Url}\n  basic_auth:\n    username: {SecuredFleetPrometheus.User}\n    password_file: {PasswordFile}\ndb: {Db}\n");
+        var result = await Cli.RunAsync("etl", "backfill", "--config", config, "--from", "2026-11-19T18:00:00Z", "--to", "2026-11-19T19:00:00Z");
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.Contains("rows loaded", result.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("etl backfill --source http://127.0.0.1:9 --from -2h", "backfill needs both --from and --to")]
+    [InlineData("etl run --source ftp://x/ --db sqlite:x.db", "is not an http(s) URL")]
+    [InlineData("etl run --source http://127.0.0.1:9 --db oracle://x/y", "oracle")]
+    [InlineData("etl run --source http://127.0.0.1:9 --profile nodes", "unknown profile 'nodes'")]
+    [InlineData("etl run --source http://127.0.0.1:9 --config /nonexistent/headroom.yaml", "does not exist")]
+    [InlineData("etl run --source http://127.0.0.1:9 --from 2026-11-02T00:00:00Z --to 2026-11-01T00:00:00Z", "must be after --from")]
+    public async Task Bad_settings_exit_with_the_usage_code(string args, string expected)
+    {
+        var result = await Cli.RunAsync(args.Split(' '));
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_source_anywhere_says_where_to_give_one()
+    {
+        var result = await Cli.RunAsync("etl", "run", "--db", Db);
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("give --source URL, set HEADROOM_SOURCE, or set source.url in headroom.yaml", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_config_file_with_an_unknown_key_names_the_line()
+    {
+        var config = Path.Combine(_directory, "bad.yaml");
+        await File.WriteAllTextAsync(config, "source:\n  url: http://x:9090\n  passwrd: y\n");
+        var result = await Cli.RunAsync("etl", "run", "--config", config);
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("bad.yaml:3: unknown key 'passwrd'", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_source_fails_after_retries_and_records_the_failed_run()
+    {
+        var result = await Cli.RunAsync("etl", "backfill", "--source", $"http://127.0.0.1:{Harness.FreePort.Next()}", "--db", Db,
+            "--from", "2026-11-19T18:00:00Z", "--to", "2026-11-19T19:00:00Z");
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains("cannot reach", result.Error, StringComparison.Ordinal);
+    }
+}

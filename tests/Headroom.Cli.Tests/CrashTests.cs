@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Headroom.Testing;
+
+namespace Headroom.Cli.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class PlainFleetCollection : ICollectionFixture<FleetPrometheus>
+{
+    public const string Name = "plain fleet prometheus";
+}
+
+/// <summary>The real process killed with SIGKILL at random points of a multi-window load, then run again.</summary>
+[Collection(PlainFleetCollection.Name)]
+public sealed class CrashTests(FleetPrometheus source) : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("headroom-crash-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Killing_the_etl_at_random_points_never_leaves_half_a_window_or_a_duplicate()
+    {
+        // 36 one-hour windows from a first run (no --from): the watermark carries each restart forward.
+        var config = Path.Combine(_directory, "headroom.yaml");
+        await File.WriteAllTextAsync(config, "etl:\n  first_run_lookback: 36h\n  window_hours: 1\n");
+        string[] Args(string db) => ["etl", "run", "--config", config, "--source", source.Server.BaseUri.AbsoluteUri, "--db", "sqlite:" + db, "--to", FleetPrometheus.End.ToString("O")];
+
+        var crashed = Path.Combine(_directory, "crashed.db");
+        var random = new Random(20261123);
+        var kills = 0;
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            using var process = Start(Args(crashed));
+            await Task.Delay(random.Next(600, 2500));
+            if (!process.HasExited)
+            {
+                process.Kill(); // SIGKILL on Linux
+                kills++;
+            }
+            await process.WaitForExitAsync();
+        }
+        Assert.True(kills >= 2, $"only {kills} runs were still going when killed; the test needs a longer load");
+
+        using (var final = Start(Args(crashed)))
+        {
+            await final.WaitForExitAsync();
+            Assert.True(final.ExitCode == 0, await final.StandardError.ReadToEndAsync());
+        }
+
+        var reference = Path.Combine(_directory, "reference.db");
+        var result = await Cli.RunAsync(Args(reference));
+        Assert.True(result.ExitCode == 0, result.Error);
+
+        await using var a = await Warehouse.Warehouse.OpenAsync("sqlite:" + crashed);
+        await using var b = await Warehouse.Warehouse.OpenAsync("sqlite:" + reference);
+        var expected = (await b.ReadHourlyAsync("node")).OrderBy(r => (r.ResourceKey, r.Dimension, r.HourStart)).ToList();
+        var actual = (await a.ReadHourlyAsync("node")).OrderBy(r => (r.ResourceKey, r.Dimension, r.HourStart)).ToList();
+        Assert.Equal(source.Fleet.Hosts.Count * 36 * 5, expected.Count);
+        Assert.Equal(expected, actual);
+        Assert.Equal((await b.ReadDailyAsync("node")).Count, (await a.ReadDailyAsync("node")).Count);
+        Assert.Empty(await a.ListOpenGapsAsync("node", source.Server.BaseUri.AbsoluteUri.TrimEnd('/')));
+    }
+
+    private static Process Start(string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "headroom.dll"));
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        return Process.Start(info)!;
+    }
+}

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using Headroom.Cli.Configuration;
+using Headroom.Etl;
+using Headroom.Prometheus;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Headroom.Cli.Commands;
+
+/// <summary><c>headroom serve</c>: the ETL on a schedule, with its health on <c>/metrics</c>, <c>/-/healthy</c> and <c>/-/ready</c>.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var settings = new EtlSettings();
+        var listen = SharedOptions.Listen("127.0.0.1:9108");
+        var interval = SharedOptions.Duration("--interval", "Time between ETL runs", "15m", TimeSpan.FromSeconds(10));
+        var command = new Command("serve", "Run the ETL every --interval and serve its metrics (/metrics) and health (/-/healthy, /-/ready) until stopped.");
+        settings.AddTo(command);
+        command.Options.Add(listen);
+        command.Options.Add(interval);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var config = settings.LoadConfig(parse);
+            var profile = settings.LoadProfile(parse, config);
+            var connection = settings.Connection(parse, config);
+            var options = settings.EtlOptions(parse, config, profile, connection.Display);
+            var every = parse.GetResult(interval) is null && config.Serve.Interval is { } configured
+                ? (PromDuration.TryParse(configured, out var d, out var e) ? d : throw new CliException($"serve.interval: {e}", ExitCodes.Usage))
+                : parse.GetValue(interval);
+            var endpoint = parse.GetResult(listen) is null && config.Serve.Listen is { } address
+                ? (IPEndPoint.TryParse(address, out var ep) ? ep : throw new CliException($"serve.listen: '{address}' is not host:port", ExitCodes.Usage))
+                : parse.GetValue(listen)!;
+            var output = parse.InvocationConfiguration.Output;
+
+            await using var warehouse = await EtlCommand.OpenWarehouseAsync(settings.DatabaseUrl(parse, config), cancellationToken);
+            using var http = connection.CreateHttpClient();
+            var metrics = new EtlMetrics();
+            var runner = new EtlRunner(warehouse, connection.CreateClient(http), EtlSettings.Extraction(config), metrics);
+            var ready = false;
+
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
+            await using var app = builder.Build();
+            app.MapGet("/metrics", async () => Results.Text(await metrics.ExportAsync(), "text/plain; version=0.0.4; charset=utf-8"));
+            app.MapGet("/-/healthy", () => Results.Text("Healthy\n"));
+            app.MapGet("/-/ready", () => ready ? Results.Text("Ready\n") : Results.Text("Not ready: the first ETL run has not finished\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                throw new CliException($"cannot listen on {endpoint}: {ex.Message}; choose another address with --listen");
+            }
+            await output.WriteLineAsync($"headroom serve: {profile.Name} from {connection.Display} into {warehouse.DisplayUrl} every {PromDuration.Format(every)}; metrics at http://{endpoint}/metrics");
+
+            using var timer = new PeriodicTimer(every);
+            try
+            {
+                do
+                {
+                    await RunOnceAsync(runner, options, output, cancellationToken);
+                    ready = true;
+                    options = options with { From = null, To = null };
+                }
+                while (await timer.WaitForNextTickAsync(cancellationToken));
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+            await app.StopAsync(CancellationToken.None);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>One scheduled run; a failure is logged and the schedule goes on (the metrics and alerts say so).</summary>
+    private static async Task RunOnceAsync(EtlRunner runner, EtlOptions options, TextWriter output, CancellationToken cancellationToken)
+    {
+        var stamp = TimeProvider.System.GetUtcNow().ToString("u", CultureInfo.InvariantCulture);
+        try
+        {
+            // Each run continues from the watermark; --from and --to apply only to the first one.
+            var report = await runner.RunAsync(options, EtlMode.Incremental, cancellationToken: cancellationToken);
+            await output.WriteLineAsync($"{stamp} run {report.RunId}: {report.RowsLoaded} rows loaded, {report.RowsRejected} quarantined, {report.GapsOpened} gaps opened, {report.GapsResolved} resolved");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await output.WriteLineAsync($"{stamp} run failed: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Headroom.Testing;
+
+namespace Headroom.Cli.Tests;
+
+[Collection(PlainFleetCollection.Name)]
+public sealed class ServeTests(FleetPrometheus source) : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("headroom-serve-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Serve_runs_the_etl_and_exposes_health_and_metrics_until_stopped()
+    {
+        var port = Harness.FreePort.Next();
+        using var stop = new CancellationTokenSource();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var run = HeadroomCli.RunAsync(
+            ["serve", "--source", source.Server.BaseUri.AbsoluteUri, "--db", "sqlite:" + Path.Combine(_directory, "w.db"), "--listen", $"127.0.0.1:{port}",
+             "--interval", "1h", "--from", FleetPrometheus.End.AddHours(-3).ToString("O"), "--to", FleetPrometheus.End.ToString("O")],
+            output, error, stop.Token);
+        try
+        {
+            using var http = new HttpClient();
+            var ready = false;
+            for (var i = 0; i < 300 && !ready; i++)
+            {
+                try
+                {
+                    ready = (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/-/ready"))).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                }
+                if (!ready)
+                    await Task.Delay(100);
+            }
+            Assert.True(ready, output.ToString() + error);
+            Assert.Equal("Healthy\n", await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/-/healthy")));
+            var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+            Assert.Contains("headroom_etl_runs_total{profile=\"node\",status=\"succeeded\"} 1", metrics, StringComparison.Ordinal);
+            Assert.Contains("headroom_etl_rows_loaded_total{profile=\"node\"} 90", metrics, StringComparison.Ordinal); // 6 hosts × 3 hours × 5
+            Assert.Contains("headroom_etl_last_run_success{profile=\"node\"} 1", metrics, StringComparison.Ordinal);
+            Assert.Contains("headroom_etl_query_duration_seconds_count", metrics, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            Assert.Equal(0, await run);
+        }
+        Assert.Contains("90 rows loaded", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pushgateway_receives_a_one_shot_runs_metrics()
+    {
+        await using var pushgateway = await Harness.PushgatewayServer.StartAsync();
+        var result = await Cli.RunAsync("etl", "backfill", "--source", source.Server.BaseUri.AbsoluteUri, "--db", "sqlite:" + Path.Combine(_directory, "p.db"),
+            "--from", FleetPrometheus.End.AddHours(-2).ToString("O"), "--to", FleetPrometheus.End.ToString("O"), "--pushgateway", pushgateway.BaseUri.AbsoluteUri);
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var http = new HttpClient();
+        var pushed = await http.GetStringAsync(new Uri(pushgateway.BaseUri, "metrics"));
+        Assert.Contains("headroom_etl_rows_loaded_total{instance=\"\",job=\"headroom_etl\",profile=\"node\"} 60", pushed, StringComparison.Ordinal);
+    }
+}

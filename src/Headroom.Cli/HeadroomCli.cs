@@ -16,6 +16,7 @@ internal static class HeadroomCli
             "Collects utilization from Prometheus, loads it into SQL, and reports under-used resources and savings.");
         root.Subcommands.Add(FleetCommand.Create());
         root.Subcommands.Add(EtlCommand.Create());
+        root.Subcommands.Add(RulesCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         return root;

@@ -33,6 +33,15 @@ public sealed record EtlOptions
     /// <summary>A window whose share of rejected rows is above this fails the run, uncommitted (default 0.05).</summary>
     public double MaxRejectedRatio { get; init; } = 0.05;
 
+    /// <summary>
+    /// Read a dimension's recording rule where it covers a window, falling back to the raw expression per
+    /// window where it does not (default true).
+    /// </summary>
+    public bool UseRecordingRules { get; init; } = true;
+
+    /// <summary>The recording rules' evaluation interval: how many points an hour of a recorded series holds (default 1m).</summary>
+    public TimeSpan RuleInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Validation thresholds.</summary>
     public ValidationOptions Validation { get; init; } = new();
 
@@ -69,7 +78,14 @@ public sealed record EtlReport(
     IReadOnlyDictionary<string, long> RejectedByReason,
     int GapsOpened,
     int GapsResolved,
-    long Requests);
+    long Requests)
+{
+    /// <summary>(window, dimension) pairs read from recording rules.</summary>
+    public int RecordedReads { get; init; }
+
+    /// <summary>(window, dimension) pairs read from the raw expression because the rule did not cover the window.</summary>
+    public int RawFallbacks { get; init; }
+}
 
 /// <summary>The run stopped because data quality was below the configured threshold.</summary>
 public sealed class DataQualityException : Exception

@@ -58,7 +58,11 @@ public sealed class EtlRunner
             _metrics.LastRunSuccess.WithLabels(profile.Name).Set(1);
             _metrics.LastRunRejectedRatio.WithLabels(profile.Name).Set(tally.Loaded + tally.Rejected == 0 ? 0 : (double)tally.Rejected / (tally.Loaded + tally.Rejected));
             await UpdateGaugesAsync(options, CancellationToken.None).ConfigureAwait(false);
-            return new EtlReport(runId, from, to, windows.Count, tally.Loaded, tally.Rejected, tally.ByReason, tally.GapsOpened, tally.GapsResolved, _extractor.Requests);
+            return new EtlReport(runId, from, to, windows.Count, tally.Loaded, tally.Rejected, tally.ByReason, tally.GapsOpened, tally.GapsResolved, _extractor.Requests)
+            {
+                RecordedReads = tally.RecordedReads,
+                RawFallbacks = tally.RawFallbacks,
+            };
         }
         catch (Exception e)
         {
@@ -92,7 +96,7 @@ public sealed class EtlRunner
     private async Task LoadWindowAsync(EtlOptions options, long runId, DateTimeOffset start, DateTimeOffset end, bool advance, Tally tally, CancellationToken cancellationToken, bool newGapsCount = true)
     {
         var profile = options.Profile;
-        var extracted = await Task.WhenAll(profile.Dimensions.Select(d => _extractor.ExtractAsync(profile, d, start, end, cancellationToken: cancellationToken))).ConfigureAwait(false);
+        var extracted = await Task.WhenAll(profile.Dimensions.Select(d => ExtractAsync(options, d, start, end, tally, cancellationToken))).ConfigureAwait(false);
         var metadata = await MetadataReader.ReadAsync(_client, profile, start, end, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
 
@@ -151,6 +155,38 @@ public sealed class EtlRunner
             _metrics.RowsRejected.WithLabels(profile.Name, group.Key).Inc(group.Count());
         }
         _metrics.RowsLoaded.WithLabels(profile.Name).Inc(valid.Count);
+    }
+
+    /// <summary>
+    /// The dimension's rows for the window: from its recording rule when the rule covers every hour with
+    /// complete data, otherwise from the raw expression (counted in headroom_etl_raw_fallback_total).
+    /// </summary>
+    private async Task<IReadOnlyList<HourlyRow>> ExtractAsync(EtlOptions options, Dimension dimension, DateTimeOffset start, DateTimeOffset end, Tally tally, CancellationToken cancellationToken)
+    {
+        var profile = options.Profile;
+        if (options.UseRecordingRules && dimension.Record is not null)
+        {
+            var recorded = await _extractor.ExtractAsync(profile, dimension, start, end, recorded: true, options.RuleInterval, cancellationToken).ConfigureAwait(false);
+            if (Covers(recorded, start, end, options.Validation.MinCompleteness))
+            {
+                Interlocked.Increment(ref tally.RecordedReads);
+                return recorded;
+            }
+            Interlocked.Increment(ref tally.RawFallbacks);
+            _metrics.RawFallbacks.WithLabels(profile.Name, dimension.Name).Inc();
+        }
+        return await _extractor.ExtractAsync(profile, dimension, start, end, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool Covers(IReadOnlyList<HourlyRow> rows, DateTimeOffset start, DateTimeOffset end, double minCompleteness)
+    {
+        var hours = rows.Where(r => r.Expected > 0 && (double)r.Samples / r.Expected >= minCompleteness).Select(r => r.HourStart).ToHashSet();
+        for (var hour = start; hour < end; hour = hour.AddHours(1))
+        {
+            if (!hours.Contains(hour))
+                return false;
+        }
+        return rows.All(r => r.Expected > 0 && (double)r.Samples / r.Expected >= minCompleteness);
     }
 
     /// <summary>Re-reads the open gaps the source may still hold; a commit with data for a gap's hour resolves it.</summary>
@@ -240,5 +276,10 @@ public sealed class EtlRunner
         public int GapsResolved { get; set; }
 
         public Dictionary<string, long> ByReason { get; } = new(StringComparer.Ordinal);
+
+        // Fields, not properties: dimensions of a window are extracted concurrently and count with Interlocked.
+        public int RecordedReads;
+
+        public int RawFallbacks;
     }
 }

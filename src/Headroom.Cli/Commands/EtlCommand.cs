@@ -170,6 +170,7 @@ internal static class EtlCommand
             .AddRow("rows quarantined", rejected)
             .AddRow("gaps", $"{report.GapsOpened} opened, {report.GapsResolved} resolved")
             .AddRow("queries", report.Requests.ToString(CultureInfo.InvariantCulture))
+            .AddRow("read from", $"recording rules {report.RecordedReads}, raw fallbacks {report.RawFallbacks} (window × dimension)")
             .AddRow("warehouse", Markup.Escape(database))
             .AddRow("took", string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F1} s"));
         FleetCommand.Console(output).Write(table);

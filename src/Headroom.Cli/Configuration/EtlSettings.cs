@@ -104,6 +104,8 @@ internal sealed class EtlSettings
             WindowHours = etl.WindowHours ?? 24,
             MaxRejectedRatio = etl.MaxRejectedRatio ?? 0.05,
             Validation = new ValidationOptions { MinCompleteness = etl.MinCompleteness ?? 0.5 },
+            UseRecordingRules = etl.UseRecordingRules ?? true,
+            RuleInterval = Duration(etl.RuleInterval, "etl.rule_interval") ?? TimeSpan.FromMinutes(1),
         };
         try
         {

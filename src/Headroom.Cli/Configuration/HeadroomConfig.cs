@@ -94,6 +94,10 @@ internal sealed class EtlConfig
     public int? Concurrency { get; set; }
 
     public int? ChunkHours { get; set; }
+
+    public bool? UseRecordingRules { get; set; }
+
+    public string? RuleInterval { get; set; }
 }
 
 internal sealed class ServeConfig

@@ -1,0 +1,39 @@
+namespace Headroom.Prometheus.Rules;
+
+/// <summary>A Prometheus rule file: groups of recording and alerting rules.</summary>
+public sealed record RuleFile(IReadOnlyList<RuleGroup> Groups);
+
+/// <summary>A rule group, evaluated every <see cref="Interval"/> (the global interval when null).</summary>
+public sealed record RuleGroup(string Name, string? Interval, IReadOnlyList<Rule> Rules)
+{
+    /// <summary>Line of the group in its file (1-based; 0 when built in code).</summary>
+    public int Line { get; init; }
+
+    /// <summary>Line of the group's <c>interval</c>.</summary>
+    public int IntervalLine { get; init; }
+}
+
+/// <summary>One recording (<see cref="Record"/>) or alerting (<see cref="Alert"/>) rule.</summary>
+public sealed record Rule(string? Record, string? Alert, string Expr)
+{
+    /// <summary>Labels added to or overriding the result's labels.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Annotations of an alerting rule.</summary>
+    public IReadOnlyDictionary<string, string> Annotations { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>How long an alert's condition must hold.</summary>
+    public string? For { get; init; }
+
+    /// <summary>Line of the rule in its file (1-based; 0 when built in code).</summary>
+    public int Line { get; init; }
+
+    /// <summary>Line of the rule's <c>expr</c>.</summary>
+    public int ExprLine { get; init; }
+}
+
+/// <summary>A problem in a rule file, with where it is.</summary>
+public sealed record RuleProblem(string File, int Line, string Message)
+{
+    public override string ToString() => $"{File}:{Line}: {Message}";
+}

@@ -1,0 +1,50 @@
+namespace Headroom.Cli.Tests;
+
+public sealed class RulesCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("headroom-rules-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Generate_then_check_round_trips_and_promtool_agrees()
+    {
+        var file = Path.Combine(_directory, "node.yml");
+        var generated = await Cli.RunAsync("rules", "generate", "--profile", "node", "--interval", "30s", "--out", file);
+        Assert.True(generated.ExitCode == 0, generated.Error);
+        Assert.Contains("wrote 5 rules", generated.Error, StringComparison.Ordinal);
+        var text = await File.ReadAllTextAsync(file);
+        Assert.Contains("record: instance:node_cpu_utilisation:rate5m", text, StringComparison.Ordinal);
+        Assert.Contains("interval: 30s", text, StringComparison.Ordinal);
+
+        var check = await Cli.RunAsync("rules", "check", file);
+        Assert.Equal(0, check.ExitCode);
+        Assert.Contains("5 rules in 1 groups, OK", check.Output, StringComparison.Ordinal);
+        Assert.True((await Harness.Promtool.CheckRulesAsync(file)).Succeeded);
+    }
+
+    [Fact]
+    public async Task Check_reports_every_problem_with_file_and_line_and_fails()
+    {
+        var file = Path.Combine(_directory, "bad.yml");
+        await File.WriteAllTextAsync(file, "groups:\n  - name: g\n    rules:\n      - record: cpu\n        expr: rate(x[5m]\n");
+        var result = await Cli.RunAsync("rules", "check", file);
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains($"{file}:4: record 'cpu' does not follow the level:metric:operations convention", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"{file}:5: rule 'cpu': ", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("rules check /nonexistent.yml", "no such file")]
+    [InlineData("rules generate --profile nope", "unknown profile 'nope'")]
+    [InlineData("rules generate --interval 0s", "--interval must be at least 1s")]
+    [InlineData("rules backfill --from -2d --source http://127.0.0.1:9 --rules /nonexistent.yml --out x", "no such file")]
+    [InlineData("rules backfill --from -2d --to -3d --source http://127.0.0.1:9 --rules r.yml --out x", "must be after --from")]
+    [InlineData("rules backfill --source http://127.0.0.1:9 --rules r.yml --out x", "--from")]
+    public async Task Bad_arguments_exit_with_the_usage_code(string args, string expected)
+    {
+        var result = await Cli.RunAsync(args.Split(' '));
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,60 @@
+using Headroom.PromQL.Storage;
+using Headroom.PromQL.Syntax;
+
+namespace Headroom.PromQL.Engine;
+
+/// <summary>State shared by every evaluator of one query: fetched data, limits, annotations.</summary>
+internal sealed class EvalContext(EngineOptions options, CancellationToken cancellationToken, bool isRangeQuery)
+{
+    private readonly Dictionary<VectorSelector, List<Series>> _data = new(ReferenceEqualityComparer.Instance);
+    private long _samples;
+
+    public EngineOptions Options { get; } = options;
+
+    public CancellationToken CancellationToken { get; } = cancellationToken;
+
+    public bool IsRangeQuery { get; } = isRangeQuery;
+
+    public Annotations Annotations { get; } = new();
+
+    public long LookbackMs { get; } = (long)options.LookbackDelta.TotalMilliseconds;
+
+    public long DefaultSubqueryStepMs { get; } = (long)options.DefaultSubqueryStep.TotalMilliseconds;
+
+    public async Task FetchAsync(ISeriesSource source, IReadOnlyList<SelectorFetch> fetches)
+    {
+        foreach (var fetch in fetches)
+        {
+            var list = new List<Series>();
+            await foreach (var series in source.SelectAsync([.. fetch.Selector.Matchers], fetch.MinT, fetch.MaxT, fetch.Hints, CancellationToken)
+                .ConfigureAwait(false))
+            {
+                CountSamples(series.Points.Length);
+                list.Add(series);
+            }
+            if (_data.TryGetValue(fetch.Selector, out var existing))
+            {
+                // The same node reached twice (it cannot be today, but planner rewrites may share nodes): keep the wider read.
+                if (existing.Sum(s => s.Points.Length) >= list.Sum(s => s.Points.Length))
+                {
+                    continue;
+                }
+            }
+            _data[fetch.Selector] = list;
+        }
+    }
+
+    public List<Series> Data(VectorSelector selector) =>
+        _data.TryGetValue(selector, out var list) ? list : [];
+
+    public void CountSamples(long n)
+    {
+        _samples += n;
+        if (_samples > Options.MaxSamples)
+        {
+            throw new QueryException("query processing would load too many samples into memory in query execution");
+        }
+    }
+
+    public void Check() => CancellationToken.ThrowIfCancellationRequested();
+}

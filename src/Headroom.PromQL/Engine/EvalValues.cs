@@ -1,0 +1,161 @@
+namespace Headroom.PromQL.Engine;
+
+/// <summary>An intermediate value of evaluation over all steps of a query.</summary>
+internal abstract class EvalValue;
+
+/// <summary>A scalar at every step.</summary>
+internal sealed class ScalarSteps(double[] values) : EvalValue
+{
+    public double[] Values { get; } = values;
+}
+
+/// <summary>A string literal.</summary>
+internal sealed class StringValue(string value) : EvalValue
+{
+    public string Value { get; } = value;
+}
+
+/// <summary>One series of an instant vector over all steps; <see cref="Present"/> marks the steps with a sample.</summary>
+internal sealed class StepSeries(Labels labels, int steps, bool dropName)
+{
+    public Labels Labels { get; set; } = labels;
+
+    public double[] Values { get; } = new double[steps];
+
+    public bool[] Present { get; } = new bool[steps];
+
+    /// <summary>
+    /// The metric name is to be removed when the result is returned: Prometheus 3 removes names late so that
+    /// <c>label_replace</c> and <c>by (__name__)</c> can still see them.
+    /// </summary>
+    public bool DropName { get; set; } = dropName;
+
+    /// <summary>Sample times for <c>timestamp()</c> of a selector; null otherwise.</summary>
+    public long[]? SampleTimes { get; set; }
+
+    /// <summary>
+    /// Native histogram samples by step, or null when the series has none. A step holds a float
+    /// (<see cref="Present"/>) or a histogram, never both, so float-only code ignores histograms.
+    /// </summary>
+    public NativeHistogram?[]? Histograms { get; set; }
+
+    public NativeHistogram? HistogramAt(int step) => Histograms?[step];
+
+    public void SetHistogram(int step, NativeHistogram histogram)
+    {
+        Histograms ??= new NativeHistogram?[Values.Length];
+        Histograms[step] = histogram;
+    }
+}
+
+/// <summary>An instant vector over all steps.</summary>
+internal sealed class StepVector(List<StepSeries> series) : EvalValue
+{
+    public List<StepSeries> Series { get; } = series;
+}
+
+/// <summary>A series of a range vector: every sample of the whole query window, staleness markers removed.</summary>
+internal sealed class RangeSeries(Labels labels, FloatPoint[] points, bool dropName)
+{
+    public HistogramPoint[] Histograms { get; init; } = [];
+
+    /// <summary>The histogram samples in <c>(end - range, end]</c>.</summary>
+    public ReadOnlySpan<HistogramPoint> HistogramWindow(long end, long range)
+    {
+        var lo = 0;
+        while (lo < Histograms.Length && Histograms[lo].T <= end - range)
+        {
+            lo++;
+        }
+        var hi = lo;
+        while (hi < Histograms.Length && Histograms[hi].T <= end)
+        {
+            hi++;
+        }
+        return Histograms.AsSpan(lo, hi - lo);
+    }
+
+    public Labels Labels { get; } = labels;
+
+    public FloatPoint[] Points { get; } = points;
+
+    public bool DropName { get; } = dropName;
+
+    /// <summary>The samples in <c>(end - range, end]</c>.</summary>
+    public ReadOnlySpan<FloatPoint> Window(long end, long range)
+    {
+        var lo = FirstAfter(end - range);
+        var hi = FirstAfter(end);
+        return Points.AsSpan(lo, hi - lo);
+    }
+
+    private int FirstAfter(long t)
+    {
+        int lo = 0, hi = Points.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (Points[mid].T <= t)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+}
+
+/// <summary>A range vector: series plus, for each step, where its window ends.</summary>
+internal sealed class RangeVector(List<RangeSeries> series, long[] windowEnds, long range) : EvalValue
+{
+    public List<RangeSeries> Series { get; } = series;
+
+    public long[] WindowEnds { get; } = windowEnds;
+
+    public long Range { get; } = range;
+}
+
+/// <summary>Collects the output of a per-step computation into series keyed by labels.</summary>
+internal sealed class StepVectorBuilder(int steps)
+{
+    private readonly Dictionary<Labels, StepSeries> _byLabels = [];
+    private readonly List<StepSeries> _series = [];
+
+    public void Add(int step, Labels labels, double value, bool dropName)
+    {
+        if (!_byLabels.TryGetValue(labels, out var series))
+        {
+            series = new StepSeries(labels, steps, dropName);
+            _byLabels.Add(labels, series);
+            _series.Add(series);
+        }
+        else if (series.Present[step])
+        {
+            throw new QueryException("vector cannot contain metrics with the same labelset");
+        }
+        series.DropName |= dropName;
+        series.Values[step] = value;
+        series.Present[step] = true;
+    }
+
+    public void AddHistogram(int step, Labels labels, NativeHistogram histogram, bool dropName)
+    {
+        if (!_byLabels.TryGetValue(labels, out var series))
+        {
+            series = new StepSeries(labels, steps, dropName);
+            _byLabels.Add(labels, series);
+            _series.Add(series);
+        }
+        else if (series.Present[step] || series.HistogramAt(step) is not null)
+        {
+            throw new QueryException("vector cannot contain metrics with the same labelset");
+        }
+        series.DropName |= dropName;
+        series.SetHistogram(step, histogram);
+    }
+
+    public StepVector Build() => new(_series);
+}

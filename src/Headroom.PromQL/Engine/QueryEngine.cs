@@ -1,0 +1,75 @@
+using Headroom.PromQL.Storage;
+using Headroom.PromQL.Syntax;
+
+namespace Headroom.PromQL.Engine;
+
+/// <summary>
+/// Evaluates PromQL over an <see cref="ISeriesSource"/>. Range-first: an instant query is a range query with one
+/// step. Errors in the query raise <see cref="ParseException"/> or <see cref="QueryException"/>; non-fatal
+/// problems come back in <see cref="QueryResult.Annotations"/>.
+/// </summary>
+public sealed class QueryEngine
+{
+    private readonly ISeriesSource _source;
+    private readonly EngineOptions _options;
+
+    /// <summary>Creates an engine reading from <paramref name="source"/>.</summary>
+    public QueryEngine(ISeriesSource source, EngineOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        _source = source;
+        _options = options ?? new EngineOptions();
+        _options.Validate();
+    }
+
+    /// <summary>Evaluates <paramref name="query"/> at <paramref name="time"/> (milliseconds since the epoch).</summary>
+    public Task<QueryResult> InstantAsync(string query, long time, CancellationToken cancellationToken = default) =>
+        InstantAsync(Parser.Parse(query), time, cancellationToken);
+
+    /// <summary>Evaluates a parsed expression at <paramref name="time"/>.</summary>
+    public Task<QueryResult> InstantAsync(Expr expr, long time, CancellationToken cancellationToken = default) =>
+        RunAsync(expr, time, time, 0, cancellationToken);
+
+    /// <summary>Evaluates <paramref name="query"/> at every <paramref name="step"/> from <paramref name="start"/> to <paramref name="end"/>.</summary>
+    public Task<QueryResult> RangeAsync(string query, long start, long end, long step, CancellationToken cancellationToken = default) =>
+        RangeAsync(Parser.Parse(query), start, end, step, cancellationToken);
+
+    /// <summary>Evaluates a parsed expression over a range; the result is a matrix.</summary>
+    public Task<QueryResult> RangeAsync(Expr expr, long start, long end, long step, CancellationToken cancellationToken = default)
+    {
+        if (step <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), "zero or negative query resolution step widths are not accepted");
+        }
+        if (end < start)
+        {
+            throw new ArgumentOutOfRangeException(nameof(end), "end timestamp must not be before start time");
+        }
+        return RunAsync(expr, start, end, step, cancellationToken);
+    }
+
+    private async Task<QueryResult> RunAsync(Expr expr, long start, long end, long step, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expr);
+        var isRange = step > 0;
+        if (isRange && expr.Type is not (ExprType.Scalar or ExprType.InstantVector))
+        {
+            throw new QueryException($"invalid expression type \"{expr.Type.DocumentedName()}\" for range query, must be Scalar or instant Vector");
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.Timeout);
+        try
+        {
+            var plan = Planner.Plan(expr, start, end, isRange ? step : 1, _options);
+            var context = new EvalContext(_options, timeout.Token, isRange);
+            await context.FetchAsync(_source, plan.Fetches).ConfigureAwait(false);
+            var evaluator = new Evaluator(context, plan.Start, plan.End, plan.Interval);
+            var value = evaluator.Eval(plan.Root);
+            return new QueryResult(ResultBuilder.Build(value, evaluator, isRange), context.Annotations);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new QueryException("query timed out in expression evaluation");
+        }
+    }
+}

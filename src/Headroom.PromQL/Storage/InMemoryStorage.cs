@@ -1,0 +1,109 @@
+using System.Runtime.CompilerServices;
+using Headroom.PromQL.Syntax;
+
+namespace Headroom.PromQL.Storage;
+
+/// <summary>
+/// Series held in memory, for tests and test scripts. Appends must be in time order per series; a sample at
+/// an existing time replaces it. Not thread-safe for concurrent writes.
+/// </summary>
+public sealed class InMemoryStorage : ISeriesSource
+{
+    private readonly Dictionary<Labels, List<FloatPoint>> _series = [];
+    private readonly Dictionary<Labels, SortedList<long, NativeHistogram>> _histograms = [];
+
+    /// <summary>The number of stored series.</summary>
+    public int SeriesCount => _series.Count;
+
+    /// <summary>Adds one sample; use <see cref="StaleMarker.Value"/> to mark the series stale.</summary>
+    public void Append(Labels labels, long t, double value)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        if (!_series.TryGetValue(labels, out var points))
+        {
+            points = [];
+            _series.Add(labels, points);
+        }
+        if (points.Count > 0 && points[^1].T >= t)
+        {
+            var index = points.FindIndex(p => p.T >= t);
+            if (points[index].T == t)
+            {
+                points[index] = new FloatPoint(t, value);
+            }
+            else
+            {
+                points.Insert(index, new FloatPoint(t, value));
+            }
+            return;
+        }
+        points.Add(new FloatPoint(t, value));
+    }
+
+    /// <summary>Adds one native histogram sample.</summary>
+    public void Append(Labels labels, long t, NativeHistogram histogram)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        if (!_histograms.TryGetValue(labels, out var points))
+        {
+            points = [];
+            _histograms.Add(labels, points);
+        }
+        points[t] = histogram;
+    }
+
+    /// <summary>Drops all data.</summary>
+    public void Clear()
+    {
+        _series.Clear();
+        _histograms.Clear();
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT,
+        SelectHints hints, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(matchers);
+        await Task.CompletedTask.ConfigureAwait(false);
+        foreach (var series in Select(matchers, minT, maxT))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return series;
+        }
+    }
+
+    /// <summary>The synchronous form of <see cref="SelectAsync"/>.</summary>
+    public IEnumerable<Series> Select(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT)
+    {
+        ArgumentNullException.ThrowIfNull(matchers);
+        var selected = new List<Series>();
+        foreach (var labels in _series.Keys.Union(_histograms.Keys))
+        {
+            var match = true;
+            foreach (var matcher in matchers)
+            {
+                if (!matcher.Matches(labels.Get(matcher.Name)))
+                {
+                    match = false;
+                    break;
+                }
+            }
+            if (!match)
+            {
+                continue;
+            }
+            var window = _series.TryGetValue(labels, out var points)
+                ? points.Where(p => p.T >= minT && p.T <= maxT).ToArray()
+                : [];
+            var histograms = _histograms.TryGetValue(labels, out var hs)
+                ? hs.Where(p => p.Key >= minT && p.Key <= maxT).Select(p => new HistogramPoint(p.Key, p.Value)).ToArray()
+                : [];
+            if (window.Length > 0 || histograms.Length > 0)
+            {
+                selected.Add(new Series(labels, window) { Histograms = histograms });
+            }
+        }
+        selected.Sort((a, b) => Labels.Compare(a.Labels, b.Labels));
+        return selected;
+    }
+}

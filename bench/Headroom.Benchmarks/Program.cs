@@ -1,4 +1,9 @@
 using BenchmarkDotNet.Running;
+using Headroom.Benchmarks;
 
-// dotnet run -c Release --project bench/Headroom.Benchmarks -- --filter '*'
+// Micro benchmarks: dotnet run -c Release --project bench/Headroom.Benchmarks -- --filter '*'
+// The ETL macro benchmark against a real Prometheus: ... -- etl --help (driven by bench/etl.sh)
+if (args.Length > 0 && args[0] == "etl")
+    return await EtlMacro.RunAsync(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -119,6 +119,15 @@ public sealed class QueryCommandTests(PromqlPrometheus prometheus) : IClassFixtu
         Assert.Contains("cannot reach http://127.0.0.1:9/api/v1/read", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Credentials_in_the_source_url_never_appear_in_messages()
+    {
+        var result = await Cli.RunAsync("query", "up", "--source", "http://reader:s3cret@127.0.0.1:9", "--time", Unix(At));
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains("cannot reach http://127.0.0.1:9/api/v1/read", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", result.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("query up --source http://127.0.0.1:9 --start 0 --end 60", "needs all of --start, --end and --step")]
     [InlineData("query up --source http://127.0.0.1:9 --start 0 --end 60 --step 1m --time 0", "either --time or")]

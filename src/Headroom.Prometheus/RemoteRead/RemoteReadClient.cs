@@ -23,7 +23,9 @@ public sealed class RemoteReadClient
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(baseUri);
         _http = http;
-        var root = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
+        // Credentials in the URL travel in the client's Authorization header; keep them out of the endpoint and messages.
+        var root = new UriBuilder(baseUri) { UserName = "", Password = "" }.Uri;
+        root = root.AbsoluteUri.EndsWith('/') ? root : new Uri(root.AbsoluteUri + "/");
         _endpoint = new Uri(root, "api/v1/read");
     }
 

@@ -3,6 +3,7 @@ using Headroom.Cli.Commands;
 using Headroom.Fleet;
 using Headroom.Harness;
 using Headroom.Prometheus;
+using Headroom.Prometheus.RemoteRead;
 
 namespace Headroom.Cli;
 
@@ -19,6 +20,8 @@ internal static class HeadroomCli
         root.Subcommands.Add(RulesCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(PromqlCommand.Create());
+        root.Subcommands.Add(QueryCommand.Create());
         return root;
     }
 
@@ -54,6 +57,7 @@ internal static class HeadroomCli
         MissingBinaryException m => (m.Message, ExitCodes.MissingDependency),
         FleetServerException f => (f.Message, ExitCodes.Failure),
         PrometheusApiException p => (p.Message, ExitCodes.Failure),
+        RemoteReadException r => (r.Message, ExitCodes.Failure),
         UnauthorizedAccessException u => ($"{u.Message} Choose a path you can write to.", ExitCodes.Failure),
         DirectoryNotFoundException d => ($"{d.Message} Create the directory first or choose another path.", ExitCodes.Failure),
         IOException io => (io.Message, ExitCodes.Failure),

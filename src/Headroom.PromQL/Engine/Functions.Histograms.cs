@@ -355,7 +355,11 @@ internal static partial class Functions
             {
                 continue;
             }
-            if (lower <= lo && hi <= upper)
+            // An infinitely wide bucket cannot be interpolated: it counts whole when the asked range reaches the
+            // same infinity (histogram_fraction(400, +Inf, …) takes all of the +Inf bucket), and not at all otherwise.
+            if ((lower <= lo && hi <= upper)
+                || (double.IsPositiveInfinity(hi) && double.IsPositiveInfinity(upper))
+                || (double.IsNegativeInfinity(lo) && double.IsNegativeInfinity(lower)))
             {
                 inside += count;
             }

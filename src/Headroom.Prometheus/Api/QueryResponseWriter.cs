@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Headroom.PromQL;
+using Headroom.PromQL.Engine;
+
+namespace Headroom.Prometheus.Api;
+
+/// <summary>
+/// Writes an engine result as the JSON body of Prometheus' <c>/api/v1/query</c> and <c>/api/v1/query_range</c>:
+/// <c>{"status":"success","data":{"resultType":…,"result":…},"warnings":[…],"infos":[…]}</c>, values as
+/// <c>[seconds, "value"]</c>, warnings and infos only when there are some.
+/// </summary>
+public static class QueryResponseWriter
+{
+    /// <summary>Writes <paramref name="result"/> to <paramref name="output"/> as compact UTF-8 JSON.</summary>
+    public static void Write(Stream output, PromQL.Engine.QueryResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        using var json = new Utf8JsonWriter(output);
+        json.WriteStartObject();
+        json.WriteString("status", "success");
+        json.WritePropertyName("data");
+        json.WriteStartObject();
+        switch (result.Value)
+        {
+            case ScalarResult scalar:
+                json.WriteString("resultType", "scalar");
+                json.WritePropertyName("result");
+                Point(json, scalar.T, PromValueFormat.Value(scalar.Value));
+                break;
+            case StringResult text:
+                json.WriteString("resultType", "string");
+                json.WritePropertyName("result");
+                Point(json, text.T, text.Value);
+                break;
+            case VectorResult vector:
+                json.WriteString("resultType", "vector");
+                json.WriteStartArray("result");
+                foreach (var sample in vector.Samples)
+                {
+                    json.WriteStartObject();
+                    Metric(json, sample.Labels);
+                    json.WritePropertyName("value");
+                    Point(json, sample.T, PromValueFormat.Value(sample.F));
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+                break;
+            case MatrixResult matrix:
+                json.WriteString("resultType", "matrix");
+                json.WriteStartArray("result");
+                foreach (var series in matrix.Series)
+                {
+                    json.WriteStartObject();
+                    Metric(json, series.Labels);
+                    json.WriteStartArray("values");
+                    foreach (var point in series.Points)
+                        Point(json, point.T, PromValueFormat.Value(point.F));
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+                break;
+            default:
+                throw new ArgumentException($"unknown result type {result.Value.GetType().Name}", nameof(result));
+        }
+        json.WriteEndObject();
+        Strings(json, "warnings", result.Annotations.Warnings);
+        Strings(json, "infos", result.Annotations.Infos);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Writes <paramref name="result"/> as a JSON string.</summary>
+    public static string ToJson(PromQL.Engine.QueryResult result)
+    {
+        using var buffer = new MemoryStream();
+        Write(buffer, result);
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static void Metric(Utf8JsonWriter json, Labels labels)
+    {
+        json.WriteStartObject("metric");
+        foreach (var label in labels)
+            json.WriteString(label.Name, label.Value);
+        json.WriteEndObject();
+    }
+
+    private static void Point(Utf8JsonWriter json, long t, string value)
+    {
+        json.WriteStartArray();
+        json.WriteRawValue(PromValueFormat.Timestamp(t), skipInputValidation: true);
+        json.WriteStringValue(value);
+        json.WriteEndArray();
+    }
+
+    private static void Strings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
+    {
+        if (values.Count == 0)
+            return;
+        json.WriteStartArray(name);
+        foreach (var value in values)
+            json.WriteStringValue(value);
+        json.WriteEndArray();
+    }
+}

@@ -1,0 +1,26 @@
+namespace Headroom.Prometheus.RemoteRead;
+
+/// <summary>A remote read failed: the server was unreachable, answered an error, or sent a payload that cannot be read.</summary>
+public sealed class RemoteReadException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public RemoteReadException()
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public RemoteReadException(string message) : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public RemoteReadException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception for an HTTP error answer.</summary>
+    public RemoteReadException(string message, int statusCode) : base(message) => StatusCode = statusCode;
+
+    /// <summary>The HTTP status the server answered, when it answered an error.</summary>
+    public int? StatusCode { get; }
+}

@@ -1,0 +1,36 @@
+using System.Runtime.CompilerServices;
+using Headroom.PromQL;
+using Headroom.PromQL.Storage;
+using Headroom.PromQL.Syntax;
+
+namespace Headroom.Prometheus.RemoteRead;
+
+/// <summary>
+/// The PromQL engine's storage over a remote Prometheus: each selection is one remote read query, hints
+/// included. Series arrive whole (SAMPLES responses), so a selection holds its series in memory.
+/// </summary>
+public sealed class RemoteReadSource(RemoteReadClient client) : ISeriesSource
+{
+    private readonly RemoteReadClient _client = client ?? throw new ArgumentNullException(nameof(client));
+    private int _requests;
+
+    /// <summary>Remote read requests sent so far.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <inheritdoc />
+    /// <exception cref="RemoteReadException">The read failed.</exception>
+    public async IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SelectHints hints,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(matchers);
+        Interlocked.Increment(ref _requests);
+        var results = await _client.ReadAsync([new RemoteReadQuery(matchers, minT, maxT, hints)], cancellationToken).ConfigureAwait(false);
+        var series = results[0].Where(s => s.Points.Length > 0).ToList();
+        series.Sort(static (a, b) => Labels.Compare(a.Labels, b.Labels));
+        foreach (var s in series)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return s;
+        }
+    }
+}

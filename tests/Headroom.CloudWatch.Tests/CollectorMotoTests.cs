@@ -18,7 +18,7 @@ public sealed class CollectorMotoTests(MotoAws moto) : IAsyncLifetime
 
     private Collector Collector(string yaml, CollectorMetrics? metrics = null) =>
         new(CollectorConfigReader.Read(yaml), moto.Http, new AwsEndpoints(moto.Endpoint), metrics ?? new CollectorMetrics(), _time,
-            new CollectorOptions { Retry = new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(1) } }, () => MotoAws.Ambient);
+            new CollectorOptions { Retry = new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(1), BackoffClock = TimeProvider.System } }, () => MotoAws.Ambient);
 
     /// <summary>A timestamp inside the window a 5-minute metric with no delay is asked for.</summary>
     private double InWindow(MetricConfig metric) => Collection.Collector.Window(metric, _time.GetUtcNow()).End.AddSeconds(-100).ToUnixTimeSeconds();

@@ -91,7 +91,7 @@ internal sealed class AwsHttpClient(HttpClient http, AwsEndpoints endpoints, Col
                 throw failure;
             }
             metrics.Retries.WithLabels(api.Name).Inc();
-            await Task.Delay(Backoff(i), time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Backoff(i), _retry.BackoffClock ?? time, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -15,5 +15,8 @@ public sealed record RetryOptions
     /// <summary>Concurrent requests per API (GetMetricData, ListMetrics, GetResources, ... each its own). Default 5, as YACE.</summary>
     public int ConcurrencyPerApi { get; init; } = 5;
 
+    /// <summary>The clock backoff waits on; null means the collector's clock. Tests that fake the collector's clock keep backoff real.</summary>
+    public TimeProvider? BackoffClock { get; init; }
+
     public static readonly RetryOptions Default = new();
 }

@@ -18,6 +18,7 @@ internal static class HeadroomCli
         root.Subcommands.Add(EtlCommand.Create());
         root.Subcommands.Add(RulesCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(CloudWatchCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         return root;
     }

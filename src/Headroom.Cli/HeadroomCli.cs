@@ -19,6 +19,7 @@ internal static class HeadroomCli
         root.Subcommands.Add(EtlCommand.Create());
         root.Subcommands.Add(RulesCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(CloudWatchCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(PromqlCommand.Create());
         root.Subcommands.Add(QueryCommand.Create());

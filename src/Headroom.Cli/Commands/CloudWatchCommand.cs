@@ -1,0 +1,164 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Headroom.CloudWatch.Aws;
+using Headroom.CloudWatch.Collection;
+using Headroom.CloudWatch.Config;
+using Headroom.CloudWatch.Cost;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Headroom.Cli.Commands;
+
+/// <summary><c>headroom cloudwatch</c>: a YACE-compatible CloudWatch exporter and the cost of its configuration.</summary>
+internal static class CloudWatchCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("cloudwatch", "Collect AWS CloudWatch metrics for Prometheus from a YACE configuration, with YACE's names, and estimate what that costs.");
+        command.Subcommands.Add(Serve());
+        command.Subcommands.Add(Cost());
+        return command;
+    }
+
+    private static Option<FileInfo> ConfigOption() => new("--config")
+    {
+        Description = "YACE configuration file (apiVersion: v1alpha1)",
+        Required = true,
+    };
+
+    private static Command Serve()
+    {
+        var config = ConfigOption();
+        var listen = SharedOptions.Listen("127.0.0.1:5000");
+        var endpoint = new Option<Uri?>("--endpoint-url")
+        {
+            Description = "Send every AWS call here (e.g. a moto_server or VPC endpoint); default: AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, then AWS's regional endpoints",
+            CustomParser = r => Uri.TryCreate(r.Tokens.Count > 0 ? r.Tokens[0].Value : "", UriKind.Absolute, out var uri)
+                ? uri
+                : Fail<Uri?>(r, $"--endpoint-url: '{(r.Tokens.Count > 0 ? r.Tokens[0].Value : "")}' is not an absolute URL, e.g. http://127.0.0.1:5000"),
+            HelpName = "url",
+        };
+        var command = new Command("serve",
+            "Collect in the background, one loop per period, and serve the last complete result on /metrics (which never calls AWS), with self-metrics; /-/healthy and /-/ready.")
+        {
+            config, listen, endpoint,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var loaded = Load(parse.GetValue(config)!);
+            var address = parse.GetValue(listen)!;
+            var output = parse.InvocationConfiguration.Output;
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+            var metrics = new CollectorMetrics();
+            var collector = new Collector(loaded, http, new AwsEndpoints(parse.GetValue(endpoint)), metrics);
+            var stamp = () => TimeProvider.System.GetUtcNow().ToString("u", CultureInfo.InvariantCulture);
+            var loops = new CollectorLoops(collector, log: line => output.WriteLine($"{stamp()} {line}"));
+
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.ConfigureKestrel(k => k.Listen(address));
+            await using var app = builder.Build();
+            app.MapGet("/metrics", async (CancellationToken ct) => Results.Text(await loops.RenderAsync(ct), "text/plain; version=0.0.4; charset=utf-8"));
+            app.MapGet("/-/healthy", () => Results.Text("Healthy\n"));
+            app.MapGet("/-/ready", () => loops.Ready
+                ? Results.Text("Ready\n")
+                : Results.Text("Not ready: not every period's first collection has completed\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                throw new CliException($"cannot listen on {address}: {ex.Message}; choose another address with --listen");
+            }
+            var periods = string.Join(", ", collector.Periods.Select(p => $"{p.TotalSeconds:F0}s"));
+            await output.WriteLineAsync($"headroom cloudwatch: {loaded.AllMetrics.Count()} metrics in {loaded.Discovery.Count + loaded.Static.Count + loaded.CustomNamespace.Count} jobs, loops every {periods}; metrics at http://{address}/metrics");
+            try
+            {
+                await loops.RunAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+            await app.StopAsync(CancellationToken.None);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Cost()
+    {
+        var config = ConfigOption();
+        var resources = new Option<int>("--resources")
+        {
+            Description = "Resources (dimension sets) assumed per discovery or custom-namespace job, region and role",
+            DefaultValueFactory = _ => 100,
+            Validators = { SharedOptions.Check<int>(n => n is < 0 or > 10_000_000 ? $"--resources must be between 0 and 10000000, got {n}" : null) },
+        };
+        var format = SharedOptions.Format("table", "json");
+        var command = new Command("cost", "Estimate the monthly CloudWatch bill of a configuration before running it (30-day month, us-east-1 list prices, no free tier).")
+        {
+            config, resources, format,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var estimate = CostModel.Estimate(Load(parse.GetValue(config)!), parse.GetValue(resources));
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(format) == "json")
+            {
+                var json = JsonSerializer.Serialize(new CostReport(
+                    estimate.ResourcesPerTarget, estimate.TotalUsdPerMonth,
+                    estimate.QueriesPerLoop.ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value),
+                    estimate.CallsPerLoop.ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value),
+                    estimate.Apis.Select(a => new CostLine(a.Api, a.RequestsPerMonth, a.MetricsRequestedPerMonth, a.UsdPerMonth, a.PricedAs)).ToList()), CloudWatchJsonContext.Default.CostReport);
+                await output.WriteLineAsync(json.AsMemory(), cancellationToken);
+                return ExitCodes.Success;
+            }
+            foreach (var (period, queries) in estimate.QueriesPerLoop.OrderBy(kv => kv.Key))
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"period {period}s: {queries:N0} queries per loop in {estimate.CallsPerLoop[period]:N0} GetMetricData calls"));
+            var table = new Table().AddColumns("API", "requests/month", "metrics requested/month", "priced", "USD/month");
+            foreach (var a in estimate.Apis)
+            {
+                table.AddRow(a.Api, a.RequestsPerMonth.ToString("N0", CultureInfo.InvariantCulture),
+                    a.MetricsRequestedPerMonth.ToString("N0", CultureInfo.InvariantCulture), a.PricedAs, a.UsdPerMonth.ToString("N2", CultureInfo.InvariantCulture));
+            }
+            table.AddRow("total", "", "", "", estimate.TotalUsdPerMonth.ToString("N2", CultureInfo.InvariantCulture));
+            FleetCommand.Console(output).Write(table);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Assumes {estimate.ResourcesPerTarget:N0} resources per discovery/custom job, region and role; see docs/cloudwatch.md for the pricing assumptions."));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static CollectorConfig Load(FileInfo file)
+    {
+        try
+        {
+            return CollectorConfigReader.ReadFile(file.FullName);
+        }
+        catch (ConfigException e)
+        {
+            throw new CliException(e.Message, ExitCodes.Usage);
+        }
+    }
+
+    private static T Fail<T>(System.CommandLine.Parsing.ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return default!;
+    }
+}
+
+internal sealed record CostLine(string Api, double RequestsPerMonth, double MetricsRequestedPerMonth, decimal UsdPerMonth, string PricedAs);
+
+internal sealed record CostReport(int ResourcesPerTarget, decimal TotalUsdPerMonth, Dictionary<string, int> QueriesPerLoop, Dictionary<string, int> CallsPerLoop, List<CostLine> Apis);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(CostReport))]
+internal sealed partial class CloudWatchJsonContext : JsonSerializerContext;

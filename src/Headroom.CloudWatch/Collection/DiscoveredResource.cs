@@ -1,0 +1,13 @@
+namespace Headroom.CloudWatch.Collection;
+
+/// <summary>A resource found by the tagging API (and, for EC2, confirmed running by DescribeInstances).</summary>
+/// <param name="Arn">Its ARN: the <c>name</c> label.</param>
+/// <param name="Dimensions">The dimension values its ARN gives (e.g. InstanceId), used to match ListMetrics results.</param>
+/// <param name="InstanceType">EC2 only: the instance type from DescribeInstances.</param>
+public sealed record DiscoveredResource(
+    string Arn, string Region, string AccountId, IReadOnlyDictionary<string, string> Tags,
+    IReadOnlyDictionary<string, string> Dimensions, string? InstanceType = null)
+{
+    /// <summary>The account id inside an ARN (arn:partition:service:region:ACCOUNT:...).</summary>
+    public static string AccountOf(string arn) => arn.Split(':') is { Length: >= 5 } parts ? parts[4] : "";
+}

@@ -1,0 +1,266 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Headroom.CloudWatch.Config;
+
+/// <summary>
+/// Reads YACE's configuration format (apiVersion v1alpha1) strictly: a key Headroom does not know, a value of the wrong
+/// kind or a job without what it needs is an error that names the key and its line.
+/// </summary>
+public static class CollectorConfigReader
+{
+    /// <summary>YACE's default period and length for a metric that sets neither (seconds).</summary>
+    public static readonly TimeSpan DefaultPeriod = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Delay for metrics with periods of one minute or less when none is set: CloudWatch's last minute is often still
+    /// filling, so the window ends two minutes back.
+    /// </summary>
+    public static readonly TimeSpan ShortPeriodDelay = TimeSpan.FromSeconds(120);
+
+    private static readonly Regex s_percentile = new(@"^p\d{1,2}(\.\d+)?$|^p100$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    private static readonly string[] s_statistics = ["Average", "Sum", "Minimum", "Maximum", "SampleCount"];
+
+    /// <summary>Reads a configuration file.</summary>
+    /// <exception cref="ConfigException">The file is not valid; the message names the file, line and key.</exception>
+    public static CollectorConfig ReadFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"cannot read {path}: {e.Message}", e);
+        }
+        try
+        {
+            return Read(text);
+        }
+        catch (ConfigException e)
+        {
+            throw new ConfigException($"{path}: {e.Message}", e.Line, e.Key);
+        }
+    }
+
+    /// <summary>Reads configuration text.</summary>
+    /// <exception cref="ConfigException">The text is not valid.</exception>
+    public static CollectorConfig Read(string text)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException($"not valid YAML: {e.Message}", (int)e.Start.Line);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this for some unterminated flow collections.
+            throw new ConfigException($"not valid YAML: {e.Message}", 0);
+        }
+        if (stream.Documents.Count == 0)
+            throw new ConfigException("the file is empty; it needs at least 'apiVersion: v1alpha1' and a job", 0);
+
+        var root = new YamlMap(stream.Documents[0].RootNode, "");
+        var version = root.String("apiVersion") ?? throw new ConfigException("apiVersion is required (apiVersion: v1alpha1)", root.Line, "apiVersion");
+        if (version != "v1alpha1")
+            throw new ConfigException($"apiVersion '{version}' is not supported; use v1alpha1", YamlMap.LineOf(root.Get("apiVersion")!), "apiVersion");
+        var stsRegion = root.String("sts-region");
+
+        var discovery = new List<DiscoveryJob>();
+        if (root.Get("discovery") is { } discoveryNode)
+        {
+            var map = new YamlMap(discoveryNode, "discovery");
+            var legacyTags = LegacyExportedTags(map);
+            foreach (var (job, _) in map.Maps("jobs"))
+                discovery.Add(ReadDiscoveryJob(job, legacyTags));
+            map.EnsureAllKeysKnown();
+        }
+        var statics = root.Maps("static").Select(j => ReadStaticJob(j.Map)).ToList();
+        var custom = root.Maps("customNamespace").Select(j => ReadCustomNamespaceJob(j.Map)).ToList();
+        root.EnsureAllKeysKnown();
+
+        if (discovery.Count + statics.Count + custom.Count == 0)
+            throw new ConfigException("no jobs: add discovery.jobs, static or customNamespace", root.Line);
+        return new CollectorConfig { StsRegion = stsRegion, Discovery = discovery, Static = statics, CustomNamespace = custom };
+    }
+
+    /// <summary>Older YACE configs list exported tags per service under <c>discovery.exportedTagsOnMetrics</c>.</summary>
+    private static Dictionary<string, IReadOnlyList<string>> LegacyExportedTags(YamlMap discovery)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        if (discovery.Get("exportedTagsOnMetrics") is not { } node)
+            return result;
+        var map = new YamlMap(node, "discovery.exportedTagsOnMetrics");
+        foreach (var (key, _) in map.Entries)
+        {
+            var name = ((YamlScalarNode)key).Value ?? "";
+            var service = ServiceType.Find(name) ?? throw new ConfigException($"discovery.exportedTagsOnMetrics: unknown service '{name}'; known: {Known()}", YamlMap.LineOf(key), name);
+            result[service.Namespace] = map.Strings(name) ?? [];
+        }
+        return result;
+    }
+
+    private static DiscoveryJob ReadDiscoveryJob(YamlMap job, Dictionary<string, IReadOnlyList<string>> legacyTags)
+    {
+        var typeName = job.RequiredString("type");
+        var service = ServiceType.Find(typeName)
+            ?? throw new ConfigException($"{job.Child("type")}: unknown service '{typeName}'; Headroom knows {Known()}", YamlMap.LineOf(job.Get("type")!), "type");
+        var common = ReadCommon(job, service.Namespace);
+        var searchTags = job.Maps("searchTags").Select(t =>
+        {
+            var key = t.Map.RequiredString("key");
+            var pattern = t.Map.RequiredString("value");
+            Regex regex;
+            try
+            {
+                regex = new Regex($"^(?:{pattern})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException e)
+            {
+                throw new ConfigException($"{t.Map.Child("value")}: '{pattern}' is not a valid regular expression: {e.Message}", YamlMap.LineOf(t.Map.Get("value")!), "value");
+            }
+            t.Map.EnsureAllKeysKnown();
+            return new SearchTag(key, regex);
+        }).ToList();
+        var exported = job.Strings("exportedTagsOnMetrics") ?? legacyTags.GetValueOrDefault(service.Namespace) ?? [];
+        var requirements = job.Strings("dimensionNameRequirements") ?? [];
+        _ = job.Bool("includeContextOnInfoMetrics");
+        job.EnsureAllKeysKnown();
+        return new DiscoveryJob
+        {
+            Service = service,
+            Namespace = service.Namespace,
+            Regions = common.Regions,
+            Roles = common.Roles,
+            CustomTags = common.CustomTags,
+            Metrics = common.Metrics,
+            Line = job.Line,
+            SearchTags = searchTags,
+            ExportedTagsOnMetrics = exported,
+            DimensionNameRequirements = requirements,
+        };
+    }
+
+    private static StaticJob ReadStaticJob(YamlMap job)
+    {
+        var name = job.RequiredString("name");
+        var ns = job.RequiredString("namespace");
+        var common = ReadCommon(job, ns);
+        var dimensions = job.Maps("dimensions").Select(d => ReadDimension(d.Map)).ToList();
+        if (dimensions.Count == 0)
+            throw new ConfigException($"{job.Child("dimensions")} is required: a static job queries fixed dimensions", job.Line, "dimensions");
+        job.EnsureAllKeysKnown();
+        return new StaticJob
+        {
+            Name = name, Namespace = ns, Regions = common.Regions, Roles = common.Roles, CustomTags = common.CustomTags,
+            Metrics = common.Metrics, Line = job.Line, Dimensions = dimensions,
+        };
+    }
+
+    private static CustomNamespaceJob ReadCustomNamespaceJob(YamlMap job)
+    {
+        var name = job.RequiredString("name");
+        var ns = job.RequiredString("namespace");
+        var common = ReadCommon(job, ns);
+        var requirements = job.Strings("dimensionNameRequirements") ?? [];
+        job.EnsureAllKeysKnown();
+        return new CustomNamespaceJob
+        {
+            Name = name, Namespace = ns, Regions = common.Regions, Roles = common.Roles, CustomTags = common.CustomTags,
+            Metrics = common.Metrics, Line = job.Line, DimensionNameRequirements = requirements,
+        };
+    }
+
+    private sealed record Common(IReadOnlyList<string> Regions, IReadOnlyList<RoleConfig> Roles, IReadOnlyList<DimensionConfig> CustomTags, IReadOnlyList<MetricConfig> Metrics);
+
+    /// <summary>Regions, roles, custom tags, job-level metric defaults and the metrics, shared by every kind of job.</summary>
+    private static Common ReadCommon(YamlMap job, string ns)
+    {
+        var regions = job.Strings("regions");
+        if (regions is null || regions.Count == 0)
+            throw new ConfigException($"{job.Child("regions")} is required: list at least one region, e.g. [us-east-1]", job.Line, "regions");
+        var roles = job.Maps("roles").Select(r =>
+        {
+            var arn = r.Map.String("roleArn");
+            if (arn is not null && !arn.StartsWith("arn:", StringComparison.Ordinal))
+                throw new ConfigException($"{r.Map.Child("roleArn")}: '{arn}' is not an ARN (arn:aws:iam::ACCOUNT:role/NAME)", YamlMap.LineOf(r.Map.Get("roleArn")!), "roleArn");
+            var role = new RoleConfig(arn, r.Map.String("externalId"));
+            r.Map.EnsureAllKeysKnown();
+            return role;
+        }).ToList();
+        var customTags = job.Maps("customTags").Select(t => ReadDimension(t.Map)).ToList();
+
+        var defaults = ReadTiming(job, null);
+        _ = job.Bool("recentlyActiveOnly");
+        var metrics = job.Maps("metrics").Select(m =>
+        {
+            var name = m.Map.RequiredString("name");
+            var timing = ReadTiming(m.Map, defaults);
+            m.Map.EnsureAllKeysKnown();
+            var statistics = timing.Statistics ?? throw new ConfigException($"{m.Map.Child("statistics")} is required for metric '{name}' (or set statistics on the job)", m.Map.Line, "statistics");
+            var period = timing.Period ?? DefaultPeriod;
+            var length = timing.Length ?? period;
+            if (length < period)
+                throw new ConfigException($"{m.Map.Path}: length ({length.TotalSeconds:F0}s) is shorter than period ({period.TotalSeconds:F0}s); no datapoint would fit", m.Map.Line, "length");
+            return new MetricConfig
+            {
+                Name = name,
+                Namespace = ns,
+                Statistics = statistics,
+                Period = period,
+                Length = length,
+                Delay = timing.Delay ?? (period <= TimeSpan.FromMinutes(1) ? ShortPeriodDelay : TimeSpan.Zero),
+                NilToZero = timing.NilToZero ?? false,
+                AddCloudwatchTimestamp = timing.AddTimestamp ?? false,
+                Line = m.Map.Line,
+            };
+        }).ToList();
+        if (metrics.Count == 0)
+            throw new ConfigException($"{job.Child("metrics")} is required: list the metrics to collect", job.Line, "metrics");
+        return new Common(regions, roles.Count == 0 ? [RoleConfig.Ambient] : roles, customTags, metrics);
+    }
+
+    private sealed record Timing(IReadOnlyList<string>? Statistics, TimeSpan? Period, TimeSpan? Length, TimeSpan? Delay, bool? NilToZero, bool? AddTimestamp);
+
+    private static Timing ReadTiming(YamlMap map, Timing? defaults)
+    {
+        var statistics = map.Strings("statistics");
+        if (statistics is not null)
+        {
+            var line = YamlMap.LineOf(map.Get("statistics")!);
+            if (statistics.Count == 0)
+                throw new ConfigException($"{map.Child("statistics")} is empty; list e.g. [Average]", line, "statistics");
+            foreach (var s in statistics)
+            {
+                if (!s_statistics.Contains(s, StringComparer.Ordinal) && !s_percentile.IsMatch(s))
+                    throw new ConfigException($"{map.Child("statistics")}: unknown statistic '{s}'; use {string.Join(", ", s_statistics)} or a percentile such as p99", line, "statistics");
+            }
+        }
+        var period = map.Seconds("period", 1);
+        if (period is { } p && p.TotalSeconds > 60 && p.TotalSeconds % 60 != 0)
+            throw new ConfigException(string.Create(CultureInfo.InvariantCulture, $"{map.Child("period")}: {p.TotalSeconds}s is not a multiple of 60 (CloudWatch allows 1, 5, 10, 30 or a multiple of 60)"), YamlMap.LineOf(map.Get("period")!), "period");
+        return new Timing(
+            statistics ?? defaults?.Statistics,
+            period ?? defaults?.Period,
+            map.Seconds("length", 1) ?? defaults?.Length,
+            map.Seconds("delay", 0) ?? defaults?.Delay,
+            map.Bool("nilToZero") ?? defaults?.NilToZero,
+            map.Bool("addCloudwatchTimestamp") ?? defaults?.AddTimestamp);
+    }
+
+    private static DimensionConfig ReadDimension(YamlMap map)
+    {
+        var dimension = new DimensionConfig(map.RequiredString(map.Has("key") ? "key" : "name"), map.RequiredString("value"));
+        map.EnsureAllKeysKnown();
+        return dimension;
+    }
+
+    private static string Known() => string.Join(", ", ServiceType.All.Select(s => $"{s.Namespace} ({s.Alias})"));
+}

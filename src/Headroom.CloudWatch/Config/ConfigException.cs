@@ -1,0 +1,32 @@
+namespace Headroom.CloudWatch.Config;
+
+/// <summary>A configuration file that cannot be used; the message names the file, line and key.</summary>
+public sealed class ConfigException : Exception
+{
+    public ConfigException(string message, int line, string? key = null)
+        : base(line > 0 ? $"line {line}: {message}" : message)
+    {
+        Line = line;
+        Key = key;
+    }
+
+    public ConfigException()
+    {
+    }
+
+    public ConfigException(string message)
+        : base(message)
+    {
+    }
+
+    public ConfigException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>1-based line of the problem, 0 when unknown.</summary>
+    public int Line { get; }
+
+    /// <summary>The key at fault, if one is.</summary>
+    public string? Key { get; }
+}

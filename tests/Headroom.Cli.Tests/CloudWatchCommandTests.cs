@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text.Json;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using Headroom.CloudWatch.Aws;
+using Headroom.Harness;
+
+namespace Headroom.Cli.Tests;
+
+public sealed class CloudWatchCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("headroom-cw-cli-");
+
+    private const string FourMetrics = """
+        apiVersion: v1alpha1
+        discovery:
+          jobs:
+            - type: AWS/EC2
+              regions: [us-east-1]
+              period: 300
+              metrics:
+                - {name: CPUUtilization, statistics: [Average]}
+                - {name: NetworkIn, statistics: [Sum]}
+                - {name: NetworkOut, statistics: [Sum]}
+                - {name: StatusCheckFailed, statistics: [Maximum]}
+        """;
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_directory.FullName, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public async Task Cost_prints_the_monthly_estimate_per_api()
+    {
+        var result = await Cli.RunAsync("cloudwatch", "cost", "--config", Write("c.yml", FourMetrics), "--resources", "5000");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("period 300s: 20,000 queries per loop in 40 GetMetricData calls", result.Output, StringComparison.Ordinal);
+        Assert.Contains("172,800,000", result.Output, StringComparison.Ordinal);
+        Assert.Contains("1,728.00", result.Output, StringComparison.Ordinal);
+        Assert.Contains("1,729.73", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cost_as_json()
+    {
+        var result = await Cli.RunAsync("cloudwatch", "cost", "--config", Write("c.yml", FourMetrics), "--resources", "5000", "--format", "json");
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.Equal(1729.73m, json.RootElement.GetProperty("total_usd_per_month").GetDecimal());
+        Assert.Equal(40, json.RootElement.GetProperty("calls_per_loop").GetProperty("300").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_bad_config_names_the_key_and_line_and_exits_2()
+    {
+        var path = Write("bad.yml", FourMetrics.Replace("period: 300", "perod: 300", StringComparison.Ordinal));
+        var result = await Cli.RunAsync("cloudwatch", "cost", "--config", path);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"{path}: line 6: unknown key 'perod' in discovery.jobs[0]", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_config_option_is_a_usage_error()
+    {
+        var result = await Cli.RunAsync("cloudwatch", "serve");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--config", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_exports_what_was_put_into_moto_on_metrics()
+    {
+        await using var moto = await MotoServer.StartAsync();
+        var credentials = new AwsCredentials("AKIDCLITEST", "cli-test-secret");
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", credentials.AccessKeyId);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", credentials.SecretAccessKey);
+        using var ec2 = new AmazonEC2Client(new BasicAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey),
+            new AmazonEC2Config { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = "us-east-1" });
+        var run = await ec2.RunInstancesAsync(new RunInstancesRequest
+        {
+            ImageId = "ami-12c6146b", MinCount = 1, MaxCount = 1, InstanceType = InstanceType.T3Medium,
+            TagSpecifications = [new TagSpecification { ResourceType = ResourceType.Instance, Tags = [new Amazon.EC2.Model.Tag("Name", "api-1")] }],
+        });
+        var id = run.Reservation.Instances[0].InstanceId;
+        using var http = new HttpClient();
+        // A one-minute metric over the last ten minutes: the datapoint stays in the window while the test runs.
+        await new CloudWatchPublisher(http, new AwsEndpoints(moto.Endpoint), credentials).PutAsync("us-east-1", "AWS/EC2",
+            [new Datapoint("CPUUtilization", new Dictionary<string, string> { ["InstanceId"] = id }, DateTimeOffset.UtcNow.AddMinutes(-2), 37.5, "Percent")]);
+        var config = Write("serve.yml", """
+            apiVersion: v1alpha1
+            discovery:
+              jobs:
+                - type: ec2
+                  regions: [us-east-1]
+                  exportedTagsOnMetrics: [Name]
+                  metrics:
+                    - {name: CPUUtilization, statistics: [Average], period: 60, length: 600, delay: 0}
+            """);
+        var port = FreePort.Next();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        var serve = HeadroomCli.RunAsync(["cloudwatch", "serve", "--config", config, "--listen", $"127.0.0.1:{port}", "--endpoint-url", moto.Endpoint.ToString()], output, error, stop.Token);
+
+        var baseUri = new Uri($"http://127.0.0.1:{port}/");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            Assert.False(serve.IsCompleted, $"serve exited: {error}");
+            try
+            {
+                using var ready = await http.GetAsync(new Uri(baseUri, "-/ready"));
+                if (ready.IsSuccessStatusCode)
+                    break;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"not ready after 60 s; output: {output}; error: {error}");
+            await Task.Delay(200);
+        }
+        var metrics = await http.GetStringAsync(new Uri(baseUri, "metrics"));
+        await stop.CancelAsync();
+        Assert.Equal(0, await serve);
+
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture,
+            $"aws_ec2_cpuutilization_average{{account_id=\"123456789012\",dimension_InstanceId=\"{id}\",name=\"arn:aws:ec2:us-east-1:123456789012:instance/{id}\",region=\"us-east-1\",tag_Name=\"api-1\"}} 37.5\n"), metrics, StringComparison.Ordinal);
+        Assert.Matches($"aws_ec2_info\\{{.*instance_type=\"t3.medium\".*name=\"arn:aws:ec2:us-east-1:123456789012:instance/{id}\".*\\}} 0\n", metrics);
+        Assert.Contains("headroom_cloudwatch_api_requests_total{api=\"GetMetricData\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("headroom_cloudwatch_metrics_requested_total 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("headroom_cloudwatch_last_loop_success{period=\"60\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("loops every 60s", output.ToString(), StringComparison.Ordinal);
+    }
+}

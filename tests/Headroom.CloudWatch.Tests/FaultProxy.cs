@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using Headroom.Harness;
+
+namespace Headroom.CloudWatch.Tests;
+
+/// <summary>
+/// A fault injector on a loopback port in front of moto_server: for an X-Amz-Target it answers with scripted responses
+/// (5xx, throttling, a first page with a NextToken) and forwards everything else to moto. moto cannot throttle or fail
+/// on demand, so retry and pagination behaviour is tested through this; the data still comes from moto.
+/// </summary>
+public sealed class FaultProxy : IAsyncDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Uri _moto;
+    private readonly HttpClient _forward = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Status, string Body)>> _script = new(StringComparer.Ordinal);
+    private readonly Task _loop;
+
+    public FaultProxy(Uri moto)
+    {
+        _moto = moto;
+        var port = FreePort.Next();
+        Endpoint = new Uri($"http://127.0.0.1:{port}/");
+        _listener.Prefixes.Add(Endpoint.ToString());
+        _listener.Start();
+        _loop = Task.Run(ServeAsync);
+    }
+
+    public Uri Endpoint { get; }
+
+    /// <summary>Request bodies received, by operation (the part of X-Amz-Target after the dot).</summary>
+    public ConcurrentQueue<(string Operation, string Body)> Received { get; } = new();
+
+    /// <summary>Answers the next request for <paramref name="operation"/> with this status and JSON body instead of forwarding it.</summary>
+    public void Enqueue(string operation, int status, string body) =>
+        _script.GetOrAdd(operation, _ => new ConcurrentQueue<(int, string)>()).Enqueue((status, body));
+
+    /// <summary>A JSON 1.0 error body as AWS sends it.</summary>
+    public static string Error(string code, string message) => $$"""{"__type":"com.amazonaws.cloudwatch#{{code}}","message":"{{message}}"}""";
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+            {
+                return;
+            }
+            try
+            {
+                await HandleAsync(context);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or HttpListenerException)
+            {
+                context.Response.StatusCode = 502;
+                context.Response.Close();
+            }
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync();
+        var target = context.Request.Headers["X-Amz-Target"] ?? "";
+        var operation = target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..];
+        Received.Enqueue((operation, body));
+
+        int status;
+        byte[] answer;
+        string contentType;
+        if (_script.TryGetValue(operation, out var queue) && queue.TryDequeue(out var scripted))
+        {
+            (status, answer, contentType) = (scripted.Status, Encoding.UTF8.GetBytes(scripted.Body), "application/x-amz-json-1.0");
+        }
+        else
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(context.Request.HttpMethod), new Uri(_moto, context.Request.RawUrl ?? "/"))
+            {
+                Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)),
+            };
+            foreach (var name in context.Request.Headers.AllKeys.OfType<string>())
+            {
+                if (name is "Host" or "Content-Length")
+                    continue;
+                var value = context.Request.Headers[name]!;
+                if (!request.Headers.TryAddWithoutValidation(name, value))
+                    request.Content.Headers.TryAddWithoutValidation(name, value);
+            }
+            using var response = await _forward.SendAsync(request);
+            status = (int)response.StatusCode;
+            answer = await response.Content.ReadAsByteArrayAsync();
+            contentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
+        }
+        context.Response.StatusCode = status;
+        context.Response.ContentType = contentType;
+        context.Response.ContentLength64 = answer.Length;
+        await context.Response.OutputStream.WriteAsync(answer);
+        context.Response.Close();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Stop();
+        _listener.Close();
+        await _loop;
+        _forward.Dispose();
+    }
+}

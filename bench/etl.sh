@@ -25,7 +25,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 start_prometheus() {
   printf 'global:\n  scrape_interval: 1m\n' > "$work/prometheus.yml"
   prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" --storage.tsdb.retention.time=3650d \
-    --web.listen-address="127.0.0.1:$port" --query.max-samples=200000000 > "$work/prometheus.log" 2>&1 &
+    --web.listen-address="127.0.0.1:$port" --query.max-samples=200000000 --query.timeout=10m > "$work/prometheus.log" 2>&1 &
   prom_pid=$!
   until curl -sf "http://127.0.0.1:$port/-/ready" > /dev/null; do sleep 0.5; done
 }

@@ -17,6 +17,7 @@ internal static class HeadroomCli
         root.Subcommands.Add(FleetCommand.Create());
         root.Subcommands.Add(EtlCommand.Create());
         root.Subcommands.Add(RulesCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         return root;
@@ -54,6 +55,7 @@ internal static class HeadroomCli
         MissingBinaryException m => (m.Message, ExitCodes.MissingDependency),
         FleetServerException f => (f.Message, ExitCodes.Failure),
         PrometheusApiException p => (p.Message, ExitCodes.Failure),
+        Insights.PriceFileException f => (f.Message, ExitCodes.Failure),
         UnauthorizedAccessException u => ($"{u.Message} Choose a path you can write to.", ExitCodes.Failure),
         DirectoryNotFoundException d => ($"{d.Message} Create the directory first or choose another path.", ExitCodes.Failure),
         IOException io => (io.Message, ExitCodes.Failure),

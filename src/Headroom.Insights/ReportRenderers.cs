@@ -126,7 +126,8 @@ public static class ReportRenderers
         _ => "high",
     };
 
-    internal static string Usd(decimal value) => value.ToString("$#,##0.00;-$#,##0.00", CultureInfo.InvariantCulture);
+    /// <summary>Dollars as the reports write them: $1,234.56.</summary>
+    public static string Usd(decimal value) => value.ToString("$#,##0.00;-$#,##0.00", CultureInfo.InvariantCulture);
 
     internal static string Pct(double? value) => value is { } v ? v.ToString("0.0%", CultureInfo.InvariantCulture) : "";
 

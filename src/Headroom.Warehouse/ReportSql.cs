@@ -40,18 +40,19 @@ public static class ReportSql
     /// <summary>
     /// Peaks per resource seen in the window. Parameters: <c>@profile</c>, <c>@start</c>/<c>@end</c> (hours, end
     /// exclusive), <c>@from</c>/<c>@to</c> (the same range as days), <c>@cpu</c>, <c>@mem</c>, <c>@q</c> (quantile).
-    /// The CPU peak is the nearest-rank quantile of the hourly 5-minute maxima: the smallest value whose rank is at
-    /// least <c>@q × n</c> (no CEIL needed, so it is the same in every dialect).
+    /// The CPU peak is the nearest-rank quantile of the hourly 5-minute maxima: the smallest value with at least
+    /// <c>@q</c> of the hours at or below it, i.e. the smallest value whose <c>CUME_DIST()</c> is at least <c>@q</c>.
+    /// This is the reference form for BI tools; <see cref="IReportQueries.ReadPeakUsageAsync"/> computes the same
+    /// numbers from <see cref="CpuMaxima"/> and <see cref="Resources"/>, which avoids sorting every hour in the database.
     /// </summary>
     public const string PeakUsage = """
         WITH cpu AS (
             SELECT resource_id, COUNT(*) AS hours,
-                   MIN(CASE WHEN rn >= @q * n THEN v END) AS peak,
+                   MIN(CASE WHEN cd >= @q THEN v END) AS peak,
                    MAX(v) AS max_v, AVG(a) AS avg_v
             FROM (
                 SELECT h.resource_id, COALESCE(h.max_5m_value, h.max_value) AS v, h.avg_value AS a,
-                       ROW_NUMBER() OVER (PARTITION BY h.resource_id ORDER BY COALESCE(h.max_5m_value, h.max_value)) AS rn,
-                       COUNT(*) OVER (PARTITION BY h.resource_id) AS n
+                       CUME_DIST() OVER (PARTITION BY h.resource_id ORDER BY COALESCE(h.max_5m_value, h.max_value)) AS cd
                 FROM utilization_hourly h
                 JOIN resources hr ON hr.id = h.resource_id AND hr.profile = @profile
                 WHERE h.dimension = @cpu AND h.hour_start >= @start AND h.hour_start < @end
@@ -71,6 +72,38 @@ public static class ReportSql
         LEFT JOIN cpu ON cpu.resource_id = r.id
         LEFT JOIN mem ON mem.resource_id = r.id
         WHERE r.profile = @profile AND (cpu.resource_id IS NOT NULL OR (r.last_seen >= @start AND r.first_seen < @end))
+        ORDER BY r.resource_key
+        """;
+
+    /// <summary>
+    /// Every hourly CPU 5-minute maximum (and mean) of a profile in the window, for the quantile computed by the
+    /// caller. Parameters: <c>@profile</c>, <c>@cpu</c>, <c>@start</c>/<c>@end</c>. Written as resources, then their
+    /// hours, so that each resource's hours are read as one range of the primary key.
+    /// </summary>
+    public const string CpuMaxima = """
+        SELECT h.resource_id, COALESCE(h.max_5m_value, h.max_value) AS v, h.avg_value AS a
+        FROM resources r CROSS JOIN utilization_hourly h
+        WHERE h.resource_id = r.id AND r.profile = @profile AND h.dimension = @cpu AND h.hour_start >= @start AND h.hour_start < @end
+        """;
+
+    /// <summary>
+    /// The resources of a profile with their memory maximum in the window. Parameters: <c>@profile</c>, <c>@mem</c>,
+    /// <c>@from</c>/<c>@to</c> (days), <c>@start</c>/<c>@end</c> (the same range as hours).
+    /// </summary>
+    public const string Resources = """
+        WITH mem AS (
+            SELECT m.resource_id, SUM(m.hours) AS hours, MAX(m.max_value) AS max_v
+            FROM utilization_daily m
+            JOIN resources mr ON mr.id = m.resource_id AND mr.profile = @profile
+            WHERE m.dimension = @mem AND m.day >= @from AND m.day < @to
+            GROUP BY m.resource_id
+        )
+        SELECT r.resource_key, r.name, r.account, r.region, r.instance_type, r.id,
+               COALESCE(mem.hours, 0) AS memory_hours, mem.max_v AS memory_max,
+               CASE WHEN r.last_seen >= @start AND r.first_seen < @end THEN 1 ELSE 0 END AS seen
+        FROM resources r
+        LEFT JOIN mem ON mem.resource_id = r.id
+        WHERE r.profile = @profile
         ORDER BY r.resource_key
         """;
 

@@ -30,7 +30,37 @@ internal abstract partial class SqlWarehouse : IReportQueries
             cancellationToken);
     }
 
-    public Task<IReadOnlyList<PeakUsageRow>> ReadPeakUsageAsync(PeakUsageQuery query, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<PeakUsageRow>> ReadPeakUsageAsync(PeakUsageQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var w = query.Window;
+        // The hours are streamed and ranked here: sorting 3.4 million hours (10,000 resources × 14 days) in the
+        // database took 3x the time of reading them on SQLite. ReportSql.PeakUsage gives the same numbers in SQL.
+        var cpu = ReadCpuMaximaAsync(w, query.CpuDimension, cancellationToken);
+        var resources = QueryAsync(ReportSql.Resources,
+            new { profile = w.Profile, mem = query.MemoryDimension, from = DayValue(w.From), to = DayValue(w.To), start = Ts(w.Start), end = Ts(w.End) },
+            static r => (Resource: Resource(r), Id: Long(r, 5), MemoryHours: Long(r, 6), MemoryMax: Double(r, 7), Seen: Long(r, 8) == 1),
+            cancellationToken);
+        await Task.WhenAll(cpu, resources).ConfigureAwait(false);
+        var hours = await cpu.ConfigureAwait(false);
+        var rows = new List<PeakUsageRow>();
+        foreach (var r in await resources.ConfigureAwait(false))
+        {
+            if (hours.TryGetValue(r.Id, out var h))
+            {
+                rows.Add(new PeakUsageRow(r.Resource, h.Maxima.Count, NearestRank(h.Maxima, query.CpuQuantile), h.Maxima.Max(), h.MeanSum / h.Maxima.Count,
+                    r.MemoryHours, r.MemoryMax));
+            }
+            else if (r.Seen)
+            {
+                rows.Add(new PeakUsageRow(r.Resource, 0, null, null, null, r.MemoryHours, r.MemoryMax));
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>The reference SQL of <see cref="ReadPeakUsageAsync"/> (<see cref="ReportSql.PeakUsage"/>), for tests and comparison.</summary>
+    internal Task<IReadOnlyList<PeakUsageRow>> ReadPeakUsageInSqlAsync(PeakUsageQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         var w = query.Window;
@@ -42,6 +72,59 @@ internal abstract partial class SqlWarehouse : IReportQueries
             },
             static r => new PeakUsageRow(Resource(r), Long(r, 5), Double(r, 6), Double(r, 7), Double(r, 8), Long(r, 9), Double(r, 10)),
             cancellationToken);
+    }
+
+    /// <summary>
+    /// The nearest-rank quantile as <c>CUME_DIST()</c> defines it: the smallest value with at least
+    /// <paramref name="q"/> of the values at or below it (ties counted together). Sorts <paramref name="values"/>.
+    /// </summary>
+    internal static double NearestRank(List<double> values, double q)
+    {
+        values.Sort();
+        var n = values.Count;
+        for (var i = 0; i < n; i++)
+        {
+            // Skip to the last of equal values: CUME_DIST gives every peer the rank of the last one.
+            while (i + 1 < n && values[i + 1] == values[i])
+                i++;
+            if ((double)(i + 1) / n >= q)
+                return values[i];
+        }
+        return values[^1];
+    }
+
+    private sealed class CpuHours
+    {
+        public List<double> Maxima { get; } = new(24 * 14);
+
+        public double MeanSum { get; set; }
+    }
+
+    private async Task<Dictionary<long, CpuHours>> ReadCpuMaximaAsync(ReportWindow w, string dimension, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, ReportSql.CpuMaxima);
+        Add(command, "@profile", w.Profile);
+        Add(command, "@cpu", dimension);
+        Add(command, "@start", Ts(w.Start));
+        Add(command, "@end", Ts(w.End));
+        var result = new Dictionary<long, CpuHours>();
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+        CpuHours? current = null;
+        long currentId = -1;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var id = reader.GetInt64(0);
+            if (id != currentId || current is null)
+            {
+                currentId = id;
+                if (!result.TryGetValue(id, out current))
+                    result[id] = current = new CpuHours();
+            }
+            current.Maxima.Add(reader.GetDouble(1));
+            current.MeanSum += reader.GetDouble(2);
+        }
+        return result;
     }
 
     public Task<IReadOnlyList<DailyPoint>> ReadDailySeriesAsync(ReportWindow window, string dimension, CancellationToken cancellationToken = default)

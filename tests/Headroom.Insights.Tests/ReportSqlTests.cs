@@ -132,6 +132,46 @@ public sealed class ReportSqlTests(ThreeWarehouses fixture) : IClassFixture<Thre
     }
 
     [Fact]
+    public async Task Streamed_peaks_equal_the_reference_sql_on_every_dialect()
+    {
+        foreach (var (dialect, warehouse) in fixture.Warehouses)
+        {
+            foreach (var quantile in new[] { 0.995, 0.99, 0.95, 1.0 })
+            {
+                var query = new PeakUsageQuery(Window) { CpuQuantile = quantile };
+                var streamed = await warehouse.Reports().ReadPeakUsageAsync(query);
+                var sql = await ((SqlWarehouse)warehouse).ReadPeakUsageInSqlAsync(query);
+                Assert.Equal(sql.Select(r => (r.Resource, r.CpuHours, r.MemoryHours)), streamed.Select(r => (r.Resource, r.CpuHours, r.MemoryHours)));
+                foreach (var (a, b) in sql.Zip(streamed))
+                {
+                    Assert.True(a.CpuPeak == b.CpuPeak, $"{dialect} q={quantile} {a.Resource.Key}: SQL {a.CpuPeak}, streamed {b.CpuPeak}");
+                    Assert.Equal(a.CpuMax, b.CpuMax);
+                    Assert.Equal(a.MemoryMax, b.MemoryMax);
+                    Assert.Equal(a.CpuAverage!.Value, b.CpuAverage!.Value, 9);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { 1.0, 2, 3, 4 }, 0.5, 2.0)]
+    [InlineData(new[] { 1.0, 2, 3, 4 }, 0.51, 3.0)]
+    [InlineData(new[] { 4.0, 3, 2, 1 }, 1.0, 4.0)]
+    [InlineData(new[] { 5.0, 5, 5, 1 }, 0.25, 1.0)]
+    [InlineData(new[] { 5.0, 5, 5, 1 }, 0.26, 5.0)]
+    [InlineData(new[] { 7.0 }, 0.995, 7.0)]
+    public void Nearest_rank_is_the_smallest_value_with_at_least_q_at_or_below(double[] values, double q, double expected) =>
+        Assert.Equal(expected, SqlWarehouse.NearestRank([.. values], q));
+
+    [Fact]
+    public void Nearest_rank_p995_of_200_values_is_the_199th()
+    {
+        // Exactly 99.5% of the values are at or below the 199th: the boundary belongs to it, not to the 200th.
+        var values = Enumerable.Range(1, 200).Select(i => (double)i).Reverse().ToList();
+        Assert.Equal(199, SqlWarehouse.NearestRank(values, 0.995));
+    }
+
+    [Fact]
     public async Task Daily_series_are_equal_on_every_dialect()
     {
         var results = new Dictionary<WarehouseDialect, IReadOnlyList<DailyPoint>>();

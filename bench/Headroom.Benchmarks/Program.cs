@@ -5,5 +5,8 @@ using Headroom.Benchmarks;
 // The ETL macro benchmark against a real Prometheus: ... -- etl --help (driven by bench/etl.sh)
 if (args.Length > 0 && args[0] == "etl")
     return await EtlMacro.RunAsync(args[1..]);
+// The insights reports over 10,000 resources × 14 days: ... -- insights sqlite:/tmp/i.db|postgres [resources] [days] [runs]
+if (args.Length > 0 && args[0] == "insights")
+    return await InsightsMacro.RunAsync(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

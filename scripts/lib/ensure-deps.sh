@@ -12,6 +12,7 @@ required=(
   "mariadbd:mariadb-server"
   "mariadb-install-db:mariadb-server"
   "initdb:postgresql"
+  "chromium:chromium"
 )
 extra=("$@")
 

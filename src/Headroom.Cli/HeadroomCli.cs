@@ -18,6 +18,7 @@ internal static class HeadroomCli
         root.Subcommands.Add(FleetCommand.Create());
         root.Subcommands.Add(EtlCommand.Create());
         root.Subcommands.Add(RulesCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(CloudWatchCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
@@ -59,6 +60,7 @@ internal static class HeadroomCli
         FleetServerException f => (f.Message, ExitCodes.Failure),
         PrometheusApiException p => (p.Message, ExitCodes.Failure),
         RemoteReadException r => (r.Message, ExitCodes.Failure),
+        Insights.PriceFileException f => (f.Message, ExitCodes.Failure),
         UnauthorizedAccessException u => ($"{u.Message} Choose a path you can write to.", ExitCodes.Failure),
         DirectoryNotFoundException d => ($"{d.Message} Create the directory first or choose another path.", ExitCodes.Failure),
         IOException io => (io.Message, ExitCodes.Failure),

@@ -6,6 +6,7 @@ using Headroom.Etl;
 using Headroom.Etl.Rules;
 using Headroom.Fleet;
 using Headroom.Harness;
+using Headroom.Insights;
 using Headroom.Prometheus;
 using Headroom.Prometheus.Rules;
 using Spectre.Console;
@@ -103,6 +104,11 @@ internal static class DemoCommand
             if (options.Wait || !ownDirectory)
                 await output.WriteLineAsync($"    try: headroom etl status --db {database}");
 
+            await Step(output, "reporting under-used resources, rightsizing and savings (headroom report)");
+            // The page outlives a temporary demo directory, which is removed at exit.
+            var page = ownDirectory ? Path.Combine(Path.GetTempPath(), $"headroom-demo-report-{Path.GetFileName(root)}.html") : Path.Combine(root, "report.html");
+            await ReportAsync(database, page, options.Wait || !ownDirectory, output, cancellationToken);
+
             if (options.Wait)
             {
                 await output.WriteLineAsync($"\nPrometheus keeps running at {prometheus.BaseUri} with {options.Days} days of fleet history. Ctrl-C to stop.");
@@ -170,6 +176,18 @@ internal static class DemoCommand
             runner.RunAsync(options, EtlMode.Incremental, new Progress<EtlProgress>(e => p.Report(e.HoursTotal == 0 ? 1 : (double)e.HoursDone / e.HoursTotal)), cancellationToken));
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"    {report.RowsLoaded:N0} hourly rows loaded ({report.RowsRejected:N0} quarantined, {report.GapsOpened} gaps) from {report.Requests} queries in {stopwatch.Elapsed.TotalSeconds:F1} s; {report.RecordedReads} window×dimension reads from recording rules, {report.RawFallbacks} raw fallbacks"));
+    }
+
+    private static async Task ReportAsync(string database, string page, bool kept, TextWriter output, CancellationToken cancellationToken)
+    {
+        var settings = new ReportSettings(new InsightsOptions(), "table", null, HtmlReport.DefaultChartLimit);
+        var report = await ReportCommand.RunAsync(database, PriceCatalog.BuiltIn, settings, withDaily: true, cancellationToken);
+        ReportRenderers.WriteTable(FleetCommand.Console(output), report, ReportView.Underused);
+        ReportRenderers.WriteTable(FleetCommand.Console(output), report, ReportView.Rightsizing);
+        await File.WriteAllTextAsync(page, HtmlReport.Render(report, ReportView.All), new System.Text.UTF8Encoding(false), cancellationToken);
+        await output.WriteLineAsync($"    HTML report: {page}");
+        if (kept)
+            await output.WriteLineAsync($"    try: headroom report underused --db {database}; headroom report rightsizing --db {database} --format html --out report.html");
     }
 
     private static async Task WaitForScrapesAsync(PrometheusClient client, int hosts, CancellationToken cancellationToken)

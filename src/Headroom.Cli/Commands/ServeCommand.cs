@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using Headroom.Cli.Configuration;
 using Headroom.Etl;
+using Headroom.Insights;
+using Headroom.Warehouse;
 using Headroom.Prometheus;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -19,10 +21,13 @@ internal static class ServeCommand
         var settings = new EtlSettings();
         var listen = SharedOptions.Listen("127.0.0.1:9108");
         var interval = SharedOptions.Duration("--interval", "Time between ETL runs", "15m", TimeSpan.FromSeconds(10));
-        var command = new Command("serve", "Run the ETL every --interval and serve its metrics (/metrics) and health (/-/healthy, /-/ready) until stopped.");
+        var report = new ReportOptions();
+        var command = new Command("serve", "Run the ETL every --interval and serve its metrics (/metrics), health (/-/healthy, /-/ready) and the insights page (/, as 'headroom report --format html') until stopped.");
         settings.AddTo(command);
         command.Options.Add(listen);
         command.Options.Add(interval);
+        command.Options.Add(report.Prices);
+        command.Options.Add(report.Region);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var config = settings.LoadConfig(parse);
@@ -36,6 +41,7 @@ internal static class ServeCommand
                 ? (IPEndPoint.TryParse(address, out var ep) ? ep : throw new CliException($"serve.listen: '{address}' is not host:port", ExitCodes.Usage))
                 : parse.GetValue(listen)!;
             var output = parse.InvocationConfiguration.Output;
+            var catalog = report.Catalog(parse);
 
             await using var warehouse = await EtlCommand.OpenWarehouseAsync(settings.DatabaseUrl(parse, config), cancellationToken);
             using var http = connection.CreateHttpClient();
@@ -48,6 +54,7 @@ internal static class ServeCommand
             builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
             await using var app = builder.Build();
             app.MapGet("/metrics", async () => Results.Text(await metrics.ExportAsync(), "text/plain; version=0.0.4; charset=utf-8"));
+            app.MapGet("/", async (CancellationToken ct) => await InsightsPageAsync(warehouse, catalog, profile.Name, ct));
             app.MapGet("/-/healthy", () => Results.Text("Healthy\n"));
             app.MapGet("/-/ready", () => ready ? Results.Text("Ready\n") : Results.Text("Not ready: the first ETL run has not finished\n", statusCode: StatusCodes.Status503ServiceUnavailable));
             try
@@ -58,7 +65,7 @@ internal static class ServeCommand
             {
                 throw new CliException($"cannot listen on {endpoint}: {ex.Message}; choose another address with --listen");
             }
-            await output.WriteLineAsync($"headroom serve: {profile.Name} from {connection.Display} into {warehouse.DisplayUrl} every {PromDuration.Format(every)}; metrics at http://{endpoint}/metrics");
+            await output.WriteLineAsync($"headroom serve: {profile.Name} from {connection.Display} into {warehouse.DisplayUrl} every {PromDuration.Format(every)}; metrics at http://{endpoint}/metrics, insights at http://{endpoint}/");
 
             using var timer = new PeriodicTimer(every);
             try
@@ -78,6 +85,21 @@ internal static class ServeCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The insights page, computed from the warehouse on each request (default thresholds, the served profile).</summary>
+    private static async Task<IResult> InsightsPageAsync(Warehouse.IWarehouse warehouse, PriceCatalog catalog, string profile, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var insights = await InsightsEngine.RunAsync(warehouse.Reports(), catalog, new InsightsOptions { Profile = profile }, withDaily: true, cancellationToken: cancellationToken);
+            return Results.Content(HtmlReport.Render(insights, ReportView.All), "text/html; charset=utf-8");
+        }
+        catch (NoDataException e)
+        {
+            var body = $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Headroom insights</title></head><body><h1>Headroom insights</h1><p>{System.Net.WebUtility.HtmlEncode(e.Message)}</p><p>The first ETL run fills the warehouse; reload this page when it has finished.</p></body></html>";
+            return Results.Content(body, "text/html; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
     }
 
     /// <summary>One scheduled run; a failure is logged and the schedule goes on (the metrics and alerts say so).</summary>

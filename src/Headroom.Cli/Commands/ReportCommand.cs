@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.Text;
+using Headroom.Cli.Configuration;
+using Headroom.Insights;
+using Headroom.Warehouse;
+
+namespace Headroom.Cli.Commands;
+
+/// <summary><c>headroom report</c>: under-used resources, rightsizing and savings, from the warehouse.</summary>
+internal static class ReportCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("report", "Report from the warehouse: idle and under-used resources, rightsizing with a price catalog, and the monthly savings.");
+        command.Subcommands.Add(Build("underused", ReportView.Underused,
+            "Idle resources (maximum CPU ≤ 1% over the window: terminate) and AWS Trusted Advisor's low utilization (average CPU ≤ 10% and network I/O ≤ 5 MB on at least 4 of the last 14 days), ranked by monthly savings."));
+        command.Subcommands.Add(Build("rightsizing", ReportView.Rightsizing,
+            "Per resource, AWS Compute Optimizer's method: p99.5 of the hourly 5-minute CPU maxima and the memory maximum, plus 20% margin, against a catalog of instance types and prices; finding, recommended type, risk and savings."));
+        return command;
+    }
+
+    private static Command Build(string name, ReportView view, string description)
+    {
+        var options = new ReportOptions();
+        var command = new Command(name, description);
+        options.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = options.Read(parse);
+            var catalog = options.Catalog(parse);
+            var output = parse.InvocationConfiguration.Output;
+            var report = await RunAsync(options.DatabaseUrl(parse), catalog, settings, settings.Format == "html", cancellationToken);
+            switch (settings.Format)
+            {
+                case "json":
+                    await output.WriteLineAsync(ReportRenderers.Json(report, view));
+                    break;
+                case "csv":
+                    ReportRenderers.WriteCsv(output, report, view);
+                    break;
+                case "html":
+                    await File.WriteAllTextAsync(settings.Out!, HtmlReport.Render(report, view, settings.ChartLimit), new UTF8Encoding(false), cancellationToken);
+                    await output.WriteLineAsync($"wrote {settings.Out}: {ReportRenderers.Rows(report, view).Count} resources; savings {ReportRenderers.Usd(report.Summary.MonthlySavings)}/month");
+                    break;
+                default:
+                    ReportRenderers.WriteTable(FleetCommand.Console(output), report, view);
+                    break;
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Opens the warehouse (an absent SQLite file is an error, not a new empty database) and runs the report.</summary>
+    internal static async Task<InsightsReport> RunAsync(string url, PriceCatalog catalog, ReportSettings settings, bool withDaily, CancellationToken cancellationToken)
+    {
+        WarehouseUrl parsed;
+        try
+        {
+            parsed = WarehouseUrl.Parse(url);
+        }
+        catch (WarehouseUrlException e)
+        {
+            throw new CliException(e.Message, ExitCodes.Usage);
+        }
+        if (parsed.Dialect == WarehouseDialect.Sqlite)
+        {
+            var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(parsed.ConnectionString).DataSource;
+            if (!File.Exists(path))
+                throw new CliException($"no warehouse at {path}; load one with 'headroom etl run --source URL --db {url}' (or run 'headroom demo'), or point --db at an existing one");
+        }
+        await using var warehouse = await EtlCommand.OpenWarehouseAsync(url, cancellationToken);
+        try
+        {
+            return await InsightsEngine.RunAsync(warehouse.Reports(), catalog, settings.Insights, withDaily, cancellationToken: cancellationToken);
+        }
+        catch (NoDataException e)
+        {
+            throw new CliException($"{e.Message} (warehouse {warehouse.DisplayUrl})");
+        }
+        catch (WarehouseException e)
+        {
+            throw new CliException(e.Message);
+        }
+    }
+}

@@ -20,7 +20,10 @@ if [ ! -d "$work/tsdb" ]; then
 fi
 
 dotnet build "$root/bench/Headroom.Benchmarks" -c Release -v q -nologo > /dev/null
-bench() { dotnet "$root/bench/Headroom.Benchmarks/bin/Release/net10.0/Headroom.Benchmarks.dll" etl "$@"; }
+dll="$root/bench/Headroom.Benchmarks/bin/Release/net10.0/Headroom.Benchmarks.dll"
+bench() { dotnet "$dll" etl "$@"; }
+# /usr/bin/time cannot run a shell function: timed runs name the program itself.
+timed() { /usr/bin/time -f "peak_rss_kib=%M" dotnet "$dll" etl "$@"; }
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 start_prometheus() {
@@ -41,7 +44,7 @@ trap stop_prometheus EXIT
 echo "prometheus alone (raw): $(bench "$src" x "$from" "$end" prometheus raw)"
 echo "prometheus peak memory after raw reads: $(peak)"
 rm -f "$work/bench.db"*
-/usr/bin/time -f "peak_rss_kib=%M" bench "$src" "sqlite:$work/bench.db" "$from" "$end" etl raw
+timed "$src" "sqlite:$work/bench.db" "$from" "$end" etl raw
 echo "prometheus alone (raw), again after the ETL: $(bench "$src" x "$from" "$end" prometheus raw)"
 
 if [ "${3:-}" = "rules" ]; then
@@ -57,7 +60,7 @@ if [ "${3:-}" = "rules" ]; then
   echo "prometheus peak memory after recorded reads (fresh process): $(peak)"
   for db in "sqlite:$work/bench.db" postgres mariadb; do
     rm -f "$work/bench.db"*
-    /usr/bin/time -f "peak_rss_kib=%M" bench "$src" "$db" "$from" "$end" etl recorded
+    timed "$src" "$db" "$from" "$end" etl recorded
   done
   echo "prometheus alone (recorded), again: $(bench "$src" x "$from" "$end" prometheus recorded)"
   stop_prometheus; start_prometheus

@@ -5,5 +5,8 @@ using Headroom.Benchmarks;
 // The ETL macro benchmark against a real Prometheus: ... -- etl --help (driven by bench/etl.sh)
 if (args.Length > 0 && args[0] == "etl")
     return await EtlMacro.RunAsync(args[1..]);
+// The CloudWatch collector against a real moto_server: ... -- cloudwatch RESOURCES (driven by bench/cloudwatch.sh)
+if (args.Length > 0 && args[0] == "cloudwatch")
+    return await CloudWatchMacro.RunAsync(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -47,6 +47,17 @@ public sealed class CloudWatchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Cost_compares_strategies()
+    {
+        var result = await Cli.RunAsync("cloudwatch", "cost", "--config", Write("c.yml", FourMetrics), "--resources", "5000", "--compare");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("cloudwatch_exporter × 2 Prometheus", result.Output, StringComparison.Ordinal);
+        Assert.Contains("1,728,000,000", result.Output, StringComparison.Ordinal);
+        Assert.Contains("17,314.56", result.Output, StringComparison.Ordinal);
+        Assert.Contains("1,731.46", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cost_as_json()
     {
         var result = await Cli.RunAsync("cloudwatch", "cost", "--config", Write("c.yml", FourMetrics), "--resources", "5000", "--format", "json");

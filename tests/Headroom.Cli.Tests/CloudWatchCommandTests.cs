@@ -77,6 +77,17 @@ public sealed class CloudWatchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Demo_reads_the_fleet_back_from_moto_in_its_accounts_and_regions()
+    {
+        var result = await Cli.RunAsync("cloudwatch", "demo", "--hosts", "6", "--seed", "1");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("6 hosts as EC2 instances in 3 accounts and 2 regions", result.Output, StringComparison.Ordinal);
+        Assert.Contains("6 of 6 hosts exported with the CPU that was put", result.Output, StringComparison.Ordinal);
+        Assert.Contains("3 AssumeRole calls", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("DIFFERENT", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_config_option_is_a_usage_error()
     {
         var result = await Cli.RunAsync("cloudwatch", "serve");

@@ -22,6 +22,7 @@ internal static class CloudWatchCommand
         var command = new Command("cloudwatch", "Collect AWS CloudWatch metrics for Prometheus from a YACE configuration, with YACE's names, and estimate what that costs.");
         command.Subcommands.Add(Serve());
         command.Subcommands.Add(Cost());
+        command.Subcommands.Add(CloudWatchDemo.Create());
         return command;
     }
 

@@ -8,5 +8,8 @@ if (args.Length > 0 && args[0] == "etl")
 // The insights reports over 10,000 resources × 14 days: ... -- insights sqlite:/tmp/i.db|postgres [resources] [days] [runs]
 if (args.Length > 0 && args[0] == "insights")
     return await InsightsMacro.RunAsync(args[1..]);
+// The CloudWatch collector against a real moto_server: ... -- cloudwatch RESOURCES (driven by bench/cloudwatch.sh)
+if (args.Length > 0 && args[0] == "cloudwatch")
+    return await CloudWatchMacro.RunAsync(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -47,6 +47,17 @@ public sealed class CloudWatchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Cost_compares_strategies()
+    {
+        var result = await Cli.RunAsync("cloudwatch", "cost", "--config", Write("c.yml", FourMetrics), "--resources", "5000", "--compare");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("cloudwatch_exporter × 2 Prometheus", result.Output, StringComparison.Ordinal);
+        Assert.Contains("1,728,000,000", result.Output, StringComparison.Ordinal);
+        Assert.Contains("17,314.56", result.Output, StringComparison.Ordinal);
+        Assert.Contains("1,731.46", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cost_as_json()
     {
         var result = await Cli.RunAsync("cloudwatch", "cost", "--config", Write("c.yml", FourMetrics), "--resources", "5000", "--format", "json");
@@ -63,6 +74,17 @@ public sealed class CloudWatchCommandTests : IDisposable
         var result = await Cli.RunAsync("cloudwatch", "cost", "--config", path);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"{path}: line 6: unknown key 'perod' in discovery.jobs[0]", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_reads_the_fleet_back_from_moto_in_its_accounts_and_regions()
+    {
+        var result = await Cli.RunAsync("cloudwatch", "demo", "--hosts", "6", "--seed", "1");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("6 hosts as EC2 instances in 3 accounts and 2 regions", result.Output, StringComparison.Ordinal);
+        Assert.Contains("6 of 6 hosts exported with the CPU that was put", result.Output, StringComparison.Ordinal);
+        Assert.Contains("3 AssumeRole calls", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("DIFFERENT", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -199,4 +199,39 @@ public sealed class CollectorMotoTests(MotoAws moto) : IAsyncLifetime
         Assert.Equal(2, metrics.RequestCount("AssumeRole"));
         Assert.Equal(2, metrics.RequestCount("GetMetricData"));   // one per account
     }
+
+    [Fact]
+    public async Task Static_jobs_query_fixed_dimensions_and_learn_the_account_from_sts()
+    {
+        var at = _time.GetUtcNow().ToUnixTimeSeconds() / 60 * 60 - 30;
+        await moto.PutAsync(MotoAws.Ambient, "AWS/NATGateway", [
+            new MetricDatum("BytesOutToDestination", [new Dimension("NatGatewayId", "nat-0abc")], at, 2048),
+            new MetricDatum("BytesOutToDestination", [new Dimension("NatGatewayId", "nat-other")], at, 1)]);
+        var metrics = new CollectorMetrics();
+        var collector = Collector("""
+            apiVersion: v1alpha1
+            static:
+              - name: egress
+                namespace: AWS/NATGateway
+                regions: [us-east-1]
+                customTags:
+                  - {key: team, value: network}
+                dimensions:
+                  - {name: NatGatewayId, value: nat-0abc}
+                metrics:
+                  - {name: BytesOutToDestination, statistics: [Sum, SampleCount], period: 60, delay: 0}
+            """, metrics);
+
+        var result = await collector.CollectAsync();
+
+        var sum = result.Series.Single(s => s.Name == "aws_natgateway_bytes_out_to_destination_sum");
+        Assert.Equal(2048, sum.Value);
+        Assert.Equal("egress", sum.Label("name"));
+        Assert.Equal("nat-0abc", sum.Label("dimension_NatGatewayId"));
+        Assert.Equal("network", sum.Label("custom_tag_team"));
+        Assert.Equal(MotoAws.DefaultAccount, sum.Label("account_id"));
+        Assert.Equal(1, result.Series.Single(s => s.Name == "aws_natgateway_bytes_out_to_destination_sample_count").Value);
+        Assert.Equal(1, metrics.RequestCount("GetCallerIdentity"));
+        Assert.Equal(0, metrics.RequestCount("ListMetrics"));   // static jobs need no listing
+    }
 }

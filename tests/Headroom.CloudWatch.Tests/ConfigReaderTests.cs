@@ -54,6 +54,20 @@ public class ConfigReaderTests
     }
 
     [Fact]
+    public void The_shipped_ec2_config_exports_what_the_aws_ec2_profile_reads()
+    {
+        var config = CollectorConfigReader.ReadFile(Headroom.Testing.RepositoryPaths.Combine("deploy", "cloudwatch", "ec2.yml"));
+        var job = Assert.Single(config.Discovery);
+        Assert.Equal(["Name"], job.ExportedTagsOnMetrics);
+        var names = job.Metrics.SelectMany(m => m.Statistics.Select(s => Collection.PromNames.Metric(m.Namespace, m.Name, s))).ToList();
+        var profile = File.ReadAllText(Headroom.Testing.RepositoryPaths.Combine("src", "Headroom.Etl", "Profiles", "aws-ec2.yaml"));
+        foreach (var name in names)
+            Assert.Contains(name, profile, StringComparison.Ordinal);
+        Assert.Equal(3, names.Count);
+        Assert.Contains(Collection.PromNames.Info(job.Namespace), profile, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Reads_exported_tags_from_the_older_per_service_map()
     {
         var config = CollectorConfigReader.ReadFile(Config("legacy-tags.yml"));

@@ -65,4 +65,22 @@ public class CostModelTests
         var expected = (4 * 600 * 43_200d) + (4 * 300 * 8_640d);
         Assert.Equal(expected, estimate.Apis.Single(a => a.Api == "GetMetricData").MetricsRequestedPerMonth);
     }
+
+    [Fact]
+    public void Strategies_compared_for_five_thousand_instances()
+    {
+        var rows = StrategyComparison.Compare(CollectorConfigReader.Read(FourMetrics), 5000, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1), 2);
+
+        Assert.Equal(["Headroom", "YACE", "cloudwatch_exporter × 1 Prometheus", "cloudwatch_exporter × 2 Prometheus"], rows.Select(r => r.Strategy));
+        Assert.Equal(1_729.73m, rows[0].UsdPerMonth);
+        // YACE: same 172.8 M metrics requested; ListMetrics 4 × 10 pages every 5 minutes = 345,600 requests.
+        Assert.Equal(172_800_000d, rows[1].GetMetricDataMetrics);
+        Assert.Equal(345_600d, rows[1].ListMetricsRequests);
+        Assert.Equal(1_728.00m + 3.46m, rows[1].UsdPerMonth);
+        // cloudwatch_exporter: 20,000 GetMetricStatistics per one-minute scrape, 43,200 scrapes a month, each replica again.
+        Assert.Equal(864_000_000d, rows[2].GetMetricStatisticsRequests);
+        Assert.Equal(8_640.00m + 17.28m, rows[2].UsdPerMonth);
+        Assert.Equal(2 * 864_000_000d, rows[3].GetMetricStatisticsRequests);
+        Assert.Equal(17_280.00m + 34.56m, rows[3].UsdPerMonth);
+    }
 }

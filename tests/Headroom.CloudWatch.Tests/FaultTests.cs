@@ -114,4 +114,17 @@ public sealed class FaultTests(MotoAws moto) : IAsyncLifetime
         Assert.Contains("headroom_cloudwatch_api_errors_total{api=\"GetMetricData\",code=\"InternalFailure\"} 1", served, StringComparison.Ordinal);
         Assert.Equal(_time.GetUtcNow() - period, loops.Results[period].CollectedAt);
     }
+
+    [Fact]
+    public async Task Recently_active_only_asks_list_metrics_for_the_last_three_hours()
+    {
+        var collector = new Collector(CollectorConfigReader.Read(Config.Replace("      metrics:", "      recentlyActiveOnly: true\n      metrics:", StringComparison.Ordinal)),
+            moto.Http, new AwsEndpoints(_proxy.Endpoint), new CollectorMetrics(), _time, ambient: () => MotoAws.Ambient);
+
+        await collector.CollectAsync();
+
+        var list = Assert.Single(_proxy.Received, r => r.Operation == "ListMetrics");
+        Assert.Contains("\"RecentlyActive\":\"PT3H\"", list.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(_proxy.Received.Where(r => r.Operation == "ListMetrics" && r != list), _ => true);
+    }
 }

@@ -22,6 +22,7 @@ internal static class CloudWatchCommand
         var command = new Command("cloudwatch", "Collect AWS CloudWatch metrics for Prometheus from a YACE configuration, with YACE's names, and estimate what that costs.");
         command.Subcommands.Add(Serve());
         command.Subcommands.Add(Cost());
+        command.Subcommands.Add(CloudWatchDemo.Create());
         return command;
     }
 
@@ -101,14 +102,42 @@ internal static class CloudWatchCommand
             Validators = { SharedOptions.Check<int>(n => n is < 0 or > 10_000_000 ? $"--resources must be between 0 and 10000000, got {n}" : null) },
         };
         var format = SharedOptions.Format("table", "json");
+        var compare = new Option<bool>("--compare") { Description = "Also model the same configuration under YACE's and cloudwatch_exporter's strategies" };
+        var scrapeInterval = SharedOptions.Duration("--scrape-interval", "With --compare: Prometheus scrape interval of cloudwatch_exporter", "1m", TimeSpan.FromSeconds(1));
+        var replicas = new Option<int>("--replicas")
+        {
+            Description = "With --compare: Prometheus replicas scraping cloudwatch_exporter",
+            DefaultValueFactory = _ => 2,
+            Validators = { SharedOptions.Check<int>(n => n is < 1 or > 100 ? $"--replicas must be between 1 and 100, got {n}" : null) },
+        };
+        var yaceInterval = SharedOptions.Duration("--yace-interval", "With --compare: YACE's scraping interval", "5m", TimeSpan.FromSeconds(1));
         var command = new Command("cost", "Estimate the monthly CloudWatch bill of a configuration before running it (30-day month, us-east-1 list prices, no free tier).")
         {
-            config, resources, format,
+            config, resources, format, compare, scrapeInterval, replicas, yaceInterval,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var estimate = CostModel.Estimate(Load(parse.GetValue(config)!), parse.GetValue(resources));
+            var loaded = Load(parse.GetValue(config)!);
+            var estimate = CostModel.Estimate(loaded, parse.GetValue(resources));
             var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(compare))
+            {
+                var rows = StrategyComparison.Compare(loaded, parse.GetValue(resources), parse.GetValue(yaceInterval), parse.GetValue(scrapeInterval), parse.GetValue(replicas));
+                if (parse.GetValue(format) == "json")
+                {
+                    await output.WriteLineAsync(JsonSerializer.Serialize(rows.ToList(), CloudWatchJsonContext.Default.ListStrategyCost).AsMemory(), cancellationToken);
+                    return ExitCodes.Success;
+                }
+                var comparison = new Table().AddColumns("strategy", "cadence", "GetMetricData metrics/month", "GetMetricStatistics/month", "ListMetrics/month", "USD/month");
+                foreach (var r in rows)
+                {
+                    comparison.AddRow(r.Strategy, r.Cadence, r.GetMetricDataMetrics.ToString("N0", CultureInfo.InvariantCulture),
+                        r.GetMetricStatisticsRequests.ToString("N0", CultureInfo.InvariantCulture), r.ListMetricsRequests.ToString("N0", CultureInfo.InvariantCulture),
+                        r.UsdPerMonth.ToString("N2", CultureInfo.InvariantCulture));
+                }
+                FleetCommand.Console(output).Write(comparison);
+                return ExitCodes.Success;
+            }
             if (parse.GetValue(format) == "json")
             {
                 var json = JsonSerializer.Serialize(new CostReport(
@@ -161,4 +190,5 @@ internal sealed record CostReport(int ResourcesPerTarget, decimal TotalUsdPerMon
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(CostReport))]
+[JsonSerializable(typeof(List<StrategyCost>))]
 internal sealed partial class CloudWatchJsonContext : JsonSerializerContext;

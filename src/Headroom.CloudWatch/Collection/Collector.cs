@@ -58,7 +58,7 @@ public sealed partial class Collector
                     series.AddRange(resources.Select(r => InfoSeries(job, r)));
                 foreach (var metric in job.Metrics.Where(Wanted))
                 {
-                    var listed = await ListAsync(region, role, credentials, metric.Namespace, metric.Name, cancellationToken).ConfigureAwait(false);
+                    var listed = await ListAsync(region, role, credentials, metric.Namespace, metric.Name, job.RecentlyActiveOnly, cancellationToken).ConfigureAwait(false);
                     queries.AddRange(PlanDiscovery(job, metric, region, role, resources, listed));
                 }
             }
@@ -84,7 +84,7 @@ public sealed partial class Collector
                 var account = await _accounts.AccountIdAsync(role, region, cancellationToken).ConfigureAwait(false);
                 foreach (var metric in job.Metrics.Where(Wanted))
                 {
-                    var listed = await ListAsync(region, role, credentials, metric.Namespace, metric.Name, cancellationToken).ConfigureAwait(false);
+                    var listed = await ListAsync(region, role, credentials, metric.Namespace, metric.Name, job.RecentlyActiveOnly, cancellationToken).ConfigureAwait(false);
                     foreach (var m in listed.Where(m => MeetsRequirements(m, job.DimensionNameRequirements)))
                     {
                         var labels = BaseLabels(job.Name, region, account, m.Dimensions ?? [], job.CustomTags);
@@ -132,9 +132,9 @@ public sealed partial class Collector
         });
     }
 
-    private Task<IReadOnlyList<Metric>> ListAsync(string region, RoleConfig role, AwsCredentials credentials, string ns, string name, CancellationToken cancellationToken) =>
-        Cached(_listed, $"{region}|{RoleKey(role)}|{ns}|{name}", _options.ListMetricsTtl,
-            () => _api.ListMetricsAsync(region, credentials, ns, name, recentlyActive: false, cancellationToken));
+    private Task<IReadOnlyList<Metric>> ListAsync(string region, RoleConfig role, AwsCredentials credentials, string ns, string name, bool recentlyActive, CancellationToken cancellationToken) =>
+        Cached(_listed, $"{region}|{RoleKey(role)}|{ns}|{name}|{recentlyActive}", _options.ListMetricsTtl,
+            () => _api.ListMetricsAsync(region, credentials, ns, name, recentlyActive, cancellationToken));
 
     /// <summary>Reuses a result younger than <paramref name="ttl"/>; a failed fetch is not kept, so the next loop tries again.</summary>
     private Task<T> Cached<T>(ConcurrentDictionary<string, (DateTimeOffset At, Task<T> Value)> cache, string key, TimeSpan ttl, Func<Task<T>> fetch)

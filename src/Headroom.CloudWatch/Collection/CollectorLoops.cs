@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Headroom.CloudWatch.Aws;
 
 namespace Headroom.CloudWatch.Collection;
 
@@ -59,7 +58,7 @@ public sealed class CollectorLoops(Collector collector, TimeProvider? time = nul
             log?.Invoke($"period {label}s: {result.Series.Count} series from {result.Queries} queries in {result.GetMetricDataCalls} GetMetricData calls, {stopwatch.Elapsed.TotalSeconds:F1} s");
             return true;
         }
-        catch (Exception e) when (e is AwsApiException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             metrics.LastLoopSuccess.WithLabels(label).Set(0);
             metrics.Loops.WithLabels(label, "failure").Inc();

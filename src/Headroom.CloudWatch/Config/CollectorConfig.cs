@@ -81,6 +81,9 @@ public abstract record JobConfig
 
     public required IReadOnlyList<MetricConfig> Metrics { get; init; }
 
+    /// <summary>List only metrics with datapoints in the last three hours (ListMetrics' RecentlyActive=PT3H).</summary>
+    public bool RecentlyActiveOnly { get; init; }
+
     public int Line { get; init; }
 }
 

@@ -141,6 +141,7 @@ public static class CollectorConfigReader
             Roles = common.Roles,
             CustomTags = common.CustomTags,
             Metrics = common.Metrics,
+            RecentlyActiveOnly = common.RecentlyActiveOnly,
             Line = job.Line,
             SearchTags = searchTags,
             ExportedTagsOnMetrics = exported,
@@ -174,11 +175,11 @@ public static class CollectorConfigReader
         return new CustomNamespaceJob
         {
             Name = name, Namespace = ns, Regions = common.Regions, Roles = common.Roles, CustomTags = common.CustomTags,
-            Metrics = common.Metrics, Line = job.Line, DimensionNameRequirements = requirements,
+            Metrics = common.Metrics, Line = job.Line, DimensionNameRequirements = requirements, RecentlyActiveOnly = common.RecentlyActiveOnly,
         };
     }
 
-    private sealed record Common(IReadOnlyList<string> Regions, IReadOnlyList<RoleConfig> Roles, IReadOnlyList<DimensionConfig> CustomTags, IReadOnlyList<MetricConfig> Metrics);
+    private sealed record Common(IReadOnlyList<string> Regions, IReadOnlyList<RoleConfig> Roles, IReadOnlyList<DimensionConfig> CustomTags, IReadOnlyList<MetricConfig> Metrics, bool RecentlyActiveOnly);
 
     /// <summary>Regions, roles, custom tags, job-level metric defaults and the metrics, shared by every kind of job.</summary>
     private static Common ReadCommon(YamlMap job, string ns)
@@ -198,7 +199,7 @@ public static class CollectorConfigReader
         var customTags = job.Maps("customTags").Select(t => ReadDimension(t.Map)).ToList();
 
         var defaults = ReadTiming(job, null);
-        _ = job.Bool("recentlyActiveOnly");
+        var recentlyActive = job.Bool("recentlyActiveOnly") ?? false;
         var metrics = job.Maps("metrics").Select(m =>
         {
             var name = m.Map.RequiredString("name");
@@ -224,7 +225,7 @@ public static class CollectorConfigReader
         }).ToList();
         if (metrics.Count == 0)
             throw new ConfigException($"{job.Child("metrics")} is required: list the metrics to collect", job.Line, "metrics");
-        return new Common(regions, roles.Count == 0 ? [RoleConfig.Ambient] : roles, customTags, metrics);
+        return new Common(regions, roles.Count == 0 ? [RoleConfig.Ambient] : roles, customTags, metrics, recentlyActive);
     }
 
     private sealed record Timing(IReadOnlyList<string>? Statistics, TimeSpan? Period, TimeSpan? Length, TimeSpan? Delay, bool? NilToZero, bool? AddTimestamp);

@@ -13,5 +13,19 @@ public class DemoTests
         foreach (var profile in new[] { "idle", "underused", "steady", "diurnal", "bursty", "saturated" })
             Assert.Matches($@"│ {profile}\s+│ \d+\s+│ \d+\.\d %", result.Output);
         Assert.DoesNotContain("no data", result.Output, StringComparison.Ordinal);
+
+        // It ends with the reports and the path of the HTML page, which outlives the temporary directory.
+        Assert.Contains("Under-used resources", result.Output, StringComparison.Ordinal);
+        Assert.Contains("6 resources, $", result.Output, StringComparison.Ordinal);
+        var page = System.Text.RegularExpressions.Regex.Match(result.Output, @"HTML report: (\S+\.html)").Groups[1].Value;
+        Assert.True(File.Exists(page), $"no page at '{page}'");
+        try
+        {
+            Assert.Contains("<figure class=\"chart\"", await File.ReadAllTextAsync(page), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(page);
+        }
     }
 }

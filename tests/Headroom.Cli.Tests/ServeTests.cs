@@ -43,6 +43,15 @@ public sealed class ServeTests(FleetPrometheus source) : IDisposable
             Assert.Contains("headroom_etl_rows_loaded_total{profile=\"node\"} 90", metrics, StringComparison.Ordinal); // 6 hosts × 3 hours × 5
             Assert.Contains("headroom_etl_last_run_success{profile=\"node\"} 1", metrics, StringComparison.Ordinal);
             Assert.Contains("headroom_etl_query_duration_seconds_count", metrics, StringComparison.Ordinal);
+
+            // The insights page at /: the 3 hours loaded are too few for a verdict on any of the 6 hosts.
+            using var page = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/"));
+            Assert.True(page.IsSuccessStatusCode, page.StatusCode.ToString());
+            Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+            var html = await page.Content.ReadAsStringAsync();
+            Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
+            Assert.Contains("6 resources", html, StringComparison.Ordinal);
+            Assert.Contains("No resource is idle or under-used in the window.", html, StringComparison.Ordinal);
         }
         finally
         {

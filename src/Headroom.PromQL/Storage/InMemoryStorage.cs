@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Headroom.PromQL.Syntax;
 
 namespace Headroom.PromQL.Storage;
@@ -92,9 +93,7 @@ public sealed class InMemoryStorage : ISeriesSource
             {
                 continue;
             }
-            var window = _series.TryGetValue(labels, out var points)
-                ? points.Where(p => p.T >= minT && p.T <= maxT).ToArray()
-                : [];
+            var window = _series.TryGetValue(labels, out var points) ? Slice(points, minT, maxT) : [];
             var histograms = _histograms.TryGetValue(labels, out var hs)
                 ? hs.Where(p => p.Key >= minT && p.Key <= maxT).Select(p => new HistogramPoint(p.Key, p.Value)).ToArray()
                 : [];
@@ -105,5 +104,32 @@ public sealed class InMemoryStorage : ISeriesSource
         }
         selected.Sort((a, b) => Labels.Compare(a.Labels, b.Labels));
         return selected;
+    }
+
+    /// <summary>A copy of the points in <c>[minT, maxT]</c>, found by binary search (points are in time order).</summary>
+    private static FloatPoint[] Slice(List<FloatPoint> points, long minT, long maxT)
+    {
+        var span = CollectionsMarshal.AsSpan(points);
+        var lo = FirstAtOrAfter(span, minT);
+        var hi = FirstAtOrAfter(span, maxT == long.MaxValue ? maxT : maxT + 1);
+        return hi > lo ? span[lo..hi].ToArray() : [];
+    }
+
+    private static int FirstAtOrAfter(ReadOnlySpan<FloatPoint> points, long t)
+    {
+        int lo = 0, hi = points.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (points[mid].T < t)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 }

@@ -5,5 +5,8 @@ using Headroom.Benchmarks;
 // The ETL macro benchmark against a real Prometheus: ... -- etl --help (driven by bench/etl.sh)
 if (args.Length > 0 && args[0] == "etl")
     return await EtlMacro.RunAsync(args[1..]);
+// PromQL: Headroom's engine against a real Prometheus on the same data: ... -- promql [series] [runs] (bench/promql.sh)
+if (args.Length > 0 && args[0] == "promql")
+    return await PromqlMacro.RunAsync(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -11,5 +11,8 @@ if (args.Length > 0 && args[0] == "insights")
 // The CloudWatch collector against a real moto_server: ... -- cloudwatch RESOURCES (driven by bench/cloudwatch.sh)
 if (args.Length > 0 && args[0] == "cloudwatch")
     return await CloudWatchMacro.RunAsync(args[1..]);
+// PromQL: Headroom's engine against a real Prometheus on the same data: ... -- promql [series] [runs] (bench/promql.sh)
+if (args.Length > 0 && args[0] == "promql")
+    return await PromqlMacro.RunAsync(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

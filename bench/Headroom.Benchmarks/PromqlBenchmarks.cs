@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Headroom.PromQL;
 using Headroom.PromQL.Engine;
 using Headroom.PromQL.Storage;
 
@@ -13,11 +12,6 @@ namespace Headroom.Benchmarks;
 [MemoryDiagnoser]
 public class PromqlBenchmarks
 {
-    private const long Day = 86_400_000;
-    private const long Scrape = 15_000;
-    private const long Step = 300_000;
-    private static readonly string[] Les = ["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "+Inf"];
-
     private QueryEngine _engine = null!;
 
     /// <summary>Series per metric: counters, and histogram buckets (a tenth as many histograms, ten buckets each).</summary>
@@ -28,59 +22,29 @@ public class PromqlBenchmarks
     public void Setup()
     {
         var storage = new InMemoryStorage();
-        var random = new Random(7);
-        for (var i = 0; i < Series; i++)
-        {
-            var labels = Labels.Of("__name__", "http_requests_total", "job", "job-" + (i / 2 % 20), "instance", "host-" + (i / 40),
-                "code", i % 2 == 0 ? "200" : "500", "path", "/p" + (i / 2 % 7));
-            double value = 0;
-            var perScrape = 1 + random.NextDouble() * 10;
-            for (long t = 0; t < Day; t += Scrape)
-            {
-                value += perScrape * random.NextDouble();
-                storage.Append(labels, t, value);
-            }
-        }
-        for (var h = 0; h < Series / Les.Length; h++)
-        {
-            var counts = new double[Les.Length];
-            var rows = new List<Labels>();
-            foreach (var le in Les)
-                rows.Add(Labels.Of("__name__", "request_duration_seconds_bucket", "job", "job-" + (h % 20), "instance", "host-" + h, "le", le));
-            for (long t = 0; t < Day; t += Scrape)
-            {
-                var observations = random.Next(0, 20);
-                for (var o = 0; o < observations; o++)
-                {
-                    var bucket = Math.Min(Les.Length - 1, (int)(-Math.Log(1 - random.NextDouble()) * 3));
-                    for (var b = bucket; b < Les.Length; b++)
-                        counts[b]++;
-                }
-                for (var b = 0; b < Les.Length; b++)
-                    storage.Append(rows[b], t, counts[b]);
-            }
-        }
+        PromqlBenchData.Generate(Series, storage.Append);
         _engine = new QueryEngine(storage, new EngineOptions { MaxSamples = 500_000_000, Timeout = TimeSpan.FromMinutes(10) });
     }
 
-    private QueryResult Run(string query) => _engine.RangeAsync(query, Step, Day - Scrape, Step).GetAwaiter().GetResult();
+    private QueryResult Run(string query) =>
+        _engine.RangeAsync(query, PromqlBenchData.Start + PromqlBenchData.Step, PromqlBenchData.Start + PromqlBenchData.Day - PromqlBenchData.Scrape, PromqlBenchData.Step)
+            .GetAwaiter().GetResult();
 
     [Benchmark]
-    public QueryResult Rate() => Run("rate(http_requests_total[5m])");
+    public QueryResult Rate() => Run(PromqlBenchData.Queries[0].Query);
 
     [Benchmark]
-    public QueryResult SumByRate() => Run("sum by (job) (rate(http_requests_total[5m]))");
+    public QueryResult SumByRate() => Run(PromqlBenchData.Queries[1].Query);
 
     [Benchmark]
-    public QueryResult HistogramQuantile() => Run("histogram_quantile(0.9, sum by (le, job) (rate(request_duration_seconds_bucket[5m])))");
+    public QueryResult HistogramQuantile() => Run(PromqlBenchData.Queries[2].Query);
 
     [Benchmark]
-    public QueryResult TopK() => Run("topk(5, rate(http_requests_total[5m]))");
+    public QueryResult TopK() => Run(PromqlBenchData.Queries[3].Query);
 
     [Benchmark]
-    public QueryResult BinaryOnMatching() =>
-        Run("rate(http_requests_total{code=\"500\"}[5m]) / ignoring(code) rate(http_requests_total{code=\"200\"}[5m])");
+    public QueryResult BinaryOnMatching() => Run(PromqlBenchData.Queries[4].Query);
 
     [Benchmark]
-    public QueryResult Subquery() => Run("max_over_time(rate(http_requests_total[5m])[1h:1m])");
+    public QueryResult Subquery() => Run(PromqlBenchData.Queries[5].Query);
 }

@@ -196,7 +196,10 @@ internal sealed partial class Evaluator
         var series = new List<RangeSeries>();
         foreach (var s in _ctx.Data(vs))
         {
-            var points = s.Points.Where(p => !StaleMarker.IsStale(p.F)).ToArray();
+            // Storage hands out arrays of its own; copy only when there are staleness markers to drop.
+            var points = Array.Exists(s.Points, static p => StaleMarker.IsStale(p.F))
+                ? Array.FindAll(s.Points, static p => !StaleMarker.IsStale(p.F))
+                : s.Points;
             series.Add(new RangeSeries(s.Labels, points, dropName: false) { Histograms = s.Histograms });
         }
         return new RangeVector(series, ends, range);

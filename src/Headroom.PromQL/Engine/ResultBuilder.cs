@@ -34,26 +34,58 @@ internal static class ResultBuilder
             }
             case StepVector v:
             {
-                var merged = new Dictionary<Labels, SortedDictionary<long, double>>();
+                // Steps are already in time order: merge series that share labels (after name removal) per step,
+                // instead of sorting every point (a SortedDictionary per series cost 15 s of a 22 s rate over
+                // 10,000 series × 288 steps).
+                var merged = new Dictionary<Labels, StepSeries>();
+                var order = new List<StepSeries>();
                 foreach (var s in v.Series)
                 {
                     var labels = s.DropName ? s.Labels.WithoutName() : s.Labels;
-                    if (!merged.TryGetValue(labels, out var points))
+                    if (!merged.TryGetValue(labels, out var into))
                     {
-                        points = [];
-                        merged.Add(labels, points);
+                        merged.Add(labels, s);
+                        order.Add(s);
+                        s.Labels = labels;
+                        continue;
                     }
                     for (var i = 0; i < ev.Steps; i++)
                     {
-                        if (s.Present[i] && !points.TryAdd(ev.Ts(i), s.Values[i]))
+                        if (!s.Present[i])
+                        {
+                            continue;
+                        }
+                        if (into.Present[i])
                         {
                             throw new QueryException("vector cannot contain metrics with the same labelset");
                         }
+                        into.Present[i] = true;
+                        into.Values[i] = s.Values[i];
                     }
                 }
-                var series = merged.Where(p => p.Value.Count > 0)
-                    .Select(p => new Series(p.Key, [.. p.Value.Select(kv => new FloatPoint(kv.Key, kv.Value))]))
-                    .ToList();
+                var series = new List<Series>(order.Count);
+                foreach (var s in order)
+                {
+                    var count = 0;
+                    for (var i = 0; i < ev.Steps; i++)
+                    {
+                        count += s.Present[i] ? 1 : 0;
+                    }
+                    if (count == 0)
+                    {
+                        continue;
+                    }
+                    var points = new FloatPoint[count];
+                    var k = 0;
+                    for (var i = 0; i < ev.Steps; i++)
+                    {
+                        if (s.Present[i])
+                        {
+                            points[k++] = new FloatPoint(ev.Ts(i), s.Values[i]);
+                        }
+                    }
+                    series.Add(new Series(s.Labels, points));
+                }
                 series.Sort((a, b) => Labels.Compare(a.Labels, b.Labels));
                 return new MatrixResult(series);
             }

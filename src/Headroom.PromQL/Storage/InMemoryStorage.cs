@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Headroom.PromQL.Syntax;
 
 namespace Headroom.PromQL.Storage;
@@ -11,6 +12,7 @@ public sealed class InMemoryStorage : ISeriesSource
 {
     private readonly Dictionary<Labels, List<FloatPoint>> _series = [];
     private readonly Dictionary<Labels, SortedList<long, NativeHistogram>> _histograms = [];
+    private readonly Dictionary<Labels, FloatPoint[]> _frozen = [];
 
     /// <summary>The number of stored series.</summary>
     public int SeriesCount => _series.Count;
@@ -19,6 +21,7 @@ public sealed class InMemoryStorage : ISeriesSource
     public void Append(Labels labels, long t, double value)
     {
         ArgumentNullException.ThrowIfNull(labels);
+        _frozen.Remove(labels);
         if (!_series.TryGetValue(labels, out var points))
         {
             points = [];
@@ -57,6 +60,7 @@ public sealed class InMemoryStorage : ISeriesSource
     {
         _series.Clear();
         _histograms.Clear();
+        _frozen.Clear();
     }
 
     /// <inheritdoc />
@@ -92,9 +96,7 @@ public sealed class InMemoryStorage : ISeriesSource
             {
                 continue;
             }
-            var window = _series.TryGetValue(labels, out var points)
-                ? points.Where(p => p.T >= minT && p.T <= maxT).ToArray()
-                : [];
+            var window = _series.TryGetValue(labels, out var points) ? Slice(labels, points, minT, maxT) : [];
             var histograms = _histograms.TryGetValue(labels, out var hs)
                 ? hs.Where(p => p.Key >= minT && p.Key <= maxT).Select(p => new HistogramPoint(p.Key, p.Value)).ToArray()
                 : [];
@@ -105,5 +107,50 @@ public sealed class InMemoryStorage : ISeriesSource
         }
         selected.Sort((a, b) => Labels.Compare(a.Labels, b.Labels));
         return selected;
+    }
+
+    /// <summary>
+    /// The points in <c>[minT, maxT]</c>, found by binary search (points are in time order). A selection covering a
+    /// whole series shares one frozen array until the next append: the engine never writes to selected points, and
+    /// copying a day of 10,000 series (57.6 million points, mostly large-object-heap arrays) on every query cost more
+    /// than evaluating it.
+    /// </summary>
+    private FloatPoint[] Slice(Labels labels, List<FloatPoint> points, long minT, long maxT)
+    {
+        var span = CollectionsMarshal.AsSpan(points);
+        var lo = FirstAtOrAfter(span, minT);
+        var hi = FirstAtOrAfter(span, maxT == long.MaxValue ? maxT : maxT + 1);
+        if (hi <= lo)
+        {
+            return [];
+        }
+        if (lo == 0 && hi == span.Length)
+        {
+            if (!_frozen.TryGetValue(labels, out var whole))
+            {
+                whole = span.ToArray();
+                _frozen[labels] = whole;
+            }
+            return whole;
+        }
+        return span[lo..hi].ToArray();
+    }
+
+    private static int FirstAtOrAfter(ReadOnlySpan<FloatPoint> points, long t)
+    {
+        int lo = 0, hi = points.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (points[mid].T < t)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 }

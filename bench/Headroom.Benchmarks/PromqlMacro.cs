@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Headroom.Harness;
+using Headroom.Prometheus.RemoteRead;
+using Headroom.PromQL;
+using Headroom.PromQL.Engine;
+using Headroom.PromQL.Storage;
+
+namespace Headroom.Benchmarks;
+
+/// <summary>
+/// Headroom's PromQL engine against a real Prometheus on the same data: <c>promql [SERIES] [RUNS]</c> writes
+/// <see cref="PromqlBenchData"/> as OpenMetrics, backfills it with promtool, starts Prometheus on it, and times
+/// each query of <see cref="PromqlBenchData.Queries"/> (a day at a 5 m step) three ways: Prometheus'
+/// <c>/api/v1/query_range</c> (answer read whole), Headroom's engine over the same data in memory, and Headroom's
+/// engine over remote read from that Prometheus. Prints the median of RUNS runs after one warm-up, and ratios.
+/// </summary>
+internal static class PromqlMacro
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "--help")
+        {
+            Console.Error.WriteLine("usage: promql [SERIES (default 1000)] [RUNS (default 3)]");
+            return 2;
+        }
+        var series = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
+        var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+        var work = Directory.CreateTempSubdirectory("headroom-bench-promql-");
+        try
+        {
+            var stopwatch = Stopwatch.StartNew();
+            var input = Path.Combine(work.FullName, "data.om");
+            var storage = new InMemoryStorage();
+            await using (var writer = new StreamWriter(input, false, new UTF8Encoding(false), 1 << 20))
+                WriteOpenMetrics(series, writer, storage);
+            var tsdb = Path.Combine(work.FullName, "tsdb");
+            var blocks = await Promtool.CreateBlocksFromOpenMetricsAsync(input, tsdb, TimeSpan.FromHours(24));
+            if (!blocks.Succeeded)
+                throw new InvalidOperationException("promtool: " + blocks.StandardError);
+            File.Delete(input);
+            Console.Error.WriteLine($"data: {series} counters + {series} histogram buckets x 1 day at 15 s, backfilled in {stopwatch.Elapsed.TotalSeconds:F0} s");
+
+            await using var prometheus = await PrometheusServer.StartAsync(new PrometheusOptions
+            {
+                DataDirectory = tsdb,
+                Retention = "3650d",
+                ScrapeSelf = false,
+                ExtraArguments = ["--query.max-samples=500000000", "--storage.remote.read-sample-limit=0", "--query.timeout=10m"],
+            });
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+            var options = new EngineOptions { MaxSamples = 500_000_000, Timeout = TimeSpan.FromMinutes(10) };
+            var inMemory = new QueryEngine(storage, options);
+            var remote = new QueryEngine(new RemoteReadSource(new RemoteReadClient(http, prometheus.BaseUri)), options);
+            var start = PromqlBenchData.Start + PromqlBenchData.Step;
+            var end = PromqlBenchData.Start + PromqlBenchData.Day - PromqlBenchData.Scrape;
+
+            Console.WriteLine("| query | Prometheus | Headroom in memory | ratio | Headroom over remote read | ratio |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+            foreach (var (name, query) in PromqlBenchData.Queries)
+            {
+                var form = $"query={Uri.EscapeDataString(query)}&start={start / 1000.0}&end={end / 1000.0}&step={PromqlBenchData.Step / 1000}";
+                var theirs = await MedianAsync(runs, async () =>
+                {
+                    using var content = new StringContent(form, Encoding.UTF8, "application/x-www-form-urlencoded");
+                    using var response = await http.PostAsync(new Uri(prometheus.BaseUri, "api/v1/query_range"), content);
+                    var body = await response.Content.ReadAsStringAsync();
+                    if (!response.IsSuccessStatusCode)
+                        throw new InvalidOperationException($"{query}: {body}");
+                });
+                var memory = await MedianAsync(runs, () => inMemory.RangeAsync(query, start, end, PromqlBenchData.Step));
+                var overRemote = await MedianAsync(runs, () => remote.RangeAsync(query, start, end, PromqlBenchData.Step));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {name} | {theirs:F3} s | {memory:F3} s | {memory / theirs:F2} | {overRemote:F3} s | {overRemote / theirs:F2} |"));
+            }
+            return 0;
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static void WriteOpenMetrics(int series, StreamWriter writer, InMemoryStorage storage)
+    {
+        string? family = null;
+        var line = new StringBuilder();
+        PromqlBenchData.Generate(series, (labels, t, value) =>
+        {
+            storage.Append(labels, t, value);
+            var name = labels.Name;
+            if (name != family)
+            {
+                family = name;
+                writer.Write(name == "http_requests_total" ? "# TYPE http_requests counter\n" : "# TYPE request_duration_seconds histogram\n");
+            }
+            line.Clear().Append(name).Append('{');
+            var first = true;
+            foreach (var label in labels.WithoutName())
+            {
+                line.Append(first ? "" : ",").Append(label.Name).Append("=\"").Append(label.Value).Append('"');
+                first = false;
+            }
+            line.Append("} ").Append(value.ToString("R", CultureInfo.InvariantCulture)).Append(' ')
+                .Append((t / 1000.0).ToString("F3", CultureInfo.InvariantCulture)).Append('\n');
+            writer.Write(line);
+        });
+        writer.Write("# EOF\n");
+    }
+
+    private static async Task<double> MedianAsync(int runs, Func<Task> action)
+    {
+        await action();
+        var seconds = new double[runs];
+        for (var i = 0; i < runs; i++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            await action();
+            seconds[i] = stopwatch.Elapsed.TotalSeconds;
+        }
+        Array.Sort(seconds);
+        return seconds[runs / 2];
+    }
+}

@@ -172,7 +172,5 @@ internal sealed partial class InsightsJsonContext : JsonSerializerContext;
 /// <summary>Shared text helpers.</summary>
 internal static class Text
 {
-    public static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
     public static StringBuilder AppendInvariant(this StringBuilder builder, FormattableString text) => builder.Append(text.ToString(CultureInfo.InvariantCulture));
 }

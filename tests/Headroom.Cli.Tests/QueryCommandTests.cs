@@ -51,6 +51,20 @@ public sealed class QueryCommandTests(PromqlPrometheus prometheus) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_instant_range_selector_answers_the_raw_samples_as_a_matrix()
+    {
+        const string Expr = "http_requests_total{job=\"api\",code=\"500\"}[2m]";
+        var result = await Cli.RunAsync("query", Expr, "--source", Source, "--time", Unix(At));
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var ours = JsonDocument.Parse(result.Output);
+        using var theirs = await PrometheusAsync("api/v1/query", ("query", Expr), ("time", Unix(At)));
+        Assert.Equal("matrix", ours.RootElement.GetProperty("data").GetProperty("resultType").GetString());
+        AssertSameAnswer(theirs.RootElement, ours.RootElement);
+        Assert.All(ours.RootElement.GetProperty("data").GetProperty("result").EnumerateArray(),
+            r => Assert.Equal(8, r.GetProperty("values").GetArrayLength()));
+    }
+
+    [Fact]
     public async Task A_scalar_answers_a_scalar()
     {
         const string Expr = "scalar(sum(node_memory_used_bytes)) / 2";

@@ -220,6 +220,17 @@ internal static class RemoteReadCodec
 
     private static FloatPoint ReadSample(ReadOnlySpan<byte> message)
     {
+        // Prometheus writes every sample as value (tag 0x09, 8 bytes) then timestamp (tag 0x10, varint): read that
+        // shape directly, and anything else field by field.
+        if (message.Length > 10 && message[0] == 0x09 && message[9] == 0x10)
+        {
+            var fast = new ProtobufReader(message[10..]);
+            var t = (long)fast.ReadVarint();
+            if (fast.End)
+            {
+                return new FloatPoint(t, BitConverter.Int64BitsToDouble(System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(message[1..9])));
+            }
+        }
         double value = 0;
         long timestamp = 0;
         var reader = new ProtobufReader(message);

@@ -104,17 +104,17 @@ public static class HtmlReport
 
     private static void RightsizingTable(StringBuilder html, List<ResourceInsight> rows)
     {
-        html.Append("<table class=\"ranked\"><thead><tr><th>#</th><th>resource</th><th>name</th><th>type</th><th>finding</th><th>CPU need</th><th>max memory</th><th>recommended</th><th>risk</th><th>reasons</th><th>$/month</th><th>savings/month</th></tr></thead><tbody>\n");
+        html.Append("<table class=\"ranked\"><thead><tr><th>#</th><th>resource</th><th>name</th><th>type</th><th>finding</th><th>CPU need</th><th>max memory</th><th>recommended</th><th>risk</th><th>reasons</th><th>action</th><th>$/month</th><th>savings/month</th></tr></thead><tbody>\n");
         var rank = 0;
         foreach (var r in rows)
         {
             var z = r.Rightsizing;
             html.AppendInvariant($"<tr data-resource=\"{H(r.Resource.Key)}\"><td>{++rank}</td><td><a href=\"#{Id(r.Resource.Key)}\">{H(r.Resource.Key)}</a></td><td>{H(r.Resource.Name)}</td><td>{H(r.Resource.InstanceType)}</td>")
                 .AppendInvariant($"<td>{ReportRenderers.FindingName(z.Finding)}</td><td>{ReportRenderers.Pct(z.CpuPeak)}</td><td>{ReportRenderers.Pct(z.MemoryMax)}</td><td>{H(z.Recommended?.Name)}</td>")
-                .AppendInvariant($"<td>{(z.Risk is { } risk ? ReportRenderers.RiskName(risk) : "")}</td><td class=\"why\">{H(string.Join("; ", z.Reasons))}</td>")
+                .AppendInvariant($"<td>{(z.Risk is { } risk ? ReportRenderers.RiskName(risk) : "")}</td><td class=\"why\">{H(string.Join("; ", z.Reasons))}</td><td>{H(r.Action)}</td>")
                 .AppendInvariant($"<td class=\"n\">{ReportRenderers.Usd(r.MonthlyCost)}</td><td class=\"n\">{ReportRenderers.Usd(r.MonthlySavings)}</td></tr>\n");
         }
-        html.AppendInvariant($"</tbody><tfoot><tr><td colspan=\"10\">total</td><td class=\"n\">{ReportRenderers.Usd(rows.Sum(static r => r.MonthlyCost))}</td><td class=\"n\">{ReportRenderers.Usd(rows.Where(static r => r.MonthlySavings > 0).Sum(static r => r.MonthlySavings))}</td></tr></tfoot></table>\n");
+        html.AppendInvariant($"</tbody><tfoot><tr><td colspan=\"11\">total</td><td class=\"n\">{ReportRenderers.Usd(rows.Sum(static r => r.MonthlyCost))}</td><td class=\"n\">{ReportRenderers.Usd(rows.Where(static r => r.MonthlySavings > 0).Sum(static r => r.MonthlySavings))}</td></tr></tfoot></table>\n");
     }
 
     /// <summary>One resource's daily average, p95 and maximum as three polylines over the window's days.</summary>

@@ -53,14 +53,14 @@ public static class ReportRenderers
         }
         else
         {
-            table.AddColumns("resource", "name", "type", "finding", $"CPU {report.Options.CpuStatisticName}", "max memory", "recommended", "risk", "$/month", "savings/month");
+            table.AddColumns("resource", "name", "type", "finding", $"CPU {report.Options.CpuStatisticName}", "max memory", "recommended", "risk", "action", "$/month", "savings/month");
             foreach (var r in rows)
             {
                 var z = r.Rightsizing;
                 table.AddRow(E(r.Resource.Key), E(r.Resource.Name), E(r.Resource.InstanceType), FindingName(z.Finding), Pct(z.CpuPeak), Pct(z.MemoryMax),
-                    E(z.Recommended?.Name), z.Risk is { } risk ? RiskName(risk) : "", Usd(r.MonthlyCost), Usd(r.MonthlySavings));
+                    E(z.Recommended?.Name), z.Risk is { } risk ? RiskName(risk) : "", E(r.Action), Usd(r.MonthlyCost), Usd(r.MonthlySavings));
             }
-            table.AddRow("[bold]total[/]", "", "", "", "", "", "", "", Usd(rows.Sum(static r => r.MonthlyCost)), "[bold]" + Usd(rows.Where(static r => r.MonthlySavings > 0).Sum(static r => r.MonthlySavings)) + "[/]");
+            table.AddRow("[bold]total[/]", "", "", "", "", "", "", "", "", Usd(rows.Sum(static r => r.MonthlyCost)), "[bold]" + Usd(rows.Where(static r => r.MonthlySavings > 0).Sum(static r => r.MonthlySavings)) + "[/]");
         }
         console.Write(table);
         var s = report.Summary;

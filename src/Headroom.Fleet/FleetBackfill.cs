@@ -16,10 +16,20 @@ public static class FleetBackfill
     /// there with <c>promtool tsdb create-blocks-from openmetrics</c>, and deletes the file.
     /// </summary>
     /// <exception cref="InvalidOperationException">promtool refused the history; the message holds its output.</exception>
-    public static async Task<HistoryStats> CreateBlocksAsync(SimulatedFleet fleet, HistoryOptions history, string tsdbDirectory,
+    public static Task<HistoryStats> CreateBlocksAsync(SimulatedFleet fleet, HistoryOptions history, string tsdbDirectory,
         IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fleet);
+        return CreateBlocksAsync(stream => FleetHistory.Write(fleet, history, stream, progress, cancellationToken), tsdbDirectory, cancellationToken);
+    }
+
+    /// <summary>
+    /// Like <see cref="CreateBlocksAsync(SimulatedFleet, HistoryOptions, string, IProgress{double}, CancellationToken)"/>
+    /// for any OpenMetrics history: <paramref name="write"/> writes it to the stream it is given.
+    /// </summary>
+    public static async Task<HistoryStats> CreateBlocksAsync(Func<Stream, HistoryStats> write, string tsdbDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
         var directory = Path.GetFullPath(tsdbDirectory);
         Directory.CreateDirectory(directory);
         var file = Path.Combine(Path.GetDirectoryName(directory)!, $"{Path.GetFileName(directory)}-history-{Guid.NewGuid():N}.om");
@@ -27,7 +37,7 @@ public static class FleetBackfill
         {
             HistoryStats stats;
             await using (var stream = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-                stats = await Task.Run(() => FleetHistory.Write(fleet, history, stream, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+                stats = await Task.Run(() => write(stream), cancellationToken).ConfigureAwait(false);
             var result = await Promtool.CreateBlocksFromOpenMetricsAsync(file, directory, MaxBlockDuration, cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)
                 throw new InvalidOperationException($"promtool could not create blocks from the history: {result.StandardError.Trim()}");

@@ -35,6 +35,12 @@ public sealed record HistoryOptions(DateTimeOffset Start, DateTimeOffset End, Ti
     }
 }
 
+/// <summary>One gauge series of a history: its labels and its value at a sample time (NaN: no sample then).</summary>
+public sealed record HistorySeries(IReadOnlyList<KeyValuePair<string, string>> Labels, Func<DateTimeOffset, double> ValueAt);
+
+/// <summary>A gauge family of a history: its name, help text and series.</summary>
+public sealed record HistoryFamily(string Name, string Help, IReadOnlyList<HistorySeries> Series);
+
 /// <summary>Counts of what a history run wrote.</summary>
 public sealed record HistoryStats(long Series, long Samples, long Bytes);
 
@@ -84,6 +90,51 @@ public static class FleetHistory
         writer.Flush();
         return new HistoryStats(series, samples, writer.BytesWritten);
     }
+
+    /// <summary>
+    /// Writes gauge families given as functions of time, e.g. what an exporter of the fleet would have served,
+    /// at <paramref name="options"/>' sample times. Labels are written as given, sorted by name (escaped as
+    /// OpenMetrics requires); <see cref="HistoryOptions.Job"/> is not added. A NaN value writes no sample.
+    /// </summary>
+    public static HistoryStats WriteGauges(IReadOnlyList<HistoryFamily> families, HistoryOptions options, Stream output, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(families);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var timestamps = options.Timestamps();
+        var writer = new SampleWriter(output);
+        long series = 0, samples = 0;
+        var steps = (double)Math.Max(1, families.Sum(static f => f.Series.Count));
+        var done = 0;
+        foreach (var family in families)
+        {
+            writer.Append($"# HELP {family.Name} {family.Help}\n# TYPE {family.Name} gauge\n");
+            foreach (var s in family.Series)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var labels = string.Join(',', s.Labels.OrderBy(static l => l.Key, StringComparer.Ordinal).Select(static l => $"{l.Key}=\"{Escape(l.Value)}\""));
+                var prefix = Encoding.UTF8.GetBytes($"{family.Name}{{{labels}}}");
+                var written = 0L;
+                foreach (var ms in timestamps)
+                {
+                    var value = s.ValueAt(DateTimeOffset.FromUnixTimeMilliseconds(ms));
+                    if (double.IsNaN(value))
+                        continue;
+                    writer.AppendSample(prefix, value, ms);
+                    written++;
+                }
+                series += written > 0 ? 1 : 0;
+                samples += written;
+                progress?.Report(++done / steps);
+            }
+        }
+        writer.Append("# EOF\n");
+        writer.Flush();
+        return new HistoryStats(series, samples, writer.BytesWritten);
+    }
+
+    private static string Escape(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 
     private static int FirstAfter(long[] timestamps, long bootMs)
     {

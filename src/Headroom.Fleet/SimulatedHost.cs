@@ -53,4 +53,31 @@ public sealed partial class SimulatedHost
 
     /// <summary>Memory utilization (0..1) at an instant.</summary>
     public double MemoryUtilizationAt(DateTimeOffset time) => Model.MemoryUsed.ValueAt(FleetClock.ToFleetSeconds(time.ToUnixTimeMilliseconds()));
+
+    /// <summary>
+    /// What CloudWatch reports for the host over the period starting at <paramref name="start"/>: the average
+    /// <c>CPUUtilization</c> in percent and the <c>NetworkIn</c> and <c>NetworkOut</c> sums in bytes, from the same
+    /// signals as the node_exporter metrics, so both views of the fleet agree.
+    /// </summary>
+    public CloudWatchPeriod CloudWatchAt(DateTimeOffset start, TimeSpan period)
+    {
+        if (period <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(period), period, "the period must be positive");
+        var from = FleetClock.ToFleetSeconds(start.ToUnixTimeMilliseconds());
+        var to = from + period.TotalSeconds;
+        // The CPUs' own signals, as node_cpu_seconds_total counts them: their mean is smoother than Busy's peaks.
+        var busy = 0.0;
+        foreach (var cpu in Model.CpuBusy)
+            busy += cpu.IntegralTo(to) - cpu.IntegralTo(from);
+        return new CloudWatchPeriod(
+            100 * busy / Model.CpuBusy.Length / period.TotalSeconds,
+            Model.ReceiveBytes.IntegralTo(to) - Model.ReceiveBytes.IntegralTo(from),
+            Model.TransmitBytes.IntegralTo(to) - Model.TransmitBytes.IntegralTo(from));
+    }
 }
+
+/// <summary>One host's CloudWatch EC2 statistics over one period.</summary>
+/// <param name="CpuPercent">Average <c>CPUUtilization</c>, 0 to 100.</param>
+/// <param name="NetworkInBytes">Sum of <c>NetworkIn</c>: bytes received in the period.</param>
+/// <param name="NetworkOutBytes">Sum of <c>NetworkOut</c>: bytes sent in the period.</param>
+public readonly record struct CloudWatchPeriod(double CpuPercent, double NetworkInBytes, double NetworkOutBytes);

@@ -28,4 +28,32 @@ public class DemoTests
             File.Delete(page);
         }
     }
+
+    [Fact]
+    public async Task Aws_demo_tells_the_same_story_through_moto_the_collector_and_the_aws_ec2_profile()
+    {
+        var directory = Directory.CreateTempSubdirectory("headroom-aws-demo-test-");
+        try
+        {
+            var result = await Cli.RunAsync("demo", "--aws", "--hosts", "8", "--days", "5", "--seed", "3", "--no-wait", "--dir", directory.FullName);
+            Assert.True(result.ExitCode == 0, result.Output + result.Error);
+            Assert.Contains("latest CPUUtilization of 8 of 8 instances equals what was put into CloudWatch", result.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("no data", result.Output, StringComparison.Ordinal);
+            Assert.Matches(@"hourly rows loaded \(0 quarantined, 0 gaps\) from \d+ queries in [\d.]+ s; \d+ window×dimension reads from recording rules, 0 raw fallbacks", result.Output);
+            Assert.Contains("(profile aws-ec2)", result.Output, StringComparison.Ordinal);
+
+            // The warehouse is kept (--dir): the under-used hosts it reports are exactly the fleet's idle and under-used ones.
+            var csv = await Cli.RunAsync("report", "underused", "--db", "sqlite:" + Path.Combine(directory.FullName, "headroom.db"), "--profile", "aws-ec2", "--format", "csv");
+            Assert.True(csv.ExitCode == 0, csv.Output + csv.Error);
+            var rows = csv.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToList();
+            Assert.All(rows, r => Assert.StartsWith("name=\"arn:aws:ec2:", r[0].Trim('"').Replace("\"\"", "\"", StringComparison.Ordinal), StringComparison.Ordinal));
+            var expected = Fleet.SimulatedFleet.Create(8, 3).Hosts.Where(h => h.CpuProfile is Fleet.CpuProfile.Idle or Fleet.CpuProfile.Underused).Select(h => h.Name).Order().ToList();
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, rows.Select(r => r[1]).Order().ToList());
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
 }

@@ -38,6 +38,45 @@ public class HistoryTests
     }
 
     [Fact]
+    public void CloudWatch_statistics_of_a_period_agree_with_the_node_exporter_counters()
+    {
+        foreach (var host in SimulatedFleet.Create(12, 3).Hosts)
+        {
+            var from = End.AddMinutes(-15);
+            var to = from.AddMinutes(5);
+            var period = host.CloudWatchAt(from, TimeSpan.FromMinutes(5));
+            // node_exporter's CPU seconds have two decimals: up to 0.01 s per CPU off in 300 s, 0.0033 percentage points.
+            Assert.Equal(Metrics.CpuUtilization(host, from, to) * 100, period.CpuPercent, 0.005);
+            var a = Metrics.Parse(Exposition.ToText(host, from));
+            var b = Metrics.Parse(Exposition.ToText(host, to));
+            Assert.Equal(b["node_network_receive_bytes_total{device=\"eth0\"}"] - a["node_network_receive_bytes_total{device=\"eth0\"}"], period.NetworkInBytes, 1.0);
+            Assert.Equal(b["node_network_transmit_bytes_total{device=\"eth0\"}"] - a["node_network_transmit_bytes_total{device=\"eth0\"}"], period.NetworkOutBytes, 1.0);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => SimulatedFleet.Create(1, 1).Hosts[0].CloudWatchAt(End, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void Gauge_histories_write_sorted_escaped_labels_and_skip_nan()
+    {
+        var series = new HistorySeries([new("z", "last"), new("a", "quote \" and \\ and\nline")], t => t.Minute % 2 == 0 ? t.Minute : double.NaN);
+        var family = new HistoryFamily("aws_ec2_info", "Information.", [series]);
+        using var buffer = new MemoryStream();
+        var stats = FleetHistory.WriteGauges([family], new HistoryOptions(End.AddMinutes(-4), End, TimeSpan.FromMinutes(1)), buffer);
+        var text = Encoding.UTF8.GetString(buffer.ToArray());
+        var first = (End.ToUnixTimeSeconds() - 240).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal($$"""
+            # HELP aws_ec2_info Information.
+            # TYPE aws_ec2_info gauge
+            aws_ec2_info{a="quote \" and \\ and\nline",z="last"} 56 {{first}}
+            aws_ec2_info{a="quote \" and \\ and\nline",z="last"} 58 {{End.ToUnixTimeSeconds() - 120}}
+            aws_ec2_info{a="quote \" and \\ and\nline",z="last"} 0 {{End.ToUnixTimeSeconds()}}
+            # EOF
+
+            """.Replace("\r\n", "\n", StringComparison.Ordinal), text);
+        Assert.Equal(new HistoryStats(1, 3, buffer.Length), stats);
+    }
+
+    [Fact]
     public void History_is_grouped_by_family_and_ends_with_eof()
     {
         var (text, stats) = Write(SimulatedFleet.Create(3, 1), new HistoryOptions(End.AddMinutes(-10), End, TimeSpan.FromMinutes(1)));

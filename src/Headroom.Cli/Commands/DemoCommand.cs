@@ -35,9 +35,14 @@ internal static class DemoCommand
         };
         var wait = new Option<bool>("--wait") { Description = "Keep Prometheus and the fleet running until Ctrl-C (the default in a terminal)" };
         var noWait = new Option<bool>("--no-wait") { Description = "Stop everything after the summary (the default when output is redirected)" };
-        var command = new Command("demo", "Run the whole pipeline locally: simulated fleet, history backfilled into a real Prometheus, live scraping, a summary read back through the Prometheus API, and the ETL into a SQLite warehouse.")
+        var aws = new Option<bool>("--aws")
         {
-            hosts, seed, days, directory, wait, noWait,
+            Description = "Tell the CloudWatch story instead: the fleet as EC2 instances in a local moto_server, its metrics put with PutMetricData, "
+                + "collected by headroom's CloudWatch collector with YACE's names, and the ETL's aws-ec2 profile",
+        };
+        var command = new Command("demo", "Run the whole pipeline locally: simulated fleet, history backfilled into a real Prometheus, live scraping, a summary read back through the Prometheus API, the ETL into a SQLite warehouse and the report.")
+        {
+            hosts, seed, days, directory, wait, noWait, aws,
         };
         command.Validators.Add(r =>
         {
@@ -47,86 +52,100 @@ internal static class DemoCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new DemoOptions(parse.GetValue(hosts), parse.GetValue(seed), parse.GetValue(days), parse.GetValue(directory)?.FullName,
-                parse.GetValue(wait) || (!parse.GetValue(noWait) && !Console.IsInputRedirected && !Console.IsOutputRedirected));
+                parse.GetValue(wait) || (!parse.GetValue(noWait) && !Console.IsInputRedirected && !Console.IsOutputRedirected), parse.GetValue(aws));
             return await RunAsync(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
         });
         return command;
     }
 
-    private sealed record DemoOptions(int Hosts, long Seed, int Days, string? Directory, bool Wait);
+    internal sealed record DemoOptions(int Hosts, long Seed, int Days, string? Directory, bool Wait, bool Aws);
 
     private static async Task<int> RunAsync(DemoOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var ownDirectory = options.Directory is null;
         var root = options.Directory ?? Path.Combine(Path.GetTempPath(), "headroom-demo-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
         try
         {
-            var fleet = SimulatedFleet.Create(options.Hosts, options.Seed);
-            var now = TimeProvider.System.GetUtcNow();
-            var end = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() / 60 * 60);
-            var tsdb = Path.Combine(root, "prometheus");
-
-            await Step(output, $"backfilling {options.Days} days of history for {fleet.Hosts.Count} simulated hosts (seed {fleet.Seed})");
-            await BackfillAsync(fleet, new HistoryOptions(end.AddDays(-options.Days), end, TimeSpan.FromMinutes(1)), tsdb, output, error, cancellationToken);
-
-            await Step(output, "starting the fleet's node_exporter targets");
-            await using var server = await FleetServer.StartAsync(fleet, new IPEndPoint(IPAddress.Loopback, 0), cancellationToken: cancellationToken);
-            var sdFile = Path.Combine(root, "fleet-sd.json");
-            await FileSdTargetGroup.WriteFileAsync(sdFile, FleetTargets.For(fleet, server.Address), cancellationToken);
-            await output.WriteLineAsync($"    {fleet.Hosts.Count} targets at {server.BaseUri}hosts/{{id}}/metrics");
-
-            var rules = Path.Combine(root, "headroom-rules.yml");
-            await Step(output, $"recording rules: generating {rules} and recording them over the history");
-            await RecordHistoryAsync(rules, tsdb, end.AddDays(-options.Days), end, output, cancellationToken);
-
-            await Step(output, "starting Prometheus on the backfilled data with the rules, scraping the fleet every 15s");
-            await using var prometheus = await PrometheusServer.StartAsync(new PrometheusOptions
-            {
-                DataDirectory = tsdb,
-                ScrapeConfigsYaml = FleetTargets.ScrapeConfigYaml(sdFile),
-                EvaluationInterval = "1m",
-                RuleFiles = [rules],
-            }, cancellationToken);
-            await output.WriteLineAsync($"    Prometheus at {prometheus.BaseUri}");
-
-            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
-            var client = new PrometheusClient(http, prometheus.BaseUri);
-            await WaitForScrapesAsync(client, fleet.Hosts.Count, cancellationToken);
-            await output.WriteLineAsync($"    all {fleet.Hosts.Count} targets are up");
-
-            await Step(output, "reading the data back through the Prometheus API");
-            await SummaryAsync(client, fleet, options.Days, output, cancellationToken);
-
-            var database = "sqlite:" + Path.Combine(root, "headroom.db");
-            await Step(output, $"loading the warehouse ({database}) with headroom etl");
-            await LoadWarehouseAsync(client, prometheus.BaseUri, database, end.AddDays(-options.Days), output, error, cancellationToken);
-            if (options.Wait || !ownDirectory)
-                await output.WriteLineAsync($"    try: headroom etl status --db {database}");
-
-            await Step(output, "reporting under-used resources, rightsizing and savings (headroom report)");
-            // The page outlives a temporary demo directory, which is removed at exit.
-            var page = ownDirectory ? Path.Combine(Path.GetTempPath(), $"headroom-demo-report-{Path.GetFileName(root)}.html") : Path.Combine(root, "report.html");
-            await ReportAsync(database, page, options.Wait || !ownDirectory, output, cancellationToken);
-
-            if (options.Wait)
-            {
-                await output.WriteLineAsync($"\nPrometheus keeps running at {prometheus.BaseUri} with {options.Days} days of fleet history. Ctrl-C to stop.");
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    await output.WriteLineAsync("stopping");
-                }
-            }
-            return ExitCodes.Success;
+            return options.Aws
+                ? await AwsDemo.RunAsync(options, root, output, error, cancellationToken)
+                : await RunNodeAsync(options, root, output, error, cancellationToken);
         }
         finally
         {
-            if (ownDirectory)
+            if (options.Directory is null)
                 TryDelete(root);
+        }
+    }
+
+    private static async Task<int> RunNodeAsync(DemoOptions options, string root, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var fleet = SimulatedFleet.Create(options.Hosts, options.Seed);
+        var now = TimeProvider.System.GetUtcNow();
+        var end = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() / 60 * 60);
+        var tsdb = Path.Combine(root, "prometheus");
+
+        await Step(output, $"backfilling {options.Days} days of history for {fleet.Hosts.Count} simulated hosts (seed {fleet.Seed})");
+        await BackfillAsync(fleet, new HistoryOptions(end.AddDays(-options.Days), end, TimeSpan.FromMinutes(1)), tsdb, output, error, cancellationToken);
+
+        await Step(output, "starting the fleet's node_exporter targets");
+        await using var server = await FleetServer.StartAsync(fleet, new IPEndPoint(IPAddress.Loopback, 0), cancellationToken: cancellationToken);
+        var sdFile = Path.Combine(root, "fleet-sd.json");
+        await FileSdTargetGroup.WriteFileAsync(sdFile, FleetTargets.For(fleet, server.Address), cancellationToken);
+        await output.WriteLineAsync($"    {fleet.Hosts.Count} targets at {server.BaseUri}hosts/{{id}}/metrics");
+
+        var rules = Path.Combine(root, "headroom-rules.yml");
+        await Step(output, $"recording rules: generating {rules} and recording them over the history");
+        await RecordHistoryAsync("node", rules, tsdb, end.AddDays(-options.Days), end, output, cancellationToken);
+
+        await Step(output, "starting Prometheus on the backfilled data with the rules, scraping the fleet every 15s");
+        await using var prometheus = await PrometheusServer.StartAsync(new PrometheusOptions
+        {
+            DataDirectory = tsdb,
+            ScrapeConfigsYaml = FleetTargets.ScrapeConfigYaml(sdFile),
+            EvaluationInterval = "1m",
+            RuleFiles = [rules],
+        }, cancellationToken);
+        await output.WriteLineAsync($"    Prometheus at {prometheus.BaseUri}");
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        var client = new PrometheusClient(http, prometheus.BaseUri);
+        await WaitForScrapesAsync(client, FleetTargets.DefaultJob, fleet.Hosts.Count, "fleet targets", cancellationToken);
+        await output.WriteLineAsync($"    all {fleet.Hosts.Count} targets are up");
+
+        await Step(output, "reading the data back through the Prometheus API");
+        await SummaryAsync(client, fleet, options.Days, output, cancellationToken);
+
+        await FinishAsync(options, root, client, prometheus.BaseUri, "node", end.AddDays(-options.Days), output, error, cancellationToken);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The end both stories share: the ETL into SQLite, the reports and the page, then Ctrl-C when waiting.</summary>
+    internal static async Task FinishAsync(DemoOptions options, string root, PrometheusClient client, Uri prometheus, string profile,
+        DateTimeOffset historyStart, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var ownDirectory = options.Directory is null;
+        var database = "sqlite:" + Path.Combine(root, "headroom.db");
+        await Step(output, $"loading the warehouse ({database}) with headroom etl --profile {profile}");
+        await LoadWarehouseAsync(client, prometheus, database, profile, historyStart, output, error, cancellationToken);
+        if (options.Wait || !ownDirectory)
+            await output.WriteLineAsync($"    try: headroom etl status --db {database}");
+
+        await Step(output, "reporting under-used resources, rightsizing and savings (headroom report)");
+        // The page outlives a temporary demo directory, which is removed at exit.
+        var page = ownDirectory ? Path.Combine(Path.GetTempPath(), $"headroom-demo-report-{Path.GetFileName(root)}.html") : Path.Combine(root, "report.html");
+        await ReportAsync(database, profile, page, options.Wait || !ownDirectory, output, cancellationToken);
+
+        if (options.Wait)
+        {
+            await output.WriteLineAsync($"\nPrometheus keeps running at {prometheus} with {options.Days} days of fleet history. Ctrl-C to stop.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                await output.WriteLineAsync("stopping");
+            }
         }
     }
 
@@ -143,9 +162,10 @@ internal static class DemoCommand
     /// Generates the node profile's recording rules and backfills them over the history with promtool, against
     /// a Prometheus started for the purpose; the recorded blocks then join the raw ones.
     /// </summary>
-    private static async Task RecordHistoryAsync(string rules, string tsdb, DateTimeOffset from, DateTimeOffset to, TextWriter output, CancellationToken cancellationToken)
+    internal static async Task RecordHistoryAsync(string profile, string rules, string tsdb, DateTimeOffset from, DateTimeOffset to, TextWriter output, CancellationToken cancellationToken)
     {
-        await File.WriteAllTextAsync(rules, RuleFileWriter.Write(RuleGenerator.Generate(ProfileLoader.Load("node"), TimeSpan.FromMinutes(1))), cancellationToken);
+        var generated = RuleGenerator.Generate(ProfileLoader.Load(profile), TimeSpan.FromMinutes(1));
+        await File.WriteAllTextAsync(rules, RuleFileWriter.Write(generated), cancellationToken);
         var stopwatch = Stopwatch.StartNew();
         var recorded = tsdb + "-recorded";
         await using (var raw = await PrometheusServer.StartAsync(new PrometheusOptions { DataDirectory = tsdb, ScrapeSelf = false }, cancellationToken))
@@ -157,16 +177,16 @@ internal static class DemoCommand
         foreach (var block in Directory.GetDirectories(recorded))
             Directory.Move(block, Path.Combine(tsdb, Path.GetFileName(block)));
         Directory.Delete(recorded, recursive: true);
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"    recorded {(to - from).TotalDays:F0} days of 5 rules in {stopwatch.Elapsed.TotalSeconds:F1} s"));
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"    recorded {(to - from).TotalDays:F0} days of {generated.Groups.Sum(static g => g.Rules.Count)} rules in {stopwatch.Elapsed.TotalSeconds:F1} s"));
     }
 
-    private static async Task LoadWarehouseAsync(PrometheusClient client, Uri source, string database, DateTimeOffset historyStart, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task LoadWarehouseAsync(PrometheusClient client, Uri source, string database, string profile, DateTimeOffset historyStart, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         await using var warehouse = await EtlCommand.OpenWarehouseAsync(database, cancellationToken);
         var runner = new EtlRunner(warehouse, client, new ExtractionOptions());
         var options = new EtlOptions
         {
-            Profile = ProfileLoader.Load("node"),
+            Profile = ProfileLoader.Load(profile),
             Source = source.AbsoluteUri.TrimEnd('/'),
             // The first whole hour of the history: an hour cut by the history's start would be incomplete.
             From = EtlRunner.FloorHour(historyStart).AddHours(1),
@@ -178,28 +198,28 @@ internal static class DemoCommand
             $"    {report.RowsLoaded:N0} hourly rows loaded ({report.RowsRejected:N0} quarantined, {report.GapsOpened} gaps) from {report.Requests} queries in {stopwatch.Elapsed.TotalSeconds:F1} s; {report.RecordedReads} window×dimension reads from recording rules, {report.RawFallbacks} raw fallbacks"));
     }
 
-    private static async Task ReportAsync(string database, string page, bool kept, TextWriter output, CancellationToken cancellationToken)
+    private static async Task ReportAsync(string database, string profile, string page, bool kept, TextWriter output, CancellationToken cancellationToken)
     {
-        var settings = new ReportSettings(new InsightsOptions(), "table", null, HtmlReport.DefaultChartLimit);
+        var settings = new ReportSettings(new InsightsOptions { Profile = profile }, "table", null, HtmlReport.DefaultChartLimit);
         var report = await ReportCommand.RunAsync(database, PriceCatalog.BuiltIn, settings, withDaily: true, cancellationToken);
         ReportRenderers.WriteTable(FleetCommand.Console(output), report, ReportView.Underused);
         ReportRenderers.WriteTable(FleetCommand.Console(output), report, ReportView.Rightsizing);
         await File.WriteAllTextAsync(page, HtmlReport.Render(report, ReportView.All), new System.Text.UTF8Encoding(false), cancellationToken);
         await output.WriteLineAsync($"    HTML report: {page}");
         if (kept)
-            await output.WriteLineAsync($"    try: headroom report underused --db {database}; headroom report rightsizing --db {database} --format html --out report.html");
+            await output.WriteLineAsync($"    try: headroom report underused --db {database} --profile {profile}; headroom report rightsizing --db {database} --profile {profile} --format html --out report.html");
     }
 
-    private static async Task WaitForScrapesAsync(PrometheusClient client, int hosts, CancellationToken cancellationToken)
+    internal static async Task WaitForScrapesAsync(PrometheusClient client, string job, int targets, string what, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var up = await client.QueryAsync($"count(up{{job=\"{FleetTargets.DefaultJob}\"}} == 1)", cancellationToken: cancellationToken);
-            if (up.Series.Count == 1 && up.Series[0].Samples[0].Value >= hosts)
+            var up = await client.QueryAsync($"count(up{{job=\"{job}\"}} == 1)", cancellationToken: cancellationToken);
+            if (up.Series.Count == 1 && up.Series[0].Samples[0].Value >= targets)
                 return;
             if (deadline.Elapsed > TimeSpan.FromSeconds(90))
-                throw new CliException($"Prometheus did not scrape all {hosts} fleet targets within 90 s; see its targets page");
+                throw new CliException($"Prometheus did not scrape all {targets} {what} within 90 s; see its targets page");
             await Task.Delay(500, cancellationToken);
         }
     }
@@ -231,7 +251,7 @@ internal static class DemoCommand
             throw new CliException($"Prometheus returned CPU history for {measured.Count} of {fleet.Hosts.Count} hosts");
     }
 
-    private static Task Step(TextWriter output, string text) => output.WriteLineAsync("==> " + text);
+    internal static Task Step(TextWriter output, string text) => output.WriteLineAsync("==> " + text);
 
     private static void TryDelete(string directory)
     {

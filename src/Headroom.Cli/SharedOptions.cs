@@ -23,7 +23,7 @@ internal static class SharedOptions
         DefaultValueFactory = _ => 1,
     };
 
-    public static Option<TimeSpan> Duration(string name, string description, string defaultValue, TimeSpan minimum) => new(name)
+    public static Option<CliDuration> Duration(string name, string description, string defaultValue, TimeSpan minimum) => new(name)
     {
         Description = description,
         DefaultValueFactory = _ => PromDuration.Parse(defaultValue),
@@ -69,7 +69,7 @@ internal static class SharedOptions
             result.AddError(message);
     };
 
-    private static TimeSpan ParseDuration(ArgumentResult result, string name, TimeSpan minimum)
+    private static CliDuration ParseDuration(ArgumentResult result, string name, TimeSpan minimum)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
         if (!PromDuration.TryParse(text, out var duration, out var error))
@@ -101,4 +101,17 @@ internal static class SharedOptions
         }
         return new IPEndPoint(address, port);
     }
+}
+
+/// <summary>
+/// A duration option's value: a <see cref="TimeSpan"/> that prints as it is written on the command line
+/// (<c>15m</c>), so that help shows defaults the way users type them rather than as <c>00:15:00</c>.
+/// </summary>
+internal readonly record struct CliDuration(TimeSpan Value)
+{
+    public static implicit operator TimeSpan(CliDuration duration) => duration.Value;
+
+    public static implicit operator CliDuration(TimeSpan value) => new(value);
+
+    public override string ToString() => PromDuration.Format(Value);
 }

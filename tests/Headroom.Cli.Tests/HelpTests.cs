@@ -35,6 +35,16 @@ public class HelpTests
             Assert.False(string.IsNullOrWhiteSpace(option.Description), $"{path} {option.Name} has no description");
         }
         Assert.False(string.IsNullOrWhiteSpace(command.Description), $"'{path}' has no description");
+
+        // Defaults read as they are typed: durations as 15m, not as .NET's 00:15:00.
+        Assert.DoesNotMatch(@"\[default: \d+:\d\d:\d\d", result.Output);
+    }
+
+    [Fact]
+    public async Task Duration_defaults_are_shown_in_prometheus_notation()
+    {
+        var result = await Cli.RunAsync("serve", "--help");
+        Assert.Contains("[default: 15m]", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ internal static class ServeCommand
             var options = settings.EtlOptions(parse, config, profile, connection.Display);
             var every = parse.GetResult(interval) is null && config.Serve.Interval is { } configured
                 ? (PromDuration.TryParse(configured, out var d, out var e) ? d : throw new CliException($"serve.interval: {e}", ExitCodes.Usage))
-                : parse.GetValue(interval);
+                : parse.GetValue(interval).Value;
             var endpoint = parse.GetResult(listen) is null && config.Serve.Listen is { } address
                 ? (IPEndPoint.TryParse(address, out var ep) ? ep : throw new CliException($"serve.listen: '{address}' is not host:port", ExitCodes.Usage))
                 : parse.GetValue(listen)!;

@@ -66,8 +66,7 @@ internal static class AwsDemo
 
         await DemoCommand.Step(output, "putting CPUUtilization, NetworkIn and NetworkOut of every instance with PutMetricData, one datapoint per 5-minute period");
         var agent = new Agent(instances, http, moto.Endpoint, credentials);
-        var now = TimeProvider.System.GetUtcNow();
-        await agent.PutThroughAsync(now, periods: 3, cancellationToken);
+        await agent.PutThroughAsync(TimeProvider.System.GetUtcNow(), periods: 3, cancellationToken);
         await output.WriteLineAsync($"    {agent.Datapoints:N0} datapoints for the last 3 periods; an agent keeps putting each period as it ends");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var agentLoop = agent.RunAsync(stop.Token);
@@ -87,8 +86,7 @@ internal static class AwsDemo
 
         try
         {
-            var now2 = TimeProvider.System.GetUtcNow();
-            var end = DateTimeOffset.FromUnixTimeSeconds(now2.ToUnixTimeSeconds() / 60 * 60);
+            var end = DateTimeOffset.FromUnixTimeSeconds(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() / 60 * 60);
             var start = end.AddDays(-options.Days);
             var tsdb = Path.Combine(root, "prometheus");
             await DemoCommand.Step(output, $"backfilling {options.Days} days of what the collector would have exported, with the same names and labels");
@@ -205,9 +203,13 @@ internal static class AwsDemo
     private static async Task SummaryAsync(PrometheusClient client, IReadOnlyDictionary<string, SimulatedHost> instances, int days, TextWriter output, CancellationToken cancellationToken)
     {
         var latest = await client.QueryAsync($"aws_ec2_cpuutilization_average{{job=\"{Job}\"}}", cancellationToken: cancellationToken);
+        // The collector's last loop read the last period before the delay, or the one before if it has not run since.
         var period = LastReadPeriod(TimeProvider.System.GetUtcNow());
-        var same = latest.Series.Count(s => Math.Abs(s.Samples[0].Value - instances[s.Labels["dimension_InstanceId"]].CloudWatchAt(period, s_period).CpuPercent) < 1e-6
-            || Math.Abs(s.Samples[0].Value - instances[s.Labels["dimension_InstanceId"]].CloudWatchAt(period.Add(-s_period), s_period).CpuPercent) < 1e-6);
+        var same = latest.Series.Count(s =>
+        {
+            var host = instances[s.Labels["dimension_InstanceId"]];
+            return new[] { period, period - s_period }.Any(p => Math.Abs(s.Samples[0].Value - host.CloudWatchAt(p, s_period).CpuPercent) < 1e-6);
+        });
         await output.WriteLineAsync($"    latest CPUUtilization of {same} of {instances.Count} instances equals what was put into CloudWatch");
 
         var cpu = await client.QueryAsync($"avg by (dimension_InstanceId) (avg_over_time(aws_ec2_cpuutilization_average{{job=\"{Job}\"}}[{days}d])) / 100", cancellationToken: cancellationToken);

@@ -214,18 +214,7 @@ internal static class AwsDemo
 
         var cpu = await client.QueryAsync($"avg by (dimension_InstanceId) (avg_over_time(aws_ec2_cpuutilization_average{{job=\"{Job}\"}}[{days}d])) / 100", cancellationToken: cancellationToken);
         var measured = cpu.Series.ToDictionary(s => instances[s.Labels["dimension_InstanceId"]].Id, s => s.Samples[0].Value, StringComparer.Ordinal);
-        var table = new Table().Title($"Average CPUUtilization over {days} days, from the collector's series vs the fleet's truth")
-            .AddColumns("cpu profile", "instances", "measured", "expected");
-        foreach (var group in instances.Values.GroupBy(h => h.CpuProfile).OrderBy(g => g.Key))
-        {
-            var values = group.Where(h => measured.ContainsKey(h.Id)).Select(h => measured[h.Id]).ToList();
-            table.AddRow(
-                HostTruth.ProfileName(group.Key),
-                group.Count().ToString(CultureInfo.InvariantCulture),
-                values.Count == 0 ? "no data" : values.Average().ToString("P1", CultureInfo.InvariantCulture),
-                group.Average(h => h.MeanCpuUtilization).ToString("P1", CultureInfo.InvariantCulture));
-        }
-        FleetCommand.Console(output).Write(table);
+        DemoCommand.CompareWithTruth(output, $"Average CPUUtilization over {days} days, from the collector's series vs the fleet's truth", "instances", instances.Values, measured);
         if (measured.Count < instances.Count)
             throw new CliException($"Prometheus returned CPUUtilization history for {measured.Count} of {instances.Count} instances");
         if (same < instances.Count)

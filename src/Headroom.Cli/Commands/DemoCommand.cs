@@ -235,9 +235,16 @@ internal static class DemoCommand
             cancellationToken: cancellationToken);
         var measured = cpu.Series.ToDictionary(s => s.Labels["instance"], s => s.Samples[0].Value, StringComparer.Ordinal);
 
-        var table = new Table().Title($"Average CPU over {days} days, measured by Prometheus vs the fleet's truth")
-            .AddColumns("cpu profile", "hosts", "measured", "expected");
-        foreach (var group in fleet.Hosts.GroupBy(h => h.CpuProfile).OrderBy(g => g.Key))
+        CompareWithTruth(output, $"Average CPU over {days} days, measured by Prometheus vs the fleet's truth", "hosts", fleet.Hosts, measured);
+        if (measured.Count < fleet.Hosts.Count)
+            throw new CliException($"Prometheus returned CPU history for {measured.Count} of {fleet.Hosts.Count} hosts");
+    }
+
+    /// <summary>A table of the measured average CPU per profile (<paramref name="measured"/>: host id → 0..1) beside the fleet's truth.</summary>
+    internal static void CompareWithTruth(TextWriter output, string title, string unit, IEnumerable<SimulatedHost> hosts, IReadOnlyDictionary<string, double> measured)
+    {
+        var table = new Table().Title(title).AddColumns("cpu profile", unit, "measured", "expected");
+        foreach (var group in hosts.GroupBy(h => h.CpuProfile).OrderBy(g => g.Key))
         {
             var values = group.Where(h => measured.ContainsKey(h.Id)).Select(h => measured[h.Id]).ToList();
             table.AddRow(
@@ -247,8 +254,6 @@ internal static class DemoCommand
                 group.Average(h => h.MeanCpuUtilization).ToString("P1", CultureInfo.InvariantCulture));
         }
         FleetCommand.Console(output).Write(table);
-        if (measured.Count < fleet.Hosts.Count)
-            throw new CliException($"Prometheus returned CPU history for {measured.Count} of {fleet.Hosts.Count} hosts");
     }
 
     internal static Task Step(TextWriter output, string text) => output.WriteLineAsync("==> " + text);

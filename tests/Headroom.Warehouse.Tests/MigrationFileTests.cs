@@ -8,7 +8,7 @@ public class MigrationFileTests
         var versions = new[] { "sqlite", "postgres", "mysql" }
             .Select(d => string.Join(",", SqlWarehouse.Migrations(d).Select(m => m.Version)))
             .ToList();
-        Assert.All(versions, v => Assert.Equal("1", v));
+        Assert.All(versions, v => Assert.Equal("1,2", v));
     }
 
     [Fact]

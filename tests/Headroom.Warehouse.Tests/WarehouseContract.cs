@@ -21,9 +21,9 @@ public abstract partial class WarehouseContract(IDatabases databases, ITestOutpu
     public async Task Migrating_twice_is_a_no_op()
     {
         await using var warehouse = await Warehouse.OpenAsync(await databases.NewDatabaseUrlAsync());
-        Assert.Equal([1], await warehouse.MigrateAsync());
+        Assert.Equal([1, 2], await warehouse.MigrateAsync());
         Assert.Empty(await warehouse.MigrateAsync());
-        Assert.Equal(1, await CountAsync(warehouse, "schema_migrations"));
+        Assert.Equal(2, await CountAsync(warehouse, "schema_migrations"));
         Assert.Equal(0, await CountAsync(warehouse, "utilization_hourly"));
     }
 

@@ -1,0 +1,60 @@
+using Dapper;
+using static Headroom.Warehouse.Tests.Samples;
+
+namespace Headroom.Warehouse.Tests;
+
+public abstract partial class WarehouseContract
+{
+    [Fact]
+    public async Task A_warehouse_at_version_1_migrates_to_2_and_keeps_its_rows()
+    {
+        await using var warehouse = (SqlWarehouse)await Warehouse.OpenAsync(await databases.NewDatabaseUrlAsync());
+        Assert.Equal([1], await warehouse.MigrateToAsync(1));
+        var runId = await StartRunAsync(warehouse, Profile);
+        var window = Window(runId, Profile, Start, 6, Keys(3), "cpu", "memory");
+        await warehouse.CommitWindowAsync(window);
+        var before = await SnapshotAsync(warehouse);
+
+        Assert.Equal([2], await warehouse.MigrateAsync());
+        Assert.Empty(await warehouse.MigrateAsync());
+
+        Assert.Equal(before, await SnapshotAsync(warehouse));
+        Assert.Equal(Sorted(window.Hourly), Sorted(await warehouse.ReadHourlyAsync(Profile)));
+        // The upsert's conflict target still finds the key once its index has changed (PostgreSQL rebuilds it).
+        await warehouse.CommitWindowAsync(window with { RunId = await StartRunAsync(warehouse, Profile) });
+        Assert.Equal(before, await SnapshotAsync(warehouse));
+    }
+
+    [Fact]
+    public async Task Every_migration_statement_can_run_again()
+    {
+        // MySQL commits each DDL statement on its own: a migrator stopped before recording a version runs that
+        // migration's statements again next time, so each must succeed on a schema that already has its effect.
+        await using var warehouse = (SqlWarehouse)await NewWarehouseAsync();
+        var runId = await StartRunAsync(warehouse, Profile);
+        var window = Window(runId, Profile, Start, 4, Keys(2), "cpu");
+        await warehouse.CommitWindowAsync(window);
+        var before = await SnapshotAsync(warehouse);
+
+        await using (var connection = await warehouse.OpenConnectionAsync(default))
+        {
+            foreach (var migration in SqlWarehouse.Migrations(Folder(warehouse.Dialect)))
+            {
+                foreach (var statement in SqlWarehouse.Statements(migration.Sql))
+                    await connection.ExecuteAsync(statement);
+            }
+        }
+
+        Assert.Empty(await warehouse.MigrateAsync());
+        Assert.Equal(before, await SnapshotAsync(warehouse));
+        await warehouse.CommitWindowAsync(window with { RunId = await StartRunAsync(warehouse, Profile) });
+        Assert.Equal(before, await SnapshotAsync(warehouse));
+    }
+
+    private static string Folder(WarehouseDialect dialect) => dialect switch
+    {
+        WarehouseDialect.Sqlite => "sqlite",
+        WarehouseDialect.Postgres => "postgres",
+        _ => "mysql",
+    };
+}

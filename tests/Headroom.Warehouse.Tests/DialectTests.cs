@@ -10,14 +10,14 @@ public sealed class SqliteWarehouseTests(SqliteDatabases databases, ITestOutputH
     : WarehouseContract(databases, output), IClassFixture<SqliteDatabases>
 {
     [Fact]
-    public async Task The_report_reads_hourly_cpu_from_an_index_alone()
+    public async Task The_report_reads_hourly_cpu_by_the_key_the_rows_are_stored_in()
     {
-        // Migration 002: without the covering index each hourly row is a rowid lookup in the table (docs/benchmarks.md).
+        // Migration 002 (WITHOUT ROWID): before it, each hourly row was a rowid lookup from the key's index (docs/benchmarks.md).
         await using var warehouse = (SqlWarehouse)await NewWarehouseAsync();
         await using var connection = await warehouse.OpenConnectionAsync(default);
         var plan = string.Join("\n", (await connection.QueryAsync("EXPLAIN QUERY PLAN " + ReportSql.CpuMaxima,
             new { profile = "node", cpu = "cpu", start = "2026-11-01 00:00:00", end = "2026-11-15 00:00:00" })).Select(static r => (string)r.detail));
-        Assert.Contains("SEARCH h USING COVERING INDEX ix_utilization_hourly_report (resource_id=? AND dimension=?", plan);
+        Assert.Contains("SEARCH h USING PRIMARY KEY (resource_id=? AND dimension=?", plan);
     }
 }
 

@@ -14,7 +14,10 @@ public class MigrationFileTests
     [Fact]
     public void Every_dialect_creates_the_same_tables()
     {
+        // The initial migration creates them; later ones may rebuild a table (SQLite's 002), which the
+        // contract tests check on a real database (A_warehouse_at_version_1_migrates_to_2_and_keeps_its_rows).
         static string Tables(string dialect) => string.Join(",", SqlWarehouse.Migrations(dialect)
+            .Where(m => m.Version == 1)
             .SelectMany(m => SqlWarehouse.Statements(m.Sql))
             .Where(s => s.StartsWith("CREATE TABLE", StringComparison.Ordinal))
             .Select(s => s.Split(' ')[5])

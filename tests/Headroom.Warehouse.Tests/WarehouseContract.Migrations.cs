@@ -20,7 +20,9 @@ public abstract partial class WarehouseContract
 
         Assert.Equal(before, await SnapshotAsync(warehouse));
         Assert.Equal(Sorted(window.Hourly), Sorted(await warehouse.ReadHourlyAsync(Profile)));
-        // The upsert's conflict target still finds the key once its index has changed (PostgreSQL rebuilds it).
+        Assert.Equal("etl_runs,gaps,quarantine,resources,schema_migrations,utilization_daily,utilization_hourly,watermarks", await TablesAsync(warehouse));
+        // The upsert's conflict target still finds the key once its storage changed (SQLite rebuilds the table,
+        // PostgreSQL the key's index).
         await warehouse.CommitWindowAsync(window with { RunId = await StartRunAsync(warehouse, Profile) });
         Assert.Equal(before, await SnapshotAsync(warehouse));
     }
@@ -49,6 +51,18 @@ public abstract partial class WarehouseContract
         Assert.Equal(before, await SnapshotAsync(warehouse));
         await warehouse.CommitWindowAsync(window with { RunId = await StartRunAsync(warehouse, Profile) });
         Assert.Equal(before, await SnapshotAsync(warehouse));
+    }
+
+    private static async Task<string> TablesAsync(SqlWarehouse warehouse)
+    {
+        await using var connection = await warehouse.OpenConnectionAsync(default);
+        var sql = warehouse.Dialect switch
+        {
+            WarehouseDialect.Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table'",
+            WarehouseDialect.Postgres => "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+            _ => "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()",
+        };
+        return string.Join(",", (await connection.QueryAsync<string>(sql)).Order(StringComparer.Ordinal));
     }
 
     private static string Folder(WarehouseDialect dialect) => dialect switch

@@ -1,4 +1,0 @@
--- Migration 002: nothing to change on MySQL/MariaDB. SQLite and PostgreSQL add an index holding what the report
--- reads from the hourly CPU rows (ReportSql.CpuMaxima); InnoDB already stores utilization_hourly's rows in its
--- primary key's order, so reading a resource's hours by the key reads those values with no second lookup.
--- The version is still recorded, so every dialect has the same migrations.

@@ -13,12 +13,15 @@ internal abstract partial class SqlWarehouse
     /// <summary>Serialises concurrent migrators; runs inside the migration's transaction.</summary>
     protected virtual Task LockMigrationsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken = default) => MigrateToAsync(int.MaxValue, cancellationToken);
+
+    /// <summary>Applies the migrations up to and including <paramref name="lastVersion"/> (tests start from an older schema with it).</summary>
+    internal async Task<IReadOnlyList<int>> MigrateToAsync(int lastVersion, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(Definition(MigrationsTableSql, null, null, cancellationToken));
         var applied = new List<int>();
-        foreach (var migration in Migrations(MigrationFolder))
+        foreach (var migration in Migrations(MigrationFolder).Where(m => m.Version <= lastVersion))
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await LockMigrationsAsync(connection, transaction, cancellationToken);

@@ -12,7 +12,10 @@ internal sealed class SqliteWarehouse(WarehouseUrl url, WarehouseOptions options
 {
     // synchronous=NORMAL in WAL mode survives a killed process with every committed transaction intact;
     // only an OS crash or power loss may drop the last commits, and never leaves half of one.
-    private const string Pragmas = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+    // cache_size 64 MiB (default 2 MB): hourly rows go into the middle of utilization_hourly, stored in key order,
+    // and with the default cache most of those pages were re-read from the OS. Filling 10,000 resources × 15 days
+    // went from 23,547 to 33,845 rows/s (docs/benchmarks.md); pages are allocated as used, up to 64 MiB a connection.
+    private const string Pragmas = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;";
 
     protected override string MigrationFolder => "sqlite";
 

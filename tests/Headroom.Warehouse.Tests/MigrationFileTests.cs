@@ -8,13 +8,16 @@ public class MigrationFileTests
         var versions = new[] { "sqlite", "postgres", "mysql" }
             .Select(d => string.Join(",", SqlWarehouse.Migrations(d).Select(m => m.Version)))
             .ToList();
-        Assert.All(versions, v => Assert.Equal("1", v));
+        Assert.All(versions, v => Assert.Equal("1,2", v));
     }
 
     [Fact]
     public void Every_dialect_creates_the_same_tables()
     {
+        // The initial migration creates them; later ones may rebuild a table (SQLite's 002), which the
+        // contract tests check on a real database (A_warehouse_at_version_1_migrates_to_2_and_keeps_its_rows).
         static string Tables(string dialect) => string.Join(",", SqlWarehouse.Migrations(dialect)
+            .Where(m => m.Version == 1)
             .SelectMany(m => SqlWarehouse.Statements(m.Sql))
             .Where(s => s.StartsWith("CREATE TABLE", StringComparison.Ordinal))
             .Select(s => s.Split(' ')[5])

@@ -1,0 +1,4 @@
+-- Migration 002: nothing to change on MySQL/MariaDB. SQLite stores utilization_hourly in its primary key's order
+-- (WITHOUT ROWID) and PostgreSQL's key index carries the report's columns, so the report's read of hourly CPU rows
+-- (ReportSql.CpuMaxima) needs no second lookup per row; InnoDB already stores rows in primary key order.
+-- The version is still recorded, so every dialect has the same migrations.

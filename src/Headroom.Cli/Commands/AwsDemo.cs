@@ -68,8 +68,6 @@ internal static class AwsDemo
         var agent = new Agent(instances, http, moto.Endpoint, credentials);
         await agent.PutThroughAsync(TimeProvider.System.GetUtcNow(), periods: 3, cancellationToken);
         await output.WriteLineAsync($"    {agent.Datapoints:N0} datapoints for the last 3 periods; an agent keeps putting each period as it ends");
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var agentLoop = agent.RunAsync(stop.Token);
 
         await DemoCommand.Step(output, "starting the CloudWatch collector (headroom cloudwatch serve) on the fleet's accounts and regions");
         var config = CollectorConfigReader.Read(Config(accounts, regions));
@@ -80,6 +78,9 @@ internal static class AwsDemo
             throw new CliException("the collector's first loop against moto_server failed; run 'headroom cloudwatch demo' to see the AWS error");
         var first = loops.Results[s_period];
         await using var exporter = await StartExporterAsync(loops, cancellationToken);
+        // The agent and the collector run in the background from here; the finally below stops both.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var agentLoop = agent.RunAsync(stop.Token);
         var collectorLoop = LoopAfterFirstAsync(loops, stop.Token);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"    {first.Series.Count} series at {exporter.Url}metrics from {first.Queries} queries in {first.GetMetricDataCalls} GetMetricData calls ({metrics.MetricsRequested.Value} metrics requested, {metrics.RequestCount("AssumeRole")} AssumeRole calls)"));

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Headroom's tests and demo start for real, when they are missing.
+# Installs the Debian packages Headroom's tests and demo start for real, when they are missing, and moto_server.
 # As root it installs them; otherwise it prints the apt-get line to run and fails.
 set -euo pipefail
 
@@ -37,6 +37,19 @@ done
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "headroom: the .NET 10 SDK is required (dotnet not found on PATH)" >&2
   exit 1
+fi
+
+# moto_server (the AWS API of the CloudWatch tests and `headroom demo --aws`) comes from PyPI, not from Debian.
+if ! command -v moto_server >/dev/null 2>&1; then
+  if python3 -m pip --version >/dev/null 2>&1; then
+    echo "==> installing moto_server: python3 -m pip install 'moto[server]'"
+    python3 -m pip install --quiet 'moto[server]' 2>/dev/null \
+      || python3 -m pip install --quiet --break-system-packages 'moto[server]' \
+      || { echo "headroom: could not install moto_server; install it with:  python3 -m pip install 'moto[server]'" >&2; exit 1; }
+  else
+    echo "headroom: moto_server is missing; install it with:  apt-get install python3-pip && python3 -m pip install 'moto[server]'" >&2
+    exit 1
+  fi
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -5,26 +5,13 @@ using Amazon.EC2.Model;
 using Amazon.Runtime;
 using Headroom.CloudWatch.Aws;
 using Headroom.Harness;
+using Headroom.Testing;
 
 namespace Headroom.Cli.Tests;
 
 public sealed class CloudWatchCommandTests : IDisposable
 {
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("headroom-cw-cli-");
-
-    private const string FourMetrics = """
-        apiVersion: v1alpha1
-        discovery:
-          jobs:
-            - type: AWS/EC2
-              regions: [us-east-1]
-              period: 300
-              metrics:
-                - {name: CPUUtilization, statistics: [Average]}
-                - {name: NetworkIn, statistics: [Sum]}
-                - {name: NetworkOut, statistics: [Sum]}
-                - {name: StatusCheckFailed, statistics: [Maximum]}
-        """;
 
     public void Dispose() => _directory.Delete(recursive: true);
 
@@ -38,7 +25,7 @@ public sealed class CloudWatchCommandTests : IDisposable
     [Fact]
     public async Task Cost_prints_the_monthly_estimate_per_api()
     {
-        var result = await Cli.RunAsync("cloudwatch", "cost", "--config", Write("c.yml", FourMetrics), "--resources", "5000");
+        var result = await Cli.RunAsync("cloudwatch", "cost", "--config", Write("c.yml", CloudWatchConfigs.FourMetrics), "--resources", "5000");
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("period 300s: 20,000 queries per loop in 40 GetMetricData calls", result.Output, StringComparison.Ordinal);
         Assert.Contains("172,800,000", result.Output, StringComparison.Ordinal);
@@ -49,7 +36,7 @@ public sealed class CloudWatchCommandTests : IDisposable
     [Fact]
     public async Task Cost_compares_strategies()
     {
-        var result = await Cli.RunAsync("cloudwatch", "cost", "--config", Write("c.yml", FourMetrics), "--resources", "5000", "--compare");
+        var result = await Cli.RunAsync("cloudwatch", "cost", "--config", Write("c.yml", CloudWatchConfigs.FourMetrics), "--resources", "5000", "--compare");
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("cloudwatch_exporter × 2 Prometheus", result.Output, StringComparison.Ordinal);
         Assert.Contains("1,728,000,000", result.Output, StringComparison.Ordinal);
@@ -60,7 +47,7 @@ public sealed class CloudWatchCommandTests : IDisposable
     [Fact]
     public async Task Cost_as_json()
     {
-        var result = await Cli.RunAsync("cloudwatch", "cost", "--config", Write("c.yml", FourMetrics), "--resources", "5000", "--format", "json");
+        var result = await Cli.RunAsync("cloudwatch", "cost", "--config", Write("c.yml", CloudWatchConfigs.FourMetrics), "--resources", "5000", "--format", "json");
         Assert.Equal(0, result.ExitCode);
         using var json = JsonDocument.Parse(result.Output);
         Assert.Equal(1729.73m, json.RootElement.GetProperty("total_usd_per_month").GetDecimal());
@@ -70,7 +57,7 @@ public sealed class CloudWatchCommandTests : IDisposable
     [Fact]
     public async Task A_bad_config_names_the_key_and_line_and_exits_2()
     {
-        var path = Write("bad.yml", FourMetrics.Replace("period: 300", "perod: 300", StringComparison.Ordinal));
+        var path = Write("bad.yml", CloudWatchConfigs.FourMetrics.Replace("period: 300", "perod: 300", StringComparison.Ordinal));
         var result = await Cli.RunAsync("cloudwatch", "cost", "--config", path);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"{path}: line 6: unknown key 'perod' in discovery.jobs[0]", result.Error, StringComparison.Ordinal);

@@ -1,28 +1,15 @@
 using Headroom.CloudWatch.Config;
 using Headroom.CloudWatch.Cost;
+using Headroom.Testing;
 
 namespace Headroom.CloudWatch.Tests;
 
 public class CostModelTests
 {
-    private const string FourMetrics = """
-        apiVersion: v1alpha1
-        discovery:
-          jobs:
-            - type: AWS/EC2
-              regions: [us-east-1]
-              period: 300
-              metrics:
-                - {name: CPUUtilization, statistics: [Average]}
-                - {name: NetworkIn, statistics: [Sum]}
-                - {name: NetworkOut, statistics: [Sum]}
-                - {name: StatusCheckFailed, statistics: [Maximum]}
-        """;
-
     [Fact]
     public void Five_thousand_instances_with_four_metrics_every_five_minutes()
     {
-        var estimate = CostModel.Estimate(CollectorConfigReader.Read(FourMetrics), 5000);
+        var estimate = CostModel.Estimate(CollectorConfigReader.Read(CloudWatchConfigs.FourMetrics), 5000);
 
         Assert.Equal(20_000, estimate.QueriesPerLoop[300]);
         Assert.Equal(40, estimate.CallsPerLoop[300]);            // ceil(20,000 / 500)
@@ -69,7 +56,7 @@ public class CostModelTests
     [Fact]
     public void Strategies_compared_for_five_thousand_instances()
     {
-        var rows = StrategyComparison.Compare(CollectorConfigReader.Read(FourMetrics), 5000, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1), 2);
+        var rows = StrategyComparison.Compare(CollectorConfigReader.Read(CloudWatchConfigs.FourMetrics), 5000, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1), 2);
 
         Assert.Equal(["Headroom", "YACE", "cloudwatch_exporter × 1 Prometheus", "cloudwatch_exporter × 2 Prometheus"], rows.Select(r => r.Strategy));
         Assert.Equal(1_729.73m, rows[0].UsdPerMonth);

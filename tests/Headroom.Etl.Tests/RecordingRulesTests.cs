@@ -115,7 +115,8 @@ public class RecordingRulesTests(RecordedPrometheus source) : IClassFixture<Reco
                 Assert.Equal(rawRows[i].Max, mixedRows[i].Max, scale * 1e-1);
                 Assert.Equal(rawRows[i].Min, mixedRows[i].Min, scale * 1e-1);
                 Assert.Equal(rawRows[i].P95, mixedRows[i].P95, scale * 1e-1);
-                Assert.Equal(rawRows[i].Samples, mixedRows[i].Samples);
+                Assert.True(rawRows[i].Samples == mixedRows[i].Samples,
+                    $"{rawRows[i].ResourceKey} {rawRows[i].Dimension} {rawRows[i].HourStart:O}: {rawRows[i].Samples} raw samples, {mixedRows[i].Samples} mixed");
             }
         }
         finally

@@ -264,6 +264,9 @@ internal static class AwsDemo
     /// </summary>
     private sealed class Agent(IReadOnlyDictionary<string, SimulatedHost> instances, HttpClient http, Uri endpoint, IReadOnlyDictionary<string, AwsCredentials> credentials)
     {
+        private readonly Dictionary<string, CloudWatchPublisher> _publishers = credentials.ToDictionary(
+            c => c.Key, c => new CloudWatchPublisher(http, new AwsEndpoints(endpoint), c.Value), StringComparer.Ordinal);
+
         // Per account and region, the start of the first period not put yet: a failed put is tried again whole on the
         // next tick, and a period is never put twice (CloudWatch would add a second datapoint to its sums).
         private readonly Dictionary<(string Account, string Region), DateTimeOffset> _next = [];
@@ -294,8 +297,7 @@ internal static class AwsDemo
                 }
                 if (points.Count > 0)
                 {
-                    await new CloudWatchPublisher(http, new AwsEndpoints(endpoint), credentials[group.Key.Account])
-                        .PutAsync(group.Key.Region, "AWS/EC2", points, cancellationToken).ConfigureAwait(false);
+                    await _publishers[group.Key.Account].PutAsync(group.Key.Region, "AWS/EC2", points, cancellationToken).ConfigureAwait(false);
                     Datapoints += points.Count;
                 }
                 _next[group.Key] = lastStart + s_period;

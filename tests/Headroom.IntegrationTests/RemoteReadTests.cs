@@ -65,7 +65,7 @@ public sealed class RemoteReadTests(PromqlPrometheus prometheus) : IClassFixture
     {
         var source = new RemoteReadSource(Client);
         var series = new List<Series>();
-        await foreach (var s in source.SelectAsync([Eq("__name__", "http_requests_total")], Start, End, new SelectHints()))
+        await foreach (var s in source.SelectAsync([Eq("__name__", "http_requests_total")], Start, End, new SelectHints(), new SourceWarnings()))
             series.Add(s);
         Assert.Equal(12, series.Count);
         Assert.Equal(series.Select(s => s.Labels), series.Select(s => s.Labels).Order(Comparer<Labels>.Create(Labels.Compare)));

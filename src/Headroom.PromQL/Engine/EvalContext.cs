@@ -21,17 +21,20 @@ internal sealed class EvalContext(EngineOptions options, CancellationToken cance
 
     public long DefaultSubqueryStepMs { get; } = (long)options.DefaultSubqueryStep.TotalMilliseconds;
 
+    /// <summary>Warnings the storage raised while this query's selections ran.</summary>
+    public SourceWarnings SourceWarnings { get; } = new();
+
+    /// <summary>
+    /// Runs every selection of the plan at once: a federated source answers each from several backends, so the
+    /// slowest selection, not their sum, sets the query's latency.
+    /// </summary>
     public async Task FetchAsync(ISeriesSource source, IReadOnlyList<SelectorFetch> fetches)
     {
-        foreach (var fetch in fetches)
+        var lists = await Task.WhenAll(fetches.Select(fetch => FetchOneAsync(source, fetch))).ConfigureAwait(false);
+        for (var i = 0; i < fetches.Count; i++)
         {
-            var list = new List<Series>();
-            await foreach (var series in source.SelectAsync([.. fetch.Selector.Matchers], fetch.MinT, fetch.MaxT, fetch.Hints, CancellationToken)
-                .ConfigureAwait(false))
-            {
-                CountSamples(series.Points.Length);
-                list.Add(series);
-            }
+            var fetch = fetches[i];
+            var list = lists[i];
             if (_data.TryGetValue(fetch.Selector, out var existing))
             {
                 // The same node reached twice (it cannot be today, but planner rewrites may share nodes): keep the wider read.
@@ -42,6 +45,22 @@ internal sealed class EvalContext(EngineOptions options, CancellationToken cance
             }
             _data[fetch.Selector] = list;
         }
+        foreach (var warning in SourceWarnings.Messages)
+        {
+            Annotations.WarnFromSource(warning);
+        }
+    }
+
+    private async Task<List<Series>> FetchOneAsync(ISeriesSource source, SelectorFetch fetch)
+    {
+        var list = new List<Series>();
+        await foreach (var series in source.SelectAsync([.. fetch.Selector.Matchers], fetch.MinT, fetch.MaxT, fetch.Hints, SourceWarnings, CancellationToken)
+            .ConfigureAwait(false))
+        {
+            CountSamples(series.Points.Length);
+            list.Add(series);
+        }
+        return list;
     }
 
     public List<Series> Data(VectorSelector selector) =>
@@ -49,8 +68,8 @@ internal sealed class EvalContext(EngineOptions options, CancellationToken cance
 
     public void CountSamples(long n)
     {
-        _samples += n;
-        if (_samples > Options.MaxSamples)
+        // Selections run concurrently and count as they stream.
+        if (Interlocked.Add(ref _samples, n) > Options.MaxSamples)
         {
             throw new QueryException("query processing would load too many samples into memory in query execution");
         }

@@ -47,6 +47,15 @@ public sealed class Annotations
         }
     }
 
+    /// <summary>A warning raised by the storage (a shard down, partial data): kept as the source wrote it, as Prometheus does.</summary>
+    internal void WarnFromSource(string message)
+    {
+        if (!_warnings.Contains(message))
+        {
+            _warnings.Add(message);
+        }
+    }
+
     internal void Info(string message)
     {
         var text = "PromQL info: " + message;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Headroom.PromQL.Syntax;
@@ -5,14 +6,15 @@ using Headroom.PromQL.Syntax;
 namespace Headroom.PromQL.Storage;
 
 /// <summary>
-/// Series held in memory, for tests and test scripts. Appends must be in time order per series; a sample at
-/// an existing time replaces it. Not thread-safe for concurrent writes.
+/// Series held in memory, for tests and test scripts. A sample at an existing time replaces it. Reads (selections,
+/// label names and values) may run concurrently with each other; a write must not run alongside anything else.
 /// </summary>
 public sealed class InMemoryStorage : ISeriesSource
 {
     private readonly Dictionary<Labels, List<FloatPoint>> _series = [];
     private readonly Dictionary<Labels, SortedList<long, NativeHistogram>> _histograms = [];
-    private readonly Dictionary<Labels, FloatPoint[]> _frozen = [];
+    // Filled by reads, so concurrent queries each may add to it.
+    private readonly ConcurrentDictionary<Labels, FloatPoint[]> _frozen = [];
 
     /// <summary>The number of stored series.</summary>
     public int SeriesCount => _series.Count;
@@ -21,7 +23,7 @@ public sealed class InMemoryStorage : ISeriesSource
     public void Append(Labels labels, long t, double value)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        _frozen.Remove(labels);
+        _frozen.TryRemove(labels, out _);
         if (!_series.TryGetValue(labels, out var points))
         {
             points = [];
@@ -64,8 +66,43 @@ public sealed class InMemoryStorage : ISeriesSource
     }
 
     /// <inheritdoc />
+    public SourceInfo Info => SourceInfo.Unbounded;
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> LabelNamesAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT,
+        SourceWarnings warnings, CancellationToken cancellationToken = default)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var series in Select(matchers, minT, maxT))
+        {
+            foreach (var label in series.Labels)
+            {
+                names.Add(label.Name);
+            }
+        }
+        return Task.FromResult<IReadOnlyList<string>>([.. names]);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> LabelValuesAsync(string name, IReadOnlyList<LabelMatcher> matchers, long minT, long maxT,
+        SourceWarnings warnings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var values = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var series in Select(matchers, minT, maxT))
+        {
+            var value = series.Labels.Get(name);
+            if (value.Length > 0)
+            {
+                values.Add(value);
+            }
+        }
+        return Task.FromResult<IReadOnlyList<string>>([.. values]);
+    }
+
+    /// <inheritdoc />
     public async IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT,
-        SelectHints hints, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        SelectHints hints, SourceWarnings warnings, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(matchers);
         await Task.CompletedTask.ConfigureAwait(false);
@@ -126,12 +163,7 @@ public sealed class InMemoryStorage : ISeriesSource
         }
         if (lo == 0 && hi == span.Length)
         {
-            if (!_frozen.TryGetValue(labels, out var whole))
-            {
-                whole = span.ToArray();
-                _frozen[labels] = whole;
-            }
-            return whole;
+            return _frozen.GetOrAdd(labels, static (_, list) => [.. list], points);
         }
         return span[lo..hi].ToArray();
     }

@@ -28,12 +28,21 @@ public static partial class ScriptRunner
     }
 
     /// <summary>Runs script <paramref name="text"/>; <paramref name="path"/> names it in the outcomes.</summary>
-    public static async Task<ScriptResult> RunAsync(string text, string path, EngineOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<ScriptResult> RunAsync(string text, string path, EngineOptions? options = null, CancellationToken cancellationToken = default) =>
+        RunAsync(text, path, null, options, cancellationToken);
+
+    /// <summary>
+    /// Runs script <paramref name="text"/> with the engine reading through <paramref name="sourceFactory"/>: the script
+    /// loads into in-memory storage, and before each <c>eval</c> the factory turns what is loaded into the source the
+    /// engine queries (a federation of shards and replicas, say). Null queries the in-memory storage itself.
+    /// </summary>
+    public static async Task<ScriptResult> RunAsync(string text, string path, Func<InMemoryStorage, ISeriesSource>? sourceFactory,
+        EngineOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
         var file = System.IO.Path.GetFileName(path);
         var storage = new InMemoryStorage();
-        var engine = new QueryEngine(storage, options);
+        QueryEngine? engine = null;
         var outcomes = new List<EvalOutcome>();
         var errors = new List<string>();
         var histogramSeries = new List<Labels>();
@@ -50,9 +59,11 @@ public static partial class ScriptRunner
             {
                 storage.Clear();
                 histogramSeries.Clear();
+                engine = null;
             }
             else if (line.StartsWith("load", StringComparison.Ordinal))
             {
+                engine = null;
                 try
                 {
                     Load(storage, line, body.Select(b => b.Text), histogramSeries);
@@ -64,6 +75,7 @@ public static partial class ScriptRunner
             }
             else if (line.StartsWith("eval", StringComparison.Ordinal))
             {
+                engine ??= new QueryEngine(sourceFactory is null ? storage : sourceFactory(storage), options);
                 outcomes.Add(await EvalAsync(engine, file, i + 1, line, body, histogramSeries, cancellationToken).ConfigureAwait(false));
             }
             else

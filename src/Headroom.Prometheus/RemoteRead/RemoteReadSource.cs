@@ -19,8 +19,45 @@ public sealed class RemoteReadSource(RemoteReadClient client) : ISeriesSource
 
     /// <inheritdoc />
     /// <exception cref="RemoteReadException">The read failed.</exception>
+    public SourceInfo Info => SourceInfo.Unbounded;
+
+    /// <inheritdoc />
+    /// <remarks>Remote read has no label call: this reads the matching series and collects their names.</remarks>
+    public async Task<IReadOnlyList<string>> LabelNamesAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT,
+        SourceWarnings warnings, CancellationToken cancellationToken = default)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        await foreach (var series in SelectAsync(matchers, minT, maxT, new SelectHints(), warnings, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var label in series.Labels)
+            {
+                names.Add(label.Name);
+            }
+        }
+        return [.. names];
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Remote read has no label call: this reads the matching series and collects the values.</remarks>
+    public async Task<IReadOnlyList<string>> LabelValuesAsync(string name, IReadOnlyList<LabelMatcher> matchers, long minT, long maxT,
+        SourceWarnings warnings, CancellationToken cancellationToken = default)
+    {
+        var values = new SortedSet<string>(StringComparer.Ordinal);
+        await foreach (var series in SelectAsync(matchers, minT, maxT, new SelectHints(), warnings, cancellationToken).ConfigureAwait(false))
+        {
+            var value = series.Labels.Get(name);
+            if (value.Length > 0)
+            {
+                values.Add(value);
+            }
+        }
+        return [.. values];
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="RemoteReadException">The read failed.</exception>
     public async IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SelectHints hints,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        SourceWarnings warnings, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(matchers);
         Interlocked.Increment(ref _requests);

@@ -1,3 +1,4 @@
+using Headroom.Prometheus.Configuration;
 using Headroom.CloudWatch.Config;
 
 namespace Headroom.CloudWatch.Tests;

@@ -1,3 +1,4 @@
+using Headroom.Prometheus.Configuration;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;

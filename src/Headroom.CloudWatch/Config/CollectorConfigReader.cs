@@ -1,3 +1,4 @@
+using Headroom.Prometheus.Configuration;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;

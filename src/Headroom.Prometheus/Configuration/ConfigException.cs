@@ -1,8 +1,9 @@
-namespace Headroom.CloudWatch.Config;
+namespace Headroom.Prometheus.Configuration;
 
 /// <summary>A configuration file that cannot be used; the message names the file, line and key.</summary>
 public sealed class ConfigException : Exception
 {
+    /// <summary>A problem at <paramref name="line"/> (0 when unknown), with the key at fault.</summary>
     public ConfigException(string message, int line, string? key = null)
         : base(line > 0 ? $"line {line}: {message}" : message)
     {

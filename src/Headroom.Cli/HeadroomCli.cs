@@ -24,6 +24,7 @@ internal static class HeadroomCli
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(PromqlCommand.Create());
         root.Subcommands.Add(QueryCommand.Create());
+        root.Subcommands.Add(GatewayCommand.Create());
         return root;
     }
 

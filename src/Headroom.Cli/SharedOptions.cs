@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Headroom.Fleet;
 using Headroom.Prometheus;
 
@@ -38,6 +40,58 @@ internal static class SharedOptions
         CustomParser = ParseEndpoint,
         HelpName = "host:port",
     };
+
+    /// <summary><c>--log-level</c>: the least severe log line written (to stderr).</summary>
+    public static Option<string> LogLevel()
+    {
+        var option = new Option<string>("--log-level")
+        {
+            Description = "Least severe log line written to stderr: debug (one line per request), info, warn or error",
+            DefaultValueFactory = _ => "info",
+        };
+        option.AcceptOnlyFromAmong("debug", "info", "warn", "error");
+        return option;
+    }
+
+    /// <summary><c>--log-format</c>: text for people, json (one object per line) for log pipelines.</summary>
+    public static Option<string> LogFormat()
+    {
+        var option = new Option<string>("--log-format") { Description = "Log line format: text or json", DefaultValueFactory = _ => "text" };
+        option.AcceptOnlyFromAmong("text", "json");
+        return option;
+    }
+
+    /// <summary>A logger factory writing every line to stderr in the chosen format, from the chosen level up.</summary>
+    public static Microsoft.Extensions.Logging.ILoggerFactory CreateLogging(string level, string format) =>
+        Microsoft.Extensions.Logging.LoggerFactory.Create(builder =>
+        {
+            builder.SetMinimumLevel(level switch
+            {
+                "debug" => Microsoft.Extensions.Logging.LogLevel.Debug,
+                "warn" => Microsoft.Extensions.Logging.LogLevel.Warning,
+                "error" => Microsoft.Extensions.Logging.LogLevel.Error,
+                _ => Microsoft.Extensions.Logging.LogLevel.Information,
+            });
+            if (format == "json")
+            {
+                builder.AddJsonConsole(o =>
+                {
+                    o.UseUtcTimestamp = true;
+                    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                });
+            }
+            else
+            {
+                builder.AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true;
+                    o.UseUtcTimestamp = true;
+                    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                });
+            }
+            builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o =>
+                o.LogToStandardErrorThreshold = Microsoft.Extensions.Logging.LogLevel.Trace);
+        });
 
     public static Option<string> Format(params string[] formats)
     {

@@ -1,0 +1,240 @@
+using System.Globalization;
+using Headroom.Prometheus.Configuration;
+using Headroom.PromQL;
+using Headroom.PromQL.Syntax;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Headroom.Gateway.Configuration;
+
+/// <summary>
+/// Reads <c>gateway.yml</c> strictly: an unknown key, a value of the wrong kind or a shard without replicas is an
+/// error naming the key and its line. See docs/gateway.md for the format.
+/// </summary>
+public static class GatewayConfigReader
+{
+    /// <summary>Reads a configuration file.</summary>
+    /// <exception cref="ConfigException">The file cannot be read or is not valid; the message names the file, line and key.</exception>
+    public static GatewayConfig ReadFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"cannot read {path}: {e.Message}", e);
+        }
+        try
+        {
+            return Read(text);
+        }
+        catch (ConfigException e)
+        {
+            throw new ConfigException($"{path}: {e.Message}", e.Line, e.Key);
+        }
+    }
+
+    /// <summary>Reads configuration text.</summary>
+    /// <exception cref="ConfigException">The text is not valid.</exception>
+    public static GatewayConfig Read(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException($"not valid YAML: {e.Message}", (int)e.Start.Line);
+        }
+        if (stream.Documents.Count == 0)
+        {
+            throw new ConfigException("the configuration is empty; it needs at least 'shards:' with one shard and its replicas", 0);
+        }
+        var root = new YamlMap(stream.Documents[0].RootNode, "");
+        var shards = new List<ShardConfig>();
+        foreach (var (map, index) in root.Maps("shards"))
+        {
+            shards.Add(Shard(map, index));
+        }
+        if (shards.Count == 0)
+        {
+            throw new ConfigException("'shards' is required: list each shard with its replicas' URLs", root.Line, "shards");
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var shard in shards)
+        {
+            if (!names.Add(shard.Name))
+            {
+                throw new ConfigException($"two shards are named '{shard.Name}'; give each shard its own name", root.Line, "shards");
+            }
+        }
+        var replicaLabels = root.Strings("replica_labels") ?? GatewayConfig.DefaultReplicaLabels;
+        var partial = root.String("partial_response") switch
+        {
+            null or "warn" => PartialResponse.Warn,
+            "fail" => PartialResponse.Fail,
+            var other => throw new ConfigException($"partial_response must be 'warn' or 'fail', got '{other}'", LineOf(root, "partial_response"), "partial_response"),
+        };
+        var backendTimeout = Duration(root, "backend_timeout") ?? GatewayConfig.DefaultBackendTimeout;
+        var limits = Limits(root);
+        var tenancy = Tenancy(root);
+        var pushdown = root.Bool("pushdown") ?? true;
+        root.EnsureAllKeysKnown();
+        return new GatewayConfig(shards, replicaLabels, partial, backendTimeout, limits, tenancy, pushdown);
+    }
+
+    private static ShardConfig Shard(YamlMap map, int index)
+    {
+        var name = map.String("name") ?? index.ToString(CultureInfo.InvariantCulture);
+        var urls = map.Strings("replicas")
+            ?? throw new ConfigException($"{map.Path} has no 'replicas': list the base URL of each replica, e.g. [http://127.0.0.1:9090]", map.Line, "replicas");
+        if (urls.Count == 0)
+        {
+            throw new ConfigException($"{map.Child("replicas")} is empty; list at least one replica URL", map.Line, "replicas");
+        }
+        var replicas = urls.Select(u => ReplicaUrl(u, map)).ToList();
+        var external = new List<Label>();
+        if (map.Get("external_labels") is { } node)
+        {
+            var labels = new YamlMap(node, map.Child("external_labels"));
+            foreach (var (key, value) in labels.Entries)
+            {
+                var labelName = (key as YamlScalarNode)?.Value ?? "";
+                if (!IsLabelName(labelName) || value is not YamlScalarNode { Value: { Length: > 0 } labelValue })
+                {
+                    throw new ConfigException($"{labels.Path}: '{labelName}' must be a label name ([a-zA-Z_][a-zA-Z0-9_]*) with a non-empty string value",
+                        YamlMap.LineOf(key), labelName);
+                }
+                external.Add(new Label(labelName, labelValue));
+            }
+        }
+        map.EnsureAllKeysKnown();
+        return new ShardConfig(name, replicas, Labels.From(external));
+    }
+
+    /// <summary>A replica URL as given on the command line or in the file.</summary>
+    /// <exception cref="ConfigException">Not an absolute http(s) URL.</exception>
+    public static Uri ReplicaUrl(string text, YamlMap? where = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            var at = where is null ? "" : $"{where.Child("replicas")}: ";
+            throw new ConfigException($"{at}'{text}' is not an http(s) URL; write e.g. http://127.0.0.1:9090", where?.Line ?? 0, "replicas");
+        }
+        return uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+    }
+
+    private static QueryLimits Limits(YamlMap root)
+    {
+        if (root.Get("limits") is not { } node)
+        {
+            return new QueryLimits();
+        }
+        var map = new YamlMap(node, "limits");
+        var defaults = new QueryLimits();
+        var limits = new QueryLimits(
+            Duration(map, "query_timeout"),
+            Whole(map, "max_samples") ?? defaults.MaxSamples,
+            (int)(Whole(map, "max_concurrent_queries") ?? defaults.MaxConcurrent),
+            (int)(Whole(map, "max_queued_queries", minimum: 0) ?? defaults.MaxQueued));
+        map.EnsureAllKeysKnown();
+        return limits;
+    }
+
+    private static TenancyConfig? Tenancy(YamlMap root)
+    {
+        if (root.Get("tenancy") is not { } node)
+        {
+            return null;
+        }
+        var map = new YamlMap(node, "tenancy");
+        var header = map.String("header") ?? TenancyConfig.DefaultHeader;
+        var tenants = new List<TenantConfig>();
+        foreach (var (tenant, _) in map.Maps("tenants"))
+        {
+            var id = tenant.RequiredString("id");
+            var matchers = new List<LabelMatcher>();
+            foreach (var text in tenant.Strings("matchers") ?? [])
+            {
+                try
+                {
+                    matchers.AddRange(SeriesSelector.Parse("{" + text + "}"));
+                }
+                catch (ParseException e)
+                {
+                    throw new ConfigException($"{tenant.Child("matchers")}: '{text}' is not a label matcher ({e.Detail}); write e.g. team=\"payments\"",
+                        tenant.Line, "matchers");
+                }
+            }
+            if (matchers.Count == 0)
+            {
+                throw new ConfigException($"{tenant.Path} ('{id}') has no 'matchers': a tenant must be limited to some series, e.g. matchers: ['team=\"payments\"']",
+                    tenant.Line, "matchers");
+            }
+            var tokens = tenant.Strings("tokens") ?? [];
+            tenant.EnsureAllKeysKnown();
+            tenants.Add(new TenantConfig(id, matchers, tokens));
+        }
+        if (tenants.Count == 0)
+        {
+            throw new ConfigException("tenancy.tenants is empty: list each tenant with its id and matchers, or remove 'tenancy'", map.Line, "tenants");
+        }
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var tokenOwners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var tenant in tenants)
+        {
+            if (!ids.Add(tenant.Id))
+            {
+                throw new ConfigException($"two tenants have the id '{tenant.Id}'", map.Line, "tenants");
+            }
+            foreach (var token in tenant.Tokens)
+            {
+                if (!tokenOwners.TryAdd(token, tenant.Id))
+                {
+                    // The token itself is a secret: name the tenants, not the token.
+                    throw new ConfigException($"tenants '{tokenOwners[token]}' and '{tenant.Id}' share a bearer token; give each tenant its own", map.Line, "tokens");
+                }
+            }
+        }
+        map.EnsureAllKeysKnown();
+        return new TenancyConfig(header, tenants);
+    }
+
+    private static TimeSpan? Duration(YamlMap map, string key)
+    {
+        var text = map.String(key);
+        if (text is null)
+        {
+            return null;
+        }
+        if (Durations.TryParse(text, out var duration, out var error) && duration > TimeSpan.Zero)
+        {
+            return duration;
+        }
+        throw new ConfigException($"{map.Child(key)}: '{text}' is not a positive duration ({error ?? "zero"}); write e.g. 30s or 2m", LineOf(map, key), key);
+    }
+
+    private static long? Whole(YamlMap map, string key, long minimum = 1)
+    {
+        var text = map.String(key);
+        if (text is null)
+        {
+            return null;
+        }
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= minimum)
+        {
+            return value;
+        }
+        throw new ConfigException($"{map.Child(key)} must be a whole number of at least {minimum}, got '{text}'", LineOf(map, key), key);
+    }
+
+    private static int LineOf(YamlMap map, string key) => map.Get(key) is { } node ? YamlMap.LineOf(node) : map.Line;
+
+    private static bool IsLabelName(string name) =>
+        name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+}

@@ -1,0 +1,210 @@
+using System.Text.Json;
+using Headroom.Prometheus.RemoteRead;
+using Headroom.PromQL;
+using Headroom.PromQL.Storage;
+using Headroom.PromQL.Syntax;
+using YamlDotNet.RepresentationModel;
+
+namespace Headroom.Gateway.Federation;
+
+/// <summary>
+/// One Prometheus replica as a source: series by remote read, label names and values by the HTTP API (which, unlike
+/// remote read, does not add the server's external labels: this adds them, learned once from
+/// <c>/api/v1/status/config</c>).
+/// </summary>
+internal sealed class ReplicaBackend : ISeriesSource
+{
+    private readonly HttpClient _http;
+    private readonly RemoteReadSource _remote;
+    private readonly SemaphoreSlim _externalLock = new(1, 1);
+    private Labels? _external;
+
+    public ReplicaBackend(string shard, Uri baseUri, HttpClient http)
+    {
+        Shard = shard;
+        BaseUri = baseUri;
+        _http = http;
+        _remote = new RemoteReadSource(new RemoteReadClient(http, baseUri));
+    }
+
+    public string Shard { get; }
+
+    public Uri BaseUri { get; }
+
+    /// <summary>The replica as named in logs and metrics: scheme, host and port, never credentials.</summary>
+    public string Name => BaseUri.GetLeftPart(UriPartial.Authority).Replace(BaseUri.UserInfo + "@", "", StringComparison.Ordinal);
+
+    public SourceInfo Info => SourceInfo.Unbounded;
+
+    public IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SelectHints hints,
+        SourceWarnings warnings, CancellationToken cancellationToken = default) =>
+        _remote.SelectAsync(matchers, minT, maxT, hints, warnings, cancellationToken);
+
+    public async Task<IReadOnlyList<string>> LabelNamesAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT,
+        SourceWarnings warnings, CancellationToken cancellationToken = default)
+    {
+        var external = await ExternalLabelsAsync(cancellationToken).ConfigureAwait(false);
+        if (Local(matchers, external) is not { } local)
+        {
+            return [];
+        }
+        var names = await GetStringsAsync("api/v1/labels", local, minT, maxT, cancellationToken).ConfigureAwait(false);
+        if (names.Count == 0)
+        {
+            return names;
+        }
+        return [.. names.Concat(external.Select(l => l.Name)).Distinct().Order(StringComparer.Ordinal)];
+    }
+
+    public async Task<IReadOnlyList<string>> LabelValuesAsync(string name, IReadOnlyList<LabelMatcher> matchers, long minT, long maxT,
+        SourceWarnings warnings, CancellationToken cancellationToken = default)
+    {
+        var external = await ExternalLabelsAsync(cancellationToken).ConfigureAwait(false);
+        if (Local(matchers, external) is not { } local)
+        {
+            return [];
+        }
+        var value = external.Get(name);
+        if (value.Length > 0)
+        {
+            // Every series of this replica has the value: it has it when any series matches.
+            var any = await GetStringsAsync("api/v1/labels", local, minT, maxT, cancellationToken).ConfigureAwait(false);
+            return any.Count > 0 ? [value] : [];
+        }
+        return await GetStringsAsync($"api/v1/label/{Uri.EscapeDataString(name)}/values", local, minT, maxT, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The raw <c>data</c> of <c>/api/v1/metadata</c>: metric name → list of metadata objects.</summary>
+    public async Task<Dictionary<string, JsonElement>> MetadataAsync(string? metric, CancellationToken cancellationToken)
+    {
+        var path = metric is null ? "api/v1/metadata" : $"api/v1/metadata?metric={Uri.EscapeDataString(metric)}";
+        using var document = await GetDataAsync(path, cancellationToken).ConfigureAwait(false);
+        var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in document.RootElement.GetProperty("data").EnumerateObject())
+        {
+            result[property.Name] = property.Value.Clone();
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The matchers the replica's own TSDB can answer: matchers on an external label are checked here against its
+    /// value and dropped (the TSDB does not hold that label). Null when one of them rules the replica out.
+    /// </summary>
+    private static List<LabelMatcher>? Local(IReadOnlyList<LabelMatcher> matchers, Labels external)
+    {
+        var local = new List<LabelMatcher>(matchers.Count);
+        foreach (var matcher in matchers)
+        {
+            var value = external.Get(matcher.Name);
+            if (value.Length == 0)
+            {
+                local.Add(matcher);
+            }
+            else if (!matcher.Matches(value))
+            {
+                return null;
+            }
+        }
+        return local;
+    }
+
+    private async Task<IReadOnlyList<string>> GetStringsAsync(string path, List<LabelMatcher> matchers, long minT, long maxT,
+        CancellationToken cancellationToken)
+    {
+        var query = new List<string>();
+        // Prometheus refuses a match[] whose every matcher matches the empty string; leave such sets unfiltered here
+        // (the caller's matchers are checked again on the series when it matters).
+        if (matchers.Any(m => !m.Matches("")))
+        {
+            query.Add("match[]=" + Uri.EscapeDataString("{" + string.Join(",", matchers.Select(m => m.ToString())) + "}"));
+        }
+        if (minT != long.MinValue)
+        {
+            query.Add("start=" + Seconds(minT));
+        }
+        if (maxT != long.MaxValue)
+        {
+            query.Add("end=" + Seconds(maxT));
+        }
+        var url = path + (query.Count > 0 ? "?" + string.Join("&", query) : "");
+        using var document = await GetDataAsync(url, cancellationToken).ConfigureAwait(false);
+        return [.. document.RootElement.GetProperty("data").EnumerateArray().Select(e => e.GetString() ?? "")];
+    }
+
+    private static string Seconds(long ms) => Headroom.Prometheus.Api.PromValueFormat.Timestamp(ms);
+
+    private async Task<JsonDocument> GetDataAsync(string path, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.GetAsync(new Uri(BaseUri, path), cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new RemoteReadException($"cannot reach {Name}: {e.Message}", e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RemoteReadException($"{Name} did not answer within {_http.Timeout.TotalSeconds:F0} s", e);
+        }
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                throw new RemoteReadException($"{Name} answered HTTP {(int)response.StatusCode} to {path}: {Truncate(text)}", (int)response.StatusCode);
+            }
+            try
+            {
+                var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (JsonException e)
+            {
+                throw new RemoteReadException($"{Name} answered {path} with a body that is not JSON: {e.Message}", e);
+            }
+        }
+    }
+
+    private async Task<Labels> ExternalLabelsAsync(CancellationToken cancellationToken)
+    {
+        if (_external is { } known)
+        {
+            return known;
+        }
+        await _externalLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_external is { } again)
+            {
+                return again;
+            }
+            using var document = await GetDataAsync("api/v1/status/config", cancellationToken).ConfigureAwait(false);
+            var yaml = document.RootElement.GetProperty("data").GetProperty("yaml").GetString() ?? "";
+            _external = ParseExternalLabels(yaml);
+            return _external;
+        }
+        finally
+        {
+            _externalLock.Release();
+        }
+    }
+
+    internal static Labels ParseExternalLabels(string configYaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(configYaml));
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root
+            || !root.Children.TryGetValue(new YamlScalarNode("global"), out var global) || global is not YamlMappingNode globalMap
+            || !globalMap.Children.TryGetValue(new YamlScalarNode("external_labels"), out var labels) || labels is not YamlMappingNode labelMap)
+        {
+            return Labels.Empty;
+        }
+        return Labels.From(labelMap.Children.Select(p => new Label(((YamlScalarNode)p.Key).Value ?? "", (p.Value as YamlScalarNode)?.Value ?? ""))
+            .Where(l => l.Name.Length > 0 && l.Value.Length > 0));
+    }
+
+    private static string Truncate(string text) => text.Length <= 300 ? text.Trim() : text[..300].Trim() + "…";
+}

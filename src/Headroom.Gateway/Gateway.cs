@@ -1,0 +1,90 @@
+using Headroom.Gateway.Configuration;
+using Headroom.Gateway.Federation;
+using Headroom.Gateway.Tenancy;
+using Headroom.PromQL.Storage;
+
+namespace Headroom.Gateway;
+
+/// <summary>
+/// The gateway's current topology: its configuration, one source per shard (each over its replicas), and the
+/// federation of them. Immutable; a reload builds a new one and swaps it in, so a request in flight finishes on the
+/// topology it started with.
+/// </summary>
+public sealed class Gateway
+{
+    private readonly Dictionary<string, TenantConfig> _tenantsById;
+    private readonly Dictionary<string, TenantConfig> _tenantsByToken;
+
+    /// <summary>Builds the topology of <paramref name="config"/>, reaching replicas with <paramref name="http"/>.</summary>
+    public Gateway(GatewayConfig config, HttpClient http, GatewayMetrics metrics)
+        : this(config, [.. config.Shards.Select(shard => (ISeriesSource)new ShardSource(shard.Name,
+            [.. shard.Replicas.Select(uri => (ISeriesSource)new ReplicaBackend(shard.Name, uri, http))],
+            config.ReplicaLabels, shard.ExternalLabels, metrics))], metrics)
+    {
+    }
+
+    /// <summary>A gateway over ready-made shard sources (in-process shards in tests, the lake later).</summary>
+    public Gateway(GatewayConfig config, IReadOnlyList<ISeriesSource> shards, GatewayMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(shards);
+        Config = config;
+        Metrics = metrics;
+        Shards = shards;
+        Federation = new FederatedSource(shards, config.PartialResponse, metrics);
+        _tenantsById = config.Tenancy?.Tenants.ToDictionary(t => t.Id, StringComparer.Ordinal) ?? [];
+        _tenantsByToken = config.Tenancy?.Tenants.SelectMany(t => t.Tokens.Select(token => (token, t)))
+            .ToDictionary(p => p.token, p => p.t, StringComparer.Ordinal) ?? [];
+    }
+
+    /// <summary>The configuration this topology was built from.</summary>
+    public GatewayConfig Config { get; }
+
+    /// <summary>The gateway's metrics.</summary>
+    public GatewayMetrics Metrics { get; }
+
+    /// <summary>One source per shard, in configuration order.</summary>
+    public IReadOnlyList<ISeriesSource> Shards { get; }
+
+    /// <summary>All shards as one source, with the configured partial-response policy.</summary>
+    public FederatedSource Federation { get; }
+
+    /// <summary>
+    /// The source one request reads: the federation under the request's partial-response policy, restricted to its
+    /// tenant when tenancy is on. Null, with the reason, when tenancy is on and the request names no known tenant.
+    /// </summary>
+    internal (ISeriesSource? Source, string? Tenant, string? Refusal) SourceFor(string? tenantHeader, string? authorization, PartialResponse partial)
+    {
+        var source = Federation.With(partial);
+        if (Config.Tenancy is not { } tenancy)
+        {
+            return (source, null, null);
+        }
+        TenantConfig? tenant = null;
+        if (authorization is { } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            _tenantsByToken.TryGetValue(auth["Bearer ".Length..].Trim(), out tenant);
+            if (tenant is null)
+            {
+                return (null, null, "the bearer token names no tenant; send a token from the gateway's tenancy configuration");
+            }
+        }
+        if (tenantHeader is { Length: > 0 } id)
+        {
+            if (!_tenantsById.TryGetValue(id, out var byHeader))
+            {
+                return (null, null, $"unknown tenant in the {tenancy.Header} header; use a tenant id from the gateway's configuration");
+            }
+            if (tenant is not null && !ReferenceEquals(tenant, byHeader))
+            {
+                return (null, null, $"the bearer token and the {tenancy.Header} header name different tenants");
+            }
+            tenant = byHeader;
+        }
+        if (tenant is null)
+        {
+            return (null, null, $"tenancy is on: name the tenant in the {tenancy.Header} header or with a bearer token");
+        }
+        return (new TenantSource(source, tenant.Id, tenant.Matchers), tenant.Id, null);
+    }
+}

@@ -1,0 +1,247 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Headroom.Gateway.Configuration;
+using Headroom.Gateway.Http;
+using Headroom.Prometheus.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Headroom.Gateway;
+
+/// <summary>Where and how the gateway serves.</summary>
+/// <param name="Listen">The address to listen on (port 0 picks a free one).</param>
+/// <param name="ConfigFile">The configuration file to reload on SIGHUP and on change; null when the topology came from flags.</param>
+public sealed record GatewayServerOptions(IPEndPoint Listen, string? ConfigFile = null);
+
+/// <summary>
+/// <c>headroom gateway</c>'s HTTP server: Prometheus' query API over the current <see cref="Gateway"/>, plus
+/// <c>/federate</c>, <c>/api/v1/read</c>, health, readiness and <c>/metrics</c>. A configuration file is reloaded on
+/// SIGHUP and when it changes; a bad new file is refused with a log line and the old topology keeps serving.
+/// </summary>
+public sealed partial class GatewayServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly HttpClient _http;
+    private readonly GatewayServerOptions _options;
+    private readonly ILogger _logger;
+    private readonly FileSystemWatcher? _watcher;
+    private readonly PosixSignalRegistration? _sighup;
+    private readonly SemaphoreSlim _reloadLock = new(1, 1);
+    private Gateway _gateway;
+
+    private GatewayServer(WebApplication app, Gateway gateway, HttpClient http, GatewayServerOptions options, ILogger logger, Uri baseUri)
+    {
+        _app = app;
+        _gateway = gateway;
+        _http = http;
+        _options = options;
+        _logger = logger;
+        BaseUri = baseUri;
+        if (options.ConfigFile is { } file)
+        {
+            var full = Path.GetFullPath(file);
+            _watcher = new FileSystemWatcher(Path.GetDirectoryName(full)!, Path.GetFileName(full))
+            {
+                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
+            };
+            _watcher.Changed += (_, _) => _ = ReloadAsync("the file changed");
+            _watcher.Created += (_, _) => _ = ReloadAsync("the file changed");
+            _watcher.Renamed += (_, _) => _ = ReloadAsync("the file changed");
+            _watcher.EnableRaisingEvents = true;
+            if (!OperatingSystem.IsWindows())
+            {
+                _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+                {
+                    context.Cancel = true;
+                    _ = ReloadAsync("SIGHUP");
+                });
+            }
+        }
+    }
+
+    /// <summary>Where the gateway listens, e.g. <c>http://127.0.0.1:9095/</c>.</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary>The topology serving now.</summary>
+    public Gateway Current => Volatile.Read(ref _gateway);
+
+    /// <summary>Starts the gateway over <paramref name="config"/>.</summary>
+    /// <exception cref="GatewayException">The address cannot be bound.</exception>
+    public static Task<GatewayServer> StartAsync(GatewayConfig config, GatewayServerOptions options, ILoggerFactory? logging = null,
+        TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var http = CreateHttpClient(config);
+        var metrics = new GatewayMetrics();
+        return StartAsync(new Gateway(config, http, metrics), options, http, logging, time, cancellationToken);
+    }
+
+    /// <summary>Starts serving a ready-made gateway (in-process shards in tests).</summary>
+    public static async Task<GatewayServer> StartAsync(Gateway gateway, GatewayServerOptions options, HttpClient? http = null,
+        ILoggerFactory? logging = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        ArgumentNullException.ThrowIfNull(options);
+        http ??= CreateHttpClient(gateway.Config);
+        var clock = time ?? TimeProvider.System;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        var loggerFactory = logging ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+        var logger = loggerFactory.CreateLogger("headroom.gateway");
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(options.Listen);
+            // A remote read or a huge match[] list arrives in the body; 32 MiB is far past any real request.
+            k.Limits.MaxRequestBodySize = 32 * 1024 * 1024;
+        });
+        var app = builder.Build();
+        GatewayServer? server = null;
+        var api = new GatewayApi(() => server!.Current, clock);
+        Map(app, api, () => server!, logger);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
+            || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new GatewayException($"{options.Listen} is already in use: stop what listens there or choose another address with --listen", e);
+        }
+        catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new GatewayException($"cannot listen on {options.Listen}: {e.Message}", e);
+        }
+        var bound = new Uri(app.Urls.First());
+        server = new GatewayServer(app, gateway, http, options, logger, new Uri($"http://{options.Listen.Address}:{bound.Port}/"));
+        Log.Started(logger, server.BaseUri, gateway.Config.Shards.Count, gateway.Config.Shards.Sum(s => s.Replicas.Count));
+        return server;
+    }
+
+    /// <summary>Reads the configuration file again and swaps in the new topology; a bad file leaves the old one serving.</summary>
+    /// <returns>Whether the new configuration was taken.</returns>
+    public async Task<bool> ReloadAsync(string reason = "requested")
+    {
+        if (_options.ConfigFile is not { } file)
+        {
+            return false;
+        }
+        await _reloadLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            // Editors write a file in several steps; let it settle before reading.
+            await Task.Delay(100).ConfigureAwait(false);
+            var config = GatewayConfigReader.ReadFile(file);
+            var old = Current;
+            Volatile.Write(ref _gateway, new Gateway(config, _http, old.Metrics));
+            old.Metrics.Reload(succeeded: true);
+            Log.Reloaded(_logger, file, reason, config.Shards.Count);
+            return true;
+        }
+        catch (ConfigException e)
+        {
+            Current.Metrics.Reload(succeeded: false);
+            Log.ReloadRefused(_logger, file, e.Message);
+            return false;
+        }
+        finally
+        {
+            _reloadLock.Release();
+        }
+    }
+
+    /// <summary>Runs until <paramref name="cancellationToken"/> fires.</summary>
+    public Task WaitAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken)
+        .ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        _sighup?.Dispose();
+        _watcher?.Dispose();
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _http.Dispose();
+        _reloadLock.Dispose();
+    }
+
+    private static HttpClient CreateHttpClient(GatewayConfig config)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            AutomaticDecompression = DecompressionMethods.GZip,
+            MaxConnectionsPerServer = 64,
+        };
+        return new HttpClient(handler) { Timeout = config.BackendTimeout };
+    }
+
+    private static void Map(WebApplication app, GatewayApi api, Func<GatewayServer> server, ILogger logger)
+    {
+        void Api(string pattern, string endpoint, Func<RequestContext, Task> handler)
+        {
+            app.MapMethods(pattern, ["GET", "POST"], (HttpContext context) => api.HandleAsync(context, endpoint, handler));
+        }
+
+        app.Use(async (context, next) =>
+        {
+            await next(context).ConfigureAwait(false);
+            Log.Request(logger, context.Request.Method, context.Request.Path, context.Response.StatusCode);
+        });
+        Api("/api/v1/query", "query", api.QueryAsync);
+        Api("/api/v1/query_range", "query_range", api.QueryRangeAsync);
+        Api("/api/v1/series", "series", api.SeriesAsync);
+        Api("/api/v1/labels", "labels", api.LabelNamesAsync);
+        app.MapGet("/api/v1/label/{name}/values", (HttpContext context, string name) =>
+            api.HandleAsync(context, "label_values", request => api.LabelValuesAsync(request, name)));
+        Api("/api/v1/metadata", "metadata", api.MetadataAsync);
+        Api("/federate", "federate", api.FederateAsync);
+        app.MapGet("/api/v1/status/buildinfo", () => Results.Json(new BuildInfoResponse("success", BuildInfo.Current), GatewayJsonContext.Default.BuildInfoResponse));
+        app.MapGet("/-/healthy", () => "Healthy\n");
+        app.MapGet("/-/ready", () => "Ready\n");
+        app.MapGet("/metrics", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await server().Current.Metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        });
+        app.MapFallback((HttpContext context) => ApiError.WriteAsync(context, ErrorType.NotFound,
+            $"no endpoint {context.Request.Method} {context.Request.Path}; the gateway serves /api/v1/query, /api/v1/query_range, /api/v1/series, " +
+            "/api/v1/labels, /api/v1/label/<name>/values, /api/v1/metadata, /api/v1/read, /federate, /-/healthy, /-/ready and /metrics"));
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "gateway listening at {BaseUri} over {Shards} shards, {Replicas} replicas")]
+        public static partial void Started(ILogger logger, Uri baseUri, int shards, int replicas);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "configuration {File} reloaded ({Reason}): {Shards} shards")]
+        public static partial void Reloaded(ILogger logger, string file, string reason, int shards);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "configuration {File} refused, the previous one keeps serving: {Problem}")]
+        public static partial void ReloadRefused(ILogger logger, string file, string problem);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path} {Status}")]
+        public static partial void Request(ILogger logger, string method, PathString path, int status);
+    }
+}
+
+/// <summary>The gateway could not start.</summary>
+public sealed class GatewayException : Exception
+{
+    public GatewayException()
+    {
+    }
+
+    public GatewayException(string message) : base(message)
+    {
+    }
+
+    public GatewayException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,68 @@
+using Headroom.Prometheus.Api;
+using Headroom.PromQL.Engine;
+using Headroom.PromQL.Syntax;
+
+namespace Headroom.Gateway.Http;
+
+internal sealed partial class GatewayApi
+{
+    /// <summary><c>/api/v1/query</c>: an instant query at <c>time</c> (now by default).</summary>
+    public async Task QueryAsync(RequestContext request)
+    {
+        var p = request.Parameters;
+        var expr = Parser.Parse(p.Required("query"));
+        var at = p.Time("time", Now);
+        var engine = Engine(request);
+        using var slot = await EnterAsync(request).ConfigureAwait(false);
+        using var inFlight = request.Gateway.Metrics.InFlight();
+        var result = await engine.InstantAsync(expr, at, request.Aborted).ConfigureAwait(false);
+        await WriteResultAsync(request, result).ConfigureAwait(false);
+    }
+
+    /// <summary><c>/api/v1/query_range</c>: a range query from <c>start</c> to <c>end</c> every <c>step</c>.</summary>
+    public async Task QueryRangeAsync(RequestContext request)
+    {
+        var p = request.Parameters;
+        var expr = Parser.Parse(p.Required("query"));
+        var start = p.Time("start", long.MinValue);
+        var end = p.Time("end", long.MinValue);
+        if (start == long.MinValue || end == long.MinValue)
+        {
+            throw new ApiError("invalid parameter \"start\"/\"end\": a range query needs both start and end");
+        }
+        var step = p.Duration("step") ?? throw new ApiError("invalid parameter \"step\": missing; give a resolution such as 15s");
+        if (end < start)
+        {
+            throw new ApiError("invalid parameter \"end\": end timestamp must not be before start time");
+        }
+        var stepMs = Math.Max(1, (long)step.TotalMilliseconds);
+        if ((end - start) / stepMs + 1 > RequestParameters.MaxPointsPerSeries)
+        {
+            throw new ApiError("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
+        }
+        if (expr.Type is not (ExprType.Scalar or ExprType.InstantVector))
+        {
+            throw new ApiError($"invalid expression type \"{expr.Type.DocumentedName()}\" for range query, must be Scalar or instant Vector");
+        }
+        var engine = Engine(request);
+        using var slot = await EnterAsync(request).ConfigureAwait(false);
+        using var inFlight = request.Gateway.Metrics.InFlight();
+        var result = await engine.RangeAsync(expr, start, end, stepMs, request.Aborted).ConfigureAwait(false);
+        await WriteResultAsync(request, result).ConfigureAwait(false);
+    }
+
+    private static QueryEngine Engine(RequestContext request)
+    {
+        var limits = request.Gateway.Config.Limits;
+        var timeout = request.Parameters.Duration("timeout") is { } asked && asked < limits.QueryTimeout ? asked : limits.QueryTimeout;
+        return new QueryEngine(request.Source, new EngineOptions { Timeout = timeout, MaxSamples = limits.MaxSamples });
+    }
+
+    private static async Task WriteResultAsync(RequestContext request, QueryResult result)
+    {
+        request.Http.Response.ContentType = "application/json";
+        using var buffer = new MemoryStream();
+        QueryResponseWriter.Write(buffer, result);
+        await request.Http.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), request.Aborted).ConfigureAwait(false);
+    }
+}

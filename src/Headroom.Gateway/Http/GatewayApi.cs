@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Headroom.Gateway.Configuration;
+using Headroom.Gateway.Federation;
+using Headroom.Prometheus.Api;
+using Headroom.Prometheus.RemoteRead;
+using Headroom.PromQL;
+using Headroom.PromQL.Engine;
+using Headroom.PromQL.Storage;
+using Headroom.PromQL.Syntax;
+using Microsoft.AspNetCore.Http;
+
+namespace Headroom.Gateway.Http;
+
+/// <summary>
+/// The Prometheus HTTP API over the current <see cref="Gateway"/>. Every handler reads data only through the
+/// request's source (<see cref="Gateway.SourceFor"/>), so tenancy and partial-response policy hold on every
+/// endpoint; every failure becomes Prometheus' error JSON with a 4xx or 5xx status, never a crash.
+/// </summary>
+internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider time)
+{
+    private QueryGate? _gate;
+    private QueryLimits? _gateLimits;
+
+    /// <summary>Runs <paramref name="handler"/> with the request's source, timing it and turning exceptions into API errors.</summary>
+    public async Task HandleAsync(HttpContext context, string endpoint, Func<RequestContext, Task> handler)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var gateway = current();
+        try
+        {
+            var parameters = await RequestParameters.ReadAsync(context.Request).ConfigureAwait(false);
+            var tenancy = gateway.Config.Tenancy;
+            var (source, tenant, refusal) = gateway.SourceFor(
+                tenancy is null ? null : context.Request.Headers[tenancy.Header].FirstOrDefault(),
+                context.Request.Headers.Authorization.FirstOrDefault(),
+                parameters.Partial(gateway.Config.PartialResponse));
+            if (source is null)
+            {
+                throw new ApiError(ErrorType.Unauthorized, refusal!);
+            }
+            await handler(new RequestContext(context, gateway, parameters, source, tenant)).ConfigureAwait(false);
+        }
+        catch (ApiError e)
+        {
+            await ApiError.WriteAsync(context, e.Type, e.Message).ConfigureAwait(false);
+        }
+        catch (ParseException e)
+        {
+            await ApiError.WriteAsync(context, ErrorType.BadData, e.Message).ConfigureAwait(false);
+        }
+        catch (QueryException e) when (e.Message.Contains("timed out", StringComparison.Ordinal))
+        {
+            await ApiError.WriteAsync(context, ErrorType.Timeout, e.Message).ConfigureAwait(false);
+        }
+        catch (QueryException e)
+        {
+            await ApiError.WriteAsync(context, ErrorType.Execution, e.Message).ConfigureAwait(false);
+        }
+        catch (ShardUnavailableException e)
+        {
+            await ApiError.WriteAsync(context, ErrorType.Unavailable, e.Message).ConfigureAwait(false);
+        }
+        catch (RemoteReadException e)
+        {
+            await ApiError.WriteAsync(context, ErrorType.Unavailable, e.Message).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client hung up: the query was cancelled on every backend; nobody is left to answer.
+            context.Response.StatusCode = 499;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            await ApiError.WriteAsync(context, ErrorType.Execution, e.Message).ConfigureAwait(false);
+        }
+        finally
+        {
+            gateway.Metrics.Request(endpoint, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>A slot to evaluate a query in, or a 503 when the queue is full.</summary>
+    private async Task<IDisposable> EnterAsync(RequestContext request)
+    {
+        var limits = request.Gateway.Config.Limits;
+        var gate = _gate;
+        if (gate is null || !ReferenceEquals(_gateLimits, limits))
+        {
+            gate = new QueryGate(limits.MaxConcurrent, limits.MaxQueued);
+            _gate = gate;
+            _gateLimits = limits;
+        }
+        var slot = await gate.EnterAsync(request.Aborted).ConfigureAwait(false);
+        if (slot is null)
+        {
+            request.Gateway.Metrics.Rejected();
+            throw new ApiError(ErrorType.Unavailable,
+                $"too many queries: {limits.MaxConcurrent} running and {limits.MaxQueued} waiting; retry later or raise limits.max_concurrent_queries");
+        }
+        return slot;
+    }
+
+    private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)
+    {
+        context.Response.ContentType = "application/json";
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            write(json);
+        }
+        await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static void Success(Utf8JsonWriter json, Action<Utf8JsonWriter> data, SourceWarnings warnings)
+    {
+        json.WriteStartObject();
+        json.WriteString("status", "success");
+        json.WritePropertyName("data");
+        data(json);
+        var messages = warnings.Messages;
+        if (messages.Count > 0)
+        {
+            json.WriteStartArray("warnings");
+            foreach (var message in messages)
+            {
+                json.WriteStringValue(message);
+            }
+            json.WriteEndArray();
+        }
+        json.WriteEndObject();
+    }
+
+    private static void WriteLabels(Utf8JsonWriter json, Labels labels)
+    {
+        json.WriteStartObject();
+        foreach (var label in labels)
+        {
+            json.WriteString(label.Name, label.Value);
+        }
+        json.WriteEndObject();
+    }
+}
+
+/// <summary>One API request: its parameters, the source it may read and its tenant.</summary>
+internal sealed record RequestContext(HttpContext Http, Gateway Gateway, RequestParameters Parameters, ISeriesSource Source, string? Tenant)
+{
+    public CancellationToken Aborted => Http.RequestAborted;
+}

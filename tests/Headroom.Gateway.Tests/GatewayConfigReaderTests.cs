@@ -1,0 +1,95 @@
+using Headroom.Gateway.Configuration;
+using Headroom.Prometheus.Configuration;
+using Headroom.PromQL.Syntax;
+
+namespace Headroom.Gateway.Tests;
+
+public sealed class GatewayConfigReaderTests
+{
+    [Fact]
+    public void A_full_configuration_reads_with_every_setting()
+    {
+        var config = GatewayConfigReader.Read("""
+            shards:
+              - name: eu
+                replicas: [http://127.0.0.1:9090, "http://127.0.0.1:9091/prom"]
+                external_labels: {region: eu}
+              - replicas: [http://127.0.0.1:9092]
+            replica_labels: [replica, prometheus_replica, pod]
+            partial_response: fail
+            backend_timeout: 10s
+            pushdown: false
+            limits:
+              query_timeout: 1m
+              max_samples: 1000000
+              max_concurrent_queries: 4
+              max_queued_queries: 0
+            tenancy:
+              header: X-Tenant
+              tenants:
+                - id: payments
+                  matchers: ['team="payments"', 'env=~"prod|staging"']
+                  tokens: [secret-1]
+            """);
+
+        Assert.Equal(2, config.Shards.Count);
+        Assert.Equal("eu", config.Shards[0].Name);
+        Assert.Equal("1", config.Shards[1].Name);
+        Assert.Equal(new Uri("http://127.0.0.1:9091/prom/"), config.Shards[0].Replicas[1]);
+        Assert.Equal("eu", config.Shards[0].ExternalLabels.Get("region"));
+        Assert.Equal(["replica", "prometheus_replica", "pod"], config.ReplicaLabels);
+        Assert.Equal(PartialResponse.Fail, config.PartialResponse);
+        Assert.Equal(TimeSpan.FromSeconds(10), config.BackendTimeout);
+        Assert.False(config.Pushdown);
+        Assert.Equal(new QueryLimits(TimeSpan.FromMinutes(1), 1_000_000, 4, 0), config.Limits);
+        var tenant = Assert.Single(config.Tenancy!.Tenants);
+        Assert.Equal("X-Tenant", config.Tenancy.Header);
+        Assert.Equal(["secret-1"], tenant.Tokens);
+        Assert.Equal(2, tenant.Matchers.Count);
+        Assert.Equal(LabelMatchType.Regex, tenant.Matchers[1].Type);
+    }
+
+    [Fact]
+    public void Defaults_fill_what_a_minimal_file_leaves_out()
+    {
+        var config = GatewayConfigReader.Read("shards: [{replicas: [http://127.0.0.1:9090]}]");
+
+        Assert.Equal(GatewayConfig.DefaultReplicaLabels, config.ReplicaLabels);
+        Assert.Equal(PartialResponse.Warn, config.PartialResponse);
+        Assert.Null(config.Tenancy);
+        Assert.True(config.Pushdown);
+        Assert.Equal(TimeSpan.FromMinutes(2), config.Limits.QueryTimeout);
+    }
+
+    [Theory]
+    [InlineData("", "configuration is empty")]
+    [InlineData("shards: [", "not valid YAML")]
+    [InlineData("shards: []", "'shards' is required")]
+    [InlineData("shard: []", "'shards' is required")]
+    [InlineData("shards: [{replicas: [http://a:1]}]\nreplica_label: [x]", "line 2: unknown key 'replica_label'")]
+    [InlineData("shards:\n  - name: a\n    replicaz: [http://a:1]", "shards[0] has no 'replicas'")]
+    [InlineData("shards:\n  - replicas: [ftp://a:1]", "'ftp://a:1' is not an http(s) URL")]
+    [InlineData("shards:\n  - replicas: []", "shards[0].replicas is empty")]
+    [InlineData("shards: [{name: a, replicas: [http://a:1]}, {name: a, replicas: [http://b:1]}]", "two shards are named 'a'")]
+    [InlineData("shards: [{replicas: [http://a:1]}]\npartial_response: maybe", "line 2: partial_response must be 'warn' or 'fail'")]
+    [InlineData("shards: [{replicas: [http://a:1]}]\nbackend_timeout: soon", "backend_timeout: 'soon' is not a positive duration")]
+    [InlineData("shards: [{replicas: [http://a:1]}]\nlimits: {max_concurrent_queries: 0}", "limits.max_concurrent_queries must be a whole number of at least 1")]
+    [InlineData("shards: [{replicas: [http://a:1], external_labels: {1bad: x}}]", "'1bad' must be a label name")]
+    [InlineData("shards: [{replicas: [http://a:1]}]\ntenancy: {tenants: [{id: a}]}", "has no 'matchers'")]
+    [InlineData("shards: [{replicas: [http://a:1]}]\ntenancy: {tenants: [{id: a, matchers: ['team=']}]}", "'team=' is not a label matcher")]
+    [InlineData("shards: [{replicas: [http://a:1]}]\ntenancy: {tenants: []}", "tenancy.tenants is empty")]
+    [InlineData("shards: [{replicas: [http://a:1]}]\ntenancy: {tenants: [{id: a, matchers: ['x=\"1\"'], tokens: [t]}, {id: b, matchers: ['x=\"2\"'], tokens: [t]}]}", "share a bearer token")]
+    public void A_bad_file_is_refused_with_a_message_that_names_the_problem(string yaml, string expected)
+    {
+        var error = Assert.Throws<ConfigException>(() => GatewayConfigReader.Read(yaml));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_file_is_named()
+    {
+        var error = Assert.Throws<ConfigException>(() => GatewayConfigReader.ReadFile("/nonexistent/gateway.yml"));
+        Assert.Contains("/nonexistent/gateway.yml", error.Message, StringComparison.Ordinal);
+    }
+}

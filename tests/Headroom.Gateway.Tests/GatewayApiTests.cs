@@ -1,0 +1,144 @@
+using System.Net;
+using System.Text.Json;
+using Headroom.Prometheus.Api;
+using Headroom.PromQL.Engine;
+
+namespace Headroom.Gateway.Tests;
+
+/// <summary>The gateway's HTTP API over in-process shards: answers equal to the engine over all the data, Prometheus' JSON and errors.</summary>
+public sealed class GatewayApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
+{
+    private static readonly string At = Seconds(GatewayFixture.End - 60_000);
+
+    [Theory]
+    [InlineData("sum by (team) (rate(http_requests_total[5m]))")]
+    [InlineData("http_requests_total{code=\"500\"}")]
+    [InlineData("topk(2, memory_used_bytes)")]
+    [InlineData("count({__name__=~\".+\"})")]
+    [InlineData("vector(1)")]
+    public async Task Instant_queries_answer_what_the_engine_answers_over_all_the_data(string query)
+    {
+        var expected = QueryResponseWriter.ToJson(await new QueryEngine(fixture.Data).InstantAsync(query, GatewayFixture.End - 60_000));
+
+        var body = await GetAsync(fixture.Open, $"api/v1/query?query={Uri.EscapeDataString(query)}&time={At}");
+
+        Assert.Equal(expected, body);
+    }
+
+    [Fact]
+    public async Task Range_queries_by_get_and_post_answer_what_the_engine_answers()
+    {
+        const string Query = "sum by (code) (rate(http_requests_total[2m]))";
+        var (start, end) = (GatewayFixture.Start + 600_000, GatewayFixture.End);
+        var expected = QueryResponseWriter.ToJson(await new QueryEngine(fixture.Data).RangeAsync(Query, start, end, 60_000));
+
+        var get = await GetAsync(fixture.Open, $"api/v1/query_range?query={Uri.EscapeDataString(Query)}&start={Seconds(start)}&end={Seconds(end)}&step=60");
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["query"] = Query, ["start"] = Seconds(start), ["end"] = Seconds(end), ["step"] = "1m",
+        });
+        using var post = await fixture.Http.PostAsync(new Uri(fixture.Open.BaseUri, "api/v1/query_range"), form);
+
+        Assert.Equal(expected, get);
+        Assert.Equal(expected, await post.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Series_labels_and_label_values_list_what_the_shards_hold_without_replica_labels()
+    {
+        var series = await GetJsonAsync(fixture.Open, "api/v1/series?match[]=memory_used_bytes");
+        var labels = await GetJsonAsync(fixture.Open, "api/v1/labels");
+        var values = await GetJsonAsync(fixture.Open, "api/v1/label/instance/values?match[]=memory_used_bytes");
+
+        Assert.Equal(6, series.GetProperty("data").GetArrayLength());
+        Assert.All(series.GetProperty("data").EnumerateArray(), s => Assert.False(s.TryGetProperty("replica", out _)));
+        var names = labels.GetProperty("data").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Equal(["__name__", "code", "instance", "job", "secret", "team"], names);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"pay-{i}"), values.GetProperty("data").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task Federate_serves_the_latest_sample_of_each_matching_series_as_text()
+    {
+        // The data ends at a fixed time; federate looks five minutes back from now, so it finds nothing old...
+        using var response = await fixture.Http.GetAsync(new Uri(fixture.Open.BaseUri, "federate?match[]=memory_used_bytes"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
+        Assert.Equal("", await response.Content.ReadAsStringAsync());
+        // ...and without match[] it is refused.
+        using var bad = await fixture.Http.GetAsync(new Uri(fixture.Open.BaseUri, "federate"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task Buildinfo_health_readiness_and_metrics_answer()
+    {
+        var info = await GetJsonAsync(fixture.Open, "api/v1/status/buildinfo");
+        Assert.Equal("2.42.0", info.GetProperty("data").GetProperty("version").GetString());
+        Assert.Equal("Healthy\n", await GetAsync(fixture.Open, "-/healthy"));
+        Assert.Equal("Ready\n", await GetAsync(fixture.Open, "-/ready"));
+        await GetAsync(fixture.Open, "api/v1/query?query=up");
+        var metrics = await GetAsync(fixture.Open, "metrics");
+        Assert.Contains("headroom_gateway_request_duration_seconds_count{endpoint=\"query\",code=\"200\"}", metrics, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("api/v1/query", 400, "bad_data", "invalid parameter \"query\"")]
+    [InlineData("api/v1/query?query=sum(", 400, "bad_data", "parse error")]
+    [InlineData("api/v1/query?query=up&time=yesterday", 400, "bad_data", "cannot parse \"yesterday\" to a valid timestamp")]
+    [InlineData("api/v1/query?query=up&time=1e300", 400, "bad_data", "outside the years")]
+    [InlineData("api/v1/query_range?query=up&start=0&end=100", 400, "bad_data", "invalid parameter \"step\"")]
+    [InlineData("api/v1/query_range?query=up&start=0&end=100&step=0", 400, "bad_data", "zero or negative")]
+    [InlineData("api/v1/query_range?query=up&start=0&end=100000000&step=1", 400, "bad_data", "11,000 points")]
+    [InlineData("api/v1/query_range?query=up&start=100&end=0&step=1", 400, "bad_data", "end timestamp must not be before start")]
+    [InlineData("api/v1/query_range?query=up[5m]&start=0&end=100&step=10", 400, "bad_data", "invalid expression type \"range vector\"")]
+    [InlineData("api/v1/series", 400, "bad_data", "no match[] parameter")]
+    [InlineData("api/v1/series?match[]=rate(up[5m])", 400, "bad_data", "not a series selector")]
+    [InlineData("api/v1/series?match[]={job=~\".*\"}", 400, "bad_data", "at least one non-empty matcher")]
+    [InlineData("api/v1/label/1bad/values", 400, "bad_data", "invalid label name")]
+    [InlineData("api/v1/query?query=up&partial_response=perhaps", 400, "bad_data", "partial_response")]
+    [InlineData("api/v1/nothing", 404, "not_found", "no endpoint GET /api/v1/nothing")]
+    public async Task Bad_requests_get_prometheus_error_json_and_a_4xx(string path, int status, string type, string message)
+    {
+        using var response = await fixture.Http.GetAsync(new Uri(fixture.Open.BaseUri, path));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(status, (int)response.StatusCode);
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal("error", json.RootElement.GetProperty("status").GetString());
+        Assert.Equal(type, json.RootElement.GetProperty("errorType").GetString());
+        Assert.Contains(message, json.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        // The gateway keeps serving.
+        Assert.Equal("Healthy\n", await GetAsync(fixture.Open, "-/healthy"));
+    }
+
+    [Fact]
+    public async Task A_huge_match_list_is_refused_and_a_garbage_form_body_too()
+    {
+        var query = string.Join("&", Enumerable.Range(0, 1001).Select(i => $"match[]=m{i}"));
+        using var huge = await fixture.Http.PostAsync(new Uri(fixture.Open.BaseUri, "api/v1/series"),
+            new StringContent(query, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
+        Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+        Assert.Contains("at most 1000", await huge.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var garbage = await fixture.Http.PostAsync(new Uri(fixture.Open.BaseUri, "api/v1/query"),
+            new ByteArrayContent([0xff, 0xfe, 0x00, 0x01]) { Headers = { { "Content-Type", "application/x-www-form-urlencoded" } } });
+        Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+    }
+
+    private async Task<string> GetAsync(GatewayServer server, string path)
+    {
+        using var response = await fixture.Http.GetAsync(new Uri(server.BaseUri, path));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{path}: HTTP {(int)response.StatusCode}: {body}");
+        return body;
+    }
+
+    private async Task<JsonElement> GetJsonAsync(GatewayServer server, string path)
+    {
+        using var document = JsonDocument.Parse(await GetAsync(server, path));
+        return document.RootElement.Clone();
+    }
+
+    private static string Seconds(long ms) => PromValueFormat.Timestamp(ms);
+}

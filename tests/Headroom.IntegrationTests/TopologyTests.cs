@@ -224,9 +224,20 @@ public sealed class LiveShardingTests(ITestOutputHelper output)
 
         // Samples from the head survive a SIGKILL: the restarted replica replays its WAL.
         var replica = topology.Replica(0, 0);
-        var at = TimeProvider.System.GetUtcNow().AddSeconds(-3);
-        var before = await TestSupport.QueryScalarAsync(replica.BaseUri, "sum(count_over_time(up[1m]))", at);
-        Assert.NotNull(before);
+        // A time a few seconds back, once the head holds two scrapes of every target before it: a scrape that began
+        // before that time has been committed, so the count at that time no longer changes.
+        var at = DateTimeOffset.MinValue;
+        string? before = null;
+        var twoScrapes = 2 * expected[0].Count();
+        await TestSupport.EventuallyAsync(
+            async () =>
+            {
+                at = TimeProvider.System.GetUtcNow().AddSeconds(-3);
+                before = await TestSupport.QueryScalarAsync(replica.BaseUri, "sum(count_over_time(up[1m]))", at);
+                return before is not null && double.Parse(before, CultureInfo.InvariantCulture) >= twoScrapes;
+            },
+            TimeSpan.FromSeconds(30),
+            $"the head holds {twoScrapes} samples of up");
         await replica.KillAsync();
         await replica.StartAsync();
         var after = await TestSupport.QueryScalarAsync(replica.BaseUri, "sum(count_over_time(up[1m]))", at);
@@ -245,5 +256,30 @@ public sealed class LiveShardingTests(ITestOutputHelper output)
         {
             return null;
         }
+    }
+}
+
+/// <summary>Options the topology refuses before it starts anything.</summary>
+public sealed class TopologyOptionsTests
+{
+    public static TheoryData<string, PrometheusTopologyOptions> Invalid => new()
+    {
+        { "must be at least 1", new PrometheusTopologyOptions { Shards = 0 } },
+        { "chooses each replica's data directory and port", new PrometheusTopologyOptions { Prometheus = new PrometheusOptions { Port = 9090 } } },
+        { "sets the shard and replica external labels", new PrometheusTopologyOptions { Prometheus = new PrometheusOptions { ExternalLabels = new Dictionary<string, string> { ["shard"] = "x" } } } },
+        { "there is no HistoryFile", new PrometheusTopologyOptions { SampleLoss = [new ReplicaSampleLoss(0, 0, 0.1)] } },
+        { "names a replica outside 2 shards × 2 replicas", new PrometheusTopologyOptions { HistoryFile = "/etc/hostname", SampleLoss = [new ReplicaSampleLoss(0, 2, 0.1)] } },
+        { "the fraction must be at least 0 and below 1", new PrometheusTopologyOptions { HistoryFile = "/etc/hostname", SampleLoss = [new ReplicaSampleLoss(0, 0, 1)] } },
+        { "/nonexistent/history.om does not exist", new PrometheusTopologyOptions { HistoryFile = "/nonexistent/history.om" } },
+        { "Give Targets, a FileServiceDiscoveryPath or both", new PrometheusTopologyOptions { Scrape = new ShardedScrape() } },
+    };
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public async Task Are_refused_before_anything_starts(string message, PrometheusTopologyOptions options)
+    {
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => PrometheusTopology.StartAsync(options));
+
+        Assert.Contains(message, refused.Message, StringComparison.Ordinal);
     }
 }

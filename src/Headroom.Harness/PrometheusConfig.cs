@@ -11,6 +11,12 @@ internal static class PrometheusConfig
         yaml.Append("global:\n")
             .Append("  scrape_interval: ").Append(options.ScrapeInterval).Append('\n')
             .Append("  evaluation_interval: ").Append(options.EvaluationInterval).Append('\n');
+        if (options.ExternalLabels.Count > 0)
+        {
+            yaml.Append("  external_labels:\n");
+            foreach (var (name, value) in options.ExternalLabels.OrderBy(static l => l.Key, StringComparer.Ordinal))
+                yaml.Append("    ").Append(name).Append(": ").Append(Quote(value)).Append('\n');
+        }
         if (ruleFiles.Count > 0)
         {
             yaml.Append("rule_files:\n");

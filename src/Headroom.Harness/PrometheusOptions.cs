@@ -51,6 +51,18 @@ public sealed record PrometheusOptions
     /// </summary>
     public IReadOnlyDictionary<string, string> BasicAuthUsers { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// <c>global.external_labels</c>, e.g. <c>shard</c> and <c>replica</c> of a sharded HA fleet. Prometheus adds them
+    /// to what leaves the server (federation, remote read, alerts), not to <c>/api/v1/query</c> answers. Default none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ExternalLabels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Listen on this loopback port instead of a free one, e.g. to restart a server where it was. A port someone
+    /// else holds then fails the start rather than moving elsewhere. Default null: a free port.
+    /// </summary>
+    public int? Port { get; init; }
+
     /// <summary>How long to wait for <c>/-/ready</c>. Default 60 s.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -64,10 +76,20 @@ public sealed record PrometheusOptions
         }
         if (StartTimeout <= TimeSpan.Zero)
             throw new ArgumentException($"{nameof(StartTimeout)} must be positive.", nameof(PrometheusOptions));
+        if (Port is < 1 or > 65535)
+            throw new ArgumentException($"{nameof(Port)} must be between 1 and 65535.", nameof(PrometheusOptions));
+        foreach (var name in ExternalLabels.Keys)
+        {
+            if (!IsLabelName(name))
+                throw new ArgumentException($"External label name '{name}' is not a Prometheus label name.", nameof(PrometheusOptions));
+        }
         foreach (var ruleFile in RuleFiles)
         {
             if (!File.Exists(ruleFile))
                 throw new ArgumentException($"Rule file {ruleFile} does not exist.", nameof(PrometheusOptions));
         }
     }
+
+    private static bool IsLabelName(string name) =>
+        name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(static c => char.IsAsciiLetterOrDigit(c) || c == '_');
 }

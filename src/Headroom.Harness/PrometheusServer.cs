@@ -30,6 +30,9 @@ public sealed class PrometheusServer : IAsyncDisposable
     /// <summary>The server's process id.</summary>
     public int ProcessId => _server.Process.Id;
 
+    /// <summary>True once the process has exited, e.g. after a crash.</summary>
+    internal bool HasExited => _server.Process.HasExited;
+
     /// <summary>Starts Prometheus and waits until <c>/-/ready</c> answers.</summary>
     /// <exception cref="MissingBinaryException">prometheus is not installed.</exception>
     /// <exception cref="ServerStartException">Prometheus exited or was not ready in time; the message holds its logs.</exception>
@@ -56,7 +59,10 @@ public sealed class PrometheusServer : IAsyncDisposable
                     };
                 },
                 options.BasicAuthUsers.Count > 0 ? Probes.HttpAnswers("-/ready") : Probes.HttpOk("-/ready"),
-                options.StartTimeout);
+                options.StartTimeout)
+            {
+                PortSource = options.Port is { } port ? () => port : FreePort.Next,
+            };
             var server = await RunningServer.StartAsync(plan, directory, cancellationToken);
             return new PrometheusServer(server, dataDirectory, configPath);
         }
@@ -77,6 +83,16 @@ public sealed class PrometheusServer : IAsyncDisposable
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             throw new HttpRequestException($"Prometheus reload failed with {(int)response.StatusCode}: {body}", null, response.StatusCode);
         }
+    }
+
+    /// <summary>
+    /// Kills Prometheus with SIGKILL, as a crash would, waits until it has exited and removes its temporary directory
+    /// (never a caller-owned data directory, which keeps its WAL and blocks as the crash left them).
+    /// </summary>
+    internal async Task KillAsync()
+    {
+        _server.Process.Kill();
+        await _server.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Stops Prometheus and removes its temporary directory (never a caller-owned data directory).</summary>

@@ -36,9 +36,13 @@ internal sealed class ReplicaBackend : ISeriesSource
 
     public SourceInfo Info => SourceInfo.Unbounded;
 
+    // Prometheus answers an unbounded remote read (int64 minimum to maximum) with nothing; years 1 to 9999 are everything.
+    private static readonly long s_earliest = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long s_latest = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
     public IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SelectHints hints,
         SourceWarnings warnings, CancellationToken cancellationToken = default) =>
-        _remote.SelectAsync(matchers, minT, maxT, hints, warnings, cancellationToken);
+        _remote.SelectAsync(matchers, Math.Max(minT, s_earliest), Math.Min(maxT, s_latest), hints, warnings, cancellationToken);
 
     public async Task<IReadOnlyList<string>> LabelNamesAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT,
         SourceWarnings warnings, CancellationToken cancellationToken = default)

@@ -19,7 +19,9 @@ internal sealed partial class GatewayApi
         var (start, end) = Range(p);
         var warnings = new SourceWarnings();
         var found = new HashSet<Labels>();
-        var hints = new SelectHints(Function: "series");
+        // Not the "series" hint: Prometheus then answers series without samples, which a source cannot tell from series
+        // with no samples in the range.
+        var hints = new SelectHints();
         using var slot = await EnterAsync(request).ConfigureAwait(false);
         foreach (var matchers in selectors)
         {

@@ -107,7 +107,7 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
     {
         context.Response.ContentType = "application/json";
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, Headroom.Prometheus.Api.QueryResponseWriter.Options))
         {
             write(json);
         }

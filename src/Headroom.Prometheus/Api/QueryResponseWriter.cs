@@ -11,11 +11,17 @@ namespace Headroom.Prometheus.Api;
 /// </summary>
 public static class QueryResponseWriter
 {
+    /// <summary>
+    /// JSON as Prometheus writes it: label values such as <c>+Inf</c> stay as they are, not <c>\u002BInf</c> as the default
+    /// HTML-safe encoder would write them. The body is served as application/json, never embedded in HTML.
+    /// </summary>
+    public static JsonWriterOptions Options { get; } = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Writes <paramref name="result"/> to <paramref name="output"/> as compact UTF-8 JSON.</summary>
     public static void Write(Stream output, PromQL.Engine.QueryResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        using var json = new Utf8JsonWriter(output);
+        using var json = new Utf8JsonWriter(output, Options);
         json.WriteStartObject();
         json.WriteString("status", "success");
         json.WritePropertyName("data");

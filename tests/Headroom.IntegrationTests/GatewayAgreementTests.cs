@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Headroom.Gateway;
+using Headroom.Gateway.Configuration;
+using Headroom.Prometheus;
+using Headroom.PromQL;
+using Headroom.Testing;
+using Xunit.Abstractions;
+
+namespace Headroom.IntegrationTests;
+
+/// <summary>
+/// The agreement query set through <c>headroom gateway</c> over 2 shards × 2 real Prometheus replicas (one replica
+/// missing a random fifth of its samples) equals one Prometheus holding all the data, both asked over HTTP.
+/// </summary>
+public sealed class GatewayAgreementTests(LossyShardedPromqlPrometheus fleet, ITestOutputHelper output) : IClassFixture<LossyShardedPromqlPrometheus>
+{
+    private const double Tolerance = 1e-6;
+    private static readonly DateTimeOffset Start = PromqlHistory.Start;
+
+    /// <summary>The gateway's configuration over the fleet: the reference has no shard or replica label, so both are dropped.</summary>
+    public static GatewayConfig ConfigFor(Harness.PrometheusTopology topology, bool pushdown = false) =>
+        GatewayConfig.For([.. topology.Shards.Select(s => new ShardConfig($"shard-{s.Index}", [.. s.Replicas.Select(r => r.BaseUri)], Labels.Empty))])
+            with { ReplicaLabels = ["replica", "shard"], Pushdown = pushdown };
+
+    [Fact]
+    public async Task Instant_and_range_queries_through_the_gateway_equal_one_prometheus_holding_everything()
+    {
+        await using var gateway = await GatewayServer.StartAsync(ConfigFor(fleet.Topology), new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)));
+        var reference = new PrometheusClient(fleet.Http, fleet.Reference.Server.BaseUri);
+        var through = new PrometheusClient(fleet.Http, gateway.BaseUri);
+        var problems = new StringBuilder();
+        var compared = 0;
+        var times = new[] { Start.AddHours(1), Start.AddMinutes(135), Start.AddMinutes(285), Start.AddMinutes(363) };
+        foreach (var query in PromqlAgreementTests.Queries)
+        {
+            foreach (var time in times)
+            {
+                compared += Compare($"{query} at {time:HH:mm}", await reference.QueryAsync(query, time), await through.QueryAsync(query, time), problems);
+            }
+            var (start, end, step) = (Start.AddMinutes(30), Start.AddMinutes(370), TimeSpan.FromMinutes(5));
+            compared += Compare($"{query} range", await reference.QueryRangeAsync(query, start, end, step),
+                await through.QueryRangeAsync(query, start, end, step), problems);
+        }
+        foreach (var query in PromqlAgreementTests.Subqueries)
+        {
+            var time = Start.AddMinutes(135).AddSeconds(30);
+            compared += Compare($"{query} at {time:HH:mm:ss}", await reference.QueryAsync(query, time), await through.QueryAsync(query, time), problems);
+        }
+        output.WriteLine($"{compared} values compared");
+        Assert.True(problems.Length == 0, problems.ToString());
+        Assert.True(compared > 5_000, $"only {compared} values compared");
+    }
+
+    [Fact]
+    public async Task Series_labels_and_values_through_the_gateway_equal_the_reference()
+    {
+        await using var gateway = await GatewayServer.StartAsync(ConfigFor(fleet.Topology), new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)));
+        foreach (var path in new[]
+        {
+            "api/v1/labels", "api/v1/label/job/values", "api/v1/label/__name__/values",
+            "api/v1/label/instance/values?match[]=http_requests_total", "api/v1/series?match[]=http_requests_total",
+            "api/v1/series?match[]=" + Uri.EscapeDataString("{__name__=~\"request_duration_seconds.*\",le=\"+Inf\"}"),
+        })
+        {
+            var expected = await fleet.Http.GetStringAsync(new Uri(fleet.Reference.Server.BaseUri, path));
+            var actual = await fleet.Http.GetStringAsync(new Uri(gateway.BaseUri, path));
+            Assert.True(expected == actual, $"{path}:\nPrometheus {expected}\ngateway    {actual}");
+        }
+    }
+
+    internal static int Compare(string where, QueryResult expected, QueryResult actual, StringBuilder problems)
+    {
+        if (expected.ResultType != actual.ResultType)
+        {
+            problems.AppendLine($"{where}: Prometheus answered {expected.ResultType}, the gateway {actual.ResultType}");
+            return 0;
+        }
+        if (expected.ResultType == "scalar")
+        {
+            Check(where, expected.Scalar!.Value.Value, actual.Scalar!.Value.Value, problems);
+            return 1;
+        }
+        var want = expected.Series.ToDictionary(s => Key(s.Labels), s => s.Samples);
+        var got = actual.Series.ToDictionary(s => Key(s.Labels), s => s.Samples);
+        foreach (var missing in want.Keys.Except(got.Keys))
+            problems.AppendLine($"{where}: the gateway lacks {missing}");
+        foreach (var extra in got.Keys.Except(want.Keys))
+            problems.AppendLine($"{where}: the gateway has extra {extra}");
+        var compared = 0;
+        foreach (var (key, samples) in want)
+        {
+            if (!got.TryGetValue(key, out var other))
+                continue;
+            if (!samples.Select(s => s.TimestampMs).SequenceEqual(other.Select(s => s.TimestampMs)))
+            {
+                problems.AppendLine($"{where}: {key}: timestamps differ: Prometheus {samples.Count} points, the gateway {other.Count}");
+                continue;
+            }
+            for (var i = 0; i < samples.Count; i++)
+                Check($"{where}: {key} at {samples[i].TimestampMs}", samples[i].Value, other[i].Value, problems);
+            compared += samples.Count;
+        }
+        return compared;
+    }
+
+    private static void Check(string where, double expected, double actual, StringBuilder problems)
+    {
+        if ((double.IsNaN(expected) && double.IsNaN(actual)) || expected.Equals(actual))
+            return;
+        var scale = Math.Max(Math.Abs(expected), Math.Abs(actual));
+        if (Math.Abs(expected - actual) <= Tolerance * scale || scale < 1e-12)
+            return;
+        problems.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{where}: Prometheus {expected:R}, the gateway {actual:R}"));
+    }
+
+    private static string Key(IReadOnlyDictionary<string, string> labels) =>
+        "{" + string.Join(", ", labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}=\"{l.Value}\"")) + "}";
+}

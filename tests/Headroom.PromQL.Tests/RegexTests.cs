@@ -109,6 +109,17 @@ public class RegexTests
         Assert.Equal(new PositionRange(2, query.Length - 1), e.Position);
     }
 
+    [Fact]
+    public void Deep_nesting_and_huge_automata_are_refused_not_crashed_on()
+    {
+        var deep = Assert.Throws<RegexSyntaxException>(() => new LabelMatcher(LabelMatchType.Regex, "l", new string('(', 1002) + "a" + new string(')', 1002)));
+        Assert.Equal("expression nests too deeply", deep.Code);
+        Assert.True(new LabelMatcher(LabelMatchType.Regex, "l", new string('(', 500) + "a" + new string(')', 500)).Matches("a"));
+        // Within Go's limits but past what the NonBacktracking engine builds.
+        var large = Assert.Throws<RegexSyntaxException>(() => new LabelMatcher(LabelMatchType.Regex, "l", string.Concat(Enumerable.Repeat("[a-z]{1000}", 40))));
+        Assert.Equal("expression too large", large.Code);
+    }
+
     [Theory]
     [InlineData(@"\p{IsGreek}")]
     [InlineData(@"\p{Greek}")]

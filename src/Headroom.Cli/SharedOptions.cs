@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Headroom.Fleet;
 using Headroom.Prometheus;
+using Headroom.PromQL.Syntax;
 
 namespace Headroom.Cli;
 
@@ -28,7 +29,7 @@ internal static class SharedOptions
     public static Option<CliDuration> Duration(string name, string description, string defaultValue, TimeSpan minimum) => new(name)
     {
         Description = description,
-        DefaultValueFactory = _ => PromDuration.Parse(defaultValue),
+        DefaultValueFactory = _ => Durations.Parse(defaultValue),
         CustomParser = r => ParseDuration(r, name, minimum),
         HelpName = "duration",
     };
@@ -126,13 +127,13 @@ internal static class SharedOptions
     private static CliDuration ParseDuration(ArgumentResult result, string name, TimeSpan minimum)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-        if (!PromDuration.TryParse(text, out var duration, out var error))
+        if (!Durations.TryParseSetting(text, out var duration, out var error))
         {
             result.AddError($"{name}: {error}");
             return default;
         }
         if (duration < minimum)
-            result.AddError($"{name} must be at least {PromDuration.Format(minimum)}, got {text}");
+            result.AddError($"{name} must be at least {Durations.Format(minimum)}, got {text}");
         return duration;
     }
 
@@ -167,5 +168,5 @@ internal readonly record struct CliDuration(TimeSpan Value)
 
     public static implicit operator CliDuration(TimeSpan value) => new(value);
 
-    public override string ToString() => PromDuration.Format(Value);
+    public override string ToString() => Durations.Format(Value);
 }

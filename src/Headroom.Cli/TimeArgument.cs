@@ -1,6 +1,7 @@
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Headroom.Prometheus;
+using Headroom.PromQL.Syntax;
 
 namespace Headroom.Cli;
 
@@ -24,7 +25,7 @@ internal static class TimeArgument
             value = now;
             return true;
         }
-        if (text.StartsWith('-') && PromDuration.TryParse(text[1..], out var ago, out _))
+        if (text.StartsWith('-') && Durations.TryParseSetting(text[1..], out var ago, out _))
         {
             value = now - ago;
             return true;

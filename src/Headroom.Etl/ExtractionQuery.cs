@@ -1,5 +1,6 @@
 using System.Globalization;
 using Headroom.Prometheus;
+using Headroom.PromQL.Syntax;
 
 namespace Headroom.Etl;
 
@@ -20,7 +21,7 @@ internal static class ExtractionQuery
 
     /// <summary>The inner series: the expression as a subquery at the profile's resolution.</summary>
     public static string RawRange(Profile profile, Dimension dimension) =>
-        $"({dimension.Expr})[1h:{PromDuration.Format(profile.Resolution)}]";
+        $"({dimension.Expr})[1h:{Durations.Format(profile.Resolution)}]";
 
     /// <summary>The inner series read from the dimension's recording rule.</summary>
     public static string RecordedRange(Dimension dimension) =>

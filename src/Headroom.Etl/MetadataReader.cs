@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Headroom.Prometheus;
+using Headroom.PromQL.Syntax;
 
 namespace Headroom.Etl;
 
@@ -14,7 +15,7 @@ internal static class MetadataReader
     {
         if (profile.Info is not { } info)
             return new Dictionary<string, Metadata>();
-        var range = PromDuration.Format(to - from);
+        var range = Durations.Format(to - from);
         var result = await client.QueryAsync($"last_over_time({info.Metric}[{range}])", to, cancellationToken).ConfigureAwait(false);
         var extra = info.Extra is null ? null : new Regex($"^(?:{info.Extra})$", RegexOptions.None, TimeSpan.FromSeconds(1));
         var byResource = new Dictionary<string, Metadata>(StringComparer.Ordinal);

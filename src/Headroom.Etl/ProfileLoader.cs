@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Headroom.Prometheus;
+using Headroom.PromQL.Syntax;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -76,7 +77,7 @@ public static partial class ProfileLoader
         var resolution = TimeSpan.FromMinutes(1);
         if (d.Resolution is not null)
         {
-            if (!PromDuration.TryParse(d.Resolution, out resolution, out var error))
+            if (!Durations.TryParseSetting(d.Resolution, out resolution, out var error))
                 Fail($"resolution: {error}");
             if (resolution < TimeSpan.FromSeconds(1) || TimeSpan.FromHours(1).Ticks % resolution.Ticks != 0)
                 Fail($"resolution must divide one hour evenly (e.g. 15s, 1m, 5m), got {d.Resolution}");

@@ -78,6 +78,47 @@ public sealed class PromqlCommandTests : IDisposable
         Assert.Matches(@"total \(\d+ files\)\s+passed\s+[1-9]\d*\s+failed\s+0", result.Output);
     }
 
+    [Fact]
+    public async Task A_hostile_regex_is_answered_quickly_not_with_a_stack_trace()
+    {
+        // (a+)+b over 28 a's and a '!' is 2^27 paths per series for a backtracking engine; RE2 reads it in linear time.
+        var script = new System.Text.StringBuilder("load 1m\n");
+        for (var i = 0; i < 20; i++)
+            script.Append($"  m{{i=\"{i}\", v=\"{new string('a', 28)}!\"}} 1\n");
+        script.Append("  m{i=\"b\", v=\"aab\"} 1\n\neval instant at 0 count(m{v=~\"(a+)+b\"})\n  {} 1\n");
+        var file = Write("hostile.test", script.ToString());
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await Cli.RunAsync("promql", "test", file);
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.Matches(@"hostile\.test\s+passed\s+1\s+failed\s+0", result.Output);
+        // Loose: the machine is shared. A backtracking engine needs minutes.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_regex_RE2_refuses_fails_its_eval_with_gos_message()
+    {
+        var file = Write("refused.test", """
+            load 1m
+              m{v="ab"} 1
+
+            eval instant at 0 m{v=~"a(?=b)"}
+              m{v="ab"} 1
+
+            eval instant at 0 label_replace(m, "w", "$1", "v", "(a)\\1")
+              m{v="ab"} 1
+
+            eval instant at 0 m
+              m{v="ab"} 1
+            """);
+        var result = await Cli.RunAsync("promql", "test", file);
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Matches(@"refused\.test\s+passed\s+1\s+failed\s+2", result.Output);
+        Assert.Contains("unexpected error: 1:3: parse error: error parsing regexp: invalid or unsupported Perl syntax: `(?=`", result.Output, StringComparison.Ordinal);
+        Assert.Contains("invalid regular expression in label_replace(): (a)\\1 (error parsing regexp: invalid escape sequence: `\\1`)", result.Output, StringComparison.Ordinal);
+        Assert.Equal("", result.Error);
+    }
+
     [Theory]
     [InlineData("promql test /nonexistent/x.test", "no such file or directory")]
     [InlineData("promql test", "paths")]

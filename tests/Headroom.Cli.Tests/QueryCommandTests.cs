@@ -126,6 +126,36 @@ public sealed class QueryCommandTests(PromqlPrometheus prometheus) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_regex_RE2_refuses_is_a_positioned_parse_error()
+    {
+        var result = await Cli.RunAsync("query", "up{job=~\"(a)\\\\1\"}", "--source", Source);
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("headroom: error: 1:4: parse error: error parsing regexp: invalid escape sequence: `\\1`", result.Error, StringComparison.Ordinal);
+        Assert.Contains("\n     ^^^^^^^^^^^^^\n", result.Error, StringComparison.Ordinal);
+        Assert.Equal("", result.Output);
+    }
+
+    [Fact]
+    public async Task A_regex_RE2_refuses_in_label_replace_fails_evaluation_with_the_reason()
+    {
+        var result = await Cli.RunAsync("query", "label_replace(up, \"x\", \"$1\", \"job\", \"a(?=b)\")", "--source", Source, "--time", Unix(At));
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains("headroom: error: cannot evaluate the query: invalid regular expression in label_replace(): a(?=b) (error parsing regexp: invalid or unsupported Perl syntax: `(?=`)",
+            result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_hostile_regex_answers_like_prometheus()
+    {
+        const string Expr = "count(http_requests_total{job=~\"(a+)+b|api\"})";
+        var result = await Cli.RunAsync("query", Expr, "--source", Source, "--time", Unix(At));
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var ours = JsonDocument.Parse(result.Output);
+        using var theirs = await PrometheusAsync("api/v1/query", ("query", Expr), ("time", Unix(At)));
+        AssertSameAnswer(theirs.RootElement, ours.RootElement);
+    }
+
+    [Fact]
     public async Task An_unreachable_source_fails_with_a_clear_message()
     {
         var result = await Cli.RunAsync("query", "up", "--source", "http://127.0.0.1:9", "--time", Unix(At));
@@ -147,7 +177,9 @@ public sealed class QueryCommandTests(PromqlPrometheus prometheus) : IClassFixtu
     [InlineData("query up --source http://127.0.0.1:9 --start 0 --end 60 --step 1m --time 0", "either --time or")]
     [InlineData("query up --source http://127.0.0.1:9 --start 60 --end 0 --step 1m", "--end must not be before --start")]
     [InlineData("query up --source http://127.0.0.1:9 --start 0 --end 86400 --step 1s", "more than 11,000 points")]
-    [InlineData("query up --source http://127.0.0.1:9 --step 0s --start 0 --end 1", "--step")]
+    [InlineData("query up --source http://127.0.0.1:9 --step 0s --start 0 --end 1", "--step: a zero step is not allowed; give a positive duration such as 15s or 1m")]
+    [InlineData("query up --source http://127.0.0.1:9 --step 0 --start 0 --end 1", "--step: a zero step is not allowed")]
+    [InlineData("query up --source http://127.0.0.1:9 --step 1.5m --start 0 --end 1", "--step: '1.5m' is not a duration: use a number and a unit")]
     [InlineData("query up --source nowhere", "is not an http(s) URL")]
     [InlineData("query up", "--source")]
     public async Task Bad_arguments_exit_with_the_usage_code(string args, string expected)

@@ -30,7 +30,9 @@ internal static class QueryCommand
         {
             Description = "Resolution of a range query, e.g. 1m (with --start and --end)",
             HelpName = "duration",
-            CustomParser = r => PromDuration.TryParse(r.Tokens[0].Value, out var d, out var e) && d > TimeSpan.Zero ? d : Fail(r, $"--step: {e ?? "must be more than 0"}"),
+            CustomParser = r => !Durations.TryParseSetting(r.Tokens[0].Value, out var d, out var e) ? Fail(r, $"--step: {e}")
+                : d <= TimeSpan.Zero ? Fail(r, "--step: a zero step is not allowed; give a positive duration such as 15s or 1m")
+                : d,
         };
         var format = SharedOptions.Format("json", "table");
         var lookback = SharedOptions.Duration("--lookback-delta", "How far back an instant selector looks for a sample", "5m", TimeSpan.FromMilliseconds(1));

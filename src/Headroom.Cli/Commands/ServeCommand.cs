@@ -6,6 +6,7 @@ using Headroom.Etl;
 using Headroom.Insights;
 using Headroom.Warehouse;
 using Headroom.Prometheus;
+using Headroom.PromQL.Syntax;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -35,7 +36,7 @@ internal static class ServeCommand
             var connection = settings.Connection(parse, config);
             var options = settings.EtlOptions(parse, config, profile, connection.Display);
             var every = parse.GetResult(interval) is null && config.Serve.Interval is { } configured
-                ? (PromDuration.TryParse(configured, out var d, out var e) ? d : throw new CliException($"serve.interval: {e}", ExitCodes.Usage))
+                ? (Durations.TryParseSetting(configured, out var d, out var e) ? d : throw new CliException($"serve.interval: {e}", ExitCodes.Usage))
                 : parse.GetValue(interval).Value;
             var endpoint = parse.GetResult(listen) is null && config.Serve.Listen is { } address
                 ? (IPEndPoint.TryParse(address, out var ep) ? ep : throw new CliException($"serve.listen: '{address}' is not host:port", ExitCodes.Usage))
@@ -65,7 +66,7 @@ internal static class ServeCommand
             {
                 throw new CliException($"cannot listen on {endpoint}: {ex.Message}; choose another address with --listen");
             }
-            await output.WriteLineAsync($"headroom serve: {profile.Name} from {connection.Display} into {warehouse.DisplayUrl} every {PromDuration.Format(every)}; metrics at http://{endpoint}/metrics, insights at http://{endpoint}/");
+            await output.WriteLineAsync($"headroom serve: {profile.Name} from {connection.Display} into {warehouse.DisplayUrl} every {Durations.Format(every)}; metrics at http://{endpoint}/metrics, insights at http://{endpoint}/");
 
             using var timer = new PeriodicTimer(every);
             try

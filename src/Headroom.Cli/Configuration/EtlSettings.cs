@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Headroom.Etl;
 using Headroom.Prometheus;
+using Headroom.PromQL.Syntax;
 
 namespace Headroom.Cli.Configuration;
 
@@ -80,7 +81,7 @@ internal sealed class EtlSettings
             ?? Env("HEADROOM_SOURCE_BEARER_TOKEN")
             ?? ReadSecret(config.Source.BearerTokenFile, "source.bearer_token_file");
         var timeout = TimeSpan.FromMinutes(2);
-        if (config.Source.Timeout is { } t && !PromDuration.TryParse(t, out timeout, out var error))
+        if (config.Source.Timeout is { } t && !Durations.TryParseSetting(t, out timeout, out var error))
             throw new CliException($"source.timeout: {error}", ExitCodes.Usage);
         return new SourceConnection(SourceConnection.ParseUrl(url),
             parse.GetValue(Username) ?? Env("HEADROOM_SOURCE_USER") ?? config.Source.BasicAuth?.Username,
@@ -128,7 +129,7 @@ internal sealed class EtlSettings
     {
         if (text is null)
             return null;
-        return PromDuration.TryParse(text, out var value, out var error) ? value : throw new CliException($"{key}: {error}", ExitCodes.Usage);
+        return Durations.TryParseSetting(text, out var value, out var error) ? value : throw new CliException($"{key}: {error}", ExitCodes.Usage);
     }
 
     private static string? ReadSecret(string? path, string name)

@@ -22,7 +22,7 @@ public static partial class RuleChecker
         {
             if (group.Name.Length > 0 && !groupNames.TryAdd(group.Name, group.Line))
                 list.Add(new(file, group.Line, $"group name '{group.Name}' is already used on line {groupNames[group.Name]}"));
-            if (group.Interval is not null && !PromDuration.TryParse(group.Interval, out _, out var intervalError))
+            if (group.Interval is not null && !Durations.TryParseSetting(group.Interval, out _, out var intervalError))
                 list.Add(new(file, group.IntervalLine, $"group '{group.Name}': interval: {intervalError}"));
             foreach (var rule in group.Rules)
                 CheckRule(rule, file, list, seen);
@@ -67,7 +67,7 @@ public static partial class RuleChecker
             if (!seen.TryAdd(key, rule.Line))
                 problems.Add(new(file, rule.Line, $"record '{record}' with the same labels is already defined on line {seen[key]}: both would write the same series"));
         }
-        else if (rule.For is not null && !PromDuration.TryParse(rule.For, out _, out var forError))
+        else if (rule.For is not null && !Durations.TryParseSetting(rule.For, out _, out var forError))
             problems.Add(new(file, rule.Line, $"alert '{rule.Alert}': for: {forError}"));
 
         foreach (var label in rule.Labels.Keys)

@@ -1,6 +1,6 @@
-using Headroom.PromQL.Syntax;
 using Headroom.Prometheus;
 using Headroom.Prometheus.Rules;
+using Headroom.PromQL.Syntax;
 
 namespace Headroom.Etl.Rules;
 
@@ -34,7 +34,7 @@ public static class RuleGenerator
             }
             rules.Add(new Rule(dimension.Record, null, dimension.Expr));
         }
-        return new RuleFile([new RuleGroup($"headroom-{profile.Name}", PromDuration.Format(interval), rules)]);
+        return new RuleFile([new RuleGroup($"headroom-{profile.Name}", Durations.Format(interval), rules)]);
     }
 
     private static Expr Unwrap(Expr expr) => expr is ParenExpr p ? Unwrap(p.Inner) : expr;

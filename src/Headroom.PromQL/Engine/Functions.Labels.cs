@@ -40,14 +40,15 @@ internal static partial class Functions
         var replacement = ev.StringArg(c, 2);
         var source = ev.StringArg(c, 3);
         var pattern = ev.StringArg(c, 4);
-        Regex regex;
+        PromRegex regex;
         try
         {
-            regex = LabelMatcher.CompileAnchored(pattern);
+            regex = PromRegex.Anchored(pattern);
         }
-        catch (ArgumentException)
+        catch (RegexSyntaxException e)
         {
-            throw new QueryException($"invalid regular expression in label_replace(): {pattern}");
+            // Prometheus' message names only the expression; Go's reason after it says what to change.
+            throw new QueryException($"invalid regular expression in label_replace(): {pattern} ({e.Message})", e);
         }
         if (!Evaluator.IsValidLabelName(destination))
         {
@@ -60,8 +61,11 @@ internal static partial class Functions
         }, destination);
     }
 
-    /// <summary>Expands <c>$1</c>, <c>${1}</c>, <c>$name</c> as Go's regexp does: a name runs as far as letters, digits and underscores go.</summary>
-    private static string Expand(Match match, Regex regex, string template)
+    /// <summary>
+    /// Expands <c>$1</c>, <c>${1}</c>, <c>$name</c> as Go's regexp does: a name runs as far as letters, digits and
+    /// underscores go; a <c>$</c> not followed by a well-formed name stays as it is.
+    /// </summary>
+    private static string Expand(Match match, PromRegex regex, string template)
     {
         var builder = new StringBuilder();
         for (var i = 0; i < template.Length; i++)
@@ -71,46 +75,28 @@ internal static partial class Functions
                 builder.Append(template[i]);
                 continue;
             }
-            string name;
             if (template[i + 1] == '$')
             {
                 builder.Append('$');
                 i++;
                 continue;
             }
-            if (template[i + 1] == '{')
+            var brace = template[i + 1] == '{';
+            var nameStart = i + (brace ? 2 : 1);
+            var nameEnd = nameStart;
+            // Go's regexp reads Unicode letters and digits here, not only ASCII ones.
+            while (nameEnd < template.Length && (char.IsLetterOrDigit(template[nameEnd]) || template[nameEnd] == '_'))
             {
-                var close = template.IndexOf('}', i + 2);
-                if (close < 0)
-                {
-                    builder.Append('$');
-                    continue;
-                }
-                name = template[(i + 2)..close];
-                i = close;
+                nameEnd++;
             }
-            else
+            if (nameEnd == nameStart || (brace && (nameEnd >= template.Length || template[nameEnd] != '}')))
             {
-                var j = i + 1;
-                while (j < template.Length && (char.IsAsciiLetterOrDigit(template[j]) || template[j] == '_'))
-                {
-                    j++;
-                }
-                if (j == i + 1)
-                {
-                    builder.Append('$');
-                    continue;
-                }
-                name = template[(i + 1)..j];
-                i = j - 1;
+                builder.Append('$');
+                continue;
             }
-            var group = int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
-                ? (number < regex.GetGroupNumbers().Length ? match.Groups[number] : null)
-                : (regex.GroupNumberFromName(name) >= 0 ? match.Groups[name] : null);
-            if (group is { Success: true })
-            {
-                builder.Append(group.Value);
-            }
+            var name = template[nameStart..nameEnd];
+            i = brace ? nameEnd : nameEnd - 1;
+            builder.Append(regex.Group(match, name)?.Value);
         }
         return builder.ToString();
     }

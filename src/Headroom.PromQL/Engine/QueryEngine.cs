@@ -60,16 +60,38 @@ public sealed class QueryEngine
         timeout.CancelAfter(_options.Timeout);
         try
         {
-            var plan = Planner.Plan(expr, start, end, isRange ? step : 1, _options);
+            var plan = Unexpected(() => Planner.Plan(expr, start, end, isRange ? step : 1, _options));
             var context = new EvalContext(_options, timeout.Token, isRange);
+            // The source's own failures (a server that answers an error, a broken connection) pass through unchanged
+            // for the caller to report as such.
             await context.FetchAsync(_source, plan.Fetches).ConfigureAwait(false);
-            var evaluator = new Evaluator(context, plan.Start, plan.End, plan.Interval);
-            var value = evaluator.Eval(plan.Root);
-            return new QueryResult(ResultBuilder.Build(value, evaluator, isRange), context.Annotations);
+            return Unexpected(() =>
+            {
+                var evaluator = new Evaluator(context, plan.Start, plan.End, plan.Interval);
+                var value = evaluator.Eval(plan.Root);
+                return new QueryResult(ResultBuilder.Build(value, evaluator, isRange), context.Annotations);
+            });
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new QueryException("query timed out in expression evaluation");
+        }
+    }
+
+    /// <summary>
+    /// Runs a stage of the engine; an exception it was not written to throw becomes a <see cref="QueryException"/>
+    /// reading "unexpected error: …", as Prometheus' evaluator turns a runtime panic into an error for the query
+    /// instead of taking the process down.
+    /// </summary>
+    private static T Unexpected<T>(Func<T> stage)
+    {
+        try
+        {
+            return stage();
+        }
+        catch (Exception e) when (e is not (QueryException or ParseException or OperationCanceledException))
+        {
+            throw new QueryException($"unexpected error: {e.Message}", e);
         }
     }
 }

@@ -3,7 +3,10 @@ using System.Text;
 
 namespace Headroom.PromQL.Syntax;
 
-/// <summary>Prometheus durations such as <c>1h30m</c>, <c>1y</c>, <c>2w</c>, <c>500ms</c>.</summary>
+/// <summary>
+/// Prometheus durations such as <c>1h30m</c>, <c>1y</c>, <c>2w</c>, <c>500ms</c>: the one parser and formatter for
+/// them, used by PromQL and by every flag and configuration setting that takes a duration.
+/// </summary>
 public static class Durations
 {
     private const long MsPerSecond = 1000, MsPerMinute = 60 * MsPerSecond, MsPerHour = 60 * MsPerMinute,
@@ -12,8 +15,9 @@ public static class Durations
     private static readonly long MaxMs = TimeSpan.MaxValue.Ticks / TimeSpan.TicksPerMillisecond;
 
     /// <summary>
-    /// Parses units y, w, d, h, m, s, ms, each at most once and in that order. Returns false with
-    /// <paramref name="error"/> for anything else or an out-of-range value.
+    /// Parses units y, w, d, h, m, s, ms, each at most once and in that order, or a bare <c>0</c>. Returns false with
+    /// <paramref name="error"/> in Prometheus' words (PromQL's parse errors quote it) for anything else or an
+    /// out-of-range value.
     /// </summary>
     public static bool TryParse(ReadOnlySpan<char> text, out TimeSpan duration, out string? error)
     {
@@ -86,21 +90,56 @@ public static class Durations
         return true;
     }
 
-    /// <summary>Formats a non-negative duration with the largest units first, e.g. <c>1h30m</c>; zero is <c>0s</c>.</summary>
+    /// <summary>
+    /// Parses a duration a person wrote in a flag or a configuration file: the syntax of <see cref="TryParse"/>, with an
+    /// <paramref name="error"/> that says what to write instead, e.g. <c>'5x' is not a duration: use a number and a
+    /// unit (ms, s, m, h, d, w, y), largest first, e.g. 60s, 1h30m or 14d</c>.
+    /// </summary>
+    public static bool TryParseSetting(string? text, out TimeSpan duration, out string error)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            duration = default;
+            error = "a duration is required, e.g. 60s, 5m, 1h or 14d";
+            return false;
+        }
+        if (TryParse(text, out duration, out _))
+        {
+            error = string.Empty;
+            return true;
+        }
+        error = $"'{text}' is not a duration: use a number and a unit (ms, s, m, h, d, w, y), largest first, e.g. 60s, 1h30m or 14d";
+        return false;
+    }
+
+    /// <summary>Parses a duration setting (<see cref="TryParseSetting"/>) or throws <see cref="FormatException"/> saying what to write.</summary>
+    public static TimeSpan Parse(string text) =>
+        TryParseSetting(text, out var duration, out var error) ? duration : throw new FormatException(error);
+
+    /// <summary>
+    /// Formats as Prometheus does (<c>model.Duration.String</c>): the largest units first, years and weeks only when
+    /// they divide the duration exactly (<c>90d</c> reads better than <c>12w6d</c>), <c>0s</c> for zero, a leading
+    /// <c>-</c> for a negative duration. Below a millisecond is dropped.
+    /// </summary>
     public static string Format(TimeSpan duration)
     {
-        var ms = (long)Math.Abs(duration.TotalMilliseconds);
+        var ms = duration.Ticks / TimeSpan.TicksPerMillisecond;
         if (ms == 0)
         {
             return "0s";
         }
         var builder = new StringBuilder();
-        foreach (var (unit, size) in (ReadOnlySpan<(string, long)>)[("y", MsPerYear), ("w", MsPerWeek), ("d", MsPerDay),
-            ("h", MsPerHour), ("m", MsPerMinute), ("s", MsPerSecond), ("ms", 1)])
+        if (ms < 0)
         {
-            if (ms >= size)
+            builder.Append('-');
+            ms = -ms;
+        }
+        foreach (var (unit, size, exact) in (ReadOnlySpan<(string, long, bool)>)[("y", MsPerYear, true), ("w", MsPerWeek, true),
+            ("d", MsPerDay, false), ("h", MsPerHour, false), ("m", MsPerMinute, false), ("s", MsPerSecond, false), ("ms", 1, false)])
+        {
+            if (ms >= size && (!exact || ms % size == 0))
             {
-                builder.Append(ms / size).Append(unit);
+                builder.Append(CultureInfo.InvariantCulture, $"{ms / size}{unit}");
                 ms %= size;
             }
         }

@@ -16,17 +16,18 @@ public enum LabelMatchType
 }
 
 /// <summary>
-/// A label matcher such as <c>job=~"api|web"</c>. Regular expressions are fully anchored and, as in
-/// Prometheus 3, <c>.</c> also matches newlines. They are compiled once, here.
+/// A label matcher such as <c>job=~"api|web"</c>. Regular expressions are RE2, as in Prometheus: fully anchored, and
+/// <c>.</c> also matches newlines (Prometheus 3). They are compiled once, here, for .NET's linear-time NonBacktracking
+/// engine, so a hostile pattern cannot stall a query.
 /// </summary>
 public sealed class LabelMatcher : IEquatable<LabelMatcher>
 {
-    /// <summary>How long one regex match may run before it is abandoned.</summary>
-    public static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
+    private readonly PromRegex? _regex;
 
-    private readonly Regex? _regex;
-
-    /// <summary>Creates a matcher; throws <see cref="ArgumentException"/> for an invalid regular expression.</summary>
+    /// <summary>
+    /// Creates a matcher; throws <see cref="RegexSyntaxException"/> (an <see cref="ArgumentException"/>) for a regular
+    /// expression RE2 refuses, with Go's message.
+    /// </summary>
     public LabelMatcher(LabelMatchType type, string name, string value)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -36,7 +37,7 @@ public sealed class LabelMatcher : IEquatable<LabelMatcher>
         Value = value;
         if (type is LabelMatchType.Regex or LabelMatchType.NotRegex)
         {
-            _regex = CompileAnchored(value);
+            _regex = PromRegex.Anchored(value);
         }
     }
 
@@ -49,8 +50,8 @@ public sealed class LabelMatcher : IEquatable<LabelMatcher>
     /// <summary>The value or regular expression as written (unquoted).</summary>
     public string Value { get; }
 
-    /// <summary>The compiled, anchored expression for regex matchers; null otherwise.</summary>
-    public Regex? Regex => _regex;
+    /// <summary>The compiled, anchored .NET expression for regex matchers (translated from RE2); null otherwise.</summary>
+    public Regex? Regex => _regex?.Regex;
 
     /// <summary>Whether a series whose label has <paramref name="labelValue"/> (empty when absent) is selected.</summary>
     public bool Matches(string labelValue) => Type switch
@@ -60,29 +61,6 @@ public sealed class LabelMatcher : IEquatable<LabelMatcher>
         LabelMatchType.Regex => _regex!.IsMatch(labelValue),
         _ => !_regex!.IsMatch(labelValue),
     };
-
-    /// <summary>Translates RE2 syntax .NET lacks and anchors the expression at both ends.</summary>
-    internal static Regex CompileAnchored(string pattern)
-    {
-        var translated = pattern.Replace("(?P<", "(?<", StringComparison.Ordinal);
-        if (translated.Contains("[:", StringComparison.Ordinal))
-        {
-            foreach (var (posix, net) in PosixClasses)
-            {
-                translated = translated.Replace(posix, net, StringComparison.Ordinal);
-            }
-        }
-        // \z rather than $: .NET's $ also matches before a final newline.
-        return new Regex("^(?:" + translated + ")\\z", RegexOptions.CultureInvariant | RegexOptions.Singleline, RegexTimeout);
-    }
-
-    private static readonly (string Posix, string Net)[] PosixClasses =
-    [
-        ("[:alnum:]", "0-9A-Za-z"), ("[:alpha:]", "A-Za-z"), ("[:ascii:]", "\\x00-\\x7F"), ("[:blank:]", "\\t "),
-        ("[:cntrl:]", "\\x00-\\x1F\\x7F"), ("[:digit:]", "0-9"), ("[:graph:]", "!-~"), ("[:lower:]", "a-z"),
-        ("[:print:]", " -~"), ("[:punct:]", "!-/:-@\\[-`{-~"), ("[:space:]", "\\t\\n\\v\\f\\r "), ("[:upper:]", "A-Z"),
-        ("[:word:]", "0-9A-Za-z_"), ("[:xdigit:]", "0-9A-Fa-f"),
-    ];
 
     /// <inheritdoc />
     public bool Equals(LabelMatcher? other) =>

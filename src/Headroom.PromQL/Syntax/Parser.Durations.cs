@@ -15,7 +15,7 @@ public sealed partial class Parser
         var resolved = Resolve(expr);
         if (resolved.Value < TimeSpan.Zero)
         {
-            throw Fail(expr.Position, $"{context} duration must not be negative, got -{Durations.Format(resolved.Value)}");
+            throw Fail(expr.Position, $"{context} duration must not be negative, got {Durations.Format(resolved.Value)}");
         }
         return resolved;
     }

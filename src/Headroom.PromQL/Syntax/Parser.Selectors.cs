@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.RegularExpressions;
-
 namespace Headroom.PromQL.Syntax;
 
 public sealed partial class Parser
@@ -76,37 +73,10 @@ public sealed partial class Parser
         {
             return new LabelMatcher(type, labelName, UnquoteToken(value));
         }
-        catch (RegexParseException e)
+        catch (RegexSyntaxException e)
         {
-            throw Fail(new PositionRange(label.Start, value.End), $"error parsing regexp: {RegexError(e.Error)}: `{UnquoteToken(value)}`");
+            // Go's message as Prometheus reports it, e.g. error parsing regexp: invalid escape sequence: `\1`.
+            throw Fail(new PositionRange(label.Start, value.End), e.Message);
         }
-    }
-
-    /// <summary>Describes a regex syntax error in the words of Go's regexp package where they differ from .NET's names.</summary>
-    private static string RegexError(RegexParseError error) => error switch
-    {
-        RegexParseError.InsufficientClosingParentheses => "missing closing )",
-        RegexParseError.InsufficientOpeningParentheses => "unexpected )",
-        RegexParseError.UnterminatedBracket => "missing closing ]",
-        RegexParseError.QuantifierAfterNothing => "missing argument to repetition operator",
-        RegexParseError.NestedQuantifiersNotParenthesized => "invalid nested repetition operator",
-        RegexParseError.UnescapedEndingBackslash => "trailing backslash at end of expression",
-        RegexParseError.ReversedCharacterRange => "invalid character class range",
-        RegexParseError.ReversedQuantifierRange => "invalid repeat count",
-        _ => SplitWords(error.ToString()),
-    };
-
-    private static string SplitWords(string pascalCase)
-    {
-        var builder = new StringBuilder();
-        foreach (var c in pascalCase)
-        {
-            if (char.IsUpper(c) && builder.Length > 0)
-            {
-                builder.Append(' ');
-            }
-            builder.Append(char.ToLowerInvariant(c));
-        }
-        return builder.ToString();
     }
 }

@@ -78,7 +78,7 @@ internal static partial class Printer
         }
         else if (offset != TimeSpan.Zero)
         {
-            b.Append(offset < TimeSpan.Zero ? " offset -" : " offset ").Append(Durations.Format(offset));
+            b.Append(offset < TimeSpan.Zero ? " offset -" : " offset ").Append(Durations.Format(offset.Duration()));
         }
     }
 

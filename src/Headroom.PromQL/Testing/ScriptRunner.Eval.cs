@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 using Headroom.PromQL.Engine;
 using Headroom.PromQL.Syntax;
 
@@ -19,7 +18,8 @@ public static partial class ScriptRunner
     {
         public bool Fail { get; set; }
         public string? FailMessage { get; set; }
-        public Regex? FailRegex { get; set; }
+        public PromRegex? FailRegex { get; set; }
+        public string? FailPattern { get; set; }
         public bool Ordered { get; set; }
         public AnnotationCheck Warn { get; set; }
         public AnnotationCheck Info { get; set; }
@@ -85,9 +85,14 @@ public static partial class ScriptRunner
             }
             if (expect.FailRegex is not null && !expect.FailRegex.IsMatch(message))
             {
-                return Outcome(EvalStatus.Failed, $"expected error matching: {expect.FailRegex}\n             got error: {message}");
+                return Outcome(EvalStatus.Failed, $"expected error matching: {expect.FailPattern}\n             got error: {message}");
             }
             return Outcome(EvalStatus.Passed);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A fault below the engine (a source, a bug) fails this eval, with its message, rather than the whole run.
+            return Outcome(EvalStatus.Failed, $"unexpected {e.GetType().Name}: {e.Message}");
         }
         if (expect.Fail)
         {
@@ -143,21 +148,23 @@ public static partial class ScriptRunner
         var word = rest.Split(' ', 2)[0];
         var argument = rest.Length > word.Length ? rest[word.Length..].Trim() : "";
         string? message = null;
-        Regex? regex = null;
+        string? pattern = null;
         if (argument.StartsWith("msg:", StringComparison.Ordinal))
         {
             message = argument[4..].Trim();
         }
         else if (argument.StartsWith("regex:", StringComparison.Ordinal))
         {
-            regex = new Regex(argument[6..].Trim(), RegexOptions.None, TimeSpan.FromSeconds(1));
+            // Prometheus' test runner compiles this with Go's regexp and searches the error message with it.
+            pattern = argument[6..].Trim();
         }
         switch (word)
         {
             case "fail":
                 expect.Fail = true;
                 expect.FailMessage = message;
-                expect.FailRegex = regex;
+                expect.FailRegex = pattern is null ? null : PromRegex.Unanchored(pattern);
+                expect.FailPattern = pattern;
                 break;
             case "ordered":
                 expect.Ordered = true;

@@ -53,7 +53,7 @@ public sealed class GatewayApiTests(GatewayFixture fixture) : IClassFixture<Gate
         Assert.Equal(6, series.GetProperty("data").GetArrayLength());
         Assert.All(series.GetProperty("data").EnumerateArray(), s => Assert.False(s.TryGetProperty("replica", out _)));
         var names = labels.GetProperty("data").EnumerateArray().Select(e => e.GetString()).ToList();
-        Assert.Equal(["__name__", "code", "instance", "job", "secret", "team"], names);
+        Assert.Equal(["__name__", "code", "instance", "job", "secret", "team", "v"], names);
         Assert.Equal(Enumerable.Range(0, 6).Select(i => $"pay-{i}"), values.GetProperty("data").EnumerateArray().Select(e => e.GetString()));
     }
 
@@ -124,6 +124,35 @@ public sealed class GatewayApiTests(GatewayFixture fixture) : IClassFixture<Gate
         using var garbage = await fixture.Http.PostAsync(new Uri(fixture.Open.BaseUri, "api/v1/query"),
             new ByteArrayContent([0xff, 0xfe, 0x00, 0x01]) { Headers = { { "Content-Type", "application/x-www-form-urlencoded" } } });
         Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("api/v1/query?query={0}")]
+    [InlineData("api/v1/series?match[]={1}")]
+    [InlineData("api/v1/labels?match[]={1}")]
+    [InlineData("api/v1/label/v/values?match[]={1}")]
+    [InlineData("federate?match[]={1}")]
+    public async Task Pathological_regexes_answer_at_once_through_every_endpoint(string template)
+    {
+        var path = string.Format(System.Globalization.CultureInfo.InvariantCulture, template,
+            Uri.EscapeDataString("count(hostile{v=~\"(a+)+b\"})") + "&time=" + At, Uri.EscapeDataString("hostile{v=~\"(a+)+b\"}"));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var body = await GetAsync(fixture.Open, path);
+
+        // A backtracking engine needs 2^28 steps per series here; the bound only has to hold on a loaded 2-core machine.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"{path} took {watch.Elapsed}");
+        Assert.DoesNotContain("aaaa", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_regex_that_re2_refuses_is_a_400_with_prometheus_message()
+    {
+        using var response = await fixture.Http.GetAsync(new Uri(fixture.Open.BaseUri, "api/v1/query?query=" + Uri.EscapeDataString("up{job=~\"(?=a)b\"}")));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("invalid or unsupported Perl syntax", body, StringComparison.Ordinal);
     }
 
     private async Task<string> GetAsync(GatewayServer server, string path)

@@ -41,6 +41,11 @@ public sealed class GatewayFixture : IAsyncLifetime
             Add(Labels.Of("__name__", "memory_used_bytes", "team", "payments", "instance", $"pay-{i}"), 1000 + i);
             Add(Labels.Of("__name__", "search_index_bytes", "team", "search", "instance", $"search-{i}", "secret", "s3cr3t"), 777);
         }
+        // Values that make a backtracking engine take exponential time on (a+)+b: 28 a's and a '!'.
+        for (var i = 0; i < 20; i++)
+        {
+            Add(Labels.Of("__name__", "hostile", "team", "payments", "v", new string('a', 28) + "!" + i), 1);
+        }
         var tenancy = new TenancyConfig(TenancyConfig.DefaultHeader,
         [
             new TenantConfig("payments", [new LabelMatcher(LabelMatchType.Equal, "team", "payments")], [PaymentsToken]),

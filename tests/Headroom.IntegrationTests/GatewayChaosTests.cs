@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Headroom.Gateway;
+using Headroom.Gateway.Configuration;
+using Headroom.Prometheus;
+using Headroom.Testing;
+using Xunit.Abstractions;
+
+namespace Headroom.IntegrationTests;
+
+/// <summary>
+/// The gateway while replicas die: eight clients query for 60 s while one replica of every shard is killed with
+/// SIGKILL and restarted, in turn; then a whole shard goes down.
+/// </summary>
+public sealed class GatewayChaosTests(ShardedPromqlPrometheus fleet, ITestOutputHelper output) : IClassFixture<ShardedPromqlPrometheus>
+{
+    private static readonly TimeSpan Duration = TimeSpan.FromSeconds(60);
+    private static readonly DateTimeOffset At = PromqlHistory.Start.AddMinutes(135);
+
+    private static readonly string[] Queries =
+    [
+        "sum by (job) (rate(http_requests_total[5m]))",
+        "http_requests_total",
+        "histogram_quantile(0.9, sum by (le, job) (rate(request_duration_seconds_bucket[5m])))",
+        "count_over_time(http_requests_total[10m])",
+        "avg(node_memory_used_bytes)",
+        "increase(http_requests_total[30m])",
+    ];
+
+    [Fact]
+    public async Task Eight_clients_get_exact_answers_while_a_replica_of_every_shard_is_killed_and_restarted()
+    {
+        await using var gateway = await GatewayServer.StartAsync(GatewayAgreementTests.ConfigFor(fleet.Topology),
+            new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)));
+        var reference = new PrometheusClient(fleet.Http, fleet.Reference.Server.BaseUri);
+        var expected = new Dictionary<string, QueryResult>();
+        foreach (var query in Queries)
+            expected[query] = await reference.QueryAsync(query, At);
+
+        using var stop = new CancellationTokenSource(Duration);
+        var failures = new List<string>();
+        var answered = 0;
+        var clients = Enumerable.Range(0, 8).Select(client => Task.Run(async () =>
+        {
+            var through = new PrometheusClient(fleet.Http, gateway.BaseUri);
+            for (var i = client; !stop.IsCancellationRequested; i++)
+            {
+                var query = Queries[i % Queries.Length];
+                try
+                {
+                    var problems = new StringBuilder();
+                    GatewayAgreementTests.Compare(query, expected[query], await through.QueryAsync(query, At), problems);
+                    if (problems.Length > 0)
+                        lock (failures) failures.Add(problems.ToString());
+                    Interlocked.Increment(ref answered);
+                }
+                catch (Exception e) when (e is PrometheusApiException or HttpRequestException)
+                {
+                    lock (failures) failures.Add($"{query}: {e.Message}");
+                }
+            }
+        })).ToList();
+
+        var kills = 0;
+        for (var round = 0; !stop.IsCancellationRequested; round++)
+        {
+            var victims = fleet.Topology.Shards.Select(s => s.Replicas[round % s.Replicas.Count]).ToList();
+            await Task.WhenAll(victims.Select(v => v.KillAsync()));
+            kills += victims.Count;
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await Task.WhenAll(victims.Select(v => v.StartAsync()));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+        await Task.WhenAll(clients);
+
+        output.WriteLine($"{answered} answers, {kills} replicas killed, {failures.Count} failures");
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(10)));
+        Assert.True(kills >= 4, $"only {kills} kills in {Duration}");
+        Assert.True(answered >= 8 * 5, $"only {answered} answers");
+    }
+
+    [Fact]
+    public async Task A_whole_shard_down_answers_with_a_warning_or_an_error_under_fail_never_a_hang()
+    {
+        await using var gateway = await GatewayServer.StartAsync(GatewayAgreementTests.ConfigFor(fleet.Topology) with { BackendTimeout = TimeSpan.FromSeconds(10) },
+            new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)));
+        var shard = fleet.Topology.Shards[1];
+        await shard.StopAsync();
+        try
+        {
+            var query = $"api/v1/query?query=count(http_requests_total)&time={At.ToUnixTimeSeconds()}";
+            var watch = Stopwatch.StartNew();
+            using var warned = await fleet.Http.GetAsync(new Uri(gateway.BaseUri, query));
+            using var failed = await fleet.Http.GetAsync(new Uri(gateway.BaseUri, query + "&partial_response=false"));
+            var elapsed = watch.Elapsed;
+
+            Assert.Equal(HttpStatusCode.OK, warned.StatusCode);
+            using var json = JsonDocument.Parse(await warned.Content.ReadAsStringAsync());
+            Assert.Contains("shard shard-1: no replica answered", json.RootElement.GetProperty("warnings")[0].GetString(), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+            Assert.Contains("shard-1", await failed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.True(elapsed < TimeSpan.FromSeconds(20), $"two requests took {elapsed} with the shard down");
+        }
+        finally
+        {
+            await shard.StartAsync();
+        }
+    }
+}

@@ -93,3 +93,36 @@ public sealed class GatewayConfigReaderTests
         Assert.Contains("/nonexistent/gateway.yml", error.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class GatewayReloadTests
+{
+    [Fact]
+    public async Task A_reload_takes_a_good_file_and_refuses_a_bad_one_keeping_the_old_topology()
+    {
+        var directory = Directory.CreateTempSubdirectory("headroom-gateway-reload-");
+        var file = Path.Combine(directory.FullName, "gateway.yml");
+        try
+        {
+            await File.WriteAllTextAsync(file, "shards: [{name: one, replicas: [http://127.0.0.1:1]}]\n");
+            await using var server = await GatewayServer.StartAsync(GatewayConfigReader.ReadFile(file),
+                new GatewayServerOptions(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), file));
+
+            await File.WriteAllTextAsync(file, "shards: [{name: one, replicas: [http://127.0.0.1:1]}, {name: two, replicas: [http://127.0.0.1:2]}]\n");
+            Assert.True(await server.ReloadAsync());
+            Assert.Equal(["one", "two"], server.Current.Config.Shards.Select(s => s.Name));
+
+            await File.WriteAllTextAsync(file, "shards: [{name: one, replicas: [nonsense]}]\n");
+            Assert.False(await server.ReloadAsync());
+            Assert.Equal(["one", "two"], server.Current.Config.Shards.Select(s => s.Name));
+
+            using var http = new HttpClient();
+            var metrics = await http.GetStringAsync(new Uri(server.BaseUri, "metrics"));
+            Assert.Contains("headroom_gateway_config_reloads_total{result=\"failure\"}", metrics, StringComparison.Ordinal);
+            Assert.Equal("Healthy\n", await http.GetStringAsync(new Uri(server.BaseUri, "-/healthy")));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+}

@@ -18,7 +18,7 @@ public sealed class GatewayConfigReaderTests
             replica_labels: [replica, prometheus_replica, pod]
             partial_response: fail
             backend_timeout: 10s
-            pushdown: false
+            pushdown: true
             limits:
               query_timeout: 1m
               max_samples: 1000000
@@ -40,7 +40,7 @@ public sealed class GatewayConfigReaderTests
         Assert.Equal(["replica", "prometheus_replica", "pod"], config.ReplicaLabels);
         Assert.Equal(PartialResponse.Fail, config.PartialResponse);
         Assert.Equal(TimeSpan.FromSeconds(10), config.BackendTimeout);
-        Assert.False(config.Pushdown);
+        Assert.True(config.Pushdown);
         Assert.Equal(new QueryLimits(TimeSpan.FromMinutes(1), 1_000_000, 4, 0), config.Limits);
         var tenant = Assert.Single(config.Tenancy!.Tenants);
         Assert.Equal("X-Tenant", config.Tenancy.Header);
@@ -57,7 +57,7 @@ public sealed class GatewayConfigReaderTests
         Assert.Equal(GatewayConfig.DefaultReplicaLabels, config.ReplicaLabels);
         Assert.Equal(PartialResponse.Warn, config.PartialResponse);
         Assert.Null(config.Tenancy);
-        Assert.True(config.Pushdown);
+        Assert.False(config.Pushdown);
         Assert.Equal(TimeSpan.FromMinutes(2), config.Limits.QueryTimeout);
     }
 

@@ -11,7 +11,10 @@ namespace Headroom.Gateway.Tests;
 /// </summary>
 internal static class InMemoryTopology
 {
-    public static IReadOnlyList<ISeriesSource> Split(InMemoryStorage all, int shards, int replicas, double missing, int seed, GatewayMetrics? metrics = null)
+    /// <param name="external">The external labels of shard <c>i</c>; none when null.</param>
+    /// <param name="replace">Replaces replica <c>r</c> of shard <c>i</c> (a replica that is down, say); null keeps them all.</param>
+    public static IReadOnlyList<ISeriesSource> Split(InMemoryStorage all, int shards, int replicas, double missing, int seed, GatewayMetrics? metrics = null,
+        Func<int, Labels>? external = null, Func<int, int, ISeriesSource, ISeriesSource>? replace = null)
     {
         var random = new Random(seed);
         var stores = Enumerable.Range(0, shards).Select(_ => Enumerable.Range(0, replicas).Select(_ => new InMemoryStorage()).ToArray()).ToArray();
@@ -35,8 +38,9 @@ internal static class InMemoryTopology
                 }
             }
         }
-        return [.. stores.Select((replicaStores, i) => (ISeriesSource)new ShardSource($"shard-{i}", [.. replicaStores.Cast<ISeriesSource>()],
-            GatewayConfig.DefaultReplicaLabels, Labels.Empty, metrics))];
+        return [.. stores.Select((replicaStores, i) => (ISeriesSource)new ShardSource($"shard-{i}",
+            [.. replicaStores.Select((store, r) => replace is null ? store : replace(i, r, store))],
+            GatewayConfig.DefaultReplicaLabels, external?.Invoke(i) ?? Labels.Empty, metrics))];
     }
 
     /// <summary>A gateway configuration naming <paramref name="shards"/> shards (their URLs are never called: the sources are in memory).</summary>

@@ -20,7 +20,11 @@ public enum PartialResponse
 /// <param name="BackendTimeout">The longest a replica may take to answer one request.</param>
 /// <param name="Limits">Query limits.</param>
 /// <param name="Tenancy">Tenants and how requests name them; null when tenancy is off.</param>
-/// <param name="Pushdown">Whether aggregations may be evaluated on the shards (when the data is partitioned by shard).</param>
+/// <param name="Pushdown">
+/// Whether the data is partitioned by shard (each series on exactly one shard), so that aggregations may be
+/// evaluated on the shards and finished in the gateway. Off by default: during a reshard a series can be on two
+/// shards, and a pushed-down <c>sum</c> would count it twice where the gateway's own merge counts it once.
+/// </param>
 public sealed record GatewayConfig(
     IReadOnlyList<ShardConfig> Shards,
     IReadOnlyList<string> ReplicaLabels,
@@ -28,7 +32,7 @@ public sealed record GatewayConfig(
     TimeSpan BackendTimeout,
     QueryLimits Limits,
     TenancyConfig? Tenancy,
-    bool Pushdown = true)
+    bool Pushdown = false)
 {
     /// <summary>Replica labels dropped when none are configured: Prometheus Operator's and the usual hand-written one.</summary>
     public static IReadOnlyList<string> DefaultReplicaLabels { get; } = ["replica", "prometheus_replica"];

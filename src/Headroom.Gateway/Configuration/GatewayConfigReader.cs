@@ -82,7 +82,8 @@ public static class GatewayConfigReader
         var backendTimeout = Duration(root, "backend_timeout") ?? GatewayConfig.DefaultBackendTimeout;
         var limits = Limits(root);
         var tenancy = Tenancy(root);
-        var pushdown = root.Bool("pushdown") ?? true;
+        // Off unless declared: a series on two shards (mid-reshard) would be counted twice by a pushed-down sum.
+        var pushdown = root.Bool("pushdown") ?? false;
         root.EnsureAllKeysKnown();
         return new GatewayConfig(shards, replicaLabels, partial, backendTimeout, limits, tenancy, pushdown);
     }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Headroom.Gateway.Configuration;
 using Headroom.PromQL;
+using Headroom.PromQL.Engine;
 using Headroom.PromQL.Storage;
 using Headroom.PromQL.Syntax;
 
@@ -64,6 +65,9 @@ public sealed class FederatedSource : ISeriesSource
         return [.. answers.SelectMany(a => a).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
+    /// <summary>Every shard, in configuration order.</summary>
+    internal IReadOnlyList<ISeriesSource> Shards => _shards;
+
     /// <summary>The shards a selection could match.</summary>
     internal IEnumerable<ISeriesSource> Candidates(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT) =>
         _shards.Where(s => s.Info.CanMatch(matchers, minT, maxT));
@@ -79,7 +83,8 @@ public sealed class FederatedSource : ISeriesSource
             {
                 return (Ok: true, Answer: await ask(shard, cancellationToken).ConfigureAwait(false), Error: (Exception?)null);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            // A query error (a pushed query a shard refused as a query) is the query's: every shard would say the same.
+            catch (Exception e) when (e is not QueryException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
             {
                 return (Ok: false, Answer: default(T)!, Error: e);
             }

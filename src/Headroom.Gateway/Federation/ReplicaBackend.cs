@@ -12,7 +12,7 @@ namespace Headroom.Gateway.Federation;
 /// remote read, does not add the server's external labels: this adds them, learned once from
 /// <c>/api/v1/status/config</c>).
 /// </summary>
-internal sealed class ReplicaBackend : ISeriesSource
+internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable
 {
     private readonly HttpClient _http;
     private readonly RemoteReadSource _remote;
@@ -172,7 +172,7 @@ internal sealed class ReplicaBackend : ISeriesSource
         }
     }
 
-    private async Task<Labels> ExternalLabelsAsync(CancellationToken cancellationToken)
+    public async Task<Labels> ExternalLabelsAsync(CancellationToken cancellationToken)
     {
         if (_external is { } known)
         {

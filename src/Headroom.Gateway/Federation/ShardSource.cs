@@ -10,10 +10,11 @@ namespace Headroom.Gateway.Federation;
 /// added, and series held by several replicas are joined by <see cref="ReplicaDeduplicator"/>. The shard fails only
 /// when no replica answers.
 /// </summary>
-internal sealed class ShardSource(string name, IReadOnlyList<ISeriesSource> replicas, IReadOnlyList<string> replicaLabels,
+internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSource> replicas, IReadOnlyList<string> replicaLabels,
     Labels externalLabels, GatewayMetrics? metrics = null) : ISeriesSource
 {
     private readonly HashSet<string> _replicaLabels = [.. replicaLabels];
+    private readonly GatewayMetrics? _metrics = metrics;
 
     public string Name { get; } = name;
 
@@ -74,12 +75,12 @@ internal sealed class ShardSource(string name, IReadOnlyList<ISeriesSource> repl
             try
             {
                 var answer = await ask(replica, cancellationToken).ConfigureAwait(false);
-                metrics?.BackendRequest(Name, replica, System.Diagnostics.Stopwatch.GetElapsedTime(started), failed: false);
+                _metrics?.BackendRequest(Name, replica, System.Diagnostics.Stopwatch.GetElapsedTime(started), failed: false);
                 return (Ok: true, Answer: answer, Error: "");
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                metrics?.BackendRequest(Name, replica, System.Diagnostics.Stopwatch.GetElapsedTime(started), failed: true);
+                _metrics?.BackendRequest(Name, replica, System.Diagnostics.Stopwatch.GetElapsedTime(started), failed: true);
                 return (Ok: false, Answer: default(T)!, Error: e.Message);
             }
         }).ToList();
@@ -137,7 +138,7 @@ internal sealed class ShardSource(string name, IReadOnlyList<ISeriesSource> repl
             }
             if (list.Count > 1 && !list.All(s => s.Points.Length == list[0].Points.Length))
             {
-                metrics?.ReplicaGapFilled(Name);
+                _metrics?.ReplicaGapFilled(Name);
             }
             var points = ReplicaDeduplicator.Merge([.. list.Select(s => s.Points)]);
             var histograms = list.MaxBy(s => s.Histograms.Length)!.Histograms;

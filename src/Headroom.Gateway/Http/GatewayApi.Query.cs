@@ -1,3 +1,7 @@
+using System.Text.Json;
+using Headroom.Gateway.Federation;
+using Headroom.Gateway.Pushdown;
+using Headroom.Gateway.Tenancy;
 using Headroom.Prometheus.Api;
 using Headroom.PromQL.Engine;
 using Headroom.PromQL.Syntax;
@@ -12,11 +16,11 @@ internal sealed partial class GatewayApi
         var p = request.Parameters;
         var expr = Parser.Parse(p.Required("query"));
         var at = p.Time("time", Now);
-        var engine = Engine(request);
+        var (engine, pushdown) = Engine(request);
         using var slot = await EnterAsync(request).ConfigureAwait(false);
         using var inFlight = request.Gateway.Metrics.InFlight();
         var result = await engine.InstantAsync(expr, at, request.Aborted).ConfigureAwait(false);
-        await WriteResultAsync(request, result).ConfigureAwait(false);
+        await WriteResultAsync(request, result, pushdown).ConfigureAwait(false);
     }
 
     /// <summary><c>/api/v1/query_range</c>: a range query from <c>start</c> to <c>end</c> every <c>step</c>.</summary>
@@ -44,25 +48,71 @@ internal sealed partial class GatewayApi
         {
             throw new ApiError($"invalid expression type \"{expr.Type.DocumentedName()}\" for range query, must be Scalar or instant Vector");
         }
-        var engine = Engine(request);
+        var (engine, pushdown) = Engine(request);
         using var slot = await EnterAsync(request).ConfigureAwait(false);
         using var inFlight = request.Gateway.Metrics.InFlight();
         var result = await engine.RangeAsync(expr, start, end, stepMs, request.Aborted).ConfigureAwait(false);
-        await WriteResultAsync(request, result).ConfigureAwait(false);
+        await WriteResultAsync(request, result, pushdown).ConfigureAwait(false);
     }
 
-    private static QueryEngine Engine(RequestContext request)
+    private static (QueryEngine Engine, PushdownRewriter? Pushdown) Engine(RequestContext request)
     {
         var limits = request.Gateway.Config.Limits;
         var timeout = request.Parameters.Duration("timeout") is { } asked && asked < limits.QueryTimeout ? asked : limits.QueryTimeout;
-        return new QueryEngine(request.Source, new EngineOptions { Timeout = timeout, MaxSamples = limits.MaxSamples });
+        var options = new EngineOptions { Timeout = timeout, MaxSamples = limits.MaxSamples };
+        var pushdown = Pushdown(request, options);
+        return (new QueryEngine(request.Source, options, pushdown), pushdown);
     }
 
-    private static async Task WriteResultAsync(RequestContext request, QueryResult result)
+    /// <summary>
+    /// The request's pushdown, or null: off unless the configuration declares the data partitioned by shard, and
+    /// off when the request says <c>pushdown=false</c>. Pushed queries carry the tenant's matchers in their text;
+    /// a source of an unknown kind gets no pushdown, so nothing can bypass the tenant's restriction.
+    /// </summary>
+    private static PushdownRewriter? Pushdown(RequestContext request, EngineOptions options)
+    {
+        var gateway = request.Gateway;
+        var asked = request.Parameters.Get("pushdown") switch
+        {
+            null or "" or "true" or "1" => true,
+            "false" or "0" => false,
+            var other => throw new ApiError($"invalid parameter \"pushdown\": '{other}'; give true or false"),
+        };
+        if (!asked || !gateway.Config.Pushdown)
+        {
+            return null;
+        }
+        IReadOnlyList<LabelMatcher>? enforced = request.Source switch
+        {
+            TenantSource tenant => tenant.Enforced,
+            FederatedSource => [],
+            _ => null,
+        };
+        var federation = gateway.Federation.With(request.Parameters.Partial(gateway.Config.PartialResponse));
+        if (enforced is null || !PushdownRewriter.CanPush(federation))
+        {
+            return null;
+        }
+        return new PushdownRewriter(federation, enforced, gateway.Config.ReplicaLabels, gateway.Metrics, options.LookbackDelta);
+    }
+
+    private static async Task WriteResultAsync(RequestContext request, QueryResult result, PushdownRewriter? pushdown)
     {
         request.Http.Response.ContentType = "application/json";
         using var buffer = new MemoryStream();
-        QueryResponseWriter.Write(buffer, result);
+        // Statistics only when asked for (as Prometheus does with stats=all), so the usual body is Prometheus' own.
+        Action<Utf8JsonWriter>? stats = request.Parameters.Get("stats") is { Length: > 0 } ? json =>
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("pushdown");
+            foreach (var pushed in pushdown?.Pushed ?? [])
+            {
+                json.WriteStringValue(pushed);
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        } : null;
+        QueryResponseWriter.Write(buffer, result, stats);
         await request.Http.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), request.Aborted).ConfigureAwait(false);
     }
 }

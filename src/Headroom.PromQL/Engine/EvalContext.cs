@@ -7,6 +7,7 @@ namespace Headroom.PromQL.Engine;
 internal sealed class EvalContext(EngineOptions options, CancellationToken cancellationToken, bool isRangeQuery)
 {
     private readonly Dictionary<VectorSelector, List<Series>> _data = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<RemoteResultExpr, (RemoteFetch Fetch, IReadOnlyList<Series> Series)> _remote = new(ReferenceEqualityComparer.Instance);
     private long _samples;
 
     public EngineOptions Options { get; } = options;
@@ -25,12 +26,19 @@ internal sealed class EvalContext(EngineOptions options, CancellationToken cance
     public SourceWarnings SourceWarnings { get; } = new();
 
     /// <summary>
-    /// Runs every selection of the plan at once: a federated source answers each from several backends, so the
-    /// slowest selection, not their sum, sets the query's latency.
+    /// Runs every selection and remote evaluation of the plan at once: a federated source answers each from several
+    /// backends, so the slowest one, not their sum, sets the query's latency.
     /// </summary>
-    public async Task FetchAsync(ISeriesSource source, IReadOnlyList<SelectorFetch> fetches)
+    public async Task FetchAsync(ISeriesSource source, IReadOnlyList<SelectorFetch> fetches, IReadOnlyList<RemoteFetch> remotes)
     {
-        var lists = await Task.WhenAll(fetches.Select(fetch => FetchOneAsync(source, fetch))).ConfigureAwait(false);
+        var remoteTasks = remotes.Select(FetchRemoteAsync).ToList();
+        var selectTask = Task.WhenAll(fetches.Select(fetch => FetchOneAsync(source, fetch)));
+        await Task.WhenAll(remoteTasks.Append<Task>(selectTask)).ConfigureAwait(false);
+        var lists = await selectTask.ConfigureAwait(false);
+        for (var i = 0; i < remotes.Count; i++)
+        {
+            _remote[remotes[i].Node] = (remotes[i], await remoteTasks[i].ConfigureAwait(false));
+        }
         for (var i = 0; i < fetches.Count; i++)
         {
             var fetch = fetches[i];
@@ -61,6 +69,32 @@ internal sealed class EvalContext(EngineOptions options, CancellationToken cance
             list.Add(series);
         }
         return list;
+    }
+
+    private async Task<IReadOnlyList<Series>> FetchRemoteAsync(RemoteFetch fetch)
+    {
+        var request = new RemoteRequest(fetch.Start, fetch.End, fetch.Interval, SourceWarnings);
+        var series = await fetch.Node.Evaluate(request, CancellationToken).ConfigureAwait(false);
+        foreach (var s in series)
+        {
+            CountSamples(s.Points.Length);
+        }
+        return series;
+    }
+
+    /// <summary>The series a remote node's evaluation returned, for the evaluation times it was asked for.</summary>
+    public IReadOnlyList<Series> RemoteData(RemoteResultExpr node, long start, long interval)
+    {
+        if (!_remote.TryGetValue(node, out var entry))
+        {
+            throw new QueryException("a remote result was not fetched before evaluation");
+        }
+        if (entry.Fetch.Start != start || (entry.Fetch.Interval != interval && entry.Fetch.Start != entry.Fetch.End))
+        {
+            // The planner and the evaluator disagree about where the node is evaluated: answering would be wrong.
+            throw new QueryException($"a remote result was fetched for other evaluation times than it is evaluated at ({entry.Fetch.Start}/{entry.Fetch.Interval} against {start}/{interval})");
+        }
+        return entry.Series;
     }
 
     public List<Series> Data(VectorSelector selector) =>

@@ -46,6 +46,7 @@ internal sealed partial class Evaluator
             BinaryExpr b => EvalBinary(b),
             AggregateExpr a => EvalAggregate(a),
             Call c => EvalCall(c),
+            RemoteResultExpr r => EvalRemote(r),
             _ => throw new QueryException($"unsupported expression node {expr.GetType().Name}"),
         };
     }
@@ -215,14 +216,7 @@ internal sealed partial class Evaluator
         var range = (long)sq.Range.TotalMilliseconds;
         var step = sq.Step > TimeSpan.Zero ? (long)sq.Step.TotalMilliseconds : _ctx.DefaultSubqueryStepMs;
         var ends = WindowEnds(sq.At, offset);
-        var first = ends.Min() - range;
-        var last = ends.Max();
-        // The first multiple of the step after the window start: windows are open on the left.
-        var subStart = step * (first / step);
-        if (subStart <= first)
-        {
-            subStart += step;
-        }
+        var (subStart, last) = Planner.SubquerySteps(ends.Min(), ends.Max(), range, step);
         var series = new List<RangeSeries>();
         if (subStart <= last)
         {

@@ -10,23 +10,55 @@ namespace Headroom.PromQL.Engine;
 /// <param name="Hints">Hints passed to the source.</param>
 internal sealed record SelectorFetch(VectorSelector Selector, long MinT, long MaxT, SelectHints Hints);
 
+/// <summary>A node whose values come from elsewhere, and the evaluation times it is evaluated at.</summary>
+internal sealed record RemoteFetch(RemoteResultExpr Node, long Start, long End, long Interval);
+
 /// <summary>A query ready to evaluate: the tree with <c>@ start()</c>/<c>@ end()</c> resolved, and what to fetch.</summary>
-internal sealed record QueryPlan(Expr Root, long Start, long End, long Interval, IReadOnlyList<SelectorFetch> Fetches);
+internal sealed record QueryPlan(Expr Root, long Start, long End, long Interval, IReadOnlyList<SelectorFetch> Fetches,
+    IReadOnlyList<RemoteFetch> Remotes);
 
 /// <summary>
 /// The planning pass: runs over the syntax tree once before evaluation. It pins <c>@ start()</c> and
-/// <c>@ end()</c> to the query's bounds and works out each selector's time range and hints. The gateway's
-/// pushdown will hook in here, replacing subtrees before the evaluator sees them.
+/// <c>@ end()</c> to the query's bounds, lets an <see cref="IQueryRewriter"/> replace subtrees (the gateway's
+/// pushdown), and works out each selector's time range and hints and the evaluation times of each
+/// <see cref="RemoteResultExpr"/>.
 /// </summary>
 internal static class Planner
 {
-    public static QueryPlan Plan(Expr root, long start, long end, long interval, EngineOptions options)
+    public static QueryPlan Plan(Expr root, long start, long end, long interval, bool isRange, EngineOptions options,
+        IQueryRewriter? rewriter = null)
     {
         var resolved = ResolveAt(root, start, end);
+        if (rewriter is not null)
+        {
+            resolved = rewriter.Rewrite(resolved, new QuerySteps(start, end, isRange ? interval : 0))
+                ?? throw new InvalidOperationException("the query rewriter returned no tree");
+        }
         var fetches = new List<SelectorFetch>();
-        Collect(resolved, start, end, interval, null, null, options, fetches);
-        return new QueryPlan(resolved, start, end, interval, fetches);
+        var remotes = new List<RemoteFetch>();
+        Collect(resolved, start, end, interval, null, null, options, fetches, remotes);
+        return new QueryPlan(resolved, start, end, interval, fetches, remotes);
     }
+
+    /// <summary>
+    /// The evaluation times of a subquery whose windows end from <paramref name="firstEnd"/> to
+    /// <paramref name="lastEnd"/>: multiples of <paramref name="step"/> after <paramref name="firstEnd"/> −
+    /// <paramref name="range"/> (windows are open on the left) up to <paramref name="lastEnd"/>. The evaluator and the
+    /// planner share it, so a remote node inside a subquery is fetched at exactly the times it is evaluated at.
+    /// </summary>
+    public static (long Start, long End) SubquerySteps(long firstEnd, long lastEnd, long range, long step)
+    {
+        var first = firstEnd - range;
+        var start = step * (first / step);
+        if (start <= first)
+        {
+            start += step;
+        }
+        return (start, lastEnd);
+    }
+
+    /// <summary>The last evaluation time of a grid: <paramref name="end"/> need not be a whole number of steps after <paramref name="start"/>.</summary>
+    private static long LastStep(long start, long end, long interval) => start + (end - start) / interval * interval;
 
     private static AtModifier? Pin(AtModifier? at, long start, long end) => at?.Kind switch
     {
@@ -53,8 +85,9 @@ internal static class Planner
     }
 
     private static void Collect(Expr e, long start, long end, long interval, string? function, AggregateExpr? aggregate,
-        EngineOptions options, List<SelectorFetch> fetches)
+        EngineOptions options, List<SelectorFetch> fetches, List<RemoteFetch> remotes)
     {
+        void Inner(Expr x, long s, long t, long i, string? f, AggregateExpr? a) => Collect(x, s, t, i, f, a, options, fetches, remotes);
         switch (e)
         {
             case VectorSelector vs:
@@ -66,32 +99,42 @@ internal static class Planner
             case SubqueryExpr sq:
             {
                 var offset = (long)sq.Offset.TotalMilliseconds;
-                var (s, t) = sq.At is { } at ? (at.TimestampMs, at.TimestampMs) : (start, end);
+                var (s, t) = sq.At is { } at ? (at.TimestampMs, at.TimestampMs) : (start, LastStep(start, end, interval));
                 var step = sq.Step > TimeSpan.Zero ? (long)sq.Step.TotalMilliseconds : (long)options.DefaultSubqueryStep.TotalMilliseconds;
-                Collect(sq.Inner, s - offset - (long)sq.Range.TotalMilliseconds - step, t - offset, step, null, null, options, fetches);
+                // The nested evaluator's exact times (EvalSubquery): selectors read no more than it needs, and a
+                // remote node is asked for the times it will be looked up at.
+                var (subStart, subEnd) = SubquerySteps(s - offset, t - offset, (long)sq.Range.TotalMilliseconds, step);
+                if (subStart <= subEnd)
+                {
+                    Inner(sq.Inner, subStart, subEnd, step, null, null);
+                }
                 break;
             }
+            case RemoteResultExpr r:
+                // Its subtree is evaluated elsewhere: nothing under it is read here.
+                remotes.Add(new RemoteFetch(r, start, LastStep(start, end, interval), interval));
+                break;
             case ParenExpr p:
-                Collect(p.Inner, start, end, interval, function, aggregate, options, fetches);
+                Inner(p.Inner, start, end, interval, function, aggregate);
                 break;
             case UnaryExpr u:
-                Collect(u.Operand, start, end, interval, function, aggregate, options, fetches);
+                Inner(u.Operand, start, end, interval, function, aggregate);
                 break;
             case BinaryExpr b:
-                Collect(b.Left, start, end, interval, null, null, options, fetches);
-                Collect(b.Right, start, end, interval, null, null, options, fetches);
+                Inner(b.Left, start, end, interval, null, null);
+                Inner(b.Right, start, end, interval, null, null);
                 break;
             case AggregateExpr a:
                 if (a.Parameter is not null)
                 {
-                    Collect(a.Parameter, start, end, interval, null, null, options, fetches);
+                    Inner(a.Parameter, start, end, interval, null, null);
                 }
-                Collect(a.Inner, start, end, interval, null, a, options, fetches);
+                Inner(a.Inner, start, end, interval, null, a);
                 break;
             case Call c:
                 foreach (var arg in c.Arguments)
                 {
-                    Collect(arg, start, end, interval, c.Function.Name, null, options, fetches);
+                    Inner(arg, start, end, interval, c.Function.Name, null);
                 }
                 break;
         }

@@ -12,14 +12,22 @@ public sealed class QueryEngine
 {
     private readonly ISeriesSource _source;
     private readonly EngineOptions _options;
+    private readonly IQueryRewriter? _rewriter;
 
     /// <summary>Creates an engine reading from <paramref name="source"/>.</summary>
-    public QueryEngine(ISeriesSource source, EngineOptions? options = null)
+    /// <param name="source">Where selectors read their series.</param>
+    /// <param name="options">Limits and settings; defaults as in Prometheus.</param>
+    /// <param name="rewriter">
+    /// Sees each query's tree in the planning pass and may replace subtrees by <see cref="RemoteResultExpr"/> nodes
+    /// computed elsewhere (the gateway's pushdown); null to evaluate everything here.
+    /// </param>
+    public QueryEngine(ISeriesSource source, EngineOptions? options = null, IQueryRewriter? rewriter = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         _source = source;
         _options = options ?? new EngineOptions();
         _options.Validate();
+        _rewriter = rewriter;
     }
 
     /// <summary>Evaluates <paramref name="query"/> at <paramref name="time"/> (milliseconds since the epoch).</summary>
@@ -60,11 +68,11 @@ public sealed class QueryEngine
         timeout.CancelAfter(_options.Timeout);
         try
         {
-            var plan = Unexpected(() => Planner.Plan(expr, start, end, isRange ? step : 1, _options));
+            var plan = Unexpected(() => Planner.Plan(expr, start, end, isRange ? step : 1, isRange, _options, _rewriter));
             var context = new EvalContext(_options, timeout.Token, isRange);
             // The source's own failures (a server that answers an error, a broken connection) pass through unchanged
             // for the caller to report as such.
-            await context.FetchAsync(_source, plan.Fetches).ConfigureAwait(false);
+            await context.FetchAsync(_source, plan.Fetches, plan.Remotes).ConfigureAwait(false);
             return Unexpected(() =>
             {
                 var evaluator = new Evaluator(context, plan.Start, plan.End, plan.Interval);

@@ -18,7 +18,14 @@ public static class QueryResponseWriter
     public static JsonWriterOptions Options { get; } = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Writes <paramref name="result"/> to <paramref name="output"/> as compact UTF-8 JSON.</summary>
-    public static void Write(Stream output, PromQL.Engine.QueryResult result)
+    public static void Write(Stream output, PromQL.Engine.QueryResult result) => Write(output, result, null);
+
+    /// <summary>
+    /// Writes <paramref name="result"/> to <paramref name="output"/> as compact UTF-8 JSON, with
+    /// <c>data.stats</c> written by <paramref name="stats"/> (where Prometheus puts the statistics a request asks
+    /// for with <c>stats=…</c>); without it the body is exactly as <see cref="Write(Stream, PromQL.Engine.QueryResult)"/> writes it.
+    /// </summary>
+    public static void Write(Stream output, PromQL.Engine.QueryResult result, Action<Utf8JsonWriter>? stats)
     {
         ArgumentNullException.ThrowIfNull(result);
         using var json = new Utf8JsonWriter(output, Options);
@@ -68,6 +75,11 @@ public static class QueryResponseWriter
                 break;
             default:
                 throw new ArgumentException($"unknown result type {result.Value.GetType().Name}", nameof(result));
+        }
+        if (stats is not null)
+        {
+            json.WritePropertyName("stats");
+            stats(json);
         }
         json.WriteEndObject();
         Strings(json, "warnings", result.Annotations.Warnings);

@@ -24,10 +24,12 @@ public sealed class GatewayAgreementTests(LossyShardedPromqlPrometheus fleet, IT
         GatewayConfig.For([.. topology.Shards.Select(s => new ShardConfig($"shard-{s.Index}", [.. s.Replicas.Select(r => r.BaseUri)], Labels.Empty))])
             with { ReplicaLabels = ["replica", "shard"], Pushdown = pushdown };
 
-    [Fact]
-    public async Task Instant_and_range_queries_through_the_gateway_equal_one_prometheus_holding_everything()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Instant_and_range_queries_through_the_gateway_equal_one_prometheus_holding_everything(bool pushdown)
     {
-        await using var gateway = await GatewayServer.StartAsync(ConfigFor(fleet.Topology), new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)));
+        await using var gateway = await GatewayServer.StartAsync(ConfigFor(fleet.Topology, pushdown), new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)));
         var reference = new PrometheusClient(fleet.Http, fleet.Reference.Server.BaseUri);
         var through = new PrometheusClient(fleet.Http, gateway.BaseUri);
         var problems = new StringBuilder();
@@ -48,9 +50,13 @@ public sealed class GatewayAgreementTests(LossyShardedPromqlPrometheus fleet, IT
             var time = Start.AddMinutes(135).AddSeconds(30);
             compared += Compare($"{query} at {time:HH:mm:ss}", await reference.QueryAsync(query, time), await through.QueryAsync(query, time), problems);
         }
-        output.WriteLine($"{compared} values compared");
+        var metrics = await fleet.Http.GetStringAsync(new Uri(gateway.BaseUri, "metrics"));
+        var pushed = metrics.Split('\n').Where(l => l.StartsWith("headroom_gateway_pushdowns_total ", StringComparison.Ordinal))
+            .Select(l => double.Parse(l.Split(' ')[1], CultureInfo.InvariantCulture)).SingleOrDefault();
+        output.WriteLine($"{compared} values compared, {pushed} aggregations pushed down");
         Assert.True(problems.Length == 0, problems.ToString());
         Assert.True(compared > 5_000, $"only {compared} values compared");
+        Assert.True(pushdown ? pushed > 50 : pushed == 0, $"{pushed} aggregations pushed down with pushdown {(pushdown ? "on" : "off")}");
     }
 
     [Fact]

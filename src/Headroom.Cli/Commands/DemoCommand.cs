@@ -40,25 +40,40 @@ internal static class DemoCommand
             Description = "Tell the CloudWatch story instead: the fleet as EC2 instances in a local moto_server, its metrics put with PutMetricData, "
                 + "collected by headroom's CloudWatch collector with YACE's names, and the ETL's aws-ec2 profile",
         };
+        var shards = new Option<int>("--shards")
+        {
+            Description = "Run the node story over this many Prometheus shards behind headroom gateway (1 = one plain Prometheus)",
+            DefaultValueFactory = _ => 1,
+            Validators = { SharedOptions.Check<int>(n => n is < 1 or > 8 ? $"--shards must be between 1 and 8, got {n}" : null) },
+        };
+        var replicas = new Option<int>("--replicas")
+        {
+            Description = "HA replicas per shard, with --shards (each replica scrapes the same hosts)",
+            DefaultValueFactory = _ => 1,
+            Validators = { SharedOptions.Check<int>(n => n is < 1 or > 4 ? $"--replicas must be between 1 and 4, got {n}" : null) },
+        };
         var command = new Command("demo", "Run the whole pipeline locally: simulated fleet, history backfilled into a real Prometheus, live scraping, a summary read back through the Prometheus API, the ETL into a SQLite warehouse and the report.")
         {
-            hosts, seed, days, directory, wait, noWait, aws,
+            hosts, seed, days, directory, wait, noWait, aws, shards, replicas,
         };
         command.Validators.Add(r =>
         {
             if (r.GetValue(wait) && r.GetValue(noWait))
                 r.AddError("--wait and --no-wait contradict each other; give one");
+            if (r.GetValue(aws) && (r.GetValue(shards) > 1 || r.GetValue(replicas) > 1))
+                r.AddError("--aws tells the CloudWatch story on one Prometheus; --shards and --replicas go with the node story");
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new DemoOptions(parse.GetValue(hosts), parse.GetValue(seed), parse.GetValue(days), parse.GetValue(directory)?.FullName,
-                parse.GetValue(wait) || (!parse.GetValue(noWait) && !Console.IsInputRedirected && !Console.IsOutputRedirected), parse.GetValue(aws));
+                parse.GetValue(wait) || (!parse.GetValue(noWait) && !Console.IsInputRedirected && !Console.IsOutputRedirected), parse.GetValue(aws),
+                parse.GetValue(shards), parse.GetValue(replicas));
             return await RunAsync(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
         });
         return command;
     }
 
-    internal sealed record DemoOptions(int Hosts, long Seed, int Days, string? Directory, bool Wait, bool Aws);
+    internal sealed record DemoOptions(int Hosts, long Seed, int Days, string? Directory, bool Wait, bool Aws, int Shards = 1, int Replicas = 1);
 
     private static async Task<int> RunAsync(DemoOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -66,8 +81,10 @@ internal static class DemoCommand
         Directory.CreateDirectory(root);
         try
         {
-            return options.Aws
-                ? await AwsDemo.RunAsync(options, root, output, error, cancellationToken)
+            if (options.Aws)
+                return await AwsDemo.RunAsync(options, root, output, error, cancellationToken);
+            return options.Shards > 1 || options.Replicas > 1
+                ? await ShardedDemo.RunAsync(options, root, output, error, cancellationToken)
                 : await RunNodeAsync(options, root, output, error, cancellationToken);
         }
         finally
@@ -137,7 +154,7 @@ internal static class DemoCommand
 
         if (options.Wait)
         {
-            await output.WriteLineAsync($"\nPrometheus keeps running at {prometheus} with {options.Days} days of fleet history. Ctrl-C to stop.");
+            await output.WriteLineAsync($"\n{(options.Shards > 1 || options.Replicas > 1 ? "The gateway" : "Prometheus")} keeps running at {prometheus} with {options.Days} days of fleet history. Ctrl-C to stop.");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -224,7 +241,7 @@ internal static class DemoCommand
         }
     }
 
-    private static async Task SummaryAsync(PrometheusClient client, SimulatedFleet fleet, int days, TextWriter output, CancellationToken cancellationToken)
+    internal static async Task SummaryAsync(PrometheusClient client, SimulatedFleet fleet, int days, TextWriter output, CancellationToken cancellationToken)
     {
         var start = await client.QueryAsync($"count(node_memory_MemTotal_bytes offset {days * 24 - 1}h)", cancellationToken: cancellationToken);
         var atStart = start.Series.Count == 0 ? 0 : start.Series[0].Samples[0].Value;

@@ -73,6 +73,37 @@ public sealed class RemoteReadTests(PromqlPrometheus prometheus) : IClassFixture
     }
 
     [Fact]
+    public async Task Streamed_chunks_from_prometheus_equal_its_samples_answer()
+    {
+        var samples = new RemoteReadClient(prometheus.Http, prometheus.Server.BaseUri, RemoteReadResponseType.Samples);
+        var streamed = Client;
+        // Ranges that start and end inside chunks (Prometheus sends whole chunks; the client trims them), one that
+        // holds all of the data, one before it, and several queries in one request.
+        RemoteReadQuery[] queries =
+        [
+            new([Eq("__name__", "http_requests_total")], Start, End),
+            new([new LabelMatcher(LabelMatchType.Regex, "__name__", "request_duration_seconds_.*")], Start + 1_234_567, Start + 9_876_543),
+            new([new LabelMatcher(LabelMatchType.Regex, "__name__", ".+")], Start + 3_600_000 + 7, Start + 3_600_000 + 7 + 45_000),
+            new([new LabelMatcher(LabelMatchType.Regex, "__name__", ".+")], End - 600_000, End + 3_600_000),
+            new([new LabelMatcher(LabelMatchType.Regex, "__name__", ".+")], Start - 7_200_000, Start - 1),
+        ];
+        var want = await samples.ReadAsync(queries);
+        var got = await streamed.ReadAsync(queries);
+        Assert.Equal(RemoteReadResponseType.Samples, samples.LastResponseType);
+        Assert.Equal(RemoteReadResponseType.StreamedXorChunks, streamed.LastResponseType);
+        Assert.Equal(queries.Length, got.Count);
+        var total = want.Sum(r => r.Sum(s => s.Points.Length));
+        Assert.True(total > 20_000, $"{total} samples");
+        Assert.Empty(got[^1]);
+        for (var q = 0; q < queries.Length; q++)
+        {
+            Assert.Equal(want[q].Select(s => s.Labels), got[q].Select(s => s.Labels));
+            for (var i = 0; i < want[q].Count; i++)
+                RemoteReadCodecTests.AssertBitExact(want[q][i].Points, got[q][i].Points);
+        }
+    }
+
+    [Fact]
     public async Task A_matcher_the_server_rejects_raises_its_message_with_the_status()
     {
         // A lookahead is valid in .NET but not in Go's RE2: Prometheus 2.42 answers 500 with RE2's message.

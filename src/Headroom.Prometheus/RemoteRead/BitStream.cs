@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Headroom.Prometheus.RemoteRead;
 
@@ -17,21 +18,16 @@ internal ref struct BitReader(ReadOnlySpan<byte> data)
     private int _count;
 
     /// <summary>Reads <paramref name="n"/> bits (1 to 64) as an unsigned number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong ReadBits(int n)
     {
         if (n > 56)
         {
-            // A refill guarantees 57 bits at most; wider fields (a raw value, a 64-bit delta of delta) come in two parts.
-            var high = ReadBits(n - 32);
-            return (high << 32) | ReadBits(32);
+            return ReadWide(n);
         }
         if (_count < n)
         {
-            Refill();
-            if (_count < n)
-            {
-                ThrowTruncated();
-            }
+            RefillFor(n);
         }
         var value = _word >> (64 - n);
         _word <<= n;
@@ -39,15 +35,28 @@ internal ref struct BitReader(ReadOnlySpan<byte> data)
         return value;
     }
 
+    /// <summary>A refill guarantees 57 bits at most; wider fields (a raw value, a 64-bit delta of delta) come in two parts.</summary>
+    private ulong ReadWide(int n)
+    {
+        var high = ReadBits(n - 32);
+        return (high << 32) | ReadBits(32);
+    }
+
+    private void RefillFor(int n)
+    {
+        Refill();
+        if (_count < n)
+        {
+            ThrowTruncated();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool ReadBit()
     {
         if (_count == 0)
         {
-            Refill();
-            if (_count == 0)
-            {
-                ThrowTruncated();
-            }
+            RefillFor(1);
         }
         var bit = (long)_word < 0;
         _word <<= 1;
@@ -59,6 +68,7 @@ internal ref struct BitReader(ReadOnlySpan<byte> data)
     /// Reads a prefix of up to four one bits ended by a zero (the delta-of-delta width code of an XOR chunk) and returns
     /// the number of ones: 0 for "0", 1 for "10", 2 for "110", 3 for "1110", 4 for "1111".
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int ReadOnesPrefix()
     {
         if (_count < 4)

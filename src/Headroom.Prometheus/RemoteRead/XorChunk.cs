@@ -88,6 +88,7 @@ internal static class XorChunk
         return (long)bits;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static ulong ReadValue(ref BitReader reader, ulong previous, ref int leading, ref int trailing)
     {
         if (!reader.ReadBit())

@@ -53,6 +53,7 @@ public class RemoteReadBenchmarks
         using var output = new MemoryStream();
         RemoteReadServerCodec.WriteStreamedQueryAsync(output, 0, sorted.ToAsyncEnumerable()).GetAwaiter().GetResult();
         _body = output.ToArray();
+        Console.WriteLine($"// {Samples:N0} samples in {_chunks.Length:N0} chunks of {_chunks.Sum(c => c.Length):N0} bytes; streamed answer {_body.Length:N0} bytes");
         _client = new RemoteReadClient(new HttpClient(new Answer(this)), new Uri("http://bench.test/"));
     }
 

@@ -8,8 +8,8 @@ namespace Headroom.Prometheus.RemoteRead;
 /// Prometheus' XOR chunk (Gorilla compression as its TSDB stores floats): a big-endian sample count in two bytes, then
 /// a bit stream. The first sample is a zig-zag varint time and the raw 64 value bits; the second a varint time delta;
 /// every later one a delta of deltas in 1, 16, 20, 24 or 68 bits. A value is stored as its XOR with the previous
-/// value: one bit when equal, else the meaningful bits between leading and trailing zeros. A scraped series of
-/// counters costs about 1.3 bytes per sample this way, against 19 bytes as a SAMPLES protobuf message.
+/// value: one bit when equal, else the meaningful bits between leading and trailing zeros. Typical scraped data costs
+/// 1–2 bytes per sample this way (Prometheus' storage documentation), against 18 bytes as a SAMPLES protobuf message.
 /// </summary>
 internal static class XorChunk
 {

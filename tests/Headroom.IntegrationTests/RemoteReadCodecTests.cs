@@ -64,6 +64,27 @@ public sealed class RemoteReadCodecTests
     }
 
     [Fact]
+    public void Garbage_xor_chunks_are_refused_as_invalid_data()
+    {
+        // A chunk that passed its frame's CRC can still be wrong (a buggy server): decoding must fail cleanly.
+        var random = new Random(3);
+        var destination = new FloatPoint[ushort.MaxValue];
+        for (var i = 0; i < 2_000; i++)
+        {
+            var chunk = new byte[random.Next(0, 200)];
+            random.NextBytes(chunk);
+            try
+            {
+                var n = XorChunk.Decode(chunk, long.MinValue, long.MaxValue, destination);
+                Assert.InRange(n, 0, XorChunk.SampleCount(chunk));
+            }
+            catch (InvalidDataException)
+            {
+            }
+        }
+    }
+
+    [Fact]
     public void The_server_decodes_what_the_client_encodes()
     {
         RemoteReadQuery[] queries =
@@ -108,6 +129,41 @@ public sealed class RemoteReadCodecTests
         var e = Assert.Throws<RemoteReadException>(() => RemoteReadServerCodec.DecodeRequest(regex));
         Assert.Equal(400, e.StatusCode);
         Assert.Contains("invalid regular expression", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Any_request_body_either_decodes_or_is_refused_with_400()
+    {
+        // Random bytes, and every prefix and single-byte corruption of a valid body: never an exception of another kind.
+        var valid = Snappy.CompressToArray(RemoteReadCodec.EncodeRequest(
+            [new RemoteReadQuery([new(LabelMatchType.Regex, "job", "a.*"), new(LabelMatchType.Equal, "x", "y")], 1, 2, new SelectHints(Step: 1, Function: "rate"))],
+            [RemoteReadResponseType.StreamedXorChunks]));
+        var random = new Random(12);
+        var bodies = new List<byte[]>();
+        for (var i = 0; i < 300; i++)
+        {
+            var body = new byte[random.Next(0, 64)];
+            random.NextBytes(body);
+            bodies.Add(body);
+        }
+        for (var i = 0; i < valid.Length; i++)
+        {
+            bodies.Add(valid[..i]);
+            var corrupt = (byte[])valid.Clone();
+            corrupt[i] ^= (byte)(1 << random.Next(8));
+            bodies.Add(corrupt);
+        }
+        foreach (var body in bodies)
+        {
+            try
+            {
+                RemoteReadServerCodec.DecodeRequest(body);
+            }
+            catch (RemoteReadException e)
+            {
+                Assert.Equal(400, e.StatusCode);
+            }
+        }
     }
 
     private static byte[] RegexRequest(string pattern)

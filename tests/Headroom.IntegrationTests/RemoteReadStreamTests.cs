@@ -122,6 +122,30 @@ public sealed class RemoteReadStreamTests
     }
 
     [Fact]
+    public async Task Any_corruption_of_a_streamed_answer_is_a_remote_read_exception()
+    {
+        // Every prefix of a small answer and a flipped bit at every position: the client reports a broken stream
+        // (or, for a cut between frames, fewer series), never another exception.
+        var body = await StreamedBody([[Make("a", Awkward(130)), Make("b", Awkward(3))]], RemoteReadServerCodec.DefaultMaxBytesInFrame);
+        var random = new Random(5);
+        for (var i = 0; i < body.Length; i++)
+        {
+            var corrupt = (byte[])body.Clone();
+            corrupt[i] ^= (byte)(1 << random.Next(8));
+            foreach (var candidate in new[] { body[..i], corrupt })
+            {
+                try
+                {
+                    await Client(candidate, RemoteReadServerCodec.StreamedContentType).ReadAsync([AllTime()]);
+                }
+                catch (RemoteReadException)
+                {
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task Histogram_chunks_are_skipped_with_a_warning_and_unknown_encodings_refused()
     {
         var xor = new byte[XorChunk.MaxEncodedLength(2)];

@@ -62,8 +62,9 @@ public sealed partial class RemoteReadClient
         {
             payload = Snappy.DecompressToArray(body);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or OverflowException or ArgumentException or IndexOutOfRangeException)
         {
+            // Snappier reports a garbage length header as an overflow and some corrupt blocks as bad arguments.
             throw new RemoteReadException($"remote read from {_endpoint} answered a body that is not snappy-compressed: {e.Message}", e);
         }
         List<List<Series>> results;

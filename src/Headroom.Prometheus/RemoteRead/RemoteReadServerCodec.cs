@@ -44,8 +44,9 @@ public static partial class RemoteReadServerCodec
             }
             payload = Snappy.DecompressToArray(body);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or OverflowException or ArgumentException or IndexOutOfRangeException)
         {
+            // Snappier reports a garbage length header as an overflow and some corrupt blocks as bad arguments.
             throw BadRequest($"remote read request body is not snappy-compressed (block format): {e.Message}", e);
         }
         try

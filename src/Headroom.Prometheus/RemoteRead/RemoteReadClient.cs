@@ -1,24 +1,35 @@
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using Headroom.PromQL;
+using Headroom.PromQL.Storage;
 using Snappier;
 
 namespace Headroom.Prometheus.RemoteRead;
 
 /// <summary>
-/// A client of Prometheus' remote read endpoint (<c>POST /api/v1/read</c>, protocol 0.1.0): protobuf
-/// ReadRequest and ReadResponse, snappy block-compressed, whole series per query (the SAMPLES response type).
-/// Prometheus serves it without any flag; Thanos, Mimir and VictoriaMetrics speak it too.
+/// A client of Prometheus' remote read endpoint (<c>POST /api/v1/read</c>, protocol 0.1.0). It asks for streamed XOR
+/// chunks first and SAMPLES second: a server that streams (Prometheus 2.13 and later) sends each series as compressed
+/// chunks in CRC-checked frames, read and decoded as they arrive; an older one, or anything that answers plain
+/// <c>application/x-protobuf</c>, sends one snappy-compressed ReadResponse. Thanos, Mimir and VictoriaMetrics speak it too.
 /// </summary>
-public sealed class RemoteReadClient
+public sealed partial class RemoteReadClient
 {
-    private static readonly MediaTypeHeaderValue Protobuf = new("application/x-protobuf");
+    private const string ProtobufType = "application/x-protobuf";
+    private const string StreamedType = "application/x-streamed-protobuf";
+    private const string StreamedProto = "prometheus.ChunkedReadResponse";
 
     private readonly HttpClient _http;
     private readonly Uri _endpoint;
+    private readonly RemoteReadResponseType[] _accepted;
+    private int _lastResponseType = -1;
 
     /// <param name="http">The HTTP client (auth, TLS and timeouts are configured on it).</param>
     /// <param name="baseUri">The server's root, e.g. <c>http://127.0.0.1:9090/</c>; a path prefix is kept.</param>
-    public RemoteReadClient(HttpClient http, Uri baseUri)
+    /// <param name="responseType">
+    /// The preferred answer: <see cref="RemoteReadResponseType.StreamedXorChunks"/> (the default) also accepts SAMPLES
+    /// from servers that do not stream; <see cref="RemoteReadResponseType.Samples"/> asks for SAMPLES only.
+    /// </param>
+    public RemoteReadClient(HttpClient http, Uri baseUri, RemoteReadResponseType responseType = RemoteReadResponseType.StreamedXorChunks)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(baseUri);
@@ -27,83 +38,96 @@ public sealed class RemoteReadClient
         var root = new UriBuilder(baseUri) { UserName = "", Password = "" }.Uri;
         root = root.AbsoluteUri.EndsWith('/') ? root : new Uri(root.AbsoluteUri + "/");
         _endpoint = new Uri(root, "api/v1/read");
+        _accepted = responseType == RemoteReadResponseType.StreamedXorChunks
+            ? [RemoteReadResponseType.StreamedXorChunks, RemoteReadResponseType.Samples]
+            : [RemoteReadResponseType.Samples];
     }
 
     /// <summary>The remote read URL, <c>…/api/v1/read</c>.</summary>
     public Uri Endpoint => _endpoint;
 
-    /// <summary>Reads the series of every query in one request; the answer holds one list per query, in order.</summary>
+    /// <summary>The shape of the most recent answer (null before the first); tells whether the server streams.</summary>
+    public RemoteReadResponseType? LastResponseType => Volatile.Read(ref _lastResponseType) is var t and >= 0 ? (RemoteReadResponseType)t : null;
+
+    /// <summary>Reads the series of every query in one request; the answer holds one list per query, in order, each sorted by labels.</summary>
+    /// <remarks>Series without samples in the query's range are left out.</remarks>
     /// <exception cref="RemoteReadException">The server is unreachable, answered an error, or sent an unreadable payload.</exception>
     public async Task<IReadOnlyList<IReadOnlyList<Series>>> ReadAsync(IReadOnlyList<RemoteReadQuery> queries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queries);
+        var results = new List<Series>[queries.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] = [];
+        }
+        await foreach (var item in StreamAsync(queries, null, cancellationToken).ConfigureAwait(false))
+        {
+            results[item.QueryIndex].Add(item.Series);
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Streams the series of every query in one request as they arrive: per query, sorted by labels, each complete
+    /// and with samples in the query's range. A streamed answer is decoded frame by frame and never held whole;
+    /// a SAMPLES answer is read whole, then sorted.
+    /// </summary>
+    /// <param name="queries">The queries; each series says which one it answers.</param>
+    /// <param name="warnings">Where non-fatal problems go (native histogram chunks left out); may be null.</param>
+    /// <param name="cancellationToken">Stops the read and closes the connection.</param>
+    /// <exception cref="RemoteReadException">The server is unreachable, answered an error, or sent an unreadable payload.</exception>
+    public async IAsyncEnumerable<RemoteReadSeries> StreamAsync(IReadOnlyList<RemoteReadQuery> queries, SourceWarnings? warnings = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
         if (queries.Count == 0)
         {
-            return [];
+            yield break;
         }
-        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint);
-        request.Content = new ByteArrayContent(Snappy.CompressToArray(RemoteReadCodec.EncodeRequest(queries)));
-        request.Content.Headers.ContentType = Protobuf;
-        request.Content.Headers.ContentEncoding.Add("snappy");
-        request.Headers.Add("X-Prometheus-Remote-Read-Version", "0.1.0");
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/x-protobuf"));
-
-        HttpResponseMessage response;
-        try
+        // HttpClient.Timeout covers only the headers once the body is streamed; keep it over the whole answer, as before.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (_http.Timeout != Timeout.InfiniteTimeSpan)
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            timeout.CancelAfter(_http.Timeout);
         }
-        catch (HttpRequestException e)
+        using var response = await SendAsync(queries, timeout.Token, cancellationToken).ConfigureAwait(false);
+        var contentType = response.Content.Headers.ContentType;
+        if (contentType?.MediaType == StreamedType)
         {
-            throw new RemoteReadException($"cannot reach {_endpoint}: {e.Message}; check the URL and that the server is running", e);
+            var proto = contentType.Parameters.FirstOrDefault(p => p.Name == "proto")?.Value?.Trim('"');
+            if (proto is not null && proto != StreamedProto)
+            {
+                throw new RemoteReadException($"remote read from {_endpoint} streamed '{proto}' messages, not {StreamedProto}");
+            }
+            Volatile.Write(ref _lastResponseType, (int)RemoteReadResponseType.StreamedXorChunks);
+            var body = await Guard(() => response.Content.ReadAsStreamAsync(timeout.Token), cancellationToken).ConfigureAwait(false);
+            using var reader = new StreamedSeriesReader(body, queries, _endpoint.ToString(), warnings);
+            while (await Guard(() => reader.NextAsync(timeout.Token).AsTask(), cancellationToken).ConfigureAwait(false) is { } series)
+            {
+                yield return series;
+            }
         }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        else if (contentType?.MediaType == ProtobufType)
         {
-            throw new RemoteReadException($"{_endpoint} did not answer within {_http.Timeout.TotalSeconds:F0} s", e);
+            Volatile.Write(ref _lastResponseType, (int)RemoteReadResponseType.Samples);
+            var body = await Guard(() => response.Content.ReadAsByteArrayAsync(timeout.Token), cancellationToken).ConfigureAwait(false);
+            var results = DecodeSamples(body, queries.Count);
+            for (var i = 0; i < results.Count; i++)
+            {
+                results[i].Sort(static (a, b) => Labels.Compare(a.Labels, b.Labels));
+                foreach (var series in results[i])
+                {
+                    if (series.Points.Length > 0)
+                    {
+                        yield return new RemoteReadSeries(i, series);
+                    }
+                }
+            }
         }
-
-        using (response)
+        else
         {
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                var text = System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 1000)).Trim();
-                var advice = response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden
-                    ? "; check the credentials"
-                    : "";
-                throw new RemoteReadException(
-                    $"remote read from {_endpoint} failed with HTTP {(int)response.StatusCode}: {(text.Length > 0 ? text : response.ReasonPhrase)}{advice}",
-                    (int)response.StatusCode);
-            }
-            var contentType = response.Content.Headers.ContentType?.MediaType;
-            if (contentType != Protobuf.MediaType)
-            {
-                throw new RemoteReadException(
-                    $"remote read from {_endpoint} answered Content-Type '{contentType}', not application/x-protobuf; is this a Prometheus remote read endpoint?");
-            }
-            byte[] payload;
-            try
-            {
-                payload = Snappy.DecompressToArray(body);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new RemoteReadException($"remote read from {_endpoint} answered a body that is not snappy-compressed: {e.Message}", e);
-            }
-            List<List<Series>> results;
-            try
-            {
-                results = RemoteReadCodec.DecodeResponse(payload);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new RemoteReadException($"remote read from {_endpoint} answered a payload that is not a ReadResponse: {e.Message}", e);
-            }
-            if (results.Count != queries.Count)
-            {
-                throw new RemoteReadException($"remote read from {_endpoint} answered {results.Count} results for {queries.Count} queries");
-            }
-            return results;
+            throw new RemoteReadException(
+                $"remote read from {_endpoint} answered Content-Type '{contentType?.MediaType}', not {ProtobufType} or {StreamedType}; is this a Prometheus remote read endpoint?");
         }
     }
 }

@@ -5,7 +5,8 @@ using Headroom.PromQL.Syntax;
 namespace Headroom.Prometheus.RemoteRead;
 
 /// <summary>
-/// The protobuf messages of Prometheus' remote read protocol (version 0.1.0, SAMPLES responses), written and read
+/// The protobuf messages of Prometheus' remote read protocol (version 0.1.0): the client's request and the SAMPLES
+/// response (streamed responses are read by <see cref="StreamedSeriesReader"/>), written and read
 /// field by field with Google.Protobuf's coded streams. Hand-written rather than generated so that samples decode
 /// straight into the engine's <see cref="FloatPoint"/> arrays, without an intermediate object per sample.
 /// </summary>
@@ -37,11 +38,8 @@ internal static class RemoteReadCodec
     private const int SampleValue = 1;
     private const int SampleTimestamp = 2;
 
-    /// <summary>The SAMPLES response type: whole series in one protobuf message.</summary>
-    private const int ResponseTypeSamples = 0;
-
-    /// <summary>Encodes a ReadRequest asking for SAMPLES responses.</summary>
-    public static byte[] EncodeRequest(IReadOnlyList<RemoteReadQuery> queries)
+    /// <summary>Encodes a ReadRequest that accepts the <paramref name="accepted"/> response types, preferred first.</summary>
+    public static byte[] EncodeRequest(IReadOnlyList<RemoteReadQuery> queries, IReadOnlyList<RemoteReadResponseType> accepted)
     {
         return Message(output =>
         {
@@ -50,8 +48,15 @@ internal static class RemoteReadCodec
                 output.WriteTag(ReadRequestQueries, WireFormat.WireType.LengthDelimited);
                 output.WriteBytes(ByteString.CopyFrom(EncodeQuery(query)));
             }
+            // A packed repeated enum, as proto3 writes it; a server older than the field ignores it and answers SAMPLES.
             output.WriteTag(ReadRequestAcceptedResponseTypes, WireFormat.WireType.LengthDelimited);
-            output.WriteBytes(ByteString.CopyFrom(Message(o => o.WriteEnum(ResponseTypeSamples))));
+            output.WriteBytes(ByteString.CopyFrom(Message(o =>
+            {
+                foreach (var type in accepted)
+                {
+                    o.WriteEnum((int)type);
+                }
+            })));
         });
     }
 
@@ -196,7 +201,7 @@ internal static class RemoteReadCodec
         }
     }
 
-    private static Label ReadLabel(ReadOnlySpan<byte> message)
+    internal static Label ReadLabel(ReadOnlySpan<byte> message)
     {
         string name = "", value = "";
         var reader = new ProtobufReader(message);

@@ -21,6 +21,12 @@ public sealed class RemoteReadException : Exception
     /// <summary>Creates the exception for an HTTP error answer.</summary>
     public RemoteReadException(string message, int statusCode) : base(message) => StatusCode = statusCode;
 
-    /// <summary>The HTTP status the server answered, when it answered an error.</summary>
+    /// <summary>Creates the exception for an HTTP error answer, with its cause.</summary>
+    public RemoteReadException(string message, Exception innerException, int statusCode) : base(message, innerException) => StatusCode = statusCode;
+
+    /// <summary>
+    /// The HTTP status the server answered, when it answered an error; 400 for a request that
+    /// <see cref="RemoteReadServerCodec"/> refuses.
+    /// </summary>
     public int? StatusCode { get; }
 }

@@ -7,7 +7,7 @@ namespace Headroom.Prometheus.RemoteRead;
 
 /// <summary>
 /// The PromQL engine's storage over a remote Prometheus: each selection is one remote read query, hints
-/// included. Series arrive whole (SAMPLES responses), so a selection holds its series in memory.
+/// included, answered as streamed XOR chunks (or SAMPLES from servers that do not stream).
 /// </summary>
 public sealed class RemoteReadSource(RemoteReadClient client) : ISeriesSource
 {
@@ -55,19 +55,19 @@ public sealed class RemoteReadSource(RemoteReadClient client) : ISeriesSource
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Each series is yielded as soon as its last frame has arrived, while the rest of the answer is still on the way,
+    /// so decoding overlaps the server's reading and the network (a SAMPLES answer from an older server is read whole first).
+    /// </remarks>
     /// <exception cref="RemoteReadException">The read failed.</exception>
     public async IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SelectHints hints,
         SourceWarnings warnings, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(matchers);
         Interlocked.Increment(ref _requests);
-        var results = await _client.ReadAsync([new RemoteReadQuery(matchers, minT, maxT, hints)], cancellationToken).ConfigureAwait(false);
-        var series = results[0].Where(s => s.Points.Length > 0).ToList();
-        series.Sort(static (a, b) => Labels.Compare(a.Labels, b.Labels));
-        foreach (var s in series)
+        await foreach (var item in _client.StreamAsync([new RemoteReadQuery(matchers, minT, maxT, hints)], warnings, cancellationToken).ConfigureAwait(false))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return s;
+            yield return item.Series;
         }
     }
 }

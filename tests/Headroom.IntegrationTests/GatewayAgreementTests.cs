@@ -124,3 +124,41 @@ public sealed class GatewayAgreementTests(LossyShardedPromqlPrometheus fleet, IT
     private static string Key(IReadOnlyDictionary<string, string> labels) =>
         "{" + string.Join(", ", labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}=\"{l.Value}\"")) + "}";
 }
+
+/// <summary>The gateway as a remote read server: another reader (Headroom's engine) sees what one Prometheus holds.</summary>
+public sealed class GatewayRemoteReadTests(LossyShardedPromqlPrometheus fleet) : IClassFixture<LossyShardedPromqlPrometheus>
+{
+    [Theory]
+    [InlineData(Headroom.Prometheus.RemoteRead.RemoteReadResponseType.StreamedXorChunks)]
+    [InlineData(Headroom.Prometheus.RemoteRead.RemoteReadResponseType.Samples)]
+    public async Task Hierarchical_federation_reads_through_the_gateway_what_one_prometheus_holds(Headroom.Prometheus.RemoteRead.RemoteReadResponseType type)
+    {
+        await using var gateway = await GatewayServer.StartAsync(GatewayAgreementTests.ConfigFor(fleet.Topology), new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)));
+        var matchers = new[] { new PromQL.Syntax.LabelMatcher(PromQL.Syntax.LabelMatchType.Regex, "__name__", ".+") };
+        var (start, end) = (PromqlHistory.Start.ToUnixTimeMilliseconds(), PromqlHistory.Start.AddHours(6).ToUnixTimeMilliseconds());
+        var query = new Headroom.Prometheus.RemoteRead.RemoteReadQuery(matchers, start, end);
+
+        var expected = await new Headroom.Prometheus.RemoteRead.RemoteReadClient(fleet.Http, fleet.Reference.Server.BaseUri).ReadAsync([query]);
+        var client = new Headroom.Prometheus.RemoteRead.RemoteReadClient(fleet.Http, gateway.BaseUri, type);
+        var actual = await client.ReadAsync([query]);
+
+        Assert.Equal(type, client.LastResponseType);
+        var want = expected[0].Where(s => s.Points.Length > 0).ToDictionary(s => s.Labels.ToString(), s => s.Points);
+        var got = actual[0].ToDictionary(s => s.Labels.ToString(), s => s.Points);
+        Assert.Equal(want.Keys.Order(StringComparer.Ordinal), got.Keys.Order(StringComparer.Ordinal));
+        foreach (var (key, points) in want)
+            Assert.True(points.SequenceEqual(got[key]), $"{key}: {points.Length} samples in Prometheus, {got[key].Length} through the gateway");
+        Assert.True(want.Count > 20, $"only {want.Count} series");
+    }
+
+    [Fact]
+    public async Task A_garbage_remote_read_body_is_a_400_and_the_gateway_keeps_serving()
+    {
+        await using var gateway = await GatewayServer.StartAsync(GatewayAgreementTests.ConfigFor(fleet.Topology), new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)));
+        using var response = await fleet.Http.PostAsync(new Uri(gateway.BaseUri, "api/v1/read"), new ByteArrayContent([1, 2, 3, 4, 5, 250, 251]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("remote read", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("Healthy\n", await fleet.Http.GetStringAsync(new Uri(gateway.BaseUri, "-/healthy")));
+    }
+}

@@ -56,4 +56,33 @@ public class DemoTests
             directory.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Sharded_demo_tells_the_node_story_through_the_gateway_over_two_shards_of_two_replicas()
+    {
+        var directory = Directory.CreateTempSubdirectory("headroom-sharded-demo-test-");
+        try
+        {
+            var result = await Cli.RunAsync("demo", "--shards", "2", "--replicas", "2", "--hosts", "8", "--days", "2", "--seed", "3", "--no-wait", "--dir", directory.FullName);
+            Assert.True(result.ExitCode == 0, result.Output + result.Error);
+            Assert.Matches(@"shard 0: \d+ series at http://127\.0\.0\.1:\d+/, http://127\.0\.0\.1:\d+/", result.Output);
+            Assert.Matches(@"shard 1: \d+ series at", result.Output);
+            Assert.Contains("gateway at http://127.0.0.1:", result.Output, StringComparison.Ordinal);
+            Assert.Contains("all 8 targets are up", result.Output, StringComparison.Ordinal);
+            Assert.Contains("hosts with data 2 days ago: 8 of 8", result.Output, StringComparison.Ordinal);
+            Assert.Matches(@"hourly rows loaded \(0 quarantined, 0 gaps\)", result.Output);
+
+            // The warehouse loaded through the gateway flags every idle host of the fleet and nothing that is busy.
+            var csv = await Cli.RunAsync("report", "underused", "--db", "sqlite:" + Path.Combine(directory.FullName, "headroom.db"), "--format", "csv");
+            Assert.True(csv.ExitCode == 0, csv.Output + csv.Error);
+            var flagged = csv.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[1]).ToHashSet();
+            var hosts = Fleet.SimulatedFleet.Create(8, 3).Hosts;
+            Assert.Superset(hosts.Where(h => h.CpuProfile == Fleet.CpuProfile.Idle).Select(h => h.Name).ToHashSet(), flagged);
+            Assert.Subset(hosts.Where(h => h.CpuProfile is Fleet.CpuProfile.Idle or Fleet.CpuProfile.Underused).Select(h => h.Name).ToHashSet(), flagged);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
 }

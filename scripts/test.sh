@@ -26,7 +26,9 @@ for project in tests/*Tests/*.csproj; do
   log="$results/$name.log"
   echo "==> $name"
   set +e
-  dotnet test "$project" --no-build --configuration Release --nologo --results-directory "$results/$name" "$@" 2>&1 | tee "$log"
+  # The trx log names each skipped test with its reason (the console summary only counts them).
+  dotnet test "$project" --no-build --configuration Release --nologo --results-directory "$results/$name" \
+    --logger "trx;LogFileName=$name.trx" "$@" 2>&1 | tee "$log"
   code=${PIPESTATUS[0]}
   set -e
   # The VSTest summary: "Passed!  - Failed:     0, Passed:    31, Skipped:     0, Total:    31, ..."
@@ -46,6 +48,29 @@ for project in tests/*Tests/*.csproj; do
   passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
   if [ "$code" -ne 0 ]; then status=1; fi
 done
+
+# Skipped tests by name, with the reason each gave (a skip is not a pass: say what was not checked).
+if [ "$skipped" -ne 0 ]; then
+  echo "==> skipped tests"
+  for trx in "$results"/*/*.trx; do
+    [ -f "$trx" ] || continue
+    awk '
+      function unescape(s) {
+        gsub(/&quot;/, "\"", s); gsub(/&apos;/, "'"'"'", s); gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&amp;/, "\\&", s)
+        return s
+      }
+      /<UnitTestResult / && /outcome="NotExecuted"/ {
+        name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name); skipped = 1; reason = ""
+      }
+      skipped && /<Message>/ && reason == "" {
+        reason = $0; sub(/.*<Message>/, "", reason); sub(/<\/Message>.*/, "", reason)
+      }
+      skipped && /<\/UnitTestResult>|<UnitTestResult .*\/>$/ {
+        printf "  SKIPPED %s: %s\n", unescape(name), (reason == "" ? "(no reason given)" : unescape(reason)); skipped = 0
+      }
+    ' "$trx"
+  done
+fi
 
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$failed" -ne 0 ]; then status=1; fi

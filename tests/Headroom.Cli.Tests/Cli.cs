@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Headroom.Cli.Tests;
 
 /// <summary>Runs the <c>headroom</c> command in-process and captures what it prints.</summary>
@@ -11,5 +13,33 @@ internal static class Cli
         using var error = new StringWriter();
         var code = await HeadroomCli.RunAsync(args, output, error);
         return new Result(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>
+    /// Runs <c>headroom</c> as a child process with <paramref name="environment"/> added to its environment: variables
+    /// set in the test process would leak into every test running beside it.
+    /// </summary>
+    public static async Task<Result> RunProcessAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "headroom.dll"));
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return new Result(process.ExitCode, await output, await error);
     }
 }

@@ -26,20 +26,26 @@ public sealed class CrashTests(FleetPrometheus source) : IDisposable
         string[] Args(string db) => ["etl", "run", "--config", config, "--source", source.Server.BaseUri.AbsoluteUri, "--db", "sqlite:" + db, "--to", FleetPrometheus.End.ToString("O")];
 
         var crashed = Path.Combine(_directory, "crashed.db");
+        var sourceKey = source.Server.BaseUri.AbsoluteUri.TrimEnd('/');
         var random = new Random(20261123);
-        var kills = 0;
+        var kills = new List<string>();
+        DateTimeOffset? watermark = null;
         for (var attempt = 0; attempt < 4; attempt++)
         {
             using var process = Start(Args(crashed));
-            await Task.Delay(random.Next(600, 2500));
-            if (!process.HasExited)
+            // Kill once this run has committed a window of its own (the watermark moved), at a point inside the next
+            // one: a fixed delay after the start could land before the first commit on a loaded machine, every time.
+            var moved = await WaitForWatermarkPastAsync(crashed, sourceKey, watermark, process, TimeSpan.FromMinutes(2));
+            await Task.Delay(random.Next(0, 300));
+            if (moved is not null && !process.HasExited)
             {
                 process.Kill(); // SIGKILL on Linux
-                kills++;
+                kills.Add($"attempt {attempt}: killed after the watermark reached {moved:O}");
             }
             await process.WaitForExitAsync();
+            watermark = await ReadWatermarkAsync(crashed, sourceKey) ?? watermark;
         }
-        Assert.True(kills >= 2, $"only {kills} runs were still going when killed; the test needs a longer load");
+        Assert.True(kills.Count >= 2, $"only {kills.Count} runs were killed after committing a window: {string.Join("; ", kills)}");
 
         using (var final = Start(Args(crashed)))
         {
@@ -59,6 +65,35 @@ public sealed class CrashTests(FleetPrometheus source) : IDisposable
         Assert.Equal(expected, actual);
         Assert.Equal((await b.ReadDailyAsync("node")).Count, (await a.ReadDailyAsync("node")).Count);
         Assert.Empty(await a.ListOpenGapsAsync("node", source.Server.BaseUri.AbsoluteUri.TrimEnd('/')));
+    }
+
+    /// <summary>The watermark once it is past <paramref name="previous"/>; null when the process exits first.</summary>
+    private static async Task<DateTimeOffset?> WaitForWatermarkPastAsync(string db, string source, DateTimeOffset? previous, Process process, TimeSpan deadline)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!process.HasExited)
+        {
+            if (await ReadWatermarkAsync(db, source) is { } end && (previous is null || end > previous))
+                return end;
+            Assert.True(watch.Elapsed < deadline, $"the watermark did not move past {previous:O} within {deadline}");
+            await Task.Delay(20);
+        }
+        return null;
+    }
+
+    private static async Task<DateTimeOffset?> ReadWatermarkAsync(string db, string source)
+    {
+        if (!File.Exists(db))
+            return null;
+        try
+        {
+            await using var warehouse = await Warehouse.Warehouse.OpenAsync("sqlite:" + db);
+            return (await warehouse.GetWatermarkAsync("node", source))?.End;
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or Warehouse.WarehouseException)
+        {
+            return null; // the process has not migrated the schema yet, or holds a lock for a moment
+        }
     }
 
     private static Process Start(string[] args)

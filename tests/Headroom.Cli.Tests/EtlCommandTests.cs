@@ -66,7 +66,34 @@ public sealed class EtlCommandTests(SecuredFleetPrometheus source) : IClassFixtu
     }
 
     [Fact]
-    public async Task Credentials_also_come_from_the_environment_and_the_config_file()
+    public async Task Credentials_come_from_the_environment_and_are_never_printed()
+    {
+        // No credential flag and no config file: only HEADROOM_SOURCE_USER and HEADROOM_SOURCE_PASSWORD can authenticate.
+        var environment = new Dictionary<string, string>
+        {
+            ["HEADROOM_SOURCE"] = Url,
+            ["HEADROOM_DB"] = Db,
+            ["HEADROOM_SOURCE_USER"] = SecuredFleetPrometheus.User,
+            ["HEADROOM_SOURCE_PASSWORD"] = SecuredFleetPrometheus.Password,
+        };
+        var result = await Cli.RunProcessAsync(environment, "etl", "backfill", "--from", "2026-11-19T18:00:00Z", "--to", "2026-11-19T19:00:00Z", "--format", "json");
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.Contains("\"rows_loaded\": 30", result.Output, StringComparison.Ordinal); // 6 hosts × 1 hour × 5 dimensions
+        Assert.DoesNotContain(SecuredFleetPrometheus.Password, result.Output + result.Error, StringComparison.Ordinal);
+        var status = await Cli.RunProcessAsync(environment, "etl", "status", "--format", "json");
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("\"rows_loaded\": 30", status.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecuredFleetPrometheus.Password, status.Output + status.Error, StringComparison.Ordinal);
+
+        // The same run with a wrong password in the variable is refused: the variable, not something else, authenticated.
+        var wrong = await Cli.RunProcessAsync(new Dictionary<string, string>(environment) { ["HEADROOM_SOURCE_PASSWORD"] = "nope" },
+            "etl", "backfill", "--from", "2026-11-19T18:00:00Z", "--to", "2026-11-19T19:00:00Z");
+        Assert.Equal(ExitCodes.Failure, wrong.ExitCode);
+        Assert.Contains("refused the credentials (HTTP 401)", wrong.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Credentials_also_come_from_the_config_file()
     {
         var config = Path.Combine(_directory, "headroom.yaml");
         await File.WriteAllTextAsync(config, $"source:\n  url: {Url}\n  basic_auth:\n    username: {SecuredFleetPrometheus.User}\n    password_file: {PasswordFile}\ndb: {Db}\n");
@@ -110,9 +137,44 @@ public sealed class EtlCommandTests(SecuredFleetPrometheus source) : IClassFixtu
     [Fact]
     public async Task An_unreachable_source_fails_after_retries_and_records_the_failed_run()
     {
-        var result = await Cli.RunAsync("etl", "backfill", "--source", $"http://127.0.0.1:{Harness.FreePort.Next()}", "--db", Db,
-            "--from", "2026-11-19T18:00:00Z", "--to", "2026-11-19T19:00:00Z");
+        // A listener that reads each request and hangs up without answering: the client sees a transport failure
+        // (transient), and every attempt is counted.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var attempts = 0;
+        using var stop = new CancellationTokenSource();
+        var accepting = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                Interlocked.Increment(ref attempts);
+                try
+                {
+                    _ = await client.GetStream().ReadAsync(new byte[4096], stop.Token);
+                }
+                catch (IOException)
+                {
+                    // the client gave up first; the attempt is counted all the same
+                }
+                client.Client.Close();
+            }
+        });
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}";
+        var result = await Cli.RunAsync("etl", "backfill", "--source", url, "--db", Db, "--from", "2026-11-19T18:00:00Z", "--to", "2026-11-19T19:00:00Z");
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => accepting);
+
         Assert.Equal(ExitCodes.Failure, result.ExitCode);
-        Assert.Contains("cannot reach", result.Error, StringComparison.Ordinal);
+        Assert.Contains("the source failed", result.Error, StringComparison.Ordinal);
+        // The window's five dimensions are read concurrently (recording rules first), each tried 1 + MaxRetries times.
+        var retries = new Etl.ExtractionOptions().MaxRetries;
+        Assert.Equal(Etl.ProfileLoader.Load("node").Dimensions.Count * (1 + retries), attempts);
+
+        var status = await Cli.RunAsync("etl", "status", "--db", Db, "--format", "json");
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("\"status\": \"Failed\"", status.Output, StringComparison.Ordinal);
+        Assert.Contains("\"rows_loaded\": 0", status.Output, StringComparison.Ordinal);
+        Assert.Matches("\"error\": \"[^\"]*" + System.Text.RegularExpressions.Regex.Escape(url), status.Output);
     }
 }

@@ -14,6 +14,9 @@ public class ConcurrencyLimitTests
         var running = new Dictionary<string, int> { ["GetMetricData"] = 0, ["ListMetrics"] = 0 };
         var peak = new Dictionary<string, int> { ["GetMetricData"] = 0, ["ListMetrics"] = 0 };
         var gate = new object();
+        // Every call holds its slot until all 24 are issued: the calls overlap however slowly the machine runs them
+        // (a fixed delay in each let them finish one by one when the thread was descheduled).
+        var issued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         async Task<int> Work(string api)
         {
             lock (gate)
@@ -21,7 +24,7 @@ public class ConcurrencyLimitTests
                 running[api]++;
                 peak[api] = Math.Max(peak[api], running[api]);
             }
-            await Task.Delay(30);
+            await issued.Task.WaitAsync(TimeSpan.FromMinutes(1));
             lock (gate)
                 running[api]--;
             return 0;
@@ -31,7 +34,8 @@ public class ConcurrencyLimitTests
         {
             client.WithRetriesAsync(AwsApi.GetMetricData, () => Work("GetMetricData"), CancellationToken.None),
             client.WithRetriesAsync(AwsApi.ListMetrics, () => Work("ListMetrics"), CancellationToken.None),
-        });
+        }).ToList();
+        issued.SetResult();
         await Task.WhenAll(calls);
 
         Assert.Equal(3, peak["GetMetricData"]);

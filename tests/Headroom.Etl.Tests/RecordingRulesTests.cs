@@ -106,6 +106,29 @@ public class RecordingRulesTests(RecordedPrometheus source) : IClassFixture<Reco
 
             Assert.Equal(rawRows.Count, mixedRows.Count);
             Assert.Equal(source.Fleet.Hosts.Count * 12 * Node.Dimensions.Count, rawRows.Count);
+
+            // The sample count of a recorded hour is what promtool wrote, which is not always 60: promtool evaluates a
+            // group at its hash offset within the interval (the hash of the group's name and rule-file path, here a
+            // random temporary path) and ends each 2h block at the last whole second before the boundary, so when the
+            // offset exceeds 59 s the evaluation at XX:59:59.x before every boundary falls outside both blocks (1 run in
+            // 60 did). The oracle is Prometheus' own count of the recorded series in the hour, not the raw count.
+            var recordedCounts = new Dictionary<(string ResourceKey, string Dimension, DateTimeOffset Hour), long>();
+            foreach (var dimension in Node.Dimensions)
+            {
+                for (var hour = RecordedPrometheus.RecordedFrom; hour < RecordedPrometheus.End; hour = hour.AddHours(1))
+                {
+                    var counted = await source.Client.QueryAsync($"count_over_time({dimension.Record}[1h])", hour.AddHours(1).AddMilliseconds(-1));
+                    Assert.Equal(source.Fleet.Hosts.Count, counted.Series.Count);
+                    foreach (var series in counted.Series)
+                    {
+                        var count = (long)series.Samples[0].Value;
+                        // 60 a minute, or 59 in an hour that ends on a 2h block boundary (even UTC hours): nothing else.
+                        Assert.True(count == 60 || (count == 59 && hour.AddHours(1).Hour % 2 == 0),
+                            $"{dimension.Record} {hour:O}: {count} recorded samples");
+                        recordedCounts[(Validator.ResourceKey(Node, series.Labels)!, dimension.Name, hour)] = count;
+                    }
+                }
+            }
             for (var i = 0; i < rawRows.Count; i++)
             {
                 Assert.Equal((rawRows[i].ResourceKey, rawRows[i].Dimension, rawRows[i].HourStart), (mixedRows[i].ResourceKey, mixedRows[i].Dimension, mixedRows[i].HourStart));
@@ -115,8 +138,13 @@ public class RecordingRulesTests(RecordedPrometheus source) : IClassFixture<Reco
                 Assert.Equal(rawRows[i].Max, mixedRows[i].Max, scale * 1e-1);
                 Assert.Equal(rawRows[i].Min, mixedRows[i].Min, scale * 1e-1);
                 Assert.Equal(rawRows[i].P95, mixedRows[i].P95, scale * 1e-1);
-                Assert.True(rawRows[i].Samples == mixedRows[i].Samples,
-                    $"{rawRows[i].ResourceKey} {rawRows[i].Dimension} {rawRows[i].HourStart:O}: {rawRows[i].Samples} raw samples, {mixedRows[i].Samples} mixed");
+                // Raw hours hold one point per minute of the subquery; recorded hours what Prometheus holds.
+                Assert.True(rawRows[i].Samples == 60, $"{rawRows[i].ResourceKey} {rawRows[i].Dimension} {rawRows[i].HourStart:O}: {rawRows[i].Samples} raw samples");
+                var expected = mixedRows[i].HourStart >= RecordedPrometheus.RecordedFrom
+                    ? recordedCounts[(mixedRows[i].ResourceKey, mixedRows[i].Dimension, mixedRows[i].HourStart)]
+                    : rawRows[i].Samples;
+                Assert.True(expected == mixedRows[i].Samples,
+                    $"{mixedRows[i].ResourceKey} {mixedRows[i].Dimension} {mixedRows[i].HourStart:O}: {mixedRows[i].Samples} samples read, the source holds {expected}");
             }
         }
         finally

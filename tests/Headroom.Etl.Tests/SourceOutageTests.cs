@@ -28,21 +28,28 @@ public class SourceOutageTests
             await interrupted.MigrateAsync();
             var prometheus = await PrometheusServer.StartAsync(new PrometheusOptions { DataDirectory = tsdb, Retention = "3650d" });
             var client = new PrometheusClient(http, prometheus.BaseUri);
-            var run = new EtlRunner(interrupted, client, extraction).RunAsync(options, EtlMode.Incremental);
-
-            // Stop the source once a few windows are in.
-            while ((await interrupted.GetWatermarkAsync("node", "fleet"))?.End < End.AddHours(-20) || await interrupted.GetWatermarkAsync("node", "fleet") is null)
-                await Task.Delay(20);
-            await prometheus.DisposeAsync();
-            await Assert.ThrowsAsync<PrometheusApiException>(() => run);
+            // Stop the source from inside the run, once the fourth window is committed and before the fifth is read:
+            // polling the watermark from outside raced the run (it could finish first, or fail and leave the poll
+            // spinning, with no deadline).
+            var stopped = false;
+            var stopAfterFourWindows = new SynchronousProgress<EtlProgress>(p =>
+            {
+                if (p.HoursDone == 4)
+                {
+                    prometheus.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                    stopped = true;
+                }
+            });
+            var run = new EtlRunner(interrupted, client, extraction).RunAsync(options, EtlMode.Incremental, stopAfterFourWindows);
+            await Assert.ThrowsAsync<PrometheusApiException>(() => run.WaitAsync(TimeSpan.FromMinutes(5)));
+            Assert.True(stopped, "the run failed before the source was stopped");
 
             var status = await interrupted.GetStatusAsync();
             Assert.Equal(EtlRunStatus.Failed, status.RecentRuns[0].Status);
             var partial = await interrupted.ReadHourlyAsync("node");
             var perHour = fleet.Hosts.Count * Node.Dimensions.Count;
-            Assert.Equal(0, partial.Count % perHour); // whole windows (one hour each) only
-            var watermark = (await interrupted.GetWatermarkAsync("node", "fleet"))!.End;
-            Assert.Equal(partial.Count / perHour, (int)(watermark - End.AddHours(-24)).TotalHours); // the watermark never runs ahead of the data
+            Assert.Equal(4 * perHour, partial.Count); // the four committed windows (one hour each), nothing of the fifth
+            Assert.Equal(End.AddHours(-20), (await interrupted.GetWatermarkAsync("node", "fleet"))!.End); // the watermark never runs ahead of the data
 
             // The source comes back on the same data; the next run continues from the watermark.
             await using var restarted = await PrometheusServer.StartAsync(new PrometheusOptions { DataDirectory = tsdb, Retention = "3650d" });
@@ -64,4 +71,10 @@ public class SourceOutageTests
             directory.Delete(recursive: true);
         }
     }
+}
+
+/// <summary>Calls back on the reporting thread at the moment of the report (<see cref="Progress{T}"/> posts it for later).</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }

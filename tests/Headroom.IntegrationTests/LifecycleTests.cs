@@ -49,7 +49,15 @@ public sealed class LifecycleTests
         var plan = new LaunchPlan(
             "never-ready",
             _ => new ProcessSpec("never-ready", shell, ["-c", "echo first line; echo 'still warming up' >&2; exec sleep 600"]),
-            (_, _, _) => Task.FromResult(false),
+            // Never ready, but only after the shell has written both lines: on a loaded machine the shell may not even
+            // have started within the 1 s start timeout, and the logs the failure carries would be empty.
+            async (process, _, cancellationToken) =>
+            {
+                var waited = System.Diagnostics.Stopwatch.StartNew();
+                while (!(process.Logs.Contains("first line") && process.Logs.Contains("still warming up")) && waited.Elapsed < TimeSpan.FromMinutes(1))
+                    await Task.Delay(20, cancellationToken);
+                return false;
+            },
             TimeSpan.FromSeconds(1));
 
         var failure = await Assert.ThrowsAsync<ServerStartException>(() => ServerLauncher.StartAsync(plan, CancellationToken.None));

@@ -32,6 +32,17 @@ internal static partial class ConformanceScripts
         return null;
     }
 
+    /// <summary>
+    /// The folder of the scripts; when the shared folder is absent the calling test is reported skipped with the
+    /// reason (never green, never failed: the scripts are an optional input of a checkout).
+    /// </summary>
+    public static string RequireFolder(string what)
+    {
+        var folder = Folder();
+        Skip.If(folder is null, $"../shared/conformance/promql/prometheus-3.14 is absent: {what} not checked");
+        return folder!;
+    }
+
     public static bool IsExperimental(string file) => ExperimentalFiles.Contains(Path.GetFileNameWithoutExtension(file));
 
     public static List<ScriptEval> Read(string folder)

@@ -42,15 +42,60 @@ public class FunctionSignaturesTests
         Assert.False(FunctionSignatures.TryGet("Rate", out _));
     }
 
+    // Each call the parser built, outermost first, as name(argument types): the parser never returns null, so the
+    // check is that optional and variadic arguments were taken with the right count and types.
     [Theory]
-    [InlineData("day_of_month()")]
-    [InlineData("day_of_month(x)")]
-    [InlineData("label_join(x, \"a\", \",\")")]
-    [InlineData("sort_by_label(x)")]
-    [InlineData("sort_by_label(x, \"a\", \"b\", \"c\")")]
-    [InlineData("histogram_quantiles(x, \"q\", 0.5, 0.9, 0.99)")]
-    [InlineData("info(x)")]
-    [InlineData("double_exponential_smoothing(x[5m], 0.5, 0.5)")]
-    [InlineData("pi() + time() + step() + range()")]
-    public void Optional_and_variadic_arguments(string query) => Assert.NotNull(Parser.Parse(query));
+    [InlineData("day_of_month()", "day_of_month()")]
+    [InlineData("day_of_month(x)", "day_of_month(InstantVector)")]
+    [InlineData("label_join(x, \"a\", \",\")", "label_join(InstantVector, String, String)")]
+    [InlineData("sort_by_label(x)", "sort_by_label(InstantVector)")]
+    [InlineData("sort_by_label(x, \"a\", \"b\", \"c\")", "sort_by_label(InstantVector, String, String, String)")]
+    [InlineData("histogram_quantiles(x, \"q\", 0.5, 0.9, 0.99)", "histogram_quantiles(InstantVector, String, Scalar, Scalar, Scalar)")]
+    [InlineData("info(x)", "info(InstantVector)")]
+    [InlineData("double_exponential_smoothing(x[5m], 0.5, 0.5)", "double_exponential_smoothing(RangeVector, Scalar, Scalar)")]
+    [InlineData("pi() + time() + step() + range()", "pi() time() step() range()")]
+    public void Optional_and_variadic_arguments(string query, string calls)
+    {
+        var found = new List<Call>();
+        Collect(Parser.Parse(query), found);
+        Assert.Equal(calls, string.Join(' ', found.Select(c => $"{c.Function.Name}({string.Join(", ", c.Arguments.Select(a => a.Type))})")));
+        foreach (var call in found)
+        {
+            Assert.InRange(call.Arguments.Count, call.Function.MinArguments, call.Function.MaxArguments);
+            for (var i = 0; i < call.Arguments.Count; i++)
+                Assert.Equal(call.Function.ArgumentType(i), call.Arguments[i].Type);
+        }
+    }
+
+    [Theory]
+    [InlineData("label_join(x, \"a\")", "label_join")]
+    [InlineData("round(x, 1, 2)", "round")]
+    [InlineData("rate(x)", "rate")]
+    [InlineData("day_of_month(x[5m])", "day_of_month")]
+    [InlineData("histogram_quantiles(x, \"q\", \"0.5\")", "histogram_quantiles")]
+    [InlineData("sort_by_label(x, 1)", "sort_by_label")]
+    public void Wrong_arity_or_argument_type_is_refused(string query, string function)
+    {
+        var error = Assert.Throws<ParseException>(() => Parser.Parse(query));
+        Assert.Contains(function, error.Message, StringComparison.Ordinal);
+    }
+
+    private static void Collect(Expr expr, List<Call> calls)
+    {
+        switch (expr)
+        {
+            case Call call:
+                calls.Add(call);
+                foreach (var argument in call.Arguments)
+                    Collect(argument, calls);
+                break;
+            case BinaryExpr binary:
+                Collect(binary.Left, calls);
+                Collect(binary.Right, calls);
+                break;
+            case ParenExpr paren:
+                Collect(paren.Inner, calls);
+                break;
+        }
+    }
 }

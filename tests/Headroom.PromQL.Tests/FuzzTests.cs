@@ -30,22 +30,23 @@ public class FuzzTests(ITestOutputHelper output)
         "step()", "range()", "min_of(", "max_of(", "99999999999999999", "0x7fffffffffffffff", "@ 9007199254740993", "</", ">/",
     ];
 
-    [Fact]
+    [SkippableFact]
     public void Mutated_and_random_inputs_only_ever_raise_ParseException()
     {
-        var folder = ConformanceScripts.Folder();
-        var seeds = folder is null ? BuiltInSeeds : [.. BuiltInSeeds, .. ConformanceScripts.Read(folder).Select(e => e.Expression)];
-        if (folder is null)
-        {
-            output.WriteLine("conformance scripts not found; fuzzing from built-in seeds only");
-        }
+        // The 2,000+ conformance expressions are the seeds; the 6 built-in ones alone reach too little of the grammar
+        // to count as the check.
+        var folder = ConformanceScripts.RequireFolder("fuzzing from the conformance expressions");
+        string[] seeds = [.. BuiltInSeeds, .. ConformanceScripts.Read(folder).Select(e => e.Expression)];
+        Assert.True(seeds.Length > 2000, $"only {seeds.Length} seeds in {folder}");
 
         // HEADROOM_FUZZ_SEED and HEADROOM_FUZZ_ITERATIONS allow longer local runs; CI uses the fixed defaults.
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("HEADROOM_FUZZ_SEED"), out var s) ? s : 20261123;
-        var iterations = int.TryParse(Environment.GetEnvironmentVariable("HEADROOM_FUZZ_ITERATIONS"), out var n) ? n : 25_000;
+        var seed = FromEnvironment("HEADROOM_FUZZ_SEED", 20261123);
+        var iterations = FromEnvironment("HEADROOM_FUZZ_ITERATIONS", 25_000);
+        Skip.If(iterations <= 0, $"HEADROOM_FUZZ_ITERATIONS={iterations}: no input fuzzed");
         var random = new Random(seed);
         int parsed = 0, rejected = 0;
         var slowest = TimeSpan.Zero;
+        var slowestInput = "";
         var problems = new List<string>();
         for (var i = 0; i < iterations; i++)
         {
@@ -70,7 +71,8 @@ public class FuzzTests(ITestOutputHelper output)
             {
                 problems.Add($"{e.GetType().Name} for {Show(input)}: {e.Message}");
             }
-            slowest = watch.Elapsed > slowest ? watch.Elapsed : slowest;
+            if (watch.Elapsed > slowest)
+                (slowest, slowestInput) = (watch.Elapsed, input);
         }
 
         output.WriteLine($"seed {seed}: parsed {parsed}, rejected {rejected}, slowest {slowest.TotalMilliseconds:F1} ms");
@@ -79,7 +81,32 @@ public class FuzzTests(ITestOutputHelper output)
             output.WriteLine(problem);
         }
         Assert.Empty(problems);
-        Assert.True(slowest < TimeSpan.FromSeconds(2), $"slowest parse took {slowest}");
+        // A parse that takes seconds is a backtracking bug, and it is slow every time; a loaded 2-core machine can
+        // stall any single parse (a GC, a descheduled thread), so the slowest input is timed again, best of three.
+        var best = Enumerable.Range(0, 3).Min(_ => Time(slowestInput));
+        Assert.True(best < TimeSpan.FromSeconds(2), $"parsing {Show(slowestInput)} takes {best} (best of three; {slowest} in the run)");
+    }
+
+    private static int FromEnvironment(string name, int fallback)
+    {
+        var text = Environment.GetEnvironmentVariable(name);
+        if (string.IsNullOrEmpty(text))
+            return fallback;
+        Assert.True(int.TryParse(text, out var value), $"{name}={text} is not an integer");
+        return value;
+    }
+
+    private static TimeSpan Time(string input)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            Parser.Parse(input);
+        }
+        catch (ParseException)
+        {
+        }
+        return watch.Elapsed;
     }
 
     private static string Show(string s) => s.Replace("\n", "\\n", StringComparison.Ordinal);

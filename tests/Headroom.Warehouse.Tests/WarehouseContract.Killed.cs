@@ -8,7 +8,10 @@ public abstract partial class WarehouseContract
     /// The server loses the committing session (as when the ETL process is killed) just before the watermark
     /// step or just before COMMIT: the server rolls the transaction back and the window leaves no trace.
     /// </summary>
-    protected async Task AssertAKilledSessionLeavesNothingAsync(Func<string, Task> killOtherSessions)
+    /// <typeparam name="TClientException">The database client's own exception for a session the server ended.</typeparam>
+    /// <param name="killOtherSessions">Ends every session of the database but its own; returns how many it ended.</param>
+    protected async Task AssertAKilledSessionLeavesNothingAsync<TClientException>(Func<string, Task<int>> killOtherSessions)
+        where TClientException : Exception
     {
         var url = await databases.NewDatabaseUrlAsync();
         string before;
@@ -24,17 +27,22 @@ public abstract partial class WarehouseContract
 
         foreach (var step in new[] { CommitStep.Watermark, CommitStep.Commit })
         {
+            // The hook only records: an assertion failing inside it would surface as the commit's exception and
+            // be taken for the kill. Whether it ran, and killed, is checked below.
+            var killed = new List<int>();
             await using (var warehouse = await Warehouse.OpenAsync(url))
             {
                 var sql = (SqlWarehouse)warehouse;
                 sql.BeforeCommitStep = async (s, _) =>
                 {
                     if (s == step)
-                        await killOtherSessions(sql.Url.ConnectionString);
+                        killed.Add(await killOtherSessions(sql.Url.ConnectionString));
                 };
-                var error = await Assert.ThrowsAnyAsync<Exception>(() => warehouse.CommitWindowAsync(next));
+                var error = await Assert.ThrowsAnyAsync<TClientException>(() => warehouse.CommitWindowAsync(next));
                 Log($"{databases.Dialect}, session killed before {step}: {error.GetType().Name}: {error.Message}");
             }
+            Assert.NotEmpty(killed);
+            Assert.All(killed, count => Assert.True(count > 0, $"no session was killed before {step}"));
             await using (var warehouse = await Warehouse.OpenAsync(url))
                 Assert.Equal(before, await SnapshotAsync(warehouse));
         }

@@ -19,6 +19,7 @@ namespace Headroom.Gateway.Http;
 /// </summary>
 internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider time)
 {
+    private readonly Lock _gateLock = new();
     private QueryGate? _gate;
     private QueryLimits? _gateLimits;
 
@@ -84,12 +85,16 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
     private async Task<IDisposable> EnterAsync(RequestContext request)
     {
         var limits = request.Gateway.Config.Limits;
-        var gate = _gate;
-        if (gate is null || !ReferenceEquals(_gateLimits, limits))
+        QueryGate gate;
+        // One gate per set of limits: a reload with new limits starts a new one; concurrent first requests share it.
+        lock (_gateLock)
         {
-            gate = new QueryGate(limits.MaxConcurrent, limits.MaxQueued);
-            _gate = gate;
-            _gateLimits = limits;
+            if (_gate is null || !ReferenceEquals(_gateLimits, limits))
+            {
+                _gate = new QueryGate(limits.MaxConcurrent, limits.MaxQueued);
+                _gateLimits = limits;
+            }
+            gate = _gate;
         }
         var slot = await gate.EnterAsync(request.Aborted).ConfigureAwait(false);
         if (slot is null)

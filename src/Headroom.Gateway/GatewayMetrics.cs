@@ -6,7 +6,7 @@ namespace Headroom.Gateway;
 
 /// <summary>
 /// The gateway's own metrics, served at <c>/metrics</c>: query latency per endpoint, per-replica latency and
-/// errors, partial responses, gaps filled from another replica, pushed-down subqueries, queries refused for load.
+/// errors, partial responses, switches to another replica to fill a gap, pushed-down subqueries, queries refused for load.
 /// Each gateway has its own registry, so several can run in one process (tests).
 /// </summary>
 public sealed class GatewayMetrics
@@ -15,7 +15,7 @@ public sealed class GatewayMetrics
     private readonly Histogram _backend;
     private readonly Counter _backendErrors;
     private readonly Counter _partial;
-    private readonly Counter _gapsFilled;
+    private readonly Counter _switches;
     private readonly Counter _pushdowns;
     private readonly Counter _rejected;
     private readonly Gauge _inFlight;
@@ -34,8 +34,8 @@ public sealed class GatewayMetrics
             new CounterConfiguration { LabelNames = ["shard", "replica"] });
         _partial = factory.CreateCounter("headroom_gateway_partial_responses_total", "Answers that left out a shard with no healthy replica, by shard.",
             new CounterConfiguration { LabelNames = ["shard"] });
-        _gapsFilled = factory.CreateCounter("headroom_gateway_replica_gap_fills_total",
-            "Series whose replicas held different samples and were joined by deduplication, by shard.", new CounterConfiguration { LabelNames = ["shard"] });
+        _switches = factory.CreateCounter("headroom_gateway_replica_switches_total",
+            "Times deduplication moved a series' answer to another replica to fill a gap, by shard.", new CounterConfiguration { LabelNames = ["shard"] });
         _pushdowns = factory.CreateCounter("headroom_gateway_pushdowns_total", "Subqueries evaluated on the shards instead of in the gateway.");
         _rejected = factory.CreateCounter("headroom_gateway_queries_rejected_total", "Queries refused because the queue was full.");
         _inFlight = factory.CreateGauge("headroom_gateway_queries_in_flight", "Queries being evaluated.");
@@ -61,7 +61,7 @@ public sealed class GatewayMetrics
 
     internal void PartialResponse(string shard) => _partial.WithLabels(shard).Inc();
 
-    internal void ReplicaGapFilled(string shard) => _gapsFilled.WithLabels(shard).Inc();
+    internal void ReplicaSwitches(string shard, int switches) => _switches.WithLabels(shard).Inc(switches);
 
     internal void Pushdown() => _pushdowns.Inc();
 

@@ -53,8 +53,9 @@ public sealed class ReplicaDeduplicatorTests
         var a = Counter(0, 100, Interval);
         var b = Counter(7_000, 100, Interval);
 
-        var merged = ReplicaDeduplicator.Merge([a, b]);
+        var merged = ReplicaDeduplicator.Merge([a, b], out var switches);
 
+        Assert.Equal(1, switches);
         Assert.Equal(a, merged.Where(p => p.T <= a[^1].T));
         Assert.DoesNotContain(merged, p => p.T % Interval == 7_000 && p.T < a[^1].T);
     }

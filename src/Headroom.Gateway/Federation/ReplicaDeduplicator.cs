@@ -20,9 +20,16 @@ public static class ReplicaDeduplicator
     private const int SpacingSample = 64;
 
     /// <summary>The deduplicated samples of one series held by <paramref name="replicas"/>, each ascending by time.</summary>
-    public static FloatPoint[] Merge(IReadOnlyList<FloatPoint[]> replicas)
+    public static FloatPoint[] Merge(IReadOnlyList<FloatPoint[]> replicas) => Merge(replicas, out _);
+
+    /// <summary>
+    /// The deduplicated samples of one series held by <paramref name="replicas"/>, and how many times the answer
+    /// moved from one replica to another to fill a gap.
+    /// </summary>
+    public static FloatPoint[] Merge(IReadOnlyList<FloatPoint[]> replicas, out int switches)
     {
         ArgumentNullException.ThrowIfNull(replicas);
+        switches = 0;
         if (replicas.Count == 1)
         {
             return replicas[0];
@@ -64,9 +71,10 @@ public static class ReplicaDeduplicator
             {
                 break;
             }
-            if (!hasNext || nonEmpty[earliest][cursors[earliest]].T < nonEmpty[current][cursors[current]].T)
+            if (earliest != current && (!hasNext || nonEmpty[earliest][cursors[earliest]].T < nonEmpty[current][cursors[current]].T))
             {
                 current = earliest;
+                switches++;
             }
             var taken = nonEmpty[current][cursors[current]];
             output.Add(taken);

@@ -136,11 +136,11 @@ internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSour
                 result.Add(list[0].Labels.Equals(labels) ? list[0] : new Series(labels, list[0].Points) { Histograms = list[0].Histograms });
                 continue;
             }
-            if (list.Count > 1 && !list.All(s => s.Points.Length == list[0].Points.Length))
+            var points = ReplicaDeduplicator.Merge([.. list.Select(s => s.Points)], out var switches);
+            if (switches > 0)
             {
-                _metrics?.ReplicaGapFilled(Name);
+                _metrics?.ReplicaSwitches(Name, switches);
             }
-            var points = ReplicaDeduplicator.Merge([.. list.Select(s => s.Points)]);
             var histograms = list.MaxBy(s => s.Histograms.Length)!.Histograms;
             result.Add(new Series(labels, points) { Histograms = histograms });
         }

@@ -69,7 +69,7 @@ public sealed class HourlyExtractor
 
     private async Task ExtractChunkAsync(string query, string dimension, long expected, DateTimeOffset from, DateTimeOffset to, ConcurrentBag<HourlyRow> rows, CancellationToken cancellationToken)
     {
-        QueryResult result;
+        QueryResponse result;
         try
         {
             result = await SendAsync(query, from, to, cancellationToken).ConfigureAwait(false);
@@ -94,7 +94,7 @@ public sealed class HourlyExtractor
             rows.Add(row);
     }
 
-    private async Task<QueryResult> SendAsync(string query, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    private async Task<QueryResponse> SendAsync(string query, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -122,7 +122,7 @@ public sealed class HourlyExtractor
     }
 
     /// <summary>Joins the five tagged statistics of each (series, hour) into one row.</summary>
-    private static IEnumerable<HourlyRow> Combine(QueryResult result, string dimension, long expected)
+    private static IEnumerable<HourlyRow> Combine(QueryResponse result, string dimension, long expected)
     {
         var byKey = new Dictionary<(string Series, long Time), (IReadOnlyDictionary<string, string> Labels, double[] Values)>();
         foreach (var series in result.Series)

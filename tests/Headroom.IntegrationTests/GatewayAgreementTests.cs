@@ -76,7 +76,7 @@ public sealed class GatewayAgreementTests(LossyShardedPromqlPrometheus fleet, IT
         }
     }
 
-    internal static int Compare(string where, QueryResult expected, QueryResult actual, StringBuilder problems)
+    internal static int Compare(string where, QueryResponse expected, QueryResponse actual, StringBuilder problems)
     {
         if (expected.ResultType != actual.ResultType)
         {

@@ -35,7 +35,7 @@ public sealed class GatewayChaosTests(ShardedPromqlPrometheus fleet, ITestOutput
         await using var gateway = await GatewayServer.StartAsync(GatewayAgreementTests.ConfigFor(fleet.Topology),
             new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)));
         var reference = new PrometheusClient(fleet.Http, fleet.Reference.Server.BaseUri);
-        var expected = new Dictionary<string, QueryResult>();
+        var expected = new Dictionary<string, QueryResponse>();
         foreach (var query in Queries)
             expected[query] = await reference.QueryAsync(query, At);
 

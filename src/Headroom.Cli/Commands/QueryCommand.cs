@@ -71,7 +71,7 @@ internal static class QueryCommand
             using var http = new SourceConnection(url, null, null, null, null, false, limit).CreateHttpClient();
             var remote = new RemoteReadSource(new RemoteReadClient(http, url));
             var engine = new QueryEngine(remote, new EngineOptions { LookbackDelta = parse.GetValue(lookback), Timeout = limit });
-            PromQL.Engine.QueryResult result;
+            QueryResult result;
             try
             {
                 if (isRange)
@@ -124,7 +124,7 @@ internal static class QueryCommand
         return "  " + line + "\n  " + new string(' ', start - lineStart) + new string('^', width);
     }
 
-    private static async Task WriteTableAsync(TextWriter output, TextWriter error, PromQL.Engine.QueryResult result)
+    private static async Task WriteTableAsync(TextWriter output, TextWriter error, QueryResult result)
     {
         var console = FleetCommand.Console(output);
         Table table;

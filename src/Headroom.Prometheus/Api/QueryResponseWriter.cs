@@ -18,14 +18,14 @@ public static class QueryResponseWriter
     public static JsonWriterOptions Options { get; } = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Writes <paramref name="result"/> to <paramref name="output"/> as compact UTF-8 JSON.</summary>
-    public static void Write(Stream output, PromQL.Engine.QueryResult result) => Write(output, result, null);
+    public static void Write(Stream output, QueryResult result) => Write(output, result, null);
 
     /// <summary>
     /// Writes <paramref name="result"/> to <paramref name="output"/> as compact UTF-8 JSON, with
     /// <c>data.stats</c> written by <paramref name="stats"/> (where Prometheus puts the statistics a request asks
-    /// for with <c>stats=…</c>); without it the body is exactly as <see cref="Write(Stream, PromQL.Engine.QueryResult)"/> writes it.
+    /// for with <c>stats=…</c>); without it the body is exactly as <see cref="Write(Stream, QueryResult)"/> writes it.
     /// </summary>
-    public static void Write(Stream output, PromQL.Engine.QueryResult result, Action<Utf8JsonWriter>? stats)
+    public static void Write(Stream output, QueryResult result, Action<Utf8JsonWriter>? stats)
     {
         ArgumentNullException.ThrowIfNull(result);
         using var json = new Utf8JsonWriter(output, Options);
@@ -88,7 +88,7 @@ public static class QueryResponseWriter
     }
 
     /// <summary>Writes <paramref name="result"/> as a JSON string.</summary>
-    public static string ToJson(PromQL.Engine.QueryResult result)
+    public static string ToJson(QueryResult result)
     {
         using var buffer = new MemoryStream();
         Write(buffer, result);

@@ -1,17 +1,17 @@
 namespace Headroom.Prometheus;
 
-/// <summary>One sample: milliseconds since the Unix epoch and a value.</summary>
-public readonly record struct Sample(long TimestampMs, double Value);
+/// <summary>One sample of an HTTP API answer (the engine's own is <c>Headroom.PromQL.Sample</c>): milliseconds since the Unix epoch and a value.</summary>
+public readonly record struct ResponseSample(long TimestampMs, double Value);
 
 /// <summary>A series in a query result: its labels and its samples in time order (one for an instant vector).</summary>
-public sealed record ResultSeries(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<Sample> Samples);
+public sealed record ResultSeries(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<ResponseSample> Samples);
 
 /// <summary>The <c>data</c> of a successful <c>/api/v1/query</c> or <c>/api/v1/query_range</c> answer.</summary>
 /// <param name="ResultType"><c>vector</c>, <c>matrix</c>, <c>scalar</c> or <c>string</c>.</param>
 /// <param name="Series">The series of a vector or matrix; empty for a scalar or string.</param>
 /// <param name="Scalar">The value of a scalar result.</param>
 /// <param name="Warnings">Warnings and infos Prometheus returned beside the result.</param>
-public sealed record QueryResult(string ResultType, IReadOnlyList<ResultSeries> Series, Sample? Scalar, IReadOnlyList<string> Warnings);
+public sealed record QueryResponse(string ResultType, IReadOnlyList<ResultSeries> Series, ResponseSample? Scalar, IReadOnlyList<string> Warnings);
 
 /// <summary>A query the Prometheus HTTP API refused or could not answer.</summary>
 public sealed class PrometheusApiException : Exception

@@ -3,10 +3,10 @@ using System.Text.Json;
 
 namespace Headroom.Prometheus;
 
-/// <summary>Turns the <c>data</c> element of an API answer into a <see cref="QueryResult"/>.</summary>
+/// <summary>Turns the <c>data</c> element of an API answer into a <see cref="QueryResponse"/>.</summary>
 internal static class ResultParser
 {
-    public static QueryResult Parse(JsonElement data, IReadOnlyList<string> warnings)
+    public static QueryResponse Parse(JsonElement data, IReadOnlyList<string> warnings)
     {
         var type = data.GetProperty("resultType").GetString() ?? "";
         var result = data.GetProperty("result");
@@ -23,7 +23,7 @@ internal static class ResultParser
                         foreach (var label in metric.EnumerateObject())
                             labels[label.Name] = label.Value.GetString() ?? "";
                     }
-                    var samples = new List<Sample>();
+                    var samples = new List<ResponseSample>();
                     if (item.TryGetProperty("value", out var value))
                         samples.Add(ParseSample(value));
                     if (item.TryGetProperty("values", out var values))
@@ -34,16 +34,16 @@ internal static class ResultParser
                     }
                     series.Add(new ResultSeries(labels, samples));
                 }
-                return new QueryResult(type, series, null, warnings);
+                return new QueryResponse(type, series, null, warnings);
             case "scalar":
             case "string":
-                return new QueryResult(type, [], type == "scalar" ? ParseSample(result) : null, warnings);
+                return new QueryResponse(type, [], type == "scalar" ? ParseSample(result) : null, warnings);
             default:
                 throw new PrometheusApiException($"unknown resultType '{type}' in the API answer");
         }
     }
 
-    private static Sample ParseSample(JsonElement pair)
+    private static ResponseSample ParseSample(JsonElement pair)
     {
         var seconds = pair[0].GetDouble();
         var text = pair[1].GetString();
@@ -54,6 +54,6 @@ internal static class ResultParser
             "NaN" => double.NaN,
             _ => double.Parse(text!, NumberStyles.Float, CultureInfo.InvariantCulture),
         };
-        return new Sample((long)Math.Round(seconds * 1000), value);
+        return new ResponseSample((long)Math.Round(seconds * 1000), value);
     }
 }

@@ -24,7 +24,7 @@ public sealed class PrometheusClient
     }
 
     /// <summary>Evaluates <paramref name="query"/> at one instant (now when <paramref name="time"/> is null).</summary>
-    public Task<QueryResult> QueryAsync(string query, DateTimeOffset? time = null, CancellationToken cancellationToken = default)
+    public Task<QueryResponse> QueryAsync(string query, DateTimeOffset? time = null, CancellationToken cancellationToken = default)
     {
         var form = new List<KeyValuePair<string, string>> { new("query", query) };
         if (time is { } t)
@@ -33,7 +33,7 @@ public sealed class PrometheusClient
     }
 
     /// <summary>Evaluates <paramref name="query"/> over [<paramref name="start"/>, <paramref name="end"/>] every <paramref name="step"/>.</summary>
-    public Task<QueryResult> QueryRangeAsync(string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken = default)
+    public Task<QueryResponse> QueryRangeAsync(string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken = default)
     {
         var form = new List<KeyValuePair<string, string>>
         {
@@ -45,7 +45,7 @@ public sealed class PrometheusClient
         return PostAsync("api/v1/query_range", form, cancellationToken);
     }
 
-    private async Task<QueryResult> PostAsync(string path, List<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
+    private async Task<QueryResponse> PostAsync(string path, List<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
     {
         var uri = new Uri(_baseUri, path);
         HttpResponseMessage response;

@@ -4,11 +4,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Headroom.Fleet;
 
 /// <summary>Serves the fleet's hosts as node_exporter targets at <c>/hosts/{id}/metrics</c>.</summary>
-public sealed class FleetServer : IAsyncDisposable
+public sealed partial class FleetServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
@@ -25,16 +26,25 @@ public sealed class FleetServer : IAsyncDisposable
     public string Address => $"{BaseUri.Host}:{BaseUri.Port}";
 
     /// <summary>Starts serving <paramref name="fleet"/> on <paramref name="endpoint"/> (port 0 picks a free port).</summary>
+    /// <param name="logging">Where the server logs: its start at information, one line per request at debug. None by default.</param>
     /// <exception cref="FleetServerException">When the address is in use or cannot be bound.</exception>
-    public static async Task<FleetServer> StartAsync(SimulatedFleet fleet, IPEndPoint endpoint, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    public static async Task<FleetServer> StartAsync(SimulatedFleet fleet, IPEndPoint endpoint, TimeProvider? time = null,
+        ILoggerFactory? logging = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fleet);
         ArgumentNullException.ThrowIfNull(endpoint);
         var clock = time ?? TimeProvider.System;
+        var logger = (logging ?? NullLoggerFactory.Instance).CreateLogger("headroom.fleet");
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
         var app = builder.Build();
+
+        app.Use(async (context, next) =>
+        {
+            await next(context).ConfigureAwait(false);
+            Log.Request(logger, context.Request.Method, context.Request.Path, context.Response.StatusCode);
+        });
 
         app.MapGet("/hosts/{id}/metrics", (string id, HttpContext context) =>
         {
@@ -65,6 +75,7 @@ public sealed class FleetServer : IAsyncDisposable
 
         var bound = app.Urls.Select(static u => new Uri(u)).First();
         var baseUri = new Uri($"http://{endpoint.Address}:{bound.Port}/");
+        Log.Started(logger, fleet.Hosts.Count, fleet.Seed, baseUri);
         return new FleetServer(app, baseUri);
     }
 
@@ -72,6 +83,15 @@ public sealed class FleetServer : IAsyncDisposable
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "fleet of {Hosts} hosts (seed {Seed}) listening at {BaseUri}")]
+        public static partial void Started(ILogger logger, int hosts, long seed, Uri baseUri);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path} {Status}")]
+        public static partial void Request(ILogger logger, string method, PathString path, int status);
     }
 }
 

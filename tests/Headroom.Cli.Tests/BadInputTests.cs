@@ -20,6 +20,12 @@ public class BadInputTests
     [InlineData("fleet serve --listen nowhere", "is not host:port")]
     [InlineData("fleet serve --listen example.com:80", "is not an IP address")]
     [InlineData("fleet serve --listen 127.0.0.1:70000", "is not host:port")]
+    [InlineData("fleet serve --log-level verbose", "verbose")]
+    [InlineData("fleet serve --log-format xml", "xml")]
+    [InlineData("serve --log-level trace", "trace")]
+    [InlineData("serve --log-format logfmt", "logfmt")]
+    [InlineData("cloudwatch serve --config c.yml --log-level warning", "warning")]
+    [InlineData("cloudwatch serve --config c.yml --log-format yaml", "yaml")]
     [InlineData("demo --days 0", "--days must be between 1 and 30")]
     [InlineData("demo --wait --no-wait", "contradict")]
     public async Task Bad_arguments_exit_with_usage_code_and_name_the_problem(string args, string expected)

@@ -21,13 +21,7 @@ internal static class Cli
     /// </summary>
     public static async Task<Result> RunProcessAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "headroom.dll"));
-        foreach (var arg in args)
-            info.ArgumentList.Add(arg);
-        foreach (var (name, value) in environment)
-            info.Environment[name] = value;
-        using var process = Process.Start(info)!;
+        using var process = Process.Start(StartInfo(environment, args))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
@@ -41,5 +35,17 @@ internal static class Cli
             throw;
         }
         return new Result(process.ExitCode, await output, await error);
+    }
+
+    /// <summary><c>dotnet headroom.dll <paramref name="args"/></c> with its output and error redirected.</summary>
+    public static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "headroom.dll"));
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
+        return info;
     }
 }

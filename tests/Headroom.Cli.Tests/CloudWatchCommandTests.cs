@@ -82,6 +82,83 @@ public sealed class CloudWatchCommandTests : IDisposable
         Assert.Contains("--config", result.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A configuration whose role is assumed through an endpoint where nothing listens: every round fails, after retries, in
+    /// account 123456789012 and us-east-1. The credentials and the external id must never reach a log line.
+    /// </summary>
+    private ServerProcess StartFailingServe(int port, params string[] logOptions)
+    {
+        var config = Write("failing.yml", """
+            apiVersion: v1alpha1
+            discovery:
+              jobs:
+                - type: ec2
+                  regions: [us-east-1]
+                  roles:
+                    - {roleArn: "arn:aws:iam::123456789012:role/headroom", externalId: ext-s3cret}
+                  metrics:
+                    - {name: CPUUtilization, statistics: [Average], period: 60, length: 600}
+            """);
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = "AKIDLOGTEST",
+            ["AWS_SECRET_ACCESS_KEY"] = "log-test-s3cret",
+            ["AWS_EC2_METADATA_DISABLED"] = "true",
+        };
+        return ServerProcess.Start(environment,
+            ["cloudwatch", "serve", "--config", config, "--listen", $"127.0.0.1:{port}", "--endpoint-url", $"http://127.0.0.1:{FreePort.Next()}", .. logOptions]);
+    }
+
+    private static void AssertNoSecret(ServerProcess server)
+    {
+        var printed = string.Join('\n', server.Error.Concat(server.Output));
+        foreach (var secret in new[] { "AKIDLOGTEST", "log-test-s3cret", "ext-s3cret" })
+            Assert.DoesNotContain(secret, printed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_logs_aws_errors_per_account_and_region_and_one_debug_line_per_request_as_json()
+    {
+        var port = FreePort.Next();
+        await using var server = StartFailingServe(port, "--log-format", "json", "--log-level", "debug");
+        using var http = new HttpClient();
+        await server.WaitForAsync(http, new Uri($"http://127.0.0.1:{port}/-/healthy"));
+        await server.WaitUntilAsync(() => Task.FromResult(server.Error.Any(l => l.Contains("collection failed", StringComparison.Ordinal))), "failed round logged");
+        await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+        await server.WaitUntilAsync(() => Task.FromResult(server.RequestLines("/metrics").Count > 0), "log line for the request");
+        Assert.Equal(0, await server.StopAsync());
+
+        var request = Assert.Single(server.RequestLines("/metrics"));
+        Assert.Equal("Debug", request.GetProperty("LogLevel").GetString());
+        Assert.Equal("headroom.cloudwatch", request.GetProperty("Category").GetString());
+        var failure = server.JsonLogs.First(l => l.GetProperty("State").TryGetProperty("Account", out _));
+        Assert.Equal("Warning", failure.GetProperty("LogLevel").GetString());
+        Assert.Equal("123456789012", failure.GetProperty("State").GetProperty("Account").GetString());
+        Assert.Equal("us-east-1", failure.GetProperty("State").GetProperty("Region").GetString());
+        Assert.StartsWith("AssumeRole: NetworkError:", failure.GetProperty("State").GetProperty("Problem").GetString(), StringComparison.Ordinal);
+        Assert.Contains(server.JsonLogs, l => l.GetProperty("LogLevel").GetString() == "Debug"
+            && l.GetProperty("Message").GetString()!.StartsWith("AWS AssumeRole: NetworkError, retrying", StringComparison.Ordinal));
+        Assert.Contains(server.Output, l => l.Contains("loop failed, still serving the previous result", StringComparison.Ordinal));
+        AssertNoSecret(server);
+    }
+
+    [Fact]
+    public async Task Serve_at_warn_logs_the_failed_rounds_and_no_line_per_request()
+    {
+        var port = FreePort.Next();
+        await using var server = StartFailingServe(port, "--log-level", "warn");
+        using var http = new HttpClient();
+        await server.WaitForAsync(http, new Uri($"http://127.0.0.1:{port}/-/healthy"));
+        await server.WaitUntilAsync(() => Task.FromResult(server.Error.Any(l => l.Contains("collection failed", StringComparison.Ordinal))), "failed round logged");
+        await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+        Assert.Equal(0, await server.StopAsync());
+
+        Assert.Contains(server.Error, l => l.Contains("warn: headroom.cloudwatch", StringComparison.Ordinal)
+            && l.Contains("AWS call failed for account 123456789012 in us-east-1: AssumeRole: NetworkError:", StringComparison.Ordinal));
+        Assert.DoesNotContain(server.Error, l => l.Contains("/metrics", StringComparison.Ordinal) || l.Contains("dbug:", StringComparison.Ordinal));
+        AssertNoSecret(server);
+    }
+
     [Fact]
     public async Task Serve_exports_what_was_put_into_moto_on_metrics()
     {

@@ -85,6 +85,59 @@ public class FleetCommandTests
         }
     }
 
+    [Fact]
+    public async Task Serve_logs_json_to_stderr_with_one_debug_line_per_request()
+    {
+        var sd = Path.Combine(Path.GetTempPath(), $"headroom-sd-{Guid.NewGuid():N}.json");
+        var port = Harness.FreePort.Next();
+        await using var server = ServerProcess.Start(new Dictionary<string, string>(),
+            "fleet", "serve", "--hosts", "3", "--listen", $"127.0.0.1:{port}", "--sd-file", sd, "--log-format", "json", "--log-level", "debug");
+        try
+        {
+            using var http = new HttpClient();
+            await server.WaitForAsync(http, new Uri($"http://127.0.0.1:{port}/-/healthy"));
+            await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/hosts/host-0002/metrics"));
+            await server.WaitUntilAsync(() => Task.FromResult(server.RequestLines("/hosts/host-0002/metrics").Count > 0), "log line for the request");
+            Assert.Equal(0, await server.StopAsync());
+        }
+        finally
+        {
+            File.Delete(sd);
+        }
+
+        var request = Assert.Single(server.RequestLines("/hosts/host-0002/metrics"));
+        Assert.Equal("Debug", request.GetProperty("LogLevel").GetString());
+        Assert.Equal("headroom.fleet", request.GetProperty("Category").GetString());
+        Assert.Equal("GET", request.GetProperty("State").GetProperty("Method").GetString());
+        Assert.Equal(200, request.GetProperty("State").GetProperty("Status").GetInt32());
+        Assert.Contains(server.JsonLogs, l => l.GetProperty("LogLevel").GetString() == "Information"
+            && l.GetProperty("Message").GetString()!.StartsWith("fleet of 3 hosts (seed 1) listening at", StringComparison.Ordinal));
+        Assert.Contains(server.Output, l => l.StartsWith("serving 3 hosts (seed 1)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Serve_at_warn_writes_no_line_per_request()
+    {
+        var sd = Path.Combine(Path.GetTempPath(), $"headroom-sd-{Guid.NewGuid():N}.json");
+        var port = Harness.FreePort.Next();
+        await using var server = ServerProcess.Start(new Dictionary<string, string>(),
+            "fleet", "serve", "--hosts", "3", "--listen", $"127.0.0.1:{port}", "--sd-file", sd, "--log-level", "warn");
+        try
+        {
+            using var http = new HttpClient();
+            await server.WaitForAsync(http, new Uri($"http://127.0.0.1:{port}/-/healthy"));
+            await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/hosts/host-0002/metrics"));
+            Assert.Equal(0, await server.StopAsync()); // the stop flushes whatever was logged
+        }
+        finally
+        {
+            File.Delete(sd);
+        }
+
+        Assert.Empty(server.Error);
+        Assert.Contains(server.Output, l => l.StartsWith("serving 3 hosts (seed 1)", StringComparison.Ordinal));
+    }
+
     private sealed class TruthComparer : IEqualityComparer<FleetTruth>
     {
         public bool Equals(FleetTruth? x, FleetTruth? y) => x!.Seed == y!.Seed && x.Hosts.SequenceEqual(y.Hosts);

@@ -62,6 +62,49 @@ public sealed class ServeTests(FleetPrometheus source) : IDisposable
     }
 
     [Fact]
+    public async Task Serve_logs_each_run_and_one_debug_line_per_request_as_json_on_stderr()
+    {
+        var port = Harness.FreePort.Next();
+        await using var server = ServerProcess.Start(new Dictionary<string, string>(),
+            "serve", "--source", source.Server.BaseUri.AbsoluteUri, "--db", "sqlite:" + Path.Combine(_directory, "log.db"), "--listen", $"127.0.0.1:{port}",
+            "--interval", "1h", "--from", FleetPrometheus.End.AddHours(-3).ToString("O"), "--to", FleetPrometheus.End.ToString("O"),
+            "--log-format", "json", "--log-level", "debug");
+        using var http = new HttpClient();
+        await server.WaitForAsync(http, new Uri($"http://127.0.0.1:{port}/-/ready"));
+        await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+        await server.WaitUntilAsync(() => Task.FromResult(server.RequestLines("/metrics").Count > 0), "log line for the request");
+        Assert.Equal(0, await server.StopAsync());
+
+        var request = Assert.Single(server.RequestLines("/metrics"));
+        Assert.Equal("Debug", request.GetProperty("LogLevel").GetString());
+        Assert.Equal("headroom.serve", request.GetProperty("Category").GetString());
+        Assert.Equal(200, request.GetProperty("State").GetProperty("Status").GetInt32());
+        var run = Assert.Single(server.JsonLogs, l => l.GetProperty("State").TryGetProperty("RowsLoaded", out _));
+        Assert.Equal("Information", run.GetProperty("LogLevel").GetString());
+        Assert.Equal("90", run.GetProperty("State").GetProperty("RowsLoaded").ToString()); // 6 hosts × 3 hours × 5
+        Assert.Contains(server.Output, l => l.Contains("90 rows loaded", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Serve_at_warn_logs_a_failed_run_without_the_source_password_and_no_line_per_request()
+    {
+        var port = Harness.FreePort.Next();
+        var nothingListens = Harness.FreePort.Next();
+        await using var server = ServerProcess.Start(new Dictionary<string, string>(),
+            "serve", "--source", $"http://etl:s3cret-pw@127.0.0.1:{nothingListens}", "--db", "sqlite:" + Path.Combine(_directory, "warn.db"),
+            "--listen", $"127.0.0.1:{port}", "--interval", "1h", "--log-level", "warn");
+        using var http = new HttpClient();
+        await server.WaitUntilAsync(() => Task.FromResult(server.Error.Any(l => l.Contains("run failed", StringComparison.Ordinal))), "failed run logged");
+        await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/-/healthy"));
+        Assert.Equal(0, await server.StopAsync());
+
+        var failed = Assert.Single(server.Error);
+        Assert.Contains(" fail: headroom.serve", failed, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{nothingListens}", failed, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-pw", string.Join('\n', server.Error.Concat(server.Output)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pushgateway_receives_a_one_shot_runs_metrics()
     {
         await using var pushgateway = await Harness.PushgatewayServer.StartAsync();

@@ -16,7 +16,7 @@ using Spectre.Console;
 namespace Headroom.Cli.Commands;
 
 /// <summary><c>headroom cloudwatch</c>: a YACE-compatible CloudWatch exporter and the cost of its configuration.</summary>
-internal static class CloudWatchCommand
+internal static partial class CloudWatchCommand
 {
     public static Command Create()
     {
@@ -45,26 +45,30 @@ internal static class CloudWatchCommand
                 : Fail<Uri?>(r, $"--endpoint-url: '{(r.Tokens.Count > 0 ? r.Tokens[0].Value : "")}' is not an absolute URL, e.g. http://127.0.0.1:5000"),
             HelpName = "url",
         };
+        var (logLevel, logFormat) = (SharedOptions.LogLevel(), SharedOptions.LogFormat());
         var command = new Command("serve",
             "Collect in the background, one loop per period, and serve the last complete result on /metrics (which never calls AWS), with self-metrics; /-/healthy and /-/ready.")
         {
-            config, listen, endpoint,
+            config, listen, endpoint, logLevel, logFormat,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var loaded = Load(parse.GetValue(config)!);
             var address = parse.GetValue(listen)!;
             var output = parse.InvocationConfiguration.Output;
+            using var logging = SharedOptions.CreateLogging(parse.GetValue(logLevel)!, parse.GetValue(logFormat)!);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
             var metrics = new CollectorMetrics();
-            var collector = new Collector(loaded, http, new AwsEndpoints(parse.GetValue(endpoint)), metrics);
+            var collector = new Collector(loaded, http, new AwsEndpoints(parse.GetValue(endpoint)), metrics, logging: logging);
             var stamp = () => TimeProvider.System.GetUtcNow().ToString("u", CultureInfo.InvariantCulture);
-            var loops = new CollectorLoops(collector, log: line => output.WriteLine($"{stamp()} {line}"));
+            var loops = new CollectorLoops(collector, report: line => output.WriteLine($"{stamp()} {line}"));
 
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.WebHost.ConfigureKestrel(k => k.Listen(address));
             await using var app = builder.Build();
+            var logger = logging.CreateLogger("headroom.cloudwatch");
+            app.UseRequestLog(logger);
             app.MapGet("/metrics", async (CancellationToken ct) => Results.Text(await loops.RenderAsync(ct), "text/plain; version=0.0.4; charset=utf-8"));
             app.MapGet("/-/healthy", () => Results.Text("Healthy\n"));
             app.MapGet("/-/ready", () => loops.Ready
@@ -79,7 +83,9 @@ internal static class CloudWatchCommand
                 throw new CliException($"cannot listen on {address}: {ex.Message}; choose another address with --listen");
             }
             var periods = string.Join(", ", collector.Periods.Select(p => $"{p.TotalSeconds:F0}s"));
-            await output.WriteLineAsync($"headroom cloudwatch: {loaded.AllMetrics.Count()} metrics in {loaded.Discovery.Count + loaded.Static.Count + loaded.CustomNamespace.Count} jobs, loops every {periods}; metrics at http://{address}/metrics");
+            var jobs = loaded.Discovery.Count + loaded.Static.Count + loaded.CustomNamespace.Count;
+            await output.WriteLineAsync($"headroom cloudwatch: {loaded.AllMetrics.Count()} metrics in {jobs} jobs, loops every {periods}; metrics at http://{address}/metrics");
+            Log.Started(logger, loaded.AllMetrics.Count(), jobs, periods, $"http://{address}/");
             try
             {
                 await loops.RunAsync(cancellationToken);
@@ -182,6 +188,12 @@ internal static class CloudWatchCommand
     {
         result.AddError(message);
         return default!;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "collecting {Metrics} metrics in {Jobs} jobs, loops every {Periods}, listening at {BaseUri}")]
+        public static partial void Started(ILogger logger, int metrics, int jobs, string periods, string baseUri);
     }
 }
 

@@ -29,15 +29,17 @@ internal static class FleetCommand
             Description = "Where to write the Prometheus file_sd JSON that lists the targets",
             DefaultValueFactory = _ => new FileInfo("fleet-sd.json"),
         };
+        var (logLevel, logFormat) = (SharedOptions.LogLevel(), SharedOptions.LogFormat());
         var command = new Command("serve", "Serve every host as a node_exporter target at /hosts/{id}/metrics and write a file_sd JSON listing them.")
         {
-            hosts, seed, listen, sdFile,
+            hosts, seed, listen, sdFile, logLevel, logFormat,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var fleet = SimulatedFleet.Create(parse.GetValue(hosts), parse.GetValue(seed));
-            await using var server = await FleetServer.StartAsync(fleet, parse.GetValue(listen)!, cancellationToken: cancellationToken);
+            using var logging = SharedOptions.CreateLogging(parse.GetValue(logLevel)!, parse.GetValue(logFormat)!);
+            await using var server = await FleetServer.StartAsync(fleet, parse.GetValue(listen)!, logging: logging, cancellationToken: cancellationToken);
             var path = parse.GetValue(sdFile)!.FullName;
             await FileSdTargetGroup.WriteFileAsync(path, FleetTargets.For(fleet, server.Address), cancellationToken);
             await output.WriteLineAsync($"serving {fleet.Hosts.Count} hosts (seed {fleet.Seed}) at {server.BaseUri}hosts/{{id}}/metrics");

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 namespace Headroom.Cli.Commands;
 
 /// <summary><c>headroom serve</c>: the ETL on a schedule, with its health on <c>/metrics</c>, <c>/-/healthy</c> and <c>/-/ready</c>.</summary>
-internal static class ServeCommand
+internal static partial class ServeCommand
 {
     public static Command Create()
     {
@@ -23,12 +23,15 @@ internal static class ServeCommand
         var listen = SharedOptions.Listen("127.0.0.1:9108");
         var interval = SharedOptions.Duration("--interval", "Time between ETL runs", "15m", TimeSpan.FromSeconds(10));
         var report = new ReportOptions();
+        var (logLevel, logFormat) = (SharedOptions.LogLevel(), SharedOptions.LogFormat());
         var command = new Command("serve", "Run the ETL every --interval and serve its metrics (/metrics), health (/-/healthy, /-/ready) and the insights page (/, as 'headroom report --format html') until stopped.");
         settings.AddTo(command);
         command.Options.Add(listen);
         command.Options.Add(interval);
         command.Options.Add(report.Prices);
         command.Options.Add(report.Region);
+        command.Options.Add(logLevel);
+        command.Options.Add(logFormat);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var config = settings.LoadConfig(parse);
@@ -43,6 +46,8 @@ internal static class ServeCommand
                 : parse.GetValue(listen)!;
             var output = parse.InvocationConfiguration.Output;
             var catalog = report.Catalog(parse);
+            using var logging = SharedOptions.CreateLogging(parse.GetValue(logLevel)!, parse.GetValue(logFormat)!);
+            var logger = logging.CreateLogger("headroom.serve");
 
             await using var warehouse = await EtlCommand.OpenWarehouseAsync(settings.DatabaseUrl(parse, config), cancellationToken);
             using var http = connection.CreateHttpClient();
@@ -54,6 +59,7 @@ internal static class ServeCommand
             builder.Logging.ClearProviders();
             builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
             await using var app = builder.Build();
+            app.UseRequestLog(logger);
             app.MapGet("/metrics", async () => Results.Text(await metrics.ExportAsync(), "text/plain; version=0.0.4; charset=utf-8"));
             app.MapGet("/", async (CancellationToken ct) => await InsightsPageAsync(warehouse, catalog, profile.Name, ct));
             app.MapGet("/-/healthy", () => Results.Text("Healthy\n"));
@@ -67,13 +73,15 @@ internal static class ServeCommand
                 throw new CliException($"cannot listen on {endpoint}: {ex.Message}; choose another address with --listen");
             }
             await output.WriteLineAsync($"headroom serve: {profile.Name} from {connection.Display} into {warehouse.DisplayUrl} every {Durations.Format(every)}; metrics at http://{endpoint}/metrics, insights at http://{endpoint}/");
+            // Both addresses are the redacted ones: the source's without its user and password, the warehouse's without its password.
+            Log.Started(logger, profile.Name, connection.Display, warehouse.DisplayUrl, Durations.Format(every), $"http://{endpoint}/");
 
             using var timer = new PeriodicTimer(every);
             try
             {
                 do
                 {
-                    await RunOnceAsync(runner, options, output, cancellationToken);
+                    await RunOnceAsync(runner, options, output, logger, cancellationToken);
                     ready = true;
                     options = options with { From = null, To = null };
                 }
@@ -103,8 +111,11 @@ internal static class ServeCommand
         }
     }
 
-    /// <summary>One scheduled run; a failure is logged and the schedule goes on (the metrics and alerts say so).</summary>
-    private static async Task RunOnceAsync(EtlRunner runner, EtlOptions options, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>
+    /// One scheduled run, summed up on <paramref name="output"/> for people and logged; a failure is logged and the schedule goes
+    /// on (the metrics and alerts say so). The runner's messages name the source and warehouse by their redacted addresses.
+    /// </summary>
+    private static async Task RunOnceAsync(EtlRunner runner, EtlOptions options, TextWriter output, ILogger logger, CancellationToken cancellationToken)
     {
         var stamp = TimeProvider.System.GetUtcNow().ToString("u", CultureInfo.InvariantCulture);
         try
@@ -112,10 +123,25 @@ internal static class ServeCommand
             // Each run continues from the watermark; --from and --to apply only to the first one.
             var report = await runner.RunAsync(options, EtlMode.Incremental, cancellationToken: cancellationToken);
             await output.WriteLineAsync($"{stamp} run {report.RunId}: {report.RowsLoaded} rows loaded, {report.RowsRejected} quarantined, {report.GapsOpened} gaps opened, {report.GapsResolved} resolved");
+            Log.RunSucceeded(logger, report.RunId, report.From, report.To, report.RowsLoaded, report.RowsRejected, report.GapsOpened, report.GapsResolved);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             await output.WriteLineAsync($"{stamp} run failed: {e.Message}");
+            Log.RunFailed(logger, e.Message);
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "serving profile {Profile} from {Source} into {Warehouse} every {Interval}, listening at {BaseUri}")]
+        public static partial void Started(ILogger logger, string profile, string source, string warehouse, string interval, string baseUri);
+
+        [LoggerMessage(Level = LogLevel.Information,
+            Message = "run {RunId} from {From} to {To}: {RowsLoaded} rows loaded, {RowsRejected} quarantined, {GapsOpened} gaps opened, {GapsResolved} resolved")]
+        public static partial void RunSucceeded(ILogger logger, long runId, DateTimeOffset from, DateTimeOffset to, long rowsLoaded, long rowsRejected, int gapsOpened, int gapsResolved);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "run failed, the schedule goes on: {Problem}")]
+        public static partial void RunFailed(ILogger logger, string problem);
     }
 }

@@ -4,16 +4,20 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Headroom.CloudWatch.Collection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Headroom.CloudWatch.Aws;
 
 /// <summary>
 /// Calls AWS JSON-protocol APIs: signs with SigV4, limits concurrency per API, retries throttling, 5xx and network
-/// errors with exponential backoff and full jitter, and counts every request in the self-metrics.
+/// errors with exponential backoff and full jitter, and counts every request in the self-metrics. Retries are logged at debug.
 /// </summary>
-internal sealed class AwsHttpClient(HttpClient http, AwsEndpoints endpoints, CollectorMetrics metrics, TimeProvider time, RetryOptions? retry = null)
+internal sealed class AwsHttpClient(HttpClient http, AwsEndpoints endpoints, CollectorMetrics metrics, TimeProvider time, RetryOptions? retry = null,
+    ILogger? logger = null)
 {
     private readonly RetryOptions _retry = retry ?? RetryOptions.Default;
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _limits = new(StringComparer.Ordinal);
 
     public CollectorMetrics Metrics => metrics;
@@ -91,7 +95,9 @@ internal sealed class AwsHttpClient(HttpClient http, AwsEndpoints endpoints, Col
                 throw failure;
             }
             metrics.Retries.WithLabels(api.Name).Inc();
-            await Task.Delay(Backoff(i), _retry.BackoffClock ?? time, cancellationToken).ConfigureAwait(false);
+            var delay = Backoff(i);
+            CollectorLog.Retrying(_logger, api.Name, failure.Code, (long)delay.TotalMilliseconds, i + 1, _retry.MaxAttempts);
+            await Task.Delay(delay, _retry.BackoffClock ?? time, cancellationToken).ConfigureAwait(false);
         }
     }
 

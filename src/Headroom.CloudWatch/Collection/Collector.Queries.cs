@@ -38,6 +38,21 @@ public sealed partial class Collector
 
     private async Task<(List<CollectedSeries> Series, int Calls)> RunBatchAsync(PlannedQuery[] batch, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await RunBatchInAsync(batch, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AwsApiException e)
+        {
+            // Batches run in parallel: each failed one is logged with its account and region, the first fails the pass.
+            CollectorLog.AwsFailed(Logger, e, batch[0].Region, batch[0].Role);
+            throw;
+        }
+    }
+
+    /// <summary>One batch: its queries share a region, account, period, length and delay.</summary>
+    private async Task<(List<CollectedSeries> Series, int Calls)> RunBatchInAsync(PlannedQuery[] batch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var first = batch[0];
         var credentials = await _accounts.CredentialsAsync(first.Role, first.Region, cancellationToken).ConfigureAwait(false);
         var (start, end) = Window(first.Config, now);

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Headroom.CloudWatch.Aws;
 using Headroom.CloudWatch.Config;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Headroom.CloudWatch.Collection;
 
@@ -21,19 +23,27 @@ public sealed partial class Collector
 
     /// <summary>Creates a collector that calls AWS through <paramref name="http"/>.</summary>
     /// <param name="ambient">Credentials to use instead of AWSSDK.Core's standard chain (tests).</param>
+    /// <param name="logging">
+    /// Where collection logs: each pass at information, each AWS failure with its account and region at warning, retries at
+    /// debug. None by default.
+    /// </param>
     public Collector(CollectorConfig config, HttpClient http, AwsEndpoints endpoints, CollectorMetrics metrics,
-        TimeProvider? time = null, CollectorOptions? options = null, Func<AwsCredentials>? ambient = null)
+        TimeProvider? time = null, CollectorOptions? options = null, Func<AwsCredentials>? ambient = null, ILoggerFactory? logging = null)
     {
         _config = config;
         _options = options ?? CollectorOptions.Default;
         _time = time ?? TimeProvider.System;
-        var client = new AwsHttpClient(http, endpoints, metrics, _time, _options.Retry);
+        Logger = (logging ?? NullLoggerFactory.Instance).CreateLogger("headroom.cloudwatch");
+        var client = new AwsHttpClient(http, endpoints, metrics, _time, _options.Retry, Logger);
         _api = new CloudWatchApi(client);
         _accounts = new AwsAccounts(client, endpoints, config.StsRegion, ambient);
         Metrics = metrics;
     }
 
     public CollectorMetrics Metrics { get; }
+
+    /// <summary>The logger of this collector, shared with the loops that run it.</summary>
+    internal ILogger Logger { get; }
 
     /// <summary>The distinct periods of the configuration's metrics: one loop each.</summary>
     public IReadOnlyList<TimeSpan> Periods => _config.AllMetrics.Select(m => m.Period).Distinct().Order().ToList();
@@ -52,14 +62,22 @@ public sealed partial class Collector
         {
             foreach (var (region, role) in Targets(job))
             {
-                var credentials = await _accounts.CredentialsAsync(role, region, cancellationToken).ConfigureAwait(false);
-                var resources = await DiscoverAsync(job, region, role, credentials, cancellationToken).ConfigureAwait(false);
-                if (ownsInfo)
-                    series.AddRange(resources.Select(r => InfoSeries(job, r)));
-                foreach (var metric in job.Metrics.Where(Wanted))
+                try
                 {
-                    var listed = await ListAsync(region, role, credentials, metric.Namespace, metric.Name, job.RecentlyActiveOnly, cancellationToken).ConfigureAwait(false);
-                    queries.AddRange(PlanDiscovery(job, metric, region, role, resources, listed));
+                    var credentials = await _accounts.CredentialsAsync(role, region, cancellationToken).ConfigureAwait(false);
+                    var resources = await DiscoverAsync(job, region, role, credentials, cancellationToken).ConfigureAwait(false);
+                    if (ownsInfo)
+                        series.AddRange(resources.Select(r => InfoSeries(job, r)));
+                    foreach (var metric in job.Metrics.Where(Wanted))
+                    {
+                        var listed = await ListAsync(region, role, credentials, metric.Namespace, metric.Name, job.RecentlyActiveOnly, cancellationToken).ConfigureAwait(false);
+                        queries.AddRange(PlanDiscovery(job, metric, region, role, resources, listed));
+                    }
+                }
+                catch (AwsApiException e)
+                {
+                    CollectorLog.AwsFailed(Logger, e, region, role);
+                    throw;
                 }
             }
         }
@@ -67,7 +85,16 @@ public sealed partial class Collector
         {
             foreach (var (region, role) in Targets(job))
             {
-                var account = await _accounts.AccountIdAsync(role, region, cancellationToken).ConfigureAwait(false);
+                string account;
+                try
+                {
+                    account = await _accounts.AccountIdAsync(role, region, cancellationToken).ConfigureAwait(false);
+                }
+                catch (AwsApiException e)
+                {
+                    CollectorLog.AwsFailed(Logger, e, region, role);
+                    throw;
+                }
                 var dimensions = job.Dimensions.Select(d => new Dimension(d.Name, d.Value)).ToList();
                 foreach (var metric in job.Metrics.Where(Wanted))
                 {
@@ -80,16 +107,24 @@ public sealed partial class Collector
         {
             foreach (var (region, role) in Targets(job))
             {
-                var credentials = await _accounts.CredentialsAsync(role, region, cancellationToken).ConfigureAwait(false);
-                var account = await _accounts.AccountIdAsync(role, region, cancellationToken).ConfigureAwait(false);
-                foreach (var metric in job.Metrics.Where(Wanted))
+                try
                 {
-                    var listed = await ListAsync(region, role, credentials, metric.Namespace, metric.Name, job.RecentlyActiveOnly, cancellationToken).ConfigureAwait(false);
-                    foreach (var m in listed.Where(m => MeetsRequirements(m, job.DimensionNameRequirements)))
+                    var credentials = await _accounts.CredentialsAsync(role, region, cancellationToken).ConfigureAwait(false);
+                    var account = await _accounts.AccountIdAsync(role, region, cancellationToken).ConfigureAwait(false);
+                    foreach (var metric in job.Metrics.Where(Wanted))
                     {
-                        var labels = BaseLabels(job.Name, region, account, m.Dimensions ?? [], job.CustomTags);
-                        queries.AddRange(metric.Statistics.Select(stat => new PlannedQuery(region, role, metric, stat, m, labels)));
+                        var listed = await ListAsync(region, role, credentials, metric.Namespace, metric.Name, job.RecentlyActiveOnly, cancellationToken).ConfigureAwait(false);
+                        foreach (var m in listed.Where(m => MeetsRequirements(m, job.DimensionNameRequirements)))
+                        {
+                            var labels = BaseLabels(job.Name, region, account, m.Dimensions ?? [], job.CustomTags);
+                            queries.AddRange(metric.Statistics.Select(stat => new PlannedQuery(region, role, metric, stat, m, labels)));
+                        }
                     }
+                }
+                catch (AwsApiException e)
+                {
+                    CollectorLog.AwsFailed(Logger, e, region, role);
+                    throw;
                 }
             }
         }

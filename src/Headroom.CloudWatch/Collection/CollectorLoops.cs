@@ -8,8 +8,10 @@ namespace Headroom.CloudWatch.Collection;
 /// Collection decoupled from scrapes: one background loop per distinct period collects and, when the pass completes,
 /// swaps its result in atomically. <see cref="RenderAsync"/> serves the last complete results and the self-metrics and
 /// never calls AWS. A failed pass leaves the previous result in place and sets <c>headroom_cloudwatch_last_loop_success</c> to 0.
+/// Each pass is logged through the collector's logger.
 /// </summary>
-public sealed class CollectorLoops(Collector collector, TimeProvider? time = null, Action<string>? log = null)
+/// <param name="report">Receives a one-line summary of each pass, for people (<c>cloudwatch serve</c> prints it on stdout).</param>
+public sealed class CollectorLoops(Collector collector, TimeProvider? time = null, Action<string>? report = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<TimeSpan, CollectionResult> _results = new();
@@ -55,14 +57,18 @@ public sealed class CollectorLoops(Collector collector, TimeProvider? time = nul
             metrics.Loops.WithLabels(label, "success").Inc();
             metrics.Series.WithLabels(label).Set(result.Series.Count);
             metrics.ResultAge.WithLabels(label).Set(result.CollectedAt.ToUnixTimeMilliseconds() / 1000.0);
-            log?.Invoke($"period {label}s: {result.Series.Count} series from {result.Queries} queries in {result.GetMetricDataCalls} GetMetricData calls, {stopwatch.Elapsed.TotalSeconds:F1} s");
+            var seconds = Math.Round(stopwatch.Elapsed.TotalSeconds, 1);
+            report?.Invoke($"period {label}s: {result.Series.Count} series from {result.Queries} queries in {result.GetMetricDataCalls} GetMetricData calls, {seconds:F1} s");
+            CollectorLog.PassCompleted(collector.Logger, (long)period.TotalSeconds, result.Series.Count, result.Queries, result.GetMetricDataCalls, seconds);
             return true;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             metrics.LastLoopSuccess.WithLabels(label).Set(0);
             metrics.Loops.WithLabels(label, "failure").Inc();
-            log?.Invoke($"period {label}s: loop failed, still serving the previous result: {e.Message}");
+            var problem = CollectorLog.Summary(e);
+            report?.Invoke($"period {label}s: loop failed, still serving the previous result: {problem}");
+            CollectorLog.PassFailed(collector.Logger, (long)period.TotalSeconds, problem);
             return false;
         }
         finally

@@ -14,5 +14,8 @@ if (args.Length > 0 && args[0] == "cloudwatch")
 // PromQL: Headroom's engine against a real Prometheus on the same data: ... -- promql [series] [runs] (bench/promql.sh)
 if (args.Length > 0 && args[0] == "promql")
     return await PromqlMacro.RunAsync(args[1..]);
+// The gateway over 4 shards × 2 replicas against one Prometheus: ... -- gateway [series] [runs] [load-seconds] [clients] (bench/gateway.sh)
+if (args.Length > 0 && args[0] == "gateway")
+    return await GatewayMacro.RunAsync(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

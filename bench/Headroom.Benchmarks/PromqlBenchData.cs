@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Headroom.PromQL;
 
 namespace Headroom.Benchmarks;
@@ -71,5 +73,36 @@ internal static class PromqlBenchData
                     sample(labels, Start + 7_000 + k * Scrape, counts[k, b]);
             }
         }
+    }
+
+    /// <summary>
+    /// Writes the data as OpenMetrics with timestamps (for <c>promtool tsdb create-blocks-from openmetrics</c>),
+    /// handing every sample to <paramref name="also"/> too when given (to fill an in-memory copy in the same pass).
+    /// </summary>
+    public static void WriteOpenMetrics(int series, TextWriter writer, Action<Labels, long, double>? also = null)
+    {
+        string? family = null;
+        var line = new StringBuilder();
+        Generate(series, (labels, t, value) =>
+        {
+            also?.Invoke(labels, t, value);
+            var name = labels.Name;
+            if (name != family)
+            {
+                family = name;
+                writer.Write(name == "http_requests_total" ? "# TYPE http_requests counter\n" : "# TYPE request_duration_seconds histogram\n");
+            }
+            line.Clear().Append(name).Append('{');
+            var first = true;
+            foreach (var label in labels.WithoutName())
+            {
+                line.Append(first ? "" : ",").Append(label.Name).Append("=\"").Append(label.Value).Append('"');
+                first = false;
+            }
+            line.Append("} ").Append(value.ToString("R", CultureInfo.InvariantCulture)).Append(' ')
+                .Append((t / 1000.0).ToString("F3", CultureInfo.InvariantCulture)).Append('\n');
+            writer.Write(line);
+        });
+        writer.Write("# EOF\n");
     }
 }

@@ -37,7 +37,7 @@ internal static class PromqlMacro
             var input = Path.Combine(work.FullName, "data.om");
             var storage = new InMemoryStorage();
             await using (var writer = new StreamWriter(input, false, new UTF8Encoding(false), 1 << 20))
-                WriteOpenMetrics(series, writer, storage);
+                PromqlBenchData.WriteOpenMetrics(series, writer, storage.Append);
             var tsdb = Path.Combine(work.FullName, "tsdb");
             var blocks = await Promtool.CreateBlocksFromOpenMetricsAsync(input, tsdb, TimeSpan.FromHours(24));
             if (!blocks.Succeeded)
@@ -101,33 +101,6 @@ internal static class PromqlMacro
         {
             work.Delete(recursive: true);
         }
-    }
-
-    private static void WriteOpenMetrics(int series, StreamWriter writer, InMemoryStorage storage)
-    {
-        string? family = null;
-        var line = new StringBuilder();
-        PromqlBenchData.Generate(series, (labels, t, value) =>
-        {
-            storage.Append(labels, t, value);
-            var name = labels.Name;
-            if (name != family)
-            {
-                family = name;
-                writer.Write(name == "http_requests_total" ? "# TYPE http_requests counter\n" : "# TYPE request_duration_seconds histogram\n");
-            }
-            line.Clear().Append(name).Append('{');
-            var first = true;
-            foreach (var label in labels.WithoutName())
-            {
-                line.Append(first ? "" : ",").Append(label.Name).Append("=\"").Append(label.Value).Append('"');
-                first = false;
-            }
-            line.Append("} ").Append(value.ToString("R", CultureInfo.InvariantCulture)).Append(' ')
-                .Append((t / 1000.0).ToString("F3", CultureInfo.InvariantCulture)).Append('\n');
-            writer.Write(line);
-        });
-        writer.Write("# EOF\n");
     }
 
     private static async Task<double> MedianAsync(int runs, Func<Task> action)

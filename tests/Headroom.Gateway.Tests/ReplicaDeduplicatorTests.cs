@@ -82,6 +82,93 @@ public sealed class ReplicaDeduplicatorTests
         Assert.Empty(ReplicaDeduplicator.Merge([[], []]));
     }
 
+    [Fact]
+    public void A_complete_replica_is_the_answer_as_it_is()
+    {
+        var a = Counter(0, 100, Interval);
+        var b = a.Where((_, i) => i % 3 != 0).ToArray();
+
+        Assert.Same(a, ReplicaDeduplicator.Merge([a, b]));
+        Assert.Same(a, ReplicaDeduplicator.Merge([b, a]));
+        Assert.Same(a, ReplicaDeduplicator.Merge([a, (FloatPoint[])a.Clone()]));
+    }
+
+    [Fact]
+    public void Merging_runs_at_once_gives_what_stepping_sample_by_sample_gives()
+    {
+        // The oracle is the algorithm as first written: every replica's cursor stepped for every sample taken.
+        var random = new Random(11);
+        for (var trial = 0; trial < 500; trial++)
+        {
+            var replicas = Enumerable.Range(0, random.Next(2, 4)).Select(_ =>
+            {
+                var phase = random.Next(0, 3) * 5_000L;
+                var interval = random.Next(0, 4) == 0 ? 30_000 : Interval;
+                var lost = random.NextDouble() * 0.5;
+                var points = Counter(phase, random.Next(0, 120), interval).Where(p => random.NextDouble() >= lost || (p.T / 600_000) % 3 == 1).ToList();
+                if (points.Count > 3 && random.Next(0, 5) == 0)
+                    points.Insert(random.Next(1, points.Count), points[random.Next(0, points.Count)]);
+                return points.ToArray();
+            }).ToArray();
+
+            Assert.Equal(SampleBySample(replicas), ReplicaDeduplicator.Merge(replicas));
+        }
+    }
+
+    private static FloatPoint[] SampleBySample(FloatPoint[][] replicas)
+    {
+        var nonEmpty = replicas.Where(r => r.Length > 0).ToArray();
+        if (nonEmpty.Length <= 1)
+            return nonEmpty.Length == 1 ? nonEmpty[0] : [];
+        var penalties = nonEmpty.Select(r =>
+        {
+            var deltas = Enumerable.Range(0, Math.Min(r.Length - 1, 64)).Select(i => r[i + 1].T - r[i].T).Order().ToArray();
+            return deltas.Length == 0 ? 0 : deltas[deltas.Length / 2] * 3 / 2;
+        }).ToArray();
+        var cursors = new int[nonEmpty.Length];
+        var output = new List<FloatPoint>();
+        var current = Earliest();
+        var last = long.MinValue;
+        while (true)
+        {
+            for (var r = 0; r < nonEmpty.Length; r++)
+            {
+                while (cursors[r] < nonEmpty[r].Length && nonEmpty[r][cursors[r]].T <= last)
+                    cursors[r]++;
+            }
+            var hasNext = cursors[current] < nonEmpty[current].Length;
+            if (hasNext)
+            {
+                var next = nonEmpty[current][cursors[current]];
+                if (last == long.MinValue || next.T - last <= penalties[current])
+                {
+                    output.Add(next);
+                    last = next.T;
+                    continue;
+                }
+            }
+            var earliest = Earliest();
+            if (earliest < 0)
+                break;
+            if (!hasNext || nonEmpty[earliest][cursors[earliest]].T < nonEmpty[current][cursors[current]].T)
+                current = earliest;
+            output.Add(nonEmpty[current][cursors[current]]);
+            last = output[^1].T;
+        }
+        return [.. output];
+
+        int Earliest()
+        {
+            var best = -1;
+            for (var r = 0; r < nonEmpty.Length; r++)
+            {
+                if (cursors[r] < nonEmpty[r].Length && (best < 0 || nonEmpty[r][cursors[r]].T < nonEmpty[best][cursors[best]].T))
+                    best = r;
+            }
+            return best;
+        }
+    }
+
     private static FloatPoint Last(FloatPoint[] points, long at) => points.Last(p => p.T <= at);
 
     private static FloatPoint[] Counter(long phase, int count, long interval) =>

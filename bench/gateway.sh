@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Gateway macro benchmark: the data of bench/promql.sh split over 4 shards × 2 replicas of real Prometheus behind an
+# in-process headroom gateway (without and with pushdown), against one Prometheus holding all of it. Prints markdown
+# tables: medians and ratios, answers compared, queries per second at concurrent clients, memory, where the time goes.
+# Usage: bench/gateway.sh [series (default 1000)] [runs (default 5)] [load seconds (default 20)] [clients (default 8)]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+dotnet build "$root/bench/Headroom.Benchmarks" -c Release -v q -nologo > /dev/null
+dotnet "$root/bench/Headroom.Benchmarks/bin/Release/net10.0/Headroom.Benchmarks.dll" gateway "${1:-1000}" "${2:-5}" "${3:-20}" "${4:-8}"

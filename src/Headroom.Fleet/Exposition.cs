@@ -1,29 +1,24 @@
 using System.Text;
+using Headroom.Prometheus.Exposition;
 
 namespace Headroom.Fleet;
 
 /// <summary>Writes a host's metrics in the Prometheus text format (version 0.0.4), as node_exporter would serve them.</summary>
 public static class Exposition
 {
-    /// <summary>The content type of the text format.</summary>
-    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
-
     /// <summary>Writes every family of <paramref name="host"/> at <paramref name="time"/> to <paramref name="output"/>.</summary>
     public static void Write(SimulatedHost host, DateTimeOffset time, Stream output)
     {
         ArgumentNullException.ThrowIfNull(host);
         var t = FleetClock.ToFleetSeconds(time.ToUnixTimeMilliseconds());
-        var writer = new SampleWriter(output, 1 << 16);
+        using var writer = new ExpositionWriter(output);
         foreach (var family in FleetMetrics.Families)
         {
-            writer.Append($"# HELP {family.Name} {family.Help}\n# TYPE {family.Name} {(family.Kind == MetricKind.Counter ? "counter" : "gauge")}\n");
+            writer.WriteHelp(family.Name, family.Help);
+            writer.WriteType(family.Name, family.TypeName);
             foreach (var series in FleetMetrics.SeriesOf(host, family))
-            {
-                var prefix = series.Labels.Length == 0 ? family.Name : $"{family.Name}{{{series.Labels}}}";
-                writer.AppendSample(Encoding.UTF8.GetBytes(prefix), series.ValueAt(t), null);
-            }
+                writer.WriteSample(family.Name, series.Labels, series.ValueAt(t), null);
         }
-        writer.Flush();
     }
 
     /// <summary>The exposition of <paramref name="host"/> at <paramref name="time"/> as UTF-8 bytes.</summary>

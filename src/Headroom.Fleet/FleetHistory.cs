@@ -1,4 +1,4 @@
-using System.Text;
+using Headroom.Prometheus.Exposition;
 
 namespace Headroom.Fleet;
 
@@ -51,6 +51,9 @@ public sealed record HistoryStats(long Series, long Samples, long Bytes);
 /// </summary>
 public static class FleetHistory
 {
+    // History files run to tens of gigabytes: hand them over a mebibyte at a time (the writer's default is 64 KiB).
+    private const int HistoryBufferSize = 1 << 20;
+
     /// <summary>Writes the history of <paramref name="fleet"/> to <paramref name="output"/>.</summary>
     /// <param name="progress">Receives the fraction done (0..1) after each host of each family.</param>
     public static HistoryStats Write(SimulatedFleet fleet, HistoryOptions options, Stream output, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
@@ -59,26 +62,25 @@ public static class FleetHistory
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var timestamps = options.Timestamps();
-        var writer = new SampleWriter(output);
+        using var writer = new ExpositionWriter(output, ExpositionFormat.OpenMetrics, HistoryBufferSize);
         long series = 0, samples = 0;
         var steps = (double)FleetMetrics.Families.Count * fleet.Hosts.Count;
         var done = 0;
         foreach (var family in FleetMetrics.Families)
         {
-            var kind = family.Kind == MetricKind.Counter ? "counter" : "gauge";
-            writer.Append($"# HELP {family.OpenMetricsName} {family.Help}\n# TYPE {family.OpenMetricsName} {kind}\n");
+            writer.WriteHelp(family.OpenMetricsName, family.Help);
+            writer.WriteType(family.OpenMetricsName, family.TypeName);
             foreach (var host in fleet.Hosts)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var firstAfterBoot = FirstAfter(timestamps, host.BootTime.ToUnixTimeMilliseconds());
                 foreach (var s in FleetMetrics.SeriesOf(host, family))
                 {
-                    var labels = s.Labels.Length == 0 ? "" : "," + s.Labels;
-                    var prefix = Encoding.UTF8.GetBytes($"{family.Name}{{instance=\"{host.Id}\",job=\"{options.Job}\"{labels}}}");
+                    var prefix = ExpositionWriter.Series(family.Name, [new("instance", host.Id), new("job", options.Job), .. s.Labels]);
                     for (var i = firstAfterBoot; i < timestamps.Length; i++)
                     {
                         var ms = timestamps[i];
-                        writer.AppendSample(prefix, s.ValueAt(FleetClock.ToFleetSeconds(ms)), ms);
+                        writer.WriteSample(prefix, s.ValueAt(FleetClock.ToFleetSeconds(ms)), ms);
                     }
                     series++;
                     samples += timestamps.Length - firstAfterBoot;
@@ -86,7 +88,7 @@ public static class FleetHistory
                 progress?.Report(++done / steps);
             }
         }
-        writer.Append("# EOF\n");
+        writer.WriteEof();
         writer.Flush();
         return new HistoryStats(series, samples, writer.BytesWritten);
     }
@@ -102,25 +104,25 @@ public static class FleetHistory
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var timestamps = options.Timestamps();
-        var writer = new SampleWriter(output);
+        using var writer = new ExpositionWriter(output, ExpositionFormat.OpenMetrics, HistoryBufferSize);
         long series = 0, samples = 0;
         var steps = (double)Math.Max(1, families.Sum(static f => f.Series.Count));
         var done = 0;
         foreach (var family in families)
         {
-            writer.Append($"# HELP {family.Name} {family.Help}\n# TYPE {family.Name} gauge\n");
+            writer.WriteHelp(family.Name, family.Help);
+            writer.WriteType(family.Name, "gauge");
             foreach (var s in family.Series)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var labels = string.Join(',', s.Labels.OrderBy(static l => l.Key, StringComparer.Ordinal).Select(static l => $"{l.Key}=\"{Escape(l.Value)}\""));
-                var prefix = Encoding.UTF8.GetBytes($"{family.Name}{{{labels}}}");
+                var prefix = ExpositionWriter.Series(family.Name, [.. s.Labels.OrderBy(static l => l.Key, StringComparer.Ordinal)]);
                 var written = 0L;
                 foreach (var ms in timestamps)
                 {
                     var value = s.ValueAt(DateTimeOffset.FromUnixTimeMilliseconds(ms));
                     if (double.IsNaN(value))
                         continue;
-                    writer.AppendSample(prefix, value, ms);
+                    writer.WriteSample(prefix, value, ms);
                     written++;
                 }
                 series += written > 0 ? 1 : 0;
@@ -128,13 +130,10 @@ public static class FleetHistory
                 progress?.Report(++done / steps);
             }
         }
-        writer.Append("# EOF\n");
+        writer.WriteEof();
         writer.Flush();
         return new HistoryStats(series, samples, writer.BytesWritten);
     }
-
-    private static string Escape(string value) =>
-        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 
     private static int FirstAfter(long[] timestamps, long bootMs)
     {

@@ -14,10 +14,13 @@ internal sealed record MetricFamily(string Name, MetricKind Kind, string Help)
 {
     /// <summary>The OpenMetrics family name: counters drop their <c>_total</c> suffix.</summary>
     public string OpenMetricsName => Kind == MetricKind.Counter ? Name[..^"_total".Length] : Name;
+
+    /// <summary>The <c># TYPE</c> of the family.</summary>
+    public string TypeName => Kind == MetricKind.Counter ? "counter" : "gauge";
 }
 
 /// <summary>One series of one host: its labels (without job and instance) and its value at a time in fleet seconds.</summary>
-internal readonly record struct FleetSeries(string Labels, Func<double, double> ValueAt);
+internal readonly record struct FleetSeries(KeyValuePair<string, string>[] Labels, Func<double, double> ValueAt);
 
 /// <summary>The node_exporter-compatible families every simulated host exposes, in exposition order.</summary>
 internal static class FleetMetrics
@@ -40,8 +43,8 @@ internal static class FleetMetrics
     public static IReadOnlyList<MetricFamily> Families { get; } =
         [BootTime, Cpu, DiskIoTime, DiskReadBytes, DiskReads, DiskWrites, DiskWrittenBytes, MemAvailable, MemTotal, NetworkReceive, NetworkTransmit, Info];
 
-    private const string Disk = "device=\"nvme0n1\"";
-    private const string Nic = "device=\"eth0\"";
+    private static readonly KeyValuePair<string, string>[] s_disk = [new("device", "nvme0n1")];
+    private static readonly KeyValuePair<string, string>[] s_nic = [new("device", "eth0")];
 
     /// <summary>The series of <paramref name="family"/> for <paramref name="host"/>. Counters are zero at boot.</summary>
     public static IEnumerable<FleetSeries> SeriesOf(SimulatedHost host, MetricFamily family)
@@ -55,50 +58,50 @@ internal static class FleetMetrics
                 var busy = m.CpuBusy[cpu];
                 var atBoot = busy.IntegralTo(boot);
                 var label = cpu.ToString(CultureInfo.InvariantCulture);
-                yield return new($"cpu=\"{label}\",mode=\"idle\"", t => Centis(t - boot - (busy.IntegralTo(t) - atBoot)));
+                yield return new([new("cpu", label), new("mode", "idle")], t => Centis(t - boot - (busy.IntegralTo(t) - atBoot)));
                 foreach (var (mode, share) in m.ModeShares)
-                    yield return new($"cpu=\"{label}\",mode=\"{mode}\"", t => Centis(share * (busy.IntegralTo(t) - atBoot)));
+                    yield return new([new("cpu", label), new("mode", mode)], t => Centis(share * (busy.IntegralTo(t) - atBoot)));
             }
         }
         else if (ReferenceEquals(family, BootTime))
         {
             var bootUnix = (double)host.BootTime.ToUnixTimeSeconds();
-            yield return new("", _ => bootUnix);
+            yield return new([], _ => bootUnix);
         }
         else if (ReferenceEquals(family, DiskIoTime))
-            yield return Counter(Disk, m.DiskIoTime, boot, 1, Centis);
+            yield return Counter(s_disk, m.DiskIoTime, boot, 1, Centis);
         else if (ReferenceEquals(family, DiskReadBytes))
-            yield return Counter(Disk, m.DiskReadBytes, boot, 1, Math.Floor);
+            yield return Counter(s_disk, m.DiskReadBytes, boot, 1, Math.Floor);
         else if (ReferenceEquals(family, DiskReads))
-            yield return Counter(Disk, m.DiskReadBytes, boot, 1 / m.ReadBlockBytes, Math.Floor);
+            yield return Counter(s_disk, m.DiskReadBytes, boot, 1 / m.ReadBlockBytes, Math.Floor);
         else if (ReferenceEquals(family, DiskWrites))
-            yield return Counter(Disk, m.DiskWrittenBytes, boot, 1 / m.WriteBlockBytes, Math.Floor);
+            yield return Counter(s_disk, m.DiskWrittenBytes, boot, 1 / m.WriteBlockBytes, Math.Floor);
         else if (ReferenceEquals(family, DiskWrittenBytes))
-            yield return Counter(Disk, m.DiskWrittenBytes, boot, 1, Math.Floor);
+            yield return Counter(s_disk, m.DiskWrittenBytes, boot, 1, Math.Floor);
         else if (ReferenceEquals(family, MemAvailable))
         {
             var total = (double)host.MemoryTotalBytes;
             var used = m.MemoryUsed;
-            yield return new("", t => Math.Floor(total * (1 - used.ValueAt(t)) / 4096) * 4096);
+            yield return new([], t => Math.Floor(total * (1 - used.ValueAt(t)) / 4096) * 4096);
         }
         else if (ReferenceEquals(family, MemTotal))
         {
             var total = (double)host.MemoryTotalBytes;
-            yield return new("", _ => total);
+            yield return new([], _ => total);
         }
         else if (ReferenceEquals(family, NetworkReceive))
-            yield return Counter(Nic, m.ReceiveBytes, boot, 1, Math.Floor);
+            yield return Counter(s_nic, m.ReceiveBytes, boot, 1, Math.Floor);
         else if (ReferenceEquals(family, NetworkTransmit))
-            yield return Counter(Nic, m.TransmitBytes, boot, 1, Math.Floor);
+            yield return Counter(s_nic, m.TransmitBytes, boot, 1, Math.Floor);
         else if (ReferenceEquals(family, Info))
         {
             yield return new(
-                $"account=\"{host.Account}\",instance_type=\"{host.InstanceType.Name}\",name=\"{host.Name}\",region=\"{host.Region}\"",
+                [new("account", host.Account), new("instance_type", host.InstanceType.Name), new("name", host.Name), new("region", host.Region)],
                 static _ => 1);
         }
     }
 
-    private static FleetSeries Counter(string labels, Simulation.Signal rate, double boot, double scale, Func<double, double> round)
+    private static FleetSeries Counter(KeyValuePair<string, string>[] labels, Simulation.Signal rate, double boot, double scale, Func<double, double> round)
     {
         var atBoot = rate.IntegralTo(boot);
         return new(labels, t => round(scale * (rate.IntegralTo(t) - atBoot)));

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Headroom.Prometheus.Exposition;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -51,7 +52,7 @@ public sealed partial class FleetServer : IAsyncDisposable
             if (!fleet.ById.TryGetValue(id, out var host))
                 return Results.Text($"no host '{id}' in this fleet of {fleet.Hosts.Count}; ids run from {fleet.Hosts[0].Id} to {fleet.Hosts[^1].Id}\n", "text/plain", statusCode: StatusCodes.Status404NotFound);
             // A host's exposition is a few kilobytes: render it whole (Kestrel forbids synchronous writes to the body).
-            return Results.Bytes(Exposition.ToBytes(host, clock.GetUtcNow()), Exposition.ContentType);
+            return Results.Bytes(Exposition.ToBytes(host, clock.GetUtcNow()), ExpositionWriter.TextContentType);
         });
         app.MapGet("/-/healthy", () => "Healthy\n");
         app.MapGet("/", () => Results.Text(

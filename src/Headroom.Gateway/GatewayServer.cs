@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Headroom.Gateway.Configuration;
 using Headroom.Gateway.Http;
 using Headroom.Prometheus.Configuration;
+using Headroom.Prometheus.Exposition;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -207,7 +208,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
         app.MapGet("/-/ready", () => "Ready\n");
         app.MapGet("/metrics", async (HttpContext context) =>
         {
-            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            context.Response.ContentType = ExpositionWriter.TextContentType;
             await server().Current.Metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         });
         app.MapFallback((HttpContext context) => ApiError.WriteAsync(context, ErrorType.NotFound,

@@ -72,6 +72,17 @@ public static class Promtool
             cancellationToken);
     }
 
+    /// <summary>
+    /// <c>promtool tsdb dump DIRECTORY</c>: every sample of the blocks in <paramref name="blocksDirectory"/>, one
+    /// <c>{labels} value timestamp-ms</c> line each (label values quoted as Go's <c>strconv.Quote</c> does). Creates the
+    /// empty <c>wal</c> folder that Prometheus 2.42's promtool insists on opening.
+    /// </summary>
+    public static Task<ToolResult> DumpAsync(string blocksDirectory, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(Path.Combine(blocksDirectory, "wal"));
+        return RunAsync(["tsdb", "dump", blocksDirectory], cancellationToken);
+    }
+
     private static string Rfc3339(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

@@ -1,63 +1,26 @@
-using System.Globalization;
 using System.Text;
+using Headroom.Prometheus.Exposition;
 
 namespace Headroom.CloudWatch.Collection;
 
 /// <summary>Writes collected series in the Prometheus text exposition format (0.0.4), grouped by name, as gauges.</summary>
 public static class Exposition
 {
+    /// <summary>The exposition of <paramref name="series"/>: families sorted by name, series in the order given.</summary>
     public static string Write(IEnumerable<CollectedSeries> series)
     {
-        var builder = new StringBuilder();
-        foreach (var family in series.GroupBy(s => s.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        using var bytes = new MemoryStream();
+        using (var writer = new ExpositionWriter(bytes))
         {
-            builder.Append("# HELP ").Append(family.Key).Append(family.Key.EndsWith("_info", StringComparison.Ordinal)
-                ? " Resources found by discovery, with their tags (value 0).\n" : " A CloudWatch statistic, collected by headroom cloudwatch.\n");
-            builder.Append("# TYPE ").Append(family.Key).Append(" gauge\n");
-            foreach (var s in family)
+            foreach (var family in series.GroupBy(s => s.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
-                builder.Append(s.Name);
-                if (s.Labels.Count > 0)
-                {
-                    builder.Append('{');
-                    for (var i = 0; i < s.Labels.Count; i++)
-                    {
-                        if (i > 0)
-                            builder.Append(',');
-                        builder.Append(s.Labels[i].Key).Append("=\"");
-                        Escape(builder, s.Labels[i].Value);
-                        builder.Append('"');
-                    }
-                    builder.Append('}');
-                }
-                builder.Append(' ').Append(Format(s.Value));
-                if (s.TimestampMs is { } t)
-                    builder.Append(' ').Append(t.ToString(CultureInfo.InvariantCulture));
-                builder.Append('\n');
+                writer.WriteHelp(family.Key, family.Key.EndsWith("_info", StringComparison.Ordinal)
+                    ? "Resources found by discovery, with their tags (value 0)." : "A CloudWatch statistic, collected by headroom cloudwatch.");
+                writer.WriteType(family.Key, "gauge");
+                foreach (var s in family)
+                    writer.WriteSample(s.Name, s.Labels, s.Value, s.TimestampMs);
             }
         }
-        return builder.ToString();
-    }
-
-    private static string Format(double value) => value switch
-    {
-        double.PositiveInfinity => "+Inf",
-        double.NegativeInfinity => "-Inf",
-        _ when double.IsNaN(value) => "NaN",
-        _ => value.ToString("R", CultureInfo.InvariantCulture),
-    };
-
-    private static void Escape(StringBuilder builder, string value)
-    {
-        foreach (var c in value)
-        {
-            _ = c switch
-            {
-                '\\' => builder.Append(@"\\"),
-                '"' => builder.Append("\\\""),
-                '\n' => builder.Append(@"\n"),
-                _ => builder.Append(c),
-            };
-        }
+        return Encoding.UTF8.GetString(bytes.GetBuffer(), 0, (int)bytes.Length);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Headroom.Prometheus.Exposition;
 using Headroom.PromQL;
 using Headroom.PromQL.Storage;
@@ -32,22 +31,26 @@ internal sealed partial class GatewayApi
                 }
             }
         }
-        var text = new StringBuilder();
-        string? metric = null;
-        foreach (var (labels, point) in latest.OrderBy(p => p.Key, Comparer<Labels>.Create(Labels.Compare)))
+        // Rendered whole before it is sent: Kestrel forbids synchronous writes to the body.
+        using var body = new MemoryStream();
+        using (var writer = new ExpositionWriter(body))
         {
-            if (labels.Name != metric)
+            string? metric = null;
+            foreach (var (labels, point) in latest.OrderBy(p => p.Key, Comparer<Labels>.Create(Labels.Compare)))
             {
-                metric = labels.Name;
-                TextExposition.AppendType(text, metric, "untyped");
+                if (labels.Name != metric)
+                {
+                    metric = labels.Name;
+                    writer.WriteType(metric, "untyped");
+                }
+                writer.WriteSample(labels, point.F, point.T);
             }
-            TextExposition.AppendSample(text, labels, point.F, point.T);
         }
         foreach (var warning in warnings.Messages)
         {
             request.Http.Response.Headers.Append("Warning", "199 headroom \"" + warning.Replace('"', '\'') + "\"");
         }
-        request.Http.Response.ContentType = TextExposition.ContentType;
-        await request.Http.Response.WriteAsync(text.ToString(), request.Aborted).ConfigureAwait(false);
+        request.Http.Response.ContentType = ExpositionWriter.TextContentType;
+        await request.Http.Response.Body.WriteAsync(body.GetBuffer().AsMemory(0, (int)body.Length), request.Aborted).ConfigureAwait(false);
     }
 }

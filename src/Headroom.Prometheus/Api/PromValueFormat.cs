@@ -1,8 +1,12 @@
 using System.Globalization;
+using Headroom.Prometheus.Exposition;
 
 namespace Headroom.Prometheus.Api;
 
-/// <summary>Numbers as Prometheus' HTTP API writes them: sample values as strings, timestamps as seconds.</summary>
+/// <summary>
+/// Numbers as Prometheus' HTTP API writes them: sample values as strings, timestamps as seconds. Both come from
+/// <see cref="NumberText"/>, which the text exposition uses too; the API only spells exponents out.
+/// </summary>
 public static class PromValueFormat
 {
     /// <summary>
@@ -11,28 +15,13 @@ public static class PromValueFormat
     /// </summary>
     public static string Value(double value)
     {
-        if (double.IsNaN(value))
-            return "NaN";
-        if (double.IsPositiveInfinity(value))
-            return "+Inf";
-        if (double.IsNegativeInfinity(value))
-            return "-Inf";
-        var shortest = value.ToString("R", CultureInfo.InvariantCulture);
+        var shortest = NumberText.Value(value);
         var e = shortest.IndexOf('E', StringComparison.Ordinal);
         return e < 0 ? shortest : ExpandExponent(shortest, e);
     }
 
     /// <summary>Milliseconds as seconds with up to three decimals and no trailing zeros, e.g. 1793491207500 → <c>1793491207.5</c>.</summary>
-    public static string Timestamp(long milliseconds)
-    {
-        var sign = milliseconds < 0 ? "-" : "";
-        var abs = Math.Abs(milliseconds);
-        var seconds = (abs / 1000).ToString(CultureInfo.InvariantCulture);
-        var fraction = abs % 1000;
-        return fraction == 0
-            ? sign + seconds
-            : sign + seconds + "." + fraction.ToString("000", CultureInfo.InvariantCulture).TrimEnd('0');
-    }
+    public static string Timestamp(long milliseconds) => NumberText.Seconds(milliseconds);
 
     private static string ExpandExponent(string text, int e)
     {

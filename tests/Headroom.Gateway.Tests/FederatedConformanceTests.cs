@@ -1,6 +1,7 @@
 using Headroom.Gateway.Configuration;
 using Headroom.Gateway.Federation;
 using Headroom.PromQL.Testing;
+using Headroom.Testing;
 using Xunit.Abstractions;
 
 namespace Headroom.Gateway.Tests;
@@ -12,20 +13,15 @@ namespace Headroom.Gateway.Tests;
 /// </summary>
 public sealed class FederatedConformanceTests(ITestOutputHelper output)
 {
-    private static readonly string[] RequiredFiles =
-    [
-        "aggregators", "at_modifier", "collision", "functions", "histograms", "literals", "name_label_dropping",
-        "operators", "range_queries", "selectors", "staleness", "subquery", "trig_functions", "limit",
-    ];
 
     [SkippableFact]
     public async Task Required_scripts_pass_through_three_shards_of_two_replicas_as_they_do_in_memory()
     {
-        var folder = ConformanceFolder();
+        var folder = ConformanceSuite.Folder();
         Skip.If(folder is null, "../shared/conformance/promql/prometheus-3.14 is absent: the federated conformance run cannot be checked");
         int inMemoryPassed = 0, federatedPassed = 0, evals = 0;
         var differences = new List<string>();
-        foreach (var name in RequiredFiles)
+        foreach (var name in ConformanceSuite.RequiredFiles)
         {
             var path = Path.Combine(folder!, name + ".test");
             var text = await File.ReadAllTextAsync(path);
@@ -49,18 +45,5 @@ public sealed class FederatedConformanceTests(ITestOutputHelper output)
         Assert.True(evals > 1000, $"only {evals} evals ran");
         Assert.True(differences.Count == 0, string.Join("\n\n", differences.Take(20)));
         Assert.Equal(inMemoryPassed, federatedPassed);
-    }
-
-    private static string? ConformanceFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Headroom.slnx")))
-            {
-                var folder = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "conformance", "promql", "prometheus-3.14"));
-                return Directory.Exists(folder) ? folder : null;
-            }
-        }
-        return null;
     }
 }

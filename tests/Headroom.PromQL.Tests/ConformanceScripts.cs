@@ -19,18 +19,7 @@ internal static partial class ConformanceScripts
     private static partial Regex EvalLine();
 
     /// <summary>The folder of Prometheus 3.14's scripts, or null when the shared folder is absent.</summary>
-    public static string? Folder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Headroom.slnx")))
-            {
-                var folder = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "conformance", "promql", "prometheus-3.14"));
-                return Directory.Exists(folder) ? folder : null;
-            }
-        }
-        return null;
-    }
+    public static string? Folder() => Headroom.Testing.ConformanceSuite.Folder();
 
     /// <summary>
     /// The folder of the scripts; when the shared folder is absent the calling test is reported skipped with the

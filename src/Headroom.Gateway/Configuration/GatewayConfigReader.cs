@@ -15,26 +15,7 @@ public static class GatewayConfigReader
 {
     /// <summary>Reads a configuration file.</summary>
     /// <exception cref="ConfigException">The file cannot be read or is not valid; the message names the file, line and key.</exception>
-    public static GatewayConfig ReadFile(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException($"cannot read {path}: {e.Message}", e);
-        }
-        try
-        {
-            return Read(text);
-        }
-        catch (ConfigException e)
-        {
-            throw new ConfigException($"{path}: {e.Message}", e.Line, e.Key);
-        }
-    }
+    public static GatewayConfig ReadFile(string path) => ConfigFile.Read(path, Read);
 
     /// <summary>Reads configuration text.</summary>
     /// <exception cref="ConfigException">The text is not valid.</exception>

@@ -32,10 +32,10 @@ internal static class GatewayBreakdown
         // eight replicas at once (each shard's series twice), and through the federation (the same plus dedup and merge).
         var counters = new[] { new LabelMatcher(LabelMatchType.Equal, "__name__", "http_requests_total") };
         var query = new RemoteReadQuery(counters, start - 300_000, end);
-        var readDirect = await MedianAsync(runs, () => new RemoteReadClient(bench.Http, direct.BaseUri).ReadAsync([query]));
-        var readOne = await MedianAsync(runs, () => new RemoteReadClient(bench.Http, topology.Replica(0, 0).BaseUri).ReadAsync([query]));
-        var readAll = await MedianAsync(runs, () => Task.WhenAll(topology.Replicas.Select(r => new RemoteReadClient(bench.Http, r.BaseUri).ReadAsync([query]))));
-        var readFederated = await MedianAsync(runs, async () =>
+        var readDirect = await PromqlMacro.MedianAsync(runs, () => new RemoteReadClient(bench.Http, direct.BaseUri).ReadAsync([query]));
+        var readOne = await PromqlMacro.MedianAsync(runs, () => new RemoteReadClient(bench.Http, topology.Replica(0, 0).BaseUri).ReadAsync([query]));
+        var readAll = await PromqlMacro.MedianAsync(runs, () => Task.WhenAll(topology.Replicas.Select(r => new RemoteReadClient(bench.Http, r.BaseUri).ReadAsync([query]))));
+        var readFederated = await PromqlMacro.MedianAsync(runs, async () =>
         {
             await foreach (var _ in federation.SelectAsync(counters, start - 300_000, end, new SelectHints(), new SourceWarnings()))
             {
@@ -56,32 +56,19 @@ internal static class GatewayBreakdown
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var m in measured)
         {
-            var federated = await MedianAsync(runs, () => overFederation.RangeAsync(m.Query, start, end, step));
-            var remote = await MedianAsync(runs, () => overDirect.RangeAsync(m.Query, start, end, step));
-            var memory = await MedianAsync(runs, () => inMemory.RangeAsync(m.Query, start, end, step));
+            var federated = await PromqlMacro.MedianAsync(runs, () => overFederation.RangeAsync(m.Query, start, end, step));
+            var remote = await PromqlMacro.MedianAsync(runs, () => overDirect.RangeAsync(m.Query, start, end, step));
+            var memory = await PromqlMacro.MedianAsync(runs, () => inMemory.RangeAsync(m.Query, start, end, step));
             var pushedAlone = "—";
             if (m.Pushed.Count > 0)
             {
                 var forms = m.Pushed.Select(GatewayMacro.Bench.Form).ToArray();
-                var seconds = await MedianAsync(runs, () => Task.WhenAll(topology.Shards.SelectMany(s => forms.Select(f =>
+                var seconds = await PromqlMacro.MedianAsync(runs, () => Task.WhenAll(topology.Shards.SelectMany(s => forms.Select(f =>
                     bench.PostAsync(new Uri(s.Replicas[0].BaseUri, "api/v1/query_range"), f)))));
                 pushedAlone = string.Create(CultureInfo.InvariantCulture, $"{seconds:F3} s");
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {m.Name} | {m.GatewayOff:F3} s | {federated:F3} s | {m.GatewayOff - federated:F3} s | {remote:F3} s | {memory:F3} s | {m.GatewayOn:F3} s | {pushedAlone} | {m.Direct:F3} s |"));
         }
-    }
-
-    private static async Task<double> MedianAsync(int runs, Func<Task> action)
-    {
-        await action();
-        var seconds = new double[runs];
-        for (var i = 0; i < runs; i++)
-        {
-            var stopwatch = Stopwatch.StartNew();
-            await action();
-            seconds[i] = stopwatch.Elapsed.TotalSeconds;
-        }
-        return GatewayMacro.Median(seconds);
     }
 }

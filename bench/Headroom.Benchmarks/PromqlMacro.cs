@@ -103,7 +103,8 @@ internal static class PromqlMacro
         }
     }
 
-    private static async Task<double> MedianAsync(int runs, Func<Task> action)
+    /// <summary>The median wall time of <paramref name="runs"/> runs of <paramref name="action"/>, after one warm-up.</summary>
+    internal static async Task<double> MedianAsync(int runs, Func<Task> action)
     {
         await action();
         var seconds = new double[runs];

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Headroom.PromQL;
 using Headroom.PromQL.Syntax;
+using static Headroom.Prometheus.RemoteRead.PrompbFields;
 
 namespace Headroom.Prometheus.RemoteRead;
 
@@ -12,31 +13,6 @@ namespace Headroom.Prometheus.RemoteRead;
 /// </summary>
 internal static class RemoteReadCodec
 {
-    // Field numbers of the messages used (prometheus/prompb remote.proto and types.proto).
-    private const int ReadRequestQueries = 1;
-    private const int ReadRequestAcceptedResponseTypes = 2;
-    private const int QueryStart = 1;
-    private const int QueryEnd = 2;
-    private const int QueryMatchers = 3;
-    private const int QueryHints = 4;
-    private const int MatcherType = 1;
-    private const int MatcherName = 2;
-    private const int MatcherValue = 3;
-    private const int HintsStep = 1;
-    private const int HintsFunction = 2;
-    private const int HintsStart = 3;
-    private const int HintsEnd = 4;
-    private const int HintsGrouping = 5;
-    private const int HintsBy = 6;
-    private const int HintsRange = 7;
-    private const int ReadResponseResults = 1;
-    private const int QueryResultTimeseries = 1;
-    private const int TimeSeriesLabels = 1;
-    private const int TimeSeriesSamples = 2;
-    private const int LabelName = 1;
-    private const int LabelValue = 2;
-    private const int SampleValue = 1;
-    private const int SampleTimestamp = 2;
 
     /// <summary>Encodes a ReadRequest that accepts the <paramref name="accepted"/> response types, preferred first.</summary>
     public static byte[] EncodeRequest(IReadOnlyList<RemoteReadQuery> queries, IReadOnlyList<RemoteReadResponseType> accepted)

@@ -1,27 +1,13 @@
 using Google.Protobuf;
 using Headroom.PromQL.Storage;
 using Headroom.PromQL.Syntax;
+using static Headroom.Prometheus.RemoteRead.PrompbFields;
 
 namespace Headroom.Prometheus.RemoteRead;
 
 /// <summary>Reading the request's protobuf messages: queries, matchers, hints and accepted response types.</summary>
 public static partial class RemoteReadServerCodec
 {
-    // Field numbers of prometheus.ReadRequest, Query, LabelMatcher and ReadHints (prompb remote.proto, types.proto).
-    private const int RequestQueries = 1;
-    private const int RequestAcceptedResponseTypes = 2;
-    private const int QueryStart = 1;
-    private const int QueryEnd = 2;
-    private const int QueryMatchers = 3;
-    private const int QueryHints = 4;
-    private const int MatcherType = 1;
-    private const int MatcherName = 2;
-    private const int MatcherValue = 3;
-    private const int HintsStep = 1;
-    private const int HintsFunction = 2;
-    private const int HintsGrouping = 5;
-    private const int HintsBy = 6;
-    private const int HintsRange = 7;
 
     private static RemoteReadRequest ReadRequest(ReadOnlySpan<byte> payload)
     {
@@ -30,11 +16,11 @@ public static partial class RemoteReadServerCodec
         var reader = new ProtobufReader(payload);
         while (reader.TryReadTag(out var field, out var wireType))
         {
-            if (field == RequestQueries && wireType == WireFormat.WireType.LengthDelimited)
+            if (field == ReadRequestQueries && wireType == WireFormat.WireType.LengthDelimited)
             {
                 queries.Add(ReadQuery(reader.ReadLengthDelimited(), queries.Count));
             }
-            else if (field == RequestAcceptedResponseTypes && wireType == WireFormat.WireType.LengthDelimited)
+            else if (field == ReadRequestAcceptedResponseTypes && wireType == WireFormat.WireType.LengthDelimited)
             {
                 // Packed (proto3's default); each element a varint.
                 var packed = new ProtobufReader(reader.ReadLengthDelimited());
@@ -43,7 +29,7 @@ public static partial class RemoteReadServerCodec
                     AddResponseType(accepted, packed.ReadVarint());
                 }
             }
-            else if (field == RequestAcceptedResponseTypes && wireType == WireFormat.WireType.Varint)
+            else if (field == ReadRequestAcceptedResponseTypes && wireType == WireFormat.WireType.Varint)
             {
                 AddResponseType(accepted, reader.ReadVarint());
             }

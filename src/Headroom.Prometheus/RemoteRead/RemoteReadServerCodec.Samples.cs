@@ -1,17 +1,12 @@
 using Google.Protobuf;
 using Headroom.PromQL;
 using Snappier;
+using static Headroom.Prometheus.RemoteRead.PrompbFields;
 
 namespace Headroom.Prometheus.RemoteRead;
 
 public static partial class RemoteReadServerCodec
 {
-    private const int ResponseResults = 1;
-    private const int ResultTimeseries = 1;
-    private const int SeriesLabels = 1;
-    private const int SeriesSamples = 2;
-    private const int LabelName = 1;
-    private const int LabelValue = 2;
 
     /// <summary>
     /// Encodes a SAMPLES answer: one <c>prometheus.ReadResponse</c> with one result per query, snappy-compressed (block
@@ -32,17 +27,17 @@ public static partial class RemoteReadServerCodec
         var writer = new ProtobufWriter(payload);
         foreach (var result in results)
         {
-            writer.WriteTag(ResponseResults, WireFormat.WireType.LengthDelimited);
+            writer.WriteTag(ReadResponseResults, WireFormat.WireType.LengthDelimited);
             writer.WriteVarint((ulong)ResultSize(result));
             foreach (var series in result)
             {
-                writer.WriteTag(ResultTimeseries, WireFormat.WireType.LengthDelimited);
+                writer.WriteTag(QueryResultTimeseries, WireFormat.WireType.LengthDelimited);
                 writer.WriteVarint((ulong)SeriesSize(series));
-                WriteLabels(ref writer, series.Labels, SeriesLabels);
+                WriteLabels(ref writer, series.Labels, TimeSeriesLabels);
                 foreach (var point in series.Points)
                 {
                     // prometheus.Sample: value (field 1, fixed64) and timestamp (field 2, varint), as Prometheus orders them.
-                    writer.WriteTag(SeriesSamples, WireFormat.WireType.LengthDelimited);
+                    writer.WriteTag(TimeSeriesSamples, WireFormat.WireType.LengthDelimited);
                     writer.WriteVarint((ulong)SampleSize(point));
                     writer.WriteTag(1, WireFormat.WireType.Fixed64);
                     writer.WriteDouble(point.F);

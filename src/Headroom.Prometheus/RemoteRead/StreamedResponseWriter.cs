@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using Google.Protobuf;
 using Headroom.PromQL;
+using static Headroom.Prometheus.RemoteRead.PrompbFields;
 
 namespace Headroom.Prometheus.RemoteRead;
 
@@ -18,12 +19,6 @@ internal sealed class StreamedResponseWriter(int queryIndex, int maxBytesInFrame
     /// writing each frame alone would be a socket write per series, 64 KiB keeps the reader a few series behind at most.
     /// </summary>
     public const int FlushBytes = 64 * 1024;
-
-    private const int ResponseSeries = 1;
-    private const int ResponseQueryIndex = 2;
-    private const int SeriesLabels = 1;
-    private const int SeriesChunks = 2;
-    private const int EncodingXor = 1;
 
     private readonly ArrayBufferWriter<byte> _pending = new(FlushBytes * 2);
     private readonly ArrayBufferWriter<byte> _labels = new(256);
@@ -45,7 +40,7 @@ internal sealed class StreamedResponseWriter(int queryIndex, int maxBytesInFrame
         _labels.ResetWrittenCount();
         var size = RemoteReadServerCodec.LabelsSize(series.Labels);
         var writer = new ProtobufWriter(_labels.GetSpan(size));
-        RemoteReadServerCodec.WriteLabels(ref writer, series.Labels, SeriesLabels);
+        RemoteReadServerCodec.WriteLabels(ref writer, series.Labels, ChunkedSeriesLabels);
         _labels.Advance(size);
     }
 
@@ -72,7 +67,7 @@ internal sealed class StreamedResponseWriter(int queryIndex, int maxBytesInFrame
                 break;
             }
             var writer = new ProtobufWriter(_chunks.GetSpan(message));
-            writer.WriteTag(SeriesChunks, WireFormat.WireType.LengthDelimited);
+            writer.WriteTag(ChunkedSeriesChunks, WireFormat.WireType.LengthDelimited);
             writer.WriteVarint((ulong)body);
             writer.WriteTag(1, WireFormat.WireType.Varint);
             writer.WriteVarint((ulong)slice[0].T);
@@ -98,13 +93,13 @@ internal sealed class StreamedResponseWriter(int queryIndex, int maxBytesInFrame
         var span = _pending.GetSpan(header + size);
         var frame = span.Slice(header, size);
         var writer = new ProtobufWriter(frame);
-        writer.WriteTag(ResponseSeries, WireFormat.WireType.LengthDelimited);
+        writer.WriteTag(ChunkedResponseSeries, WireFormat.WireType.LengthDelimited);
         writer.WriteVarint((ulong)series);
         writer.WriteRaw(_labels.WrittenSpan);
         writer.WriteRaw(_chunks.WrittenSpan);
         if (queryIndex != 0)
         {
-            writer.WriteTag(ResponseQueryIndex, WireFormat.WireType.Varint);
+            writer.WriteTag(ChunkedResponseQueryIndex, WireFormat.WireType.Varint);
             writer.WriteVarint((ulong)queryIndex);
         }
         var prefix = new ProtobufWriter(span);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Google.Protobuf;
 using Headroom.PromQL;
+using static Headroom.Prometheus.RemoteRead.PrompbFields;
 
 namespace Headroom.Prometheus.RemoteRead;
 

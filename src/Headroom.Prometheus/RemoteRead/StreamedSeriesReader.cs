@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using Google.Protobuf;
 using Headroom.PromQL;
 using Headroom.PromQL.Storage;
+using static Headroom.Prometheus.RemoteRead.PrompbFields;
 
 namespace Headroom.Prometheus.RemoteRead;
 
@@ -15,18 +16,6 @@ namespace Headroom.Prometheus.RemoteRead;
 internal sealed partial class StreamedSeriesReader(Stream stream, IReadOnlyList<RemoteReadQuery> queries, string origin, SourceWarnings? warnings)
     : IDisposable
 {
-    // Field numbers of prometheus.ChunkedReadResponse, ChunkedSeries and Chunk (prompb remote.proto, types.proto).
-    private const int ResponseSeries = 1;
-    private const int ResponseQueryIndex = 2;
-    private const int SeriesLabels = 1;
-    private const int SeriesChunks = 2;
-    private const int ChunkMinTime = 1;
-    private const int ChunkMaxTime = 2;
-    private const int ChunkType = 3;
-    private const int ChunkData = 4;
-    private const int EncodingXor = 1;
-    private const int EncodingHistogram = 2;
-    private const int EncodingFloatHistogram = 3;
 
     private readonly ChunkedFrameReader _frames = new(stream);
     private readonly Queue<RemoteReadSeries> _ready = new();
@@ -82,7 +71,7 @@ internal sealed partial class StreamedSeriesReader(Stream stream, IReadOnlyList<
         var reader = new ProtobufReader(frame);
         while (reader.TryReadTag(out var field, out var wireType))
         {
-            if (field == ResponseQueryIndex && wireType == WireFormat.WireType.Varint)
+            if (field == ChunkedResponseQueryIndex && wireType == WireFormat.WireType.Varint)
             {
                 queryIndex = (long)reader.ReadVarint();
             }
@@ -98,7 +87,7 @@ internal sealed partial class StreamedSeriesReader(Stream stream, IReadOnlyList<
         reader = new ProtobufReader(frame);
         while (reader.TryReadTag(out var field, out var wireType))
         {
-            if (field == ResponseSeries && wireType == WireFormat.WireType.LengthDelimited)
+            if (field == ChunkedResponseSeries && wireType == WireFormat.WireType.LengthDelimited)
             {
                 ReadSeries(reader.ReadLengthDelimited(), (int)queryIndex);
             }
@@ -117,7 +106,7 @@ internal sealed partial class StreamedSeriesReader(Stream stream, IReadOnlyList<
         var reader = new ProtobufReader(message);
         while (reader.TryReadTag(out var field, out var wireType))
         {
-            if (field == SeriesLabels && wireType == WireFormat.WireType.LengthDelimited)
+            if (field == ChunkedSeriesLabels && wireType == WireFormat.WireType.LengthDelimited)
             {
                 var label = reader.ReadLengthDelimited();
                 BinaryPrimitives.WriteInt32LittleEndian(_key.GetSpan(4), label.Length);
@@ -138,7 +127,7 @@ internal sealed partial class StreamedSeriesReader(Stream stream, IReadOnlyList<
         reader = new ProtobufReader(message);
         while (reader.TryReadTag(out var field, out var wireType))
         {
-            if (field == SeriesChunks && wireType == WireFormat.WireType.LengthDelimited)
+            if (field == ChunkedSeriesChunks && wireType == WireFormat.WireType.LengthDelimited)
             {
                 ReadChunk(reader.ReadLengthDelimited(), query.StartMs, query.EndMs);
             }
@@ -162,7 +151,7 @@ internal sealed partial class StreamedSeriesReader(Stream stream, IReadOnlyList<
         var reader = new ProtobufReader(message);
         while (reader.TryReadTag(out var field, out var wireType))
         {
-            if (field == SeriesLabels && wireType == WireFormat.WireType.LengthDelimited)
+            if (field == ChunkedSeriesLabels && wireType == WireFormat.WireType.LengthDelimited)
             {
                 labels.Add(RemoteReadCodec.ReadLabel(reader.ReadLengthDelimited()));
             }

@@ -7,7 +7,7 @@ using Headroom.CloudWatch.Aws;
 using Headroom.CloudWatch.Collection;
 using Headroom.CloudWatch.Config;
 using Headroom.CloudWatch.Cost;
-using Headroom.Harness;
+using Headroom.Servers;
 
 namespace Headroom.Benchmarks;
 

@@ -41,9 +41,9 @@ internal static class EtlMacro
             return 0;
         }
 
-        // "postgres" and "mariadb" start a real server for the run (Headroom.Harness); anything else is a warehouse URL.
-        await using var postgres = args[1] == "postgres" ? await Harness.PostgresServer.StartAsync() : null;
-        await using var mariadb = args[1] == "mariadb" ? await Harness.MariaDbServer.StartAsync() : null;
+        // "postgres" and "mariadb" start a real server for the run (Headroom.Servers); anything else is a warehouse URL.
+        await using var postgres = args[1] == "postgres" ? await Testing.PostgresServer.StartAsync() : null;
+        await using var mariadb = args[1] == "mariadb" ? await Testing.MariaDbServer.StartAsync() : null;
         var url = postgres?.Url ?? mariadb?.Url ?? args[1];
         stopwatch.Restart();
         await using var warehouse = await Warehouse.Warehouse.OpenAsync(url);

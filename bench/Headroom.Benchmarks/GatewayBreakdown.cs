@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Headroom.Gateway;
-using Headroom.Harness;
+using Headroom.Servers;
 using Headroom.Prometheus.RemoteRead;
 using Headroom.PromQL;
 using Headroom.PromQL.Engine;

@@ -4,7 +4,7 @@ using System.Net;
 using System.Text;
 using Headroom.Gateway;
 using Headroom.Gateway.Configuration;
-using Headroom.Harness;
+using Headroom.Servers;
 using Headroom.Prometheus.Api;
 using Headroom.Prometheus.RemoteRead;
 using Headroom.PromQL;

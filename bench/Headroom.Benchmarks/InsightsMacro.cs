@@ -10,7 +10,7 @@ namespace Headroom.Benchmarks;
 /// The insights reports over a large warehouse: <c>insights DB|postgres|mariadb [RESOURCES] [DAYS] [RUNS]</c>. Fills the
 /// warehouse with synthetic hourly rows (cpu, memory, network_in, network_out) through its commit path (bulk upserts
 /// and daily rollups), then times the report (both rules and rightsizing, with and without the daily chart series)
-/// RUNS times. "postgres" and "mariadb" start a real server (Headroom.Harness); a sqlite: URL of an existing file that
+/// RUNS times. "postgres" and "mariadb" start a real server (Headroom.Servers); a sqlite: URL of an existing file that
 /// already holds the rows skips the fill. Prints one key=value line per measurement.
 /// </summary>
 internal static class InsightsMacro
@@ -26,8 +26,8 @@ internal static class InsightsMacro
         var days = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 14;
         var runs = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3;
 
-        await using var postgres = args[0] == "postgres" ? await Harness.PostgresServer.StartAsync() : null;
-        await using var mariadb = args[0] == "mariadb" ? await Harness.MariaDbServer.StartAsync() : null;
+        await using var postgres = args[0] == "postgres" ? await Testing.PostgresServer.StartAsync() : null;
+        await using var mariadb = args[0] == "mariadb" ? await Testing.MariaDbServer.StartAsync() : null;
         var url = postgres?.Url ?? mariadb?.Url ?? args[0];
         await using var warehouse = await Warehouse.Warehouse.OpenAsync(url);
         await warehouse.MigrateAsync();

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Headroom.Cli.Commands;
 using Headroom.Fleet;
-using Headroom.Harness;
+using Headroom.Servers;
 using Headroom.Prometheus;
 using Headroom.Prometheus.RemoteRead;
 

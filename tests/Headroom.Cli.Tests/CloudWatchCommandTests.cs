@@ -4,7 +4,7 @@ using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.Runtime;
 using Headroom.CloudWatch.Aws;
-using Headroom.Harness;
+using Headroom.Servers;
 using Headroom.Testing;
 
 namespace Headroom.Cli.Tests;

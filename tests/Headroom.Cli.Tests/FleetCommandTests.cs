@@ -51,7 +51,7 @@ public class FleetCommandTests
         using var stop = new CancellationTokenSource();
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var port = Harness.FreePort.Next();
+        var port = Servers.FreePort.Next();
         var run = HeadroomCli.RunAsync(["fleet", "serve", "--hosts", "3", "--listen", $"127.0.0.1:{port}", "--sd-file", sd], output, error, stop.Token);
         try
         {
@@ -89,7 +89,7 @@ public class FleetCommandTests
     public async Task Serve_logs_json_to_stderr_with_one_debug_line_per_request()
     {
         var sd = Path.Combine(Path.GetTempPath(), $"headroom-sd-{Guid.NewGuid():N}.json");
-        var port = Harness.FreePort.Next();
+        var port = Servers.FreePort.Next();
         await using var server = ServerProcess.Start(new Dictionary<string, string>(),
             "fleet", "serve", "--hosts", "3", "--listen", $"127.0.0.1:{port}", "--sd-file", sd, "--log-format", "json", "--log-level", "debug");
         try
@@ -119,7 +119,7 @@ public class FleetCommandTests
     public async Task Serve_at_warn_writes_no_line_per_request()
     {
         var sd = Path.Combine(Path.GetTempPath(), $"headroom-sd-{Guid.NewGuid():N}.json");
-        var port = Harness.FreePort.Next();
+        var port = Servers.FreePort.Next();
         await using var server = ServerProcess.Start(new Dictionary<string, string>(),
             "fleet", "serve", "--hosts", "3", "--listen", $"127.0.0.1:{port}", "--sd-file", sd, "--log-level", "warn");
         try

@@ -20,7 +20,7 @@ public sealed class RulesCommandTests : IDisposable
         var check = await Cli.RunAsync("rules", "check", file);
         Assert.Equal(0, check.ExitCode);
         Assert.Contains("5 rules in 1 groups, OK", check.Output, StringComparison.Ordinal);
-        Assert.True((await Harness.Promtool.CheckRulesAsync(file)).Succeeded);
+        Assert.True((await Servers.Promtool.CheckRulesAsync(file)).Succeeded);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class ServeTests(FleetPrometheus source) : IDisposable
     [Fact]
     public async Task Serve_runs_the_etl_and_exposes_health_and_metrics_until_stopped()
     {
-        var port = Harness.FreePort.Next();
+        var port = Servers.FreePort.Next();
         using var stop = new CancellationTokenSource();
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -64,7 +64,7 @@ public sealed class ServeTests(FleetPrometheus source) : IDisposable
     [Fact]
     public async Task Serve_logs_each_run_and_one_debug_line_per_request_as_json_on_stderr()
     {
-        var port = Harness.FreePort.Next();
+        var port = Servers.FreePort.Next();
         await using var server = ServerProcess.Start(new Dictionary<string, string>(),
             "serve", "--source", source.Server.BaseUri.AbsoluteUri, "--db", "sqlite:" + Path.Combine(_directory, "log.db"), "--listen", $"127.0.0.1:{port}",
             "--interval", "1h", "--from", FleetPrometheus.End.AddHours(-3).ToString("O"), "--to", FleetPrometheus.End.ToString("O"),
@@ -88,8 +88,8 @@ public sealed class ServeTests(FleetPrometheus source) : IDisposable
     [Fact]
     public async Task Serve_at_warn_logs_a_failed_run_without_the_source_password_and_no_line_per_request()
     {
-        var port = Harness.FreePort.Next();
-        var nothingListens = Harness.FreePort.Next();
+        var port = Servers.FreePort.Next();
+        var nothingListens = Servers.FreePort.Next();
         await using var server = ServerProcess.Start(new Dictionary<string, string>(),
             "serve", "--source", $"http://etl:s3cret-pw@127.0.0.1:{nothingListens}", "--db", "sqlite:" + Path.Combine(_directory, "warn.db"),
             "--listen", $"127.0.0.1:{port}", "--interval", "1h", "--log-level", "warn");
@@ -107,7 +107,7 @@ public sealed class ServeTests(FleetPrometheus source) : IDisposable
     [Fact]
     public async Task Pushgateway_receives_a_one_shot_runs_metrics()
     {
-        await using var pushgateway = await Harness.PushgatewayServer.StartAsync();
+        await using var pushgateway = await Servers.PushgatewayServer.StartAsync();
         var result = await Cli.RunAsync("etl", "backfill", "--source", source.Server.BaseUri.AbsoluteUri, "--db", "sqlite:" + Path.Combine(_directory, "p.db"),
             "--from", FleetPrometheus.End.AddHours(-2).ToString("O"), "--to", FleetPrometheus.End.ToString("O"), "--pushgateway", pushgateway.BaseUri.AbsoluteUri);
         Assert.True(result.ExitCode == 0, result.Error);

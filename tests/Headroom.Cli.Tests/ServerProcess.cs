@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
-using Headroom.Harness;
+using Headroom.Servers;
 
 namespace Headroom.Cli.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Headroom.CloudWatch.Collection;
-using Headroom.Harness;
+using Headroom.Servers;
 using Headroom.Testing;
 
 namespace Headroom.CloudWatch.Tests;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
-using Headroom.Harness;
+using Headroom.Servers;
 
 namespace Headroom.CloudWatch.Tests;
 

@@ -5,7 +5,7 @@ using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using Headroom.CloudWatch.Aws;
 using Headroom.CloudWatch.Collection;
-using Headroom.Harness;
+using Headroom.Servers;
 
 namespace Headroom.CloudWatch.Tests;
 

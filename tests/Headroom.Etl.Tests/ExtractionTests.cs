@@ -67,7 +67,7 @@ public class ExtractionTests(FleetPrometheus source)
     public async Task An_unreachable_source_fails_after_retries_with_a_clear_message()
     {
         using var http = new HttpClient();
-        var client = new Prometheus.PrometheusClient(http, new Uri($"http://127.0.0.1:{Harness.FreePort.Next()}/"));
+        var client = new Prometheus.PrometheusClient(http, new Uri($"http://127.0.0.1:{Servers.FreePort.Next()}/"));
         var extractor = new HourlyExtractor(client, new ExtractionOptions { MaxRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(10) });
         var e = await Assert.ThrowsAsync<Prometheus.PrometheusApiException>(() =>
             extractor.ExtractAsync(Node, Node.Dimensions[0], From, To));

@@ -1,6 +1,6 @@
 using Headroom.Etl.Rules;
 using Headroom.Fleet;
-using Headroom.Harness;
+using Headroom.Servers;
 using Headroom.Prometheus;
 using Headroom.Prometheus.Rules;
 using Headroom.Warehouse;
@@ -30,7 +30,7 @@ public sealed class RecordedPrometheus : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var tsdb = Path.Combine(_directory.FullName, "tsdb");
-        await FleetBackfill.CreateBlocksAsync(Fleet, new HistoryOptions(End.AddHours(-13), End, TimeSpan.FromMinutes(1)), tsdb);
+        await Promtool.BackfillAsync(stream => FleetHistory.Write(Fleet, new HistoryOptions(End.AddHours(-13), End, TimeSpan.FromMinutes(1)), stream), tsdb);
         await File.WriteAllTextAsync(RuleFile, RuleFileWriter.Write(RuleGenerator.Generate(ProfileLoader.Load("node"), TimeSpan.FromMinutes(1))));
 
         var recorded = Path.Combine(_directory.FullName, "recorded");

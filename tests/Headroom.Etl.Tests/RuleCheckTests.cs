@@ -1,5 +1,5 @@
 using Headroom.Etl.Rules;
-using Headroom.Harness;
+using Headroom.Servers;
 using Headroom.Prometheus.Rules;
 
 namespace Headroom.Etl.Tests;

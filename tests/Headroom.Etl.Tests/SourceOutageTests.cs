@@ -1,5 +1,5 @@
 using Headroom.Fleet;
-using Headroom.Harness;
+using Headroom.Servers;
 using Headroom.Prometheus;
 using Headroom.Warehouse;
 
@@ -19,7 +19,7 @@ public class SourceOutageTests
         {
             var fleet = SimulatedFleet.Create(6, 3);
             var tsdb = Path.Combine(directory.FullName, "tsdb");
-            await FleetBackfill.CreateBlocksAsync(fleet, new HistoryOptions(End.AddHours(-30), End, TimeSpan.FromMinutes(1)), tsdb);
+            await Promtool.BackfillAsync(stream => FleetHistory.Write(fleet, new HistoryOptions(End.AddHours(-30), End, TimeSpan.FromMinutes(1)), stream), tsdb);
             var options = new EtlOptions { Profile = Node, Source = "fleet", From = End.AddHours(-24), To = End, WindowHours = 1 };
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             var extraction = new ExtractionOptions { MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(50), MaxConcurrency = 1 };

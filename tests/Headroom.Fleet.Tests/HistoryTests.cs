@@ -1,5 +1,5 @@
 using System.Text;
-using Headroom.Harness;
+using Headroom.Servers;
 
 namespace Headroom.Fleet.Tests;
 

@@ -1,6 +1,6 @@
 using Headroom.Etl;
 using Headroom.Fleet;
-using Headroom.Harness;
+using Headroom.Servers;
 using Headroom.Prometheus;
 using Headroom.Warehouse;
 
@@ -30,7 +30,7 @@ public sealed class FleetReportTests
 
         var tsdb = Path.Combine(directory.FullName, "tsdb");
         // A 2-minute step keeps the backfill quick; rate(...[5m]) still sees two or three samples.
-        await FleetBackfill.CreateBlocksAsync(fleet, new HistoryOptions(End.AddDays(-Days), End, TimeSpan.FromMinutes(2)), tsdb);
+        await Promtool.BackfillAsync(stream => FleetHistory.Write(fleet, new HistoryOptions(End.AddDays(-Days), End, TimeSpan.FromMinutes(2)), stream), tsdb);
         await using var prometheus = await PrometheusServer.StartAsync(new PrometheusOptions { DataDirectory = tsdb, Retention = "3650d", ScrapeSelf = false });
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
 

@@ -1,4 +1,4 @@
-using Headroom.Harness;
+using Headroom.Servers;
 using Headroom.Testing;
 using Headroom.Warehouse;
 

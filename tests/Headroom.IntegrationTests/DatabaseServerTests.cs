@@ -1,4 +1,5 @@
-using Headroom.Harness;
+using Headroom.Servers;
+using Headroom.Testing;
 using MySqlConnector;
 using Npgsql;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Headroom.Harness;
+using Headroom.Servers;
 using Headroom.Prometheus.Exposition;
 using Headroom.PromQL;
 

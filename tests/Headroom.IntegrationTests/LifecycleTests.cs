@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using Headroom.Harness;
+using Headroom.Servers;
+using Headroom.Testing;
 
 namespace Headroom.IntegrationTests;
 
@@ -37,7 +38,7 @@ public sealed class LifecycleTests
     [Fact]
     public void Postgres_binaries_come_from_the_highest_installed_version()
     {
-        var initdb = BinaryLocator.FindPostgres("initdb");
+        var initdb = PostgresServer.FindBinary("initdb");
 
         Assert.Matches("^/usr/lib/postgresql/[0-9.]+/bin/initdb$", initdb);
     }

@@ -1,4 +1,4 @@
-using Headroom.Harness;
+using Headroom.Servers;
 
 namespace Headroom.IntegrationTests;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Headroom.Harness;
+using Headroom.Servers;
 
 namespace Headroom.IntegrationTests;
 

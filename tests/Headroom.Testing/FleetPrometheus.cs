@@ -1,5 +1,5 @@
 using Headroom.Fleet;
-using Headroom.Harness;
+using Headroom.Servers;
 using Headroom.Prometheus;
 using Xunit;
 
@@ -26,7 +26,7 @@ public class FleetPrometheus : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var tsdb = Path.Combine(_directory.FullName, "tsdb");
-        await FleetBackfill.CreateBlocksAsync(Fleet, new HistoryOptions(End.AddDays(-2), End, TimeSpan.FromMinutes(1)), tsdb);
+        await Promtool.BackfillAsync(stream => FleetHistory.Write(Fleet, new HistoryOptions(End.AddDays(-2), End, TimeSpan.FromMinutes(1)), stream), tsdb);
         Server = await PrometheusServer.StartAsync(new PrometheusOptions { DataDirectory = tsdb, Retention = "3650d", BasicAuthUsers = Users });
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
-using Headroom.Harness;
+using Headroom.Servers;
+using Headroom.Testing;
 using MySqlConnector;
 using Npgsql;
 

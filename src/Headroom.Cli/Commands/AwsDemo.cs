@@ -4,7 +4,7 @@ using Headroom.CloudWatch.Aws;
 using Headroom.CloudWatch.Collection;
 using Headroom.CloudWatch.Config;
 using Headroom.Fleet;
-using Headroom.Harness;
+using Headroom.Servers;
 using Headroom.Prometheus;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -93,7 +93,7 @@ internal static class AwsDemo
             await DemoCommand.Step(output, $"backfilling {options.Days} days of what the collector would have exported, with the same names and labels");
             var target = exporter.Address.ToString();
             var stats = await ProgressDisplay.RunAsync(error, "    writing history and creating blocks", p =>
-                FleetBackfill.CreateBlocksAsync(stream => FleetHistory.WriteGauges(History(first, instances, target),
+                Promtool.BackfillAsync(stream => FleetHistory.WriteGauges(History(first, instances, target),
                     new HistoryOptions(start, end, TimeSpan.FromMinutes(1), Job), stream, p, cancellationToken), tsdb, cancellationToken));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"    {stats.Samples:N0} samples in {stats.Series:N0} series ({FleetCommand.Bytes(stats.Bytes)} of OpenMetrics) turned into TSDB blocks by promtool"));

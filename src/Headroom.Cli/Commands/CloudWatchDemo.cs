@@ -4,7 +4,7 @@ using Headroom.CloudWatch.Aws;
 using Headroom.CloudWatch.Collection;
 using Headroom.CloudWatch.Config;
 using Headroom.Fleet;
-using Headroom.Harness;
+using Headroom.Servers;
 using Spectre.Console;
 
 namespace Headroom.Cli.Commands;

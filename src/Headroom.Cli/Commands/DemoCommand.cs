@@ -5,7 +5,7 @@ using System.Net;
 using Headroom.Etl;
 using Headroom.Etl.Rules;
 using Headroom.Fleet;
-using Headroom.Harness;
+using Headroom.Servers;
 using Headroom.Insights;
 using Headroom.Prometheus;
 using Headroom.Prometheus.Rules;
@@ -170,7 +170,7 @@ internal static class DemoCommand
     {
         var stopwatch = Stopwatch.StartNew();
         var stats = await ProgressDisplay.RunAsync(error, "    writing history and creating blocks", p =>
-            FleetBackfill.CreateBlocksAsync(fleet, history, tsdb, p, cancellationToken));
+            Promtool.BackfillAsync(stream => FleetHistory.Write(fleet, history, stream, p, cancellationToken), tsdb, cancellationToken));
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"    {stats.Samples:N0} samples in {stats.Series:N0} series ({FleetCommand.Bytes(stats.Bytes)} of OpenMetrics) turned into TSDB blocks by promtool in {stopwatch.Elapsed.TotalSeconds:F1} s"));
     }

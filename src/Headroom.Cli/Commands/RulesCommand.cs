@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Headroom.Etl;
 using Headroom.Etl.Rules;
-using Headroom.Harness;
+using Headroom.Servers;
 using Headroom.Prometheus;
 using Headroom.Prometheus.Rules;
 

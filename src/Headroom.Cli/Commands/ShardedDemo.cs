@@ -6,7 +6,7 @@ using Headroom.Etl.Rules;
 using Headroom.Fleet;
 using Headroom.Gateway;
 using Headroom.Gateway.Configuration;
-using Headroom.Harness;
+using Headroom.Servers;
 using Headroom.Prometheus;
 using Headroom.Prometheus.Rules;
 using Headroom.PromQL;
@@ -55,7 +55,7 @@ internal static class ShardedDemo
             Replicas = options.Replicas,
             HistoryFile = history,
             HistoryShardBy = ["instance"],
-            HistoryBlockDuration = FleetBackfill.MaxBlockDuration,
+            HistoryBlockDuration = Promtool.MaxBlockDuration,
             Prometheus = new PrometheusOptions { ScrapeSelf = false, Retention = "3650d", EvaluationInterval = "1m", RuleFiles = [rules] },
             Scrape = new ShardedScrape { JobName = FleetTargets.DefaultJob, FileServiceDiscoveryPath = sdFile, ShardBy = ["instance"], ScrapeInterval = "15s" },
         }, cancellationToken);

@@ -59,6 +59,7 @@ internal static class HeadroomCli
         OperationCanceledException => ("interrupted", ExitCodes.Interrupted),
         MissingBinaryException m => (m.Message, ExitCodes.MissingDependency),
         FleetServerException f => (f.Message, ExitCodes.Failure),
+        Demo.DemoException d => (d.Message, ExitCodes.Failure),
         PrometheusApiException p => (p.Message, ExitCodes.Failure),
         RemoteReadException r => (r.Message, ExitCodes.Failure),
         Insights.PriceFileException f => (f.Message, ExitCodes.Failure),

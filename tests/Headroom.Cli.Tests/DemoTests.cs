@@ -1,6 +1,9 @@
 namespace Headroom.Cli.Tests;
 
-/// <summary>The demo end to end: real promtool, real Prometheus, the fleet, the API.</summary>
+/// <summary>
+/// <c>headroom demo</c> end to end: real promtool, real Prometheus, the fleet, the API. The AWS and sharded stories are
+/// tested through the library in Headroom.Demo.Tests.
+/// </summary>
 public class DemoTests
 {
     [Fact]
@@ -49,63 +52,6 @@ public class DemoTests
             var truth = group.Average(h => h.MeanCpuUtilization);
             var tolerance = group.Key == Fleet.CpuProfile.Bursty ? 0.15 : 0.02;
             Assert.True(Math.Abs(measured - truth) <= tolerance, $"{name}: measured {measured:P1}, the fleet's truth {truth:P1}, tolerance {tolerance:P0}");
-        }
-    }
-
-    [Fact]
-    public async Task Aws_demo_tells_the_same_story_through_moto_the_collector_and_the_aws_ec2_profile()
-    {
-        var directory = Directory.CreateTempSubdirectory("headroom-aws-demo-test-");
-        try
-        {
-            var result = await Cli.RunAsync("demo", "--aws", "--hosts", "8", "--days", "5", "--seed", "3", "--no-wait", "--dir", directory.FullName);
-            Assert.True(result.ExitCode == 0, result.Output + result.Error);
-            Assert.Contains("latest CPUUtilization of 8 of 8 instances equals what was put into CloudWatch", result.Output, StringComparison.Ordinal);
-            Assert.DoesNotContain("no data", result.Output, StringComparison.Ordinal);
-            Assert.Matches(@"hourly rows loaded \(0 quarantined, 0 gaps\) from \d+ queries in [\d.]+ s; \d+ window×dimension reads from recording rules, 0 raw fallbacks", result.Output);
-            Assert.Contains("(profile aws-ec2)", result.Output, StringComparison.Ordinal);
-
-            // The warehouse is kept (--dir): the under-used hosts it reports are exactly the fleet's idle and under-used ones.
-            var csv = await Cli.RunAsync("report", "underused", "--db", "sqlite:" + Path.Combine(directory.FullName, "headroom.db"), "--profile", "aws-ec2", "--format", "csv");
-            Assert.True(csv.ExitCode == 0, csv.Output + csv.Error);
-            var rows = csv.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToList();
-            Assert.All(rows, r => Assert.StartsWith("name=\"arn:aws:ec2:", r[0].Trim('"').Replace("\"\"", "\"", StringComparison.Ordinal), StringComparison.Ordinal));
-            var expected = Fleet.SimulatedFleet.Create(8, 3).Hosts.Where(h => h.CpuProfile is Fleet.CpuProfile.Idle or Fleet.CpuProfile.Underused).Select(h => h.Name).Order().ToList();
-            Assert.NotEmpty(expected);
-            Assert.Equal(expected, rows.Select(r => r[1]).Order().ToList());
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
-    }
-
-    [Fact]
-    public async Task Sharded_demo_tells_the_node_story_through_the_gateway_over_two_shards_of_two_replicas()
-    {
-        var directory = Directory.CreateTempSubdirectory("headroom-sharded-demo-test-");
-        try
-        {
-            var result = await Cli.RunAsync("demo", "--shards", "2", "--replicas", "2", "--hosts", "8", "--days", "2", "--seed", "3", "--no-wait", "--dir", directory.FullName);
-            Assert.True(result.ExitCode == 0, result.Output + result.Error);
-            Assert.Matches(@"shard 0: \d+ series at http://127\.0\.0\.1:\d+/, http://127\.0\.0\.1:\d+/", result.Output);
-            Assert.Matches(@"shard 1: \d+ series at", result.Output);
-            Assert.Contains("gateway at http://127.0.0.1:", result.Output, StringComparison.Ordinal);
-            Assert.Contains("all 8 targets are up", result.Output, StringComparison.Ordinal);
-            Assert.Contains("hosts with data 2 days ago: 8 of 8", result.Output, StringComparison.Ordinal);
-            Assert.Matches(@"hourly rows loaded \(0 quarantined, 0 gaps\)", result.Output);
-
-            // The warehouse loaded through the gateway flags every idle host of the fleet and nothing that is busy.
-            var csv = await Cli.RunAsync("report", "underused", "--db", "sqlite:" + Path.Combine(directory.FullName, "headroom.db"), "--format", "csv");
-            Assert.True(csv.ExitCode == 0, csv.Output + csv.Error);
-            var flagged = csv.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[1]).ToHashSet();
-            var hosts = Fleet.SimulatedFleet.Create(8, 3).Hosts;
-            Assert.Superset(hosts.Where(h => h.CpuProfile == Fleet.CpuProfile.Idle).Select(h => h.Name).ToHashSet(), flagged);
-            Assert.Subset(hosts.Where(h => h.CpuProfile is Fleet.CpuProfile.Idle or Fleet.CpuProfile.Underused).Select(h => h.Name).ToHashSet(), flagged);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
         }
     }
 }

@@ -82,7 +82,7 @@ internal static class FleetCommand
                     {
                         table.AddRow(h.Id, h.Name, h.Account, h.Region, h.InstanceType, h.CpuProfile,
                             h.MeanCpu.ToString("P1", CultureInfo.InvariantCulture), h.MemoryProfile,
-                            h.MeanMemory.ToString("P1", CultureInfo.InvariantCulture), Bytes(h.NetworkBytesPerDay));
+                            h.MeanMemory.ToString("P1", CultureInfo.InvariantCulture), ByteSize.Format(h.NetworkBytesPerDay));
                     }
                     Console(output).Write(table);
                     break;
@@ -140,7 +140,7 @@ internal static class FleetCommand
                 : WriteFile(fleet, options, target, parse.InvocationConfiguration.Error, cancellationToken);
             var seconds = stopwatch.Elapsed.TotalSeconds;
             parse.InvocationConfiguration.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"wrote {stats.Series:N0} series, {stats.Samples:N0} samples ({Bytes(stats.Bytes)}) in {seconds:F1} s ({stats.Samples / seconds / 1e6:F1} M samples/s){(target == "-" ? "" : " to " + Path.GetFullPath(target))}"));
+                $"wrote {stats.Series:N0} series, {stats.Samples:N0} samples ({ByteSize.Format(stats.Bytes)}) in {seconds:F1} s ({stats.Samples / seconds / 1e6:F1} M samples/s){(target == "-" ? "" : " to " + Path.GetFullPath(target))}"));
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
@@ -170,14 +170,6 @@ internal static class FleetCommand
 
     private static DateTimeOffset RoundDown(DateTimeOffset time, TimeSpan step) =>
         DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds() / (long)step.TotalMilliseconds * (long)step.TotalMilliseconds);
-
-    internal static string Bytes(double bytes) => bytes switch
-    {
-        >= 1e9 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e9:F1} GB"),
-        >= 1e6 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:F1} MB"),
-        >= 1e3 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e3:F1} kB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes:F0} B"),
-    };
 
     internal static IAnsiConsole Console(TextWriter writer)
     {

@@ -11,42 +11,42 @@ using Headroom.Prometheus;
 using Headroom.Prometheus.Rules;
 using Headroom.PromQL;
 
-namespace Headroom.Cli.Commands;
+namespace Headroom.Demo;
 
 /// <summary>
 /// <c>headroom demo --shards N --replicas R</c>: the node story over a sharded HA fleet. Each shard keeps its hosts by
 /// Prometheus' hashmod of the <c>instance</c> label, in history and live; a gateway serves one API over all of them,
 /// and the summary, the ETL and the report read the gateway.
 /// </summary>
-internal static class ShardedDemo
+internal static class ShardedStory
 {
-    public static async Task<int> RunAsync(DemoCommand.DemoOptions options, string root, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task RunAsync(DemoOptions options, string root, DemoConsole console, CancellationToken cancellationToken)
     {
         var fleet = SimulatedFleet.Create(options.Hosts, options.Seed);
         var now = TimeProvider.System.GetUtcNow();
         var end = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() / 60 * 60);
         var history = Path.Combine(root, "history.om");
 
-        await DemoCommand.Step(output, $"writing {options.Days} days of history for {fleet.Hosts.Count} simulated hosts (seed {fleet.Seed})");
+        await console.StepAsync($"writing {options.Days} days of history for {fleet.Hosts.Count} simulated hosts (seed {fleet.Seed})");
         var stopwatch = Stopwatch.StartNew();
         HistoryStats stats;
         await using (var stream = new FileStream(history, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
-            stats = await ProgressDisplay.RunAsync(error, "    writing history", p => Task.Run(() =>
+            stats = await console.Progress.RunAsync("    writing history", p => Task.Run(() =>
                 FleetHistory.Write(fleet, new HistoryOptions(end.AddDays(-options.Days), end, TimeSpan.FromMinutes(1)), stream, p, cancellationToken), cancellationToken));
         }
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"    {stats.Samples:N0} samples in {stats.Series:N0} series ({FleetCommand.Bytes(stats.Bytes)}) in {stopwatch.Elapsed.TotalSeconds:F1} s"));
+        await console.LineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"    {stats.Samples:N0} samples in {stats.Series:N0} series ({ByteSize.Format(stats.Bytes)}) in {stopwatch.Elapsed.TotalSeconds:F1} s"));
 
-        await DemoCommand.Step(output, "starting the fleet's node_exporter targets");
+        await console.StepAsync("starting the fleet's node_exporter targets");
         await using var server = await FleetServer.StartAsync(fleet, new IPEndPoint(IPAddress.Loopback, 0), cancellationToken: cancellationToken);
         var sdFile = Path.Combine(root, "fleet-sd.json");
         await FileSdTargetGroup.WriteFileAsync(sdFile, FleetTargets.For(fleet, server.Address), cancellationToken);
-        await output.WriteLineAsync($"    {fleet.Hosts.Count} targets at {server.BaseUri}hosts/{{id}}/metrics");
+        await console.LineAsync($"    {fleet.Hosts.Count} targets at {server.BaseUri}hosts/{{id}}/metrics");
 
         var rules = Path.Combine(root, "headroom-rules.yml");
         await File.WriteAllTextAsync(rules, RuleFileWriter.Write(RuleGenerator.Generate(ProfileLoader.Load("node"), TimeSpan.FromMinutes(1))), cancellationToken);
-        await DemoCommand.Step(output,
+        await console.StepAsync(
             $"starting {options.Shards} shards x {options.Replicas} replicas of Prometheus: hosts split by hashmod of 'instance', history backfilled into each shard by promtool, the recording rules evaluated live");
         stopwatch.Restart();
         await using var topology = await PrometheusTopology.StartAsync(new PrometheusTopologyOptions
@@ -62,25 +62,24 @@ internal static class ShardedDemo
         File.Delete(history);
         foreach (var shard in topology.Shards)
         {
-            await output.WriteLineAsync($"    shard {shard.Index}: {shard.HistorySeries:N0} series at {string.Join(", ", shard.Replicas.Select(r => r.BaseUri))}");
+            await console.LineAsync($"    shard {shard.Index}: {shard.HistorySeries:N0} series at {string.Join(", ", shard.Replicas.Select(r => r.BaseUri))}");
         }
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"    started in {stopwatch.Elapsed.TotalSeconds:F1} s"));
+        await console.LineAsync(string.Create(CultureInfo.InvariantCulture, $"    started in {stopwatch.Elapsed.TotalSeconds:F1} s"));
 
-        await DemoCommand.Step(output, "starting headroom gateway over the shards (replicas deduplicated, one Prometheus API)");
+        await console.StepAsync("starting headroom gateway over the shards (replicas deduplicated, one Prometheus API)");
         var config = GatewayConfig.For([.. topology.Shards.Select(s => new ShardConfig($"shard-{s.Index}", [.. s.Replicas.Select(r => r.BaseUri)], Labels.Empty))])
             with { ReplicaLabels = [PrometheusTopology.ReplicaLabel, PrometheusTopology.ShardLabel], Pushdown = true };
         await using var gateway = await GatewayServer.StartAsync(config, new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)), cancellationToken: cancellationToken);
-        await output.WriteLineAsync($"    gateway at {gateway.BaseUri} (try: curl '{gateway.BaseUri}api/v1/query?query=count(up)')");
+        await console.LineAsync($"    gateway at {gateway.BaseUri} (try: curl '{gateway.BaseUri}api/v1/query?query=count(up)')");
 
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
         var client = new PrometheusClient(http, gateway.BaseUri);
-        await DemoCommand.WaitForScrapesAsync(client, FleetTargets.DefaultJob, fleet.Hosts.Count, "fleet targets across the shards", cancellationToken);
-        await output.WriteLineAsync($"    all {fleet.Hosts.Count} targets are up, each scraped by one shard (twice: once per replica)");
+        await StorySteps.WaitForScrapesAsync(client, FleetTargets.DefaultJob, fleet.Hosts.Count, "fleet targets across the shards", cancellationToken);
+        await console.LineAsync($"    all {fleet.Hosts.Count} targets are up, each scraped by one shard (twice: once per replica)");
 
-        await DemoCommand.Step(output, "reading the data back through the gateway");
-        await DemoCommand.SummaryAsync(client, fleet, options.Days, output, cancellationToken);
+        await console.StepAsync("reading the data back through the gateway");
+        await StorySteps.SummaryAsync(client, fleet, options.Days, console, cancellationToken);
 
-        await DemoCommand.FinishAsync(options, root, client, gateway.BaseUri, "node", end.AddDays(-options.Days), output, error, cancellationToken);
-        return ExitCodes.Success;
+        await StoryEnding.RunAsync(options, root, client, gateway.BaseUri, "node", end.AddDays(-options.Days), console, cancellationToken);
     }
 }

@@ -1,0 +1,51 @@
+using Headroom.Fleet;
+
+namespace Headroom.Demo.Tests;
+
+/// <summary>
+/// The AWS and sharded stories end to end through the library (real moto_server, promtool, Prometheus, the gateway):
+/// what each tells, and the warehouse it leaves, checked against the fleet's truth. The node story is run through the
+/// command line by Headroom.Cli.Tests' <c>DemoTests</c>.
+/// </summary>
+public class StoryTests
+{
+    [Fact]
+    public async Task Aws_story_goes_through_moto_the_collector_and_the_aws_ec2_profile()
+    {
+        using var run = new StoryRun();
+        await run.TellAsync(new DemoOptions(Hosts: 8, Seed: 3, Days: 5, Directory: null, Wait: false, Aws: true));
+
+        Assert.Contains("latest CPUUtilization of 8 of 8 instances equals what was put into CloudWatch", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("no data", run.Output, StringComparison.Ordinal);
+        Assert.Matches(@"hourly rows loaded \(0 quarantined, 0 gaps\) from \d+ queries in [\d.]+ s; \d+ window×dimension reads from recording rules, 0 raw fallbacks", run.Output);
+        Assert.Contains("(profile aws-ec2)", run.Output, StringComparison.Ordinal);
+
+        // The under-used resources in the warehouse it keeps are exactly the fleet's idle and under-used hosts, as EC2 ARNs.
+        var report = await run.ReportAsync("aws-ec2");
+        var underused = report.Underused.ToList();
+        Assert.All(underused, r => Assert.StartsWith("name=\"arn:aws:ec2:", r.Resource.Key, StringComparison.Ordinal));
+        var expected = SimulatedFleet.Create(8, 3).Hosts.Where(h => h.CpuProfile is CpuProfile.Idle or CpuProfile.Underused).Select(h => h.Name).Order().ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, underused.Select(r => r.Resource.Name ?? "").Order().ToList());
+    }
+
+    [Fact]
+    public async Task Sharded_story_reads_two_shards_of_two_replicas_through_the_gateway()
+    {
+        using var run = new StoryRun();
+        await run.TellAsync(new DemoOptions(Hosts: 8, Seed: 3, Days: 2, Directory: null, Wait: false, Aws: false, Shards: 2, Replicas: 2));
+
+        Assert.Matches(@"shard 0: \d+ series at http://127\.0\.0\.1:\d+/, http://127\.0\.0\.1:\d+/", run.Output);
+        Assert.Matches(@"shard 1: \d+ series at", run.Output);
+        Assert.Contains("gateway at http://127.0.0.1:", run.Output, StringComparison.Ordinal);
+        Assert.Contains("all 8 targets are up", run.Output, StringComparison.Ordinal);
+        Assert.Contains("hosts with data 2 days ago: 8 of 8", run.Output, StringComparison.Ordinal);
+        Assert.Matches(@"hourly rows loaded \(0 quarantined, 0 gaps\)", run.Output);
+
+        // The warehouse loaded through the gateway flags every idle host of the fleet and nothing that is busy.
+        var flagged = (await run.ReportAsync("node")).Underused.Select(r => r.Resource.Name ?? "").ToHashSet();
+        var hosts = SimulatedFleet.Create(8, 3).Hosts;
+        Assert.Superset(hosts.Where(h => h.CpuProfile == CpuProfile.Idle).Select(h => h.Name).ToHashSet(), flagged);
+        Assert.Subset(hosts.Where(h => h.CpuProfile is CpuProfile.Idle or CpuProfile.Underused).Select(h => h.Name).ToHashSet(), flagged);
+    }
+}

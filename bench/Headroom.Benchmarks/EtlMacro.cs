@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Headroom.Etl;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.Warehouse;
 
 namespace Headroom.Benchmarks;

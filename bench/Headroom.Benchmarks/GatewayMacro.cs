@@ -5,7 +5,7 @@ using System.Text;
 using Headroom.Gateway;
 using Headroom.Gateway.Configuration;
 using Headroom.Servers;
-using Headroom.Prometheus.Api;
+using Headroom.Prometheus.ServerApi;
 using Headroom.Prometheus.RemoteRead;
 using Headroom.PromQL;
 using Headroom.PromQL.Engine;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Headroom.Cli.Commands;
 using Headroom.Fleet;
 using Headroom.Servers;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.Prometheus.RemoteRead;
 
 namespace Headroom.Cli;

@@ -1,6 +1,6 @@
 using System.CommandLine.Parsing;
 using System.Globalization;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.PromQL.Syntax;
 
 namespace Headroom.Cli;

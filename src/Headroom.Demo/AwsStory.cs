@@ -4,7 +4,7 @@ using Headroom.CloudWatch.Collection;
 using Headroom.CloudWatch.Config;
 using Headroom.Fleet;
 using Headroom.Servers;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 
 namespace Headroom.Demo;
 

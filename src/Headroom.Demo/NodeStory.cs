@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Headroom.Fleet;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.Servers;
 
 namespace Headroom.Demo;

@@ -7,7 +7,7 @@ using Headroom.Fleet;
 using Headroom.Gateway;
 using Headroom.Gateway.Configuration;
 using Headroom.Servers;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.Prometheus.Rules;
 using Headroom.PromQL;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Headroom.Etl;
 using Headroom.Insights;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.Warehouse;
 
 namespace Headroom.Demo;

@@ -3,7 +3,7 @@ using System.Globalization;
 using Headroom.Etl;
 using Headroom.Etl.Rules;
 using Headroom.Fleet;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.Prometheus.Rules;
 using Headroom.Servers;
 using Spectre.Console;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.PromQL.Syntax;
 
 namespace Headroom.Etl;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Polly;
 using Polly.Retry;
 

@@ -1,4 +1,4 @@
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 
 namespace Headroom.Fleet;
 

@@ -1,5 +1,5 @@
 using Headroom.Fleet;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 
 namespace Headroom.Cli.Tests;
 

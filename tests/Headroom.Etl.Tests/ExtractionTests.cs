@@ -67,9 +67,9 @@ public class ExtractionTests(FleetPrometheus source)
     public async Task An_unreachable_source_fails_after_retries_with_a_clear_message()
     {
         using var http = new HttpClient();
-        var client = new Prometheus.PrometheusClient(http, new Uri($"http://127.0.0.1:{Servers.FreePort.Next()}/"));
+        var client = new Prometheus.Client.PrometheusClient(http, new Uri($"http://127.0.0.1:{Servers.FreePort.Next()}/"));
         var extractor = new HourlyExtractor(client, new ExtractionOptions { MaxRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(10) });
-        var e = await Assert.ThrowsAsync<Prometheus.PrometheusApiException>(() =>
+        var e = await Assert.ThrowsAsync<Prometheus.Client.PrometheusApiException>(() =>
             extractor.ExtractAsync(Node, Node.Dimensions[0], From, To));
         Assert.Contains("cannot reach", e.Message, StringComparison.Ordinal);
         Assert.Equal(3, extractor.Requests);
@@ -80,7 +80,7 @@ public class ExtractionTests(FleetPrometheus source)
     {
         var broken = Node with { Dimensions = [new Dimension("cpu", Unit.Ratio, "rate(node_cpu_seconds_total[5m]", null)] };
         var extractor = new HourlyExtractor(source.Client, new ExtractionOptions { RetryDelay = TimeSpan.FromMilliseconds(10) });
-        var e = await Assert.ThrowsAsync<Prometheus.PrometheusApiException>(() => extractor.ExtractAsync(broken, broken.Dimensions[0], From, To));
+        var e = await Assert.ThrowsAsync<Prometheus.Client.PrometheusApiException>(() => extractor.ExtractAsync(broken, broken.Dimensions[0], From, To));
         Assert.Equal(400, e.StatusCode);
         Assert.Equal(1, extractor.Requests);
     }

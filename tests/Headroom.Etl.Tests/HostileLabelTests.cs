@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Headroom.Servers;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 
 namespace Headroom.Etl.Tests;
 

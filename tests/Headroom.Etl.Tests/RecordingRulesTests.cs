@@ -1,7 +1,7 @@
 using Headroom.Etl.Rules;
 using Headroom.Fleet;
 using Headroom.Servers;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.Prometheus.Rules;
 using Headroom.Warehouse;
 

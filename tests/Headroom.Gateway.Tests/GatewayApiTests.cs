@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Headroom.Prometheus.Api;
+using Headroom.Prometheus.ServerApi;
 using Headroom.PromQL.Engine;
 
 namespace Headroom.Gateway.Tests;

@@ -9,7 +9,7 @@ namespace Headroom.Gateway.Tests;
 /// <summary>A shard with no healthy replica, a full query queue, and a client that hangs up.</summary>
 public sealed class PartialResponseAndLimitsTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
 {
-    private static readonly string At = Headroom.Prometheus.Api.PromValueFormat.Timestamp(GatewayFixture.End - 60_000);
+    private static readonly string At = Headroom.Prometheus.ServerApi.PromValueFormat.Timestamp(GatewayFixture.End - 60_000);
 
     [Fact]
     public async Task A_shard_down_answers_with_the_others_and_a_warning_naming_it_or_fails_when_asked()

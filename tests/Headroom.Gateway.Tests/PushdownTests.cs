@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Headroom.Prometheus.Api;
+using Headroom.Prometheus.ServerApi;
 
 namespace Headroom.Gateway.Tests;
 

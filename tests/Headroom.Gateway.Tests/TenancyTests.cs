@@ -9,8 +9,8 @@ namespace Headroom.Gateway.Tests;
 /// </summary>
 public sealed class TenancyTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
 {
-    private static readonly string At = Headroom.Prometheus.Api.PromValueFormat.Timestamp(GatewayFixture.End - 60_000);
-    private static readonly string Range = $"start={Headroom.Prometheus.Api.PromValueFormat.Timestamp(GatewayFixture.Start)}&end={Headroom.Prometheus.Api.PromValueFormat.Timestamp(GatewayFixture.End)}";
+    private static readonly string At = Headroom.Prometheus.ServerApi.PromValueFormat.Timestamp(GatewayFixture.End - 60_000);
+    private static readonly string Range = $"start={Headroom.Prometheus.ServerApi.PromValueFormat.Timestamp(GatewayFixture.Start)}&end={Headroom.Prometheus.ServerApi.PromValueFormat.Timestamp(GatewayFixture.End)}";
 
     public static readonly TheoryData<string> Probes = new()
     {

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using Headroom.Gateway;
 using Headroom.Gateway.Configuration;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.PromQL;
 using Headroom.Testing;
 using Xunit.Abstractions;

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Headroom.Gateway;
 using Headroom.Gateway.Configuration;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.Testing;
 using Xunit.Abstractions;
 

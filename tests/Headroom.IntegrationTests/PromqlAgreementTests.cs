@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.Prometheus.RemoteRead;
 using Headroom.PromQL;
 using Headroom.PromQL.Engine;

@@ -76,7 +76,7 @@ internal static class EtlCommand
                 throw failure switch
                 {
                     DataQualityException q => new CliException(q.Message),
-                    Prometheus.PrometheusApiException p => new CliException($"the source failed: {p.Message}. Windows committed before the failure are kept; run again to continue."),
+                    Prometheus.Client.PrometheusApiException p => new CliException($"the source failed: {p.Message}. Windows committed before the failure are kept; run again to continue."),
                     _ => failure,
                 };
             }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Headroom.Fleet;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Spectre.Console;
 
 namespace Headroom.Cli.Commands;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Headroom.Cli.Configuration;
-using Headroom.Prometheus;
-using Headroom.Prometheus.Api;
+using Headroom.Prometheus.Client;
+using Headroom.Prometheus.ServerApi;
 using Headroom.Prometheus.RemoteRead;
 using Headroom.PromQL.Engine;
 using Headroom.PromQL.Syntax;

@@ -3,7 +3,7 @@ using System.Globalization;
 using Headroom.Etl;
 using Headroom.Etl.Rules;
 using Headroom.Servers;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.Prometheus.Rules;
 
 namespace Headroom.Cli.Commands;

@@ -5,7 +5,7 @@ using Headroom.Cli.Configuration;
 using Headroom.Etl;
 using Headroom.Insights;
 using Headroom.Warehouse;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.PromQL.Syntax;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

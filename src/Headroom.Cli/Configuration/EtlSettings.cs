@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Headroom.Etl;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.PromQL.Syntax;
 
 namespace Headroom.Cli.Configuration;

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 
 namespace Headroom.Cli.Configuration;
 

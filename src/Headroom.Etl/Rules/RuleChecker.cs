@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Headroom.PromQL.Syntax;
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.Prometheus.Rules;
 
 namespace Headroom.Etl.Rules;

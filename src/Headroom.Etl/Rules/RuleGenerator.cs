@@ -1,4 +1,4 @@
-using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.Prometheus.Rules;
 using Headroom.PromQL.Syntax;
 

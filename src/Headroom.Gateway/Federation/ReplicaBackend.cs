@@ -136,7 +136,7 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable
         return [.. document.RootElement.GetProperty("data").EnumerateArray().Select(e => e.GetString() ?? "")];
     }
 
-    private static string Seconds(long ms) => Headroom.Prometheus.Api.PromValueFormat.Timestamp(ms);
+    private static string Seconds(long ms) => Headroom.Prometheus.ServerApi.PromValueFormat.Timestamp(ms);
 
     private async Task<JsonDocument> GetDataAsync(string path, CancellationToken cancellationToken)
     {

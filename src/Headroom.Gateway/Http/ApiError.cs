@@ -33,7 +33,7 @@ internal sealed class ApiError : Exception
         response.StatusCode = StatusOf(type);
         response.ContentType = "application/json";
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, Headroom.Prometheus.Api.QueryResponseWriter.Options))
+        using (var json = new Utf8JsonWriter(buffer, Headroom.Prometheus.ServerApi.QueryResponseWriter.Options))
         {
             json.WriteStartObject();
             json.WriteString("status", "error");

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Headroom.Gateway.Federation;
 using Headroom.Gateway.Pushdown;
 using Headroom.Gateway.Tenancy;
-using Headroom.Prometheus.Api;
+using Headroom.Prometheus.ServerApi;
 using Headroom.PromQL.Engine;
 using Headroom.PromQL.Syntax;
 

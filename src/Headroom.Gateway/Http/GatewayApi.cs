@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Headroom.Gateway.Configuration;
 using Headroom.Gateway.Federation;
-using Headroom.Prometheus.Api;
+using Headroom.Prometheus.ServerApi;
 using Headroom.Prometheus.RemoteRead;
 using Headroom.PromQL;
 using Headroom.PromQL.Engine;
@@ -112,7 +112,7 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
     {
         context.Response.ContentType = "application/json";
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, Headroom.Prometheus.Api.QueryResponseWriter.Options))
+        using (var json = new Utf8JsonWriter(buffer, Headroom.Prometheus.ServerApi.QueryResponseWriter.Options))
         {
             write(json);
         }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Headroom.Prometheus;
+namespace Headroom.Prometheus.Client;
 
 /// <summary>The JSON envelope of every Prometheus API answer.</summary>
 internal sealed class ApiResponse

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Headroom.Prometheus;
+namespace Headroom.Prometheus.Client;
 
 /// <summary>One entry of a Prometheus <c>file_sd_configs</c> file: targets that share labels.</summary>
 /// <param name="Targets">host:port of each target.</param>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Headroom.Prometheus;
+namespace Headroom.Prometheus.Client;
 
 /// <summary>
 /// A client of the Prometheus HTTP API (<c>/api/v1/query</c>, <c>/api/v1/query_range</c>). Works against

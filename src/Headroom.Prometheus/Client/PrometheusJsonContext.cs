@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Headroom.Prometheus;
+namespace Headroom.Prometheus.Client;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(List<FileSdTargetGroup>))]

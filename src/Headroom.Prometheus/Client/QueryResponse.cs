@@ -1,4 +1,4 @@
-namespace Headroom.Prometheus;
+namespace Headroom.Prometheus.Client;
 
 /// <summary>One sample of an HTTP API answer (the engine's own is <c>Headroom.PromQL.Sample</c>): milliseconds since the Unix epoch and a value.</summary>
 public readonly record struct ResponseSample(long TimestampMs, double Value);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Headroom.Prometheus;
+namespace Headroom.Prometheus.Client;
 
 /// <summary>Turns the <c>data</c> element of an API answer into a <see cref="QueryResponse"/>.</summary>
 internal static class ResultParser

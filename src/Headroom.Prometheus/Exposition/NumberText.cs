@@ -7,7 +7,7 @@ namespace Headroom.Prometheus.Exposition;
 
 /// <summary>
 /// Sample values and timestamps as Prometheus' text formats write them, straight into UTF-8 bytes. The exposition
-/// writer, the HTTP API (<see cref="Api.PromValueFormat"/>) and the CLI all format numbers here.
+/// writer, the HTTP API (<see cref="ServerApi.PromValueFormat"/>) and the CLI all format numbers here.
 /// </summary>
 public static class NumberText
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Headroom.Prometheus.Exposition;
 
-namespace Headroom.Prometheus.Api;
+namespace Headroom.Prometheus.ServerApi;
 
 /// <summary>
 /// Numbers as Prometheus' HTTP API writes them: sample values as strings, timestamps as seconds. Both come from

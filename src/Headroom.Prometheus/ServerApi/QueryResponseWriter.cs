@@ -2,7 +2,7 @@ using System.Text.Json;
 using Headroom.PromQL;
 using Headroom.PromQL.Engine;
 
-namespace Headroom.Prometheus.Api;
+namespace Headroom.Prometheus.ServerApi;
 
 /// <summary>
 /// Writes an engine result as the JSON body of Prometheus' <c>/api/v1/query</c> and <c>/api/v1/query_range</c>:

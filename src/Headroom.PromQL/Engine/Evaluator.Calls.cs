@@ -60,6 +60,7 @@ internal sealed partial class Evaluator
             _ctx.Check();
             var labels = s.Labels;
             var produced = false;
+            StepSeries? output = null;
             for (var i = 0; i < Steps; i++)
             {
                 var end = input.WindowEnds[i];
@@ -88,7 +89,8 @@ internal sealed partial class Evaluator
                 var step = new RangeStep(end, input.Range, Ts(i), arg?[i] ?? double.NaN, arg2?[i] ?? double.NaN);
                 if (kernel(window, step, out var value))
                 {
-                    builder.Add(i, labels, value, !keepName || s.DropName);
+                    output ??= builder.SeriesFor(labels, !keepName || s.DropName);
+                    StepVectorBuilder.Add(i, output, value, !keepName || s.DropName);
                     produced = true;
                 }
             }

@@ -239,20 +239,35 @@ internal sealed partial class Evaluator
                 case StepVector v:
                     foreach (var s in v.Series)
                     {
-                        var points = new List<FloatPoint>();
-                        var histograms = new List<HistogramPoint>();
+                        // Exact-size arrays: a subquery at a fine step has many points per series.
+                        var floats = 0;
+                        var histogramCount = 0;
                         for (var i = 0; i < nested.Steps; i++)
                         {
                             if (s.Present[i])
                             {
-                                points.Add(new FloatPoint(nested.Ts(i), s.Values[i]));
+                                floats++;
                             }
-                            else if (s.HistogramAt(i) is { } h)
+                            else if (s.HistogramAt(i) is not null)
                             {
-                                histograms.Add(new HistogramPoint(nested.Ts(i), h));
+                                histogramCount++;
                             }
                         }
-                        series.Add(new RangeSeries(s.Labels, points.ToArray(), s.DropName) { Histograms = [.. histograms] });
+                        var points = new FloatPoint[floats];
+                        var histograms = histogramCount == 0 ? [] : new HistogramPoint[histogramCount];
+                        int f = 0, h = 0;
+                        for (var i = 0; i < nested.Steps; i++)
+                        {
+                            if (s.Present[i])
+                            {
+                                points[f++] = new FloatPoint(nested.Ts(i), s.Values[i]);
+                            }
+                            else if (s.HistogramAt(i) is { } histogram)
+                            {
+                                histograms[h++] = new HistogramPoint(nested.Ts(i), histogram);
+                            }
+                        }
+                        series.Add(new RangeSeries(s.Labels, points, s.DropName) { Histograms = histograms });
                     }
                     break;
                 case ScalarSteps sc:

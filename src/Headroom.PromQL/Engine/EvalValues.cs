@@ -82,6 +82,32 @@ internal sealed class RangeSeries(Labels labels, ArraySegment<FloatPoint> points
 
     public bool DropName { get; } = dropName;
 
+    /// <summary>
+    /// The samples in <c>(end - range, end]</c> for windows visited in order of their ends: the bounds move forward
+    /// from where <paramref name="cursor"/> left them instead of being searched again at every step.
+    /// </summary>
+    public ReadOnlySpan<FloatPoint> Window(long end, long range, ref WindowCursor cursor)
+    {
+        var points = Points.AsSpan();
+        if (end < cursor.End || cursor.End == long.MinValue)
+        {
+            cursor = new WindowCursor(FirstAfter(points, end - range), FirstAfter(points, end), end);
+            return points[cursor.Lo..cursor.Hi];
+        }
+        int lo = cursor.Lo, hi = cursor.Hi;
+        while (lo < points.Length && points[lo].T <= end - range)
+        {
+            lo++;
+        }
+        hi = Math.Max(hi, lo);
+        while (hi < points.Length && points[hi].T <= end)
+        {
+            hi++;
+        }
+        cursor = new WindowCursor(lo, hi, end);
+        return points[lo..hi];
+    }
+
     /// <summary>The samples in <c>(end - range, end]</c>.</summary>
     public ReadOnlySpan<FloatPoint> Window(long end, long range)
     {
@@ -108,6 +134,12 @@ internal sealed class RangeSeries(Labels labels, ArraySegment<FloatPoint> points
         }
         return lo;
     }
+}
+
+/// <summary>Where the last window of a series was: its bounds in the points and its end time.</summary>
+internal readonly record struct WindowCursor(int Lo, int Hi, long End)
+{
+    public static WindowCursor Start { get; } = new(0, 0, long.MinValue);
 }
 
 /// <summary>A range vector: series plus, for each step, where its window ends.</summary>

@@ -61,10 +61,11 @@ internal sealed partial class Evaluator
             var labels = s.Labels;
             var produced = false;
             StepSeries? output = null;
+            var cursor = WindowCursor.Start;
             for (var i = 0; i < Steps; i++)
             {
                 var end = input.WindowEnds[i];
-                var window = s.Window(end, input.Range);
+                var window = s.Window(end, input.Range, ref cursor);
                 if (histogramKernel is not null && s.Histograms.Length > 0 && window.IsEmpty)
                 {
                     var hWindow = s.HistogramWindow(end, input.Range);

@@ -16,34 +16,59 @@ namespace Headroom.Benchmarks;
 /// <see cref="PromqlBenchData"/> as OpenMetrics, backfills it with promtool, starts Prometheus on it, and times
 /// each query of <see cref="PromqlBenchData.Queries"/> (a day at a 5 m step) three ways: Prometheus'
 /// <c>/api/v1/query_range</c> (answer read whole), Headroom's engine over the same data in memory, and Headroom's
-/// engine over remote read from that Prometheus, SAMPLES and streamed XOR chunks. Prints the median of RUNS runs after
-/// one warm-up, and ratios.
+/// engine over remote read from that Prometheus, SAMPLES and streamed XOR chunks. Prometheus and the engine in memory
+/// run in turn, run by run, so that both share the machine's load; prints the median of RUNS runs after one warm-up
+/// with the spread (fastest–slowest), the engine's allocations per query, and ratios. <c>--engine-only</c> leaves
+/// remote read out; <c>--blocks DIR</c> keeps the backfilled blocks to reuse (before and after a change, say).
 /// </summary>
 internal static class PromqlMacro
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length > 0 && args[0] == "--help")
+        var positional = new List<string>();
+        var engineOnly = false;
+        string? blocksDirectory = null;
+        for (var i = 0; i < args.Length; i++)
         {
-            Console.Error.WriteLine("usage: promql [SERIES (default 1000)] [RUNS (default 3)]");
-            return 2;
+            if (args[i] == "--engine-only")
+                engineOnly = true;
+            else if (args[i] == "--blocks" && i + 1 < args.Length)
+                blocksDirectory = Path.GetFullPath(args[++i]);
+            else if (!args[i].StartsWith("--", StringComparison.Ordinal))
+                positional.Add(args[i]);
+            else
+            {
+                Console.Error.WriteLine("usage: promql [SERIES (default 1000)] [RUNS (default 3)] [--engine-only] [--blocks DIR]");
+                Console.Error.WriteLine("  --engine-only  time Prometheus and the engine in memory only (no remote read)");
+                Console.Error.WriteLine("  --blocks DIR   keep the backfilled TSDB in DIR and reuse it when it is already there");
+                return 2;
+            }
         }
-        var series = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
-        var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+        var series = positional.Count > 0 ? int.Parse(positional[0], CultureInfo.InvariantCulture) : 1000;
+        var runs = positional.Count > 1 ? int.Parse(positional[1], CultureInfo.InvariantCulture) : 3;
         var work = Directory.CreateTempSubdirectory("headroom-bench-promql-");
         try
         {
+            Console.Error.WriteLine($"load average before: {LoadAverage()}");
             var stopwatch = Stopwatch.StartNew();
-            var input = Path.Combine(work.FullName, "data.om");
             var storage = new InMemoryStorage();
-            await using (var writer = new StreamWriter(input, false, new UTF8Encoding(false), 1 << 20))
-                PromqlBenchData.WriteOpenMetrics(series, writer, storage.Append);
-            var tsdb = Path.Combine(work.FullName, "tsdb");
-            var blocks = await Promtool.CreateBlocksFromOpenMetricsAsync(input, tsdb, TimeSpan.FromHours(24));
-            if (!blocks.Succeeded)
-                throw new InvalidOperationException("promtool: " + blocks.StandardError);
-            File.Delete(input);
-            Console.Error.WriteLine($"data: {series} counters + {series} histogram buckets x 1 day at 15 s, backfilled in {stopwatch.Elapsed.TotalSeconds:F0} s");
+            var tsdb = blocksDirectory ?? Path.Combine(work.FullName, "tsdb");
+            if (blocksDirectory is not null && Directory.Exists(blocksDirectory) && Directory.EnumerateDirectories(blocksDirectory).Any())
+            {
+                PromqlBenchData.Generate(series, storage.Append);
+                Console.Error.WriteLine($"data: {series} counters + {series} histogram buckets x 1 day at 15 s, blocks reused from {blocksDirectory}");
+            }
+            else
+            {
+                var input = Path.Combine(work.FullName, "data.om");
+                await using (var writer = new StreamWriter(input, false, new UTF8Encoding(false), 1 << 20))
+                    PromqlBenchData.WriteOpenMetrics(series, writer, storage.Append);
+                var blocks = await Promtool.CreateBlocksFromOpenMetricsAsync(input, tsdb, TimeSpan.FromHours(24));
+                if (!blocks.Succeeded)
+                    throw new InvalidOperationException("promtool: " + blocks.StandardError);
+                File.Delete(input);
+                Console.Error.WriteLine($"data: {series} counters + {series} histogram buckets x 1 day at 15 s, backfilled in {stopwatch.Elapsed.TotalSeconds:F0} s");
+            }
 
             await using var prometheus = await PrometheusServer.StartAsync(new PrometheusOptions
             {
@@ -61,40 +86,74 @@ internal static class PromqlMacro
             var start = PromqlBenchData.Start + PromqlBenchData.Step;
             var end = PromqlBenchData.Start + PromqlBenchData.Day - PromqlBenchData.Scrape;
 
-            // Where remote read's time goes: reading the day of the 1,000 counter series alone, without the engine.
-            var counters = new RemoteReadQuery([new LabelMatcher(LabelMatchType.Equal, "__name__", "http_requests_total")], start - 300_000, end);
-            foreach (var type in new[] { RemoteReadResponseType.Samples, RemoteReadResponseType.StreamedXorChunks })
+            if (!engineOnly)
             {
-                var client = new RemoteReadClient(http, prometheus.BaseUri, type);
-                var read = await MedianAsync(runs, () => client.ReadAsync([counters]));
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read http_requests_total for the day as {type}: {read:F3} s"));
+                // Where remote read's time goes: reading the day of the 1,000 counter series alone, without the engine.
+                var counters = new RemoteReadQuery([new LabelMatcher(LabelMatchType.Equal, "__name__", "http_requests_total")], start - 300_000, end);
+                foreach (var type in new[] { RemoteReadResponseType.Samples, RemoteReadResponseType.StreamedXorChunks })
+                {
+                    var client = new RemoteReadClient(http, prometheus.BaseUri, type);
+                    var read = await MedianAsync(runs, () => client.ReadAsync([counters]));
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read http_requests_total for the day as {type}: {read:F3} s"));
+                }
             }
 
-            Console.WriteLine("| query | Prometheus HTTP | Prometheus innerEvalTime | Headroom in memory | ÷ HTTP | ÷ innerEvalTime | remote read, SAMPLES | ÷ HTTP | remote read, streamed chunks | ÷ HTTP |");
-            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine(engineOnly
+                ? "| query | Prometheus HTTP | Prometheus innerEvalTime (min–max) | Headroom in memory (min–max) | ÷ HTTP | ÷ innerEvalTime (min–max) | allocated per query |"
+                : "| query | Prometheus HTTP | Prometheus innerEvalTime (min–max) | Headroom in memory (min–max) | ÷ HTTP | ÷ innerEvalTime (min–max) | allocated per query | remote read, SAMPLES | ÷ HTTP | remote read, streamed chunks | ÷ HTTP |");
+            Console.WriteLine(engineOnly ? "|---|---:|---:|---:|---:|---:|---:|" : "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var (name, query) in PromqlBenchData.Queries)
             {
                 // stats=all adds Prometheus' own timings to the answer: innerEvalTime is its evaluation, storage reads included.
                 var form = $"query={Uri.EscapeDataString(query)}&start={start / 1000.0}&end={end / 1000.0}&step={PromqlBenchData.Step / 1000}&stats=all";
-                var inner = new List<double>();
-                var theirs = await MedianAsync(runs, async () =>
+                async Task<(double Wall, double Inner)> Prometheus()
                 {
+                    var clock = Stopwatch.StartNew();
                     using var content = new StringContent(form, Encoding.UTF8, "application/x-www-form-urlencoded");
                     using var response = await http.PostAsync(new Uri(prometheus.BaseUri, "api/v1/query_range"), content);
                     var body = await response.Content.ReadAsStringAsync();
                     if (!response.IsSuccessStatusCode)
                         throw new InvalidOperationException($"{query}: {body}");
+                    var wall = clock.Elapsed.TotalSeconds;
                     using var json = JsonDocument.Parse(body);
-                    inner.Add(json.RootElement.GetProperty("data").GetProperty("stats").GetProperty("timings").GetProperty("innerEvalTime").GetDouble());
-                });
-                // The first (warm-up) answer's timing is dropped like its wall time.
-                var theirInner = Median(inner.Skip(1).ToArray());
-                var memory = await MedianAsync(runs, () => inMemory.RangeAsync(query, start, end, PromqlBenchData.Step));
-                var overSamples = await MedianAsync(runs, () => samples.RangeAsync(query, start, end, PromqlBenchData.Step));
-                var overStreamed = await MedianAsync(runs, () => streamed.RangeAsync(query, start, end, PromqlBenchData.Step));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {name} | {theirs:F3} s | {theirInner:F3} s | {memory:F3} s | {memory / theirs:F2} | {memory / theirInner:F2} | {overSamples:F3} s | {overSamples / theirs:F2} | {overStreamed:F3} s | {overStreamed / theirs:F2} |"));
+                    return (wall, json.RootElement.GetProperty("data").GetProperty("stats").GetProperty("timings").GetProperty("innerEvalTime").GetDouble());
+                }
+                async Task<(double Wall, long Allocated)> Headroom()
+                {
+                    var allocated = GC.GetTotalAllocatedBytes(precise: true);
+                    var clock = Stopwatch.StartNew();
+                    await inMemory.RangeAsync(query, start, end, PromqlBenchData.Step);
+                    var wall = clock.Elapsed.TotalSeconds;
+                    return (wall, GC.GetTotalAllocatedBytes(precise: true) - allocated);
+                }
+                // One warm-up each, then Prometheus and the engine run by run, so that both share the machine's load.
+                await Prometheus();
+                await Headroom();
+                var http_ = new double[runs];
+                var inner = new double[runs];
+                var memory = new double[runs];
+                var ratio = new double[runs];
+                var allocations = new long[runs];
+                for (var i = 0; i < runs; i++)
+                {
+                    (http_[i], inner[i]) = await Prometheus();
+                    (memory[i], allocations[i]) = await Headroom();
+                    ratio[i] = memory[i] / inner[i];
+                }
+                var theirs = Median(http_);
+                var theirInner = Median(inner);
+                var ours = Median(memory);
+                var line = string.Create(CultureInfo.InvariantCulture,
+                    $"| {name} | {theirs:F3} s | {theirInner:F3} s ({inner.Min():F3}–{inner.Max():F3}) | {ours:F3} s ({memory.Min():F3}–{memory.Max():F3}) | {ours / theirs:F2} | {ours / theirInner:F2} ({ratio.Min():F2}–{ratio.Max():F2}) | {Median(allocations.Select(a => a / 1048576.0).ToArray()):F1} MiB |");
+                if (!engineOnly)
+                {
+                    var overSamples = await MedianAsync(runs, () => samples.RangeAsync(query, start, end, PromqlBenchData.Step));
+                    var overStreamed = await MedianAsync(runs, () => streamed.RangeAsync(query, start, end, PromqlBenchData.Step));
+                    line += string.Create(CultureInfo.InvariantCulture, $" {overSamples:F3} s | {overSamples / theirs:F2} | {overStreamed:F3} s | {overStreamed / theirs:F2} |");
+                }
+                Console.WriteLine(line);
             }
+            Console.Error.WriteLine($"load average after: {LoadAverage()}");
             return 0;
         }
         finally
@@ -102,6 +161,9 @@ internal static class PromqlMacro
             work.Delete(recursive: true);
         }
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     /// <summary>The median wall time of <paramref name="runs"/> runs of <paramref name="action"/>, after one warm-up.</summary>
     internal static async Task<double> MedianAsync(int runs, Func<Task> action)
@@ -119,7 +181,8 @@ internal static class PromqlMacro
 
     private static double Median(double[] values)
     {
-        Array.Sort(values);
-        return values[values.Length / 2];
+        var sorted = values.ToArray();
+        Array.Sort(sorted);
+        return sorted[sorted.Length / 2];
     }
 }

@@ -6,7 +6,7 @@ namespace Headroom.PromQL.Engine;
 /// <summary>State shared by every evaluator of one query: fetched data, limits, annotations.</summary>
 internal sealed class EvalContext(EngineOptions options, CancellationToken cancellationToken, bool isRangeQuery)
 {
-    private readonly Dictionary<VectorSelector, List<Series>> _data = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<VectorSelector, List<SelectedSeries>> _data = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<RemoteResultExpr, (RemoteFetch Fetch, IReadOnlyList<Series> Series)> _remote = new(ReferenceEqualityComparer.Instance);
     private long _samples;
 
@@ -46,7 +46,7 @@ internal sealed class EvalContext(EngineOptions options, CancellationToken cance
             if (_data.TryGetValue(fetch.Selector, out var existing))
             {
                 // The same node reached twice (it cannot be today, but planner rewrites may share nodes): keep the wider read.
-                if (existing.Sum(s => s.Points.Length) >= list.Sum(s => s.Points.Length))
+                if (existing.Sum(s => s.Points.Count) >= list.Sum(s => s.Points.Count))
                 {
                     continue;
                 }
@@ -59,14 +59,25 @@ internal sealed class EvalContext(EngineOptions options, CancellationToken cance
         }
     }
 
-    private async Task<List<Series>> FetchOneAsync(ISeriesSource source, SelectorFetch fetch)
+    private async Task<List<SelectedSeries>> FetchOneAsync(ISeriesSource source, SelectorFetch fetch)
     {
-        var list = new List<Series>();
+        if (source is ILendingSource lending)
+        {
+            // In memory: the source's own arrays, read in place for the length of the query.
+            var lent = lending.SelectLent([.. fetch.Selector.Matchers], fetch.MinT, fetch.MaxT);
+            foreach (var series in lent)
+            {
+                Check();
+                CountSamples(series.Points.Count);
+            }
+            return lent;
+        }
+        var list = new List<SelectedSeries>();
         await foreach (var series in source.SelectAsync([.. fetch.Selector.Matchers], fetch.MinT, fetch.MaxT, fetch.Hints, SourceWarnings, CancellationToken)
             .ConfigureAwait(false))
         {
             CountSamples(series.Points.Length);
-            list.Add(series);
+            list.Add(SelectedSeries.Of(series));
         }
         return list;
     }
@@ -97,7 +108,7 @@ internal sealed class EvalContext(EngineOptions options, CancellationToken cance
         return entry.Series;
     }
 
-    public List<Series> Data(VectorSelector selector) =>
+    public List<SelectedSeries> Data(VectorSelector selector) =>
         _data.TryGetValue(selector, out var list) ? list : [];
 
     public void CountSamples(long n)

@@ -55,7 +55,7 @@ internal sealed class StepVector(List<StepSeries> series) : EvalValue
 }
 
 /// <summary>A series of a range vector: every sample of the whole query window, staleness markers removed.</summary>
-internal sealed class RangeSeries(Labels labels, FloatPoint[] points, bool dropName)
+internal sealed class RangeSeries(Labels labels, ArraySegment<FloatPoint> points, bool dropName)
 {
     public HistogramPoint[] Histograms { get; init; } = [];
 
@@ -77,25 +77,53 @@ internal sealed class RangeSeries(Labels labels, FloatPoint[] points, bool dropN
 
     public Labels Labels { get; } = labels;
 
-    public FloatPoint[] Points { get; } = points;
+    /// <summary>The samples, ascending by time; possibly a slice of the storage's own array, never to be written.</summary>
+    public ArraySegment<FloatPoint> Points { get; } = points;
 
     public bool DropName { get; } = dropName;
+
+    /// <summary>
+    /// The samples in <c>(end - range, end]</c> for windows visited in order of their ends: the bounds move forward
+    /// from where <paramref name="cursor"/> left them instead of being searched again at every step.
+    /// </summary>
+    public ReadOnlySpan<FloatPoint> Window(long end, long range, ref WindowCursor cursor)
+    {
+        var points = Points.AsSpan();
+        if (end < cursor.End || cursor.End == long.MinValue)
+        {
+            cursor = new WindowCursor(FirstAfter(points, end - range), FirstAfter(points, end), end);
+            return points[cursor.Lo..cursor.Hi];
+        }
+        int lo = cursor.Lo, hi = cursor.Hi;
+        while (lo < points.Length && points[lo].T <= end - range)
+        {
+            lo++;
+        }
+        hi = Math.Max(hi, lo);
+        while (hi < points.Length && points[hi].T <= end)
+        {
+            hi++;
+        }
+        cursor = new WindowCursor(lo, hi, end);
+        return points[lo..hi];
+    }
 
     /// <summary>The samples in <c>(end - range, end]</c>.</summary>
     public ReadOnlySpan<FloatPoint> Window(long end, long range)
     {
-        var lo = FirstAfter(end - range);
-        var hi = FirstAfter(end);
-        return Points.AsSpan(lo, hi - lo);
+        var points = Points.AsSpan();
+        var lo = FirstAfter(points, end - range);
+        var hi = FirstAfter(points, end);
+        return points[lo..hi];
     }
 
-    private int FirstAfter(long t)
+    private static int FirstAfter(ReadOnlySpan<FloatPoint> points, long t)
     {
-        int lo = 0, hi = Points.Length;
+        int lo = 0, hi = points.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (Points[mid].T <= t)
+            if (points[mid].T <= t)
             {
                 lo = mid + 1;
             }
@@ -106,6 +134,12 @@ internal sealed class RangeSeries(Labels labels, FloatPoint[] points, bool dropN
         }
         return lo;
     }
+}
+
+/// <summary>Where the last window of a series was: its bounds in the points and its end time.</summary>
+internal readonly record struct WindowCursor(int Lo, int Hi, long End)
+{
+    public static WindowCursor Start { get; } = new(0, 0, long.MinValue);
 }
 
 /// <summary>A range vector: series plus, for each step, where its window ends.</summary>
@@ -124,7 +158,13 @@ internal sealed class StepVectorBuilder(int steps)
     private readonly Dictionary<Labels, StepSeries> _byLabels = [];
     private readonly List<StepSeries> _series = [];
 
-    public void Add(int step, Labels labels, double value, bool dropName)
+    public void Add(int step, Labels labels, double value, bool dropName) => Add(step, SeriesFor(labels, dropName), value, dropName);
+
+    /// <summary>
+    /// The output series for <paramref name="labels"/>, created on first use: a caller adding many steps of one
+    /// series looks it up once instead of at every step.
+    /// </summary>
+    public StepSeries SeriesFor(Labels labels, bool dropName)
     {
         if (!_byLabels.TryGetValue(labels, out var series))
         {
@@ -132,7 +172,13 @@ internal sealed class StepVectorBuilder(int steps)
             _byLabels.Add(labels, series);
             _series.Add(series);
         }
-        else if (series.Present[step])
+        return series;
+    }
+
+    /// <summary>Sets the value of <paramref name="series"/> (from <see cref="SeriesFor"/>) at <paramref name="step"/>.</summary>
+    public static void Add(int step, StepSeries series, double value, bool dropName)
+    {
+        if (series.Present[step])
         {
             throw new QueryException("vector cannot contain metrics with the same labelset");
         }

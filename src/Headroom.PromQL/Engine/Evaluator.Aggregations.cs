@@ -45,13 +45,30 @@ internal sealed partial class Evaluator
         {
             throw new QueryException("Ratio value is NaN");
         }
+        // Each series' group is found once per query: at every step only the members present are gathered, into
+        // lists reused from step to step.
+        var groupOf = new int[input.Series.Count];
+        var keys = new List<Labels>();
+        var indexOf = new Dictionary<Labels, int>();
+        for (var j = 0; j < groupKeys.Length; j++)
+        {
+            if (!indexOf.TryGetValue(groupKeys[j], out var g))
+            {
+                g = keys.Count;
+                indexOf.Add(groupKeys[j], g);
+                keys.Add(groupKeys[j]);
+            }
+            groupOf[j] = g;
+        }
+        var members = new List<int>[keys.Count];
+        var seenAt = new int[keys.Count];
+        Array.Fill(seenAt, -1);
+        var order = new List<int>(keys.Count);
+        var scratch = new AggregationScratch(input.Series.Count);
         var builder = new StepVectorBuilder(Steps);
-        var groups = new Dictionary<Labels, List<int>>();
-        var order = new List<Labels>();
         for (var i = 0; i < Steps; i++)
         {
             _ctx.Check();
-            groups.Clear();
             order.Clear();
             for (var j = 0; j < input.Series.Count; j++)
             {
@@ -59,75 +76,81 @@ internal sealed partial class Evaluator
                 {
                     continue;
                 }
-                if (!groups.TryGetValue(groupKeys[j], out var members))
+                var g = groupOf[j];
+                if (seenAt[g] != i)
                 {
-                    members = [];
-                    groups.Add(groupKeys[j], members);
-                    order.Add(groupKeys[j]);
+                    seenAt[g] = i;
+                    (members[g] ??= []).Clear();
+                    order.Add(g);
                 }
-                members.Add(j);
+                members[g].Add(j);
             }
-            foreach (var key in order)
+            foreach (var g in order)
             {
-                AggregateGroup(a, i, key, groups[key], input, parameter, label, builder);
+                AggregateGroup(a, i, keys[g], members[g], input, parameter, label, builder, scratch);
             }
         }
         return builder.Build();
     }
 
-    private void AggregateGroup(AggregateExpr a, int step, Labels key, List<int> members, StepVector input,
-        double[]? parameter, string? label, StepVectorBuilder builder)
+    /// <summary>Buffers one aggregation reuses for every group at every step.</summary>
+    private sealed class AggregationScratch(int size)
     {
-        double V(int member) => input.Series[member].Values[step];
-        var dropName = key.Has(Labels.MetricName) && members.Any(m => input.Series[m].DropName);
-        var histogramMembers = members.Where(m => !input.Series[m].Present[step]).ToList();
-        if (histogramMembers.Count > 0)
+        public double[] Values { get; } = new double[size];
+
+        public double[] SortKeys { get; } = new double[size];
+
+        public int[] Indexes { get; } = new int[size];
+    }
+
+    private void AggregateGroup(AggregateExpr a, int step, Labels key, List<int> members, StepVector input,
+        double[]? parameter, string? label, StepVectorBuilder builder, AggregationScratch scratch)
+    {
+        var series = input.Series;
+        var dropName = false;
+        if (key.Has(Labels.MetricName))
         {
-            if (a.Operator is AggregationOperator.Count or AggregationOperator.Group)
+            foreach (var m in members)
             {
-                builder.Add(step, key, a.Operator == AggregationOperator.Count ? members.Count : 1, dropName);
+                dropName |= series[m].DropName;
+            }
+        }
+        var floats = 0;
+        foreach (var m in members)
+        {
+            floats += series[m].Present[step] ? 1 : 0;
+        }
+        if (floats < members.Count)
+        {
+            if (AggregateHistograms(a, step, key, members, input, builder, dropName, floats))
+            {
                 return;
             }
-            if (a.Operator is AggregationOperator.Sum or AggregationOperator.Avg)
-            {
-                if (histogramMembers.Count != members.Count)
-                {
-                    _ctx.Annotations.Warn($"encountered a mix of histograms and floats for aggregation");
-                    return;
-                }
-                var total = input.Series[members[0]].HistogramAt(step)!;
-                foreach (var m in members.Skip(1))
-                {
-                    var h = input.Series[m].HistogramAt(step)!;
-                    if (!h.SameBounds(total))
-                    {
-                        return;
-                    }
-                    total = total.Add(h);
-                }
-                builder.AddHistogram(step, key, a.Operator == AggregationOperator.Avg ? total.Scale(1.0 / members.Count) : total, dropName);
-                return;
-            }
-            members = [.. members.Except(histogramMembers)];
+            members = FloatMembers(members, input, step);
             if (members.Count == 0)
             {
                 return;
             }
+        }
+        var values = scratch.Values.AsSpan(0, members.Count);
+        for (var k = 0; k < members.Count; k++)
+        {
+            values[k] = series[members[k]].Values[step];
         }
         switch (a.Operator)
         {
             case AggregationOperator.Sum:
             {
                 double sum = 0, c = 0;
-                foreach (var m in members)
+                foreach (var v in values)
                 {
-                    Kahan.Add(V(m), ref sum, ref c);
+                    Kahan.Add(v, ref sum, ref c);
                 }
                 builder.Add(step, key, double.IsInfinity(sum) ? sum : sum + c, dropName);
                 break;
             }
             case AggregationOperator.Avg:
-                builder.Add(step, key, Average(members.Select(V)), dropName);
+                builder.Add(step, key, Average(values), dropName);
                 break;
             case AggregationOperator.Count:
                 builder.Add(step, key, members.Count, dropName);
@@ -138,10 +161,9 @@ internal sealed partial class Evaluator
             case AggregationOperator.Min:
             case AggregationOperator.Max:
             {
-                var best = V(members[0]);
-                foreach (var m in members)
+                var best = values[0];
+                foreach (var v in values)
                 {
-                    var v = V(m);
                     if (double.IsNaN(best) || (a.Operator == AggregationOperator.Max ? v > best : v < best))
                     {
                         best = v;
@@ -154,9 +176,8 @@ internal sealed partial class Evaluator
             case AggregationOperator.Stdvar:
             {
                 double count = 0, mean = 0, aux = 0;
-                foreach (var m in members)
+                foreach (var v in values)
                 {
-                    var v = V(m);
                     count++;
                     var delta = v - mean;
                     mean += delta / count;
@@ -170,31 +191,12 @@ internal sealed partial class Evaluator
             {
                 var q = parameter![step];
                 WarnQuantile(q);
-                builder.Add(step, key, Quantile(q, [.. members.Select(V)]), dropName);
+                builder.Add(step, key, Quantile(q, values), dropName);
                 break;
             }
             case AggregationOperator.CountValues:
-            {
-                var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-                var valueOrder = new List<string>();
-                foreach (var m in members)
-                {
-                    var text = FormatValue(V(m));
-                    if (!counts.TryAdd(text, 1))
-                    {
-                        counts[text]++;
-                    }
-                    else
-                    {
-                        valueOrder.Add(text);
-                    }
-                }
-                foreach (var text in valueOrder)
-                {
-                    builder.Add(step, key.With(label!, text), counts[text], dropName: false);
-                }
+                CountValues(step, key, values, label!, builder);
                 break;
-            }
             case AggregationOperator.Topk:
             case AggregationOperator.Bottomk:
             case AggregationOperator.Limitk:
@@ -204,17 +206,24 @@ internal sealed partial class Evaluator
                 {
                     break;
                 }
-                IEnumerable<int> chosen = members;
+                var chosen = scratch.Indexes.AsSpan(0, members.Count);
+                for (var n = 0; n < members.Count; n++)
+                {
+                    chosen[n] = n;
+                }
                 if (a.Operator != AggregationOperator.Limitk)
                 {
                     var top = a.Operator == AggregationOperator.Topk;
-                    // NaN sorts last either way, as Prometheus puts it below every number.
-                    chosen = members.OrderBy(m => double.IsNaN(V(m)) ? 1 : 0)
-                        .ThenBy(m => top ? -V(m) : V(m));
+                    var sortKeys = scratch.SortKeys.AsSpan(0, members.Count);
+                    for (var n = 0; n < values.Length; n++)
+                    {
+                        sortKeys[n] = top ? -values[n] : values[n];
+                    }
+                    chosen.Sort(new RankOrder(scratch.SortKeys));
                 }
-                foreach (var m in chosen.Take((int)Math.Min(k, int.MaxValue)))
+                foreach (var n in chosen[..(int)Math.Min(k, chosen.Length)])
                 {
-                    var s = input.Series[m];
+                    var s = series[members[n]];
                     builder.Add(step, s.Labels, s.Values[step], s.DropName);
                 }
                 break;
@@ -233,7 +242,7 @@ internal sealed partial class Evaluator
                 }
                 foreach (var m in members)
                 {
-                    var s = input.Series[m];
+                    var s = series[m];
                     var sampleRatio = s.Labels.Hash / (double)ulong.MaxValue;
                     if (ratio >= 0 ? sampleRatio < ratio : sampleRatio >= 1 + ratio)
                     {
@@ -244,6 +253,86 @@ internal sealed partial class Evaluator
             }
             default:
                 throw new QueryException($"unsupported aggregation {a.Operator.Keyword()}");
+        }
+    }
+
+    /// <summary>
+    /// The order <c>topk</c> and <c>bottomk</c> rank members in (indexes into the group's members, by key): NaN after
+    /// every number, as Prometheus puts it below them, and ties in the members' order.
+    /// </summary>
+    private readonly struct RankOrder(double[] keys) : IComparer<int>
+    {
+        public int Compare(int x, int y)
+        {
+            var nanX = double.IsNaN(keys[x]);
+            var nanY = double.IsNaN(keys[y]);
+            if (nanX != nanY)
+            {
+                return nanX ? 1 : -1;
+            }
+            var byKey = keys[x].CompareTo(keys[y]);
+            return byKey != 0 ? byKey : x.CompareTo(y);
+        }
+    }
+
+    /// <summary>
+    /// A group with native histograms among its members: <c>count</c> and <c>group</c> count them, <c>sum</c> and
+    /// <c>avg</c> add them (nothing when floats are mixed in or bounds differ). False when the other operators are to
+    /// go on with the float members alone.
+    /// </summary>
+    private bool AggregateHistograms(AggregateExpr a, int step, Labels key, List<int> members, StepVector input,
+        StepVectorBuilder builder, bool dropName, int floats)
+    {
+        if (a.Operator is AggregationOperator.Count or AggregationOperator.Group)
+        {
+            builder.Add(step, key, a.Operator == AggregationOperator.Count ? members.Count : 1, dropName);
+            return true;
+        }
+        if (a.Operator is not (AggregationOperator.Sum or AggregationOperator.Avg))
+        {
+            return false;
+        }
+        if (floats > 0)
+        {
+            _ctx.Annotations.Warn($"encountered a mix of histograms and floats for aggregation");
+            return true;
+        }
+        var total = input.Series[members[0]].HistogramAt(step)!;
+        foreach (var m in members.Skip(1))
+        {
+            var h = input.Series[m].HistogramAt(step)!;
+            if (!h.SameBounds(total))
+            {
+                return true;
+            }
+            total = total.Add(h);
+        }
+        builder.AddHistogram(step, key, a.Operator == AggregationOperator.Avg ? total.Scale(1.0 / members.Count) : total, dropName);
+        return true;
+    }
+
+    private static List<int> FloatMembers(List<int> members, StepVector input, int step) =>
+        members.Where(m => input.Series[m].Present[step]).ToList();
+
+    private static void CountValues(int step, Labels key, ReadOnlySpan<double> values, string label, StepVectorBuilder builder)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var valueOrder = new List<string>();
+        foreach (var v in values)
+        {
+            var text = FormatValue(v);
+            if (!counts.TryAdd(text, 1))
+            {
+                counts[text]++;
+            }
+            else
+            {
+                valueOrder.Add(text);
+            }
+        }
+        foreach (var text in valueOrder)
+        {
+            builder.Add(step, key.With(label, text), counts[text], dropName: false);
         }
     }
 
@@ -261,7 +350,7 @@ internal sealed partial class Evaluator
     }
 
     /// <summary>The mean, by compensated summation, switching to an incremental mean when the sum overflows.</summary>
-    internal static double Average(IEnumerable<double> values)
+    internal static double Average(ReadOnlySpan<double> values)
     {
         double sum = 0, c = 0, mean = 0, count = 0;
         var incremental = false;
@@ -298,7 +387,7 @@ internal sealed partial class Evaluator
     }
 
     /// <summary>The φ-quantile by linear interpolation between closest ranks, as Prometheus computes it.</summary>
-    internal static double Quantile(double q, double[] values)
+    internal static double Quantile(double q, Span<double> values)
     {
         if (values.Length == 0 || double.IsNaN(q))
         {
@@ -312,7 +401,7 @@ internal sealed partial class Evaluator
         {
             return double.PositiveInfinity;
         }
-        Array.Sort(values);
+        values.Sort();
         var n = values.Length;
         var rank = q * (n - 1);
         var lower = Math.Max(0, (int)Math.Floor(rank));

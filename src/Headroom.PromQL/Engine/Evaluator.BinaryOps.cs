@@ -99,30 +99,33 @@ internal sealed partial class Evaluator
         var matchNames = matching.MatchingLabels.ToHashSet(StringComparer.Ordinal);
         var leftSigs = left.Series.Select(s => Signature(s.Labels, matching.On, matchNames)).ToArray();
         var rightSigs = right.Series.Select(s => Signature(s.Labels, matching.On, matchNames)).ToArray();
+        // Signatures become numbers once per query, so that matching at each step marks arrays instead of filling
+        // dictionaries.
+        var ids = new Dictionary<Labels, int>();
+        var leftIds = SignatureIds(leftSigs, ids);
+        var rightIds = SignatureIds(rightSigs, ids);
+        var match = new StepMatch(ids.Count);
         var builder = new StepVectorBuilder(Steps);
-        var perStep = new Dictionary<Labels, int>();
         var labelCache = new ResultLabelCache(Math.Max(left.Series.Count, right.Series.Count));
         for (var i = 0; i < Steps; i++)
         {
             _ctx.Check();
-            perStep.Clear();
             switch (b.Operator)
             {
                 case BinaryOperator.And:
                 case BinaryOperator.Unless:
                 {
-                    var present = new HashSet<Labels>();
                     for (var j = 0; j < right.Series.Count; j++)
                     {
                         if (right.Series[j].Present[i])
                         {
-                            present.Add(rightSigs[j]);
+                            match.SeenAt[rightIds[j]] = i;
                         }
                     }
                     for (var j = 0; j < left.Series.Count; j++)
                     {
                         var s = left.Series[j];
-                        if (s.Present[i] && present.Contains(leftSigs[j]) == (b.Operator == BinaryOperator.And))
+                        if (s.Present[i] && (match.SeenAt[leftIds[j]] == i) == (b.Operator == BinaryOperator.And))
                         {
                             builder.Add(i, s.Labels, s.Values[i], s.DropName);
                         }
@@ -131,20 +134,19 @@ internal sealed partial class Evaluator
                 }
                 case BinaryOperator.Or:
                 {
-                    var present = new HashSet<Labels>();
                     for (var j = 0; j < left.Series.Count; j++)
                     {
                         var s = left.Series[j];
                         if (s.Present[i])
                         {
-                            present.Add(leftSigs[j]);
+                            match.SeenAt[leftIds[j]] = i;
                             builder.Add(i, s.Labels, s.Values[i], s.DropName);
                         }
                     }
                     for (var j = 0; j < right.Series.Count; j++)
                     {
                         var s = right.Series[j];
-                        if (s.Present[i] && !present.Contains(rightSigs[j]))
+                        if (s.Present[i] && match.SeenAt[rightIds[j]] != i)
                         {
                             builder.Add(i, s.Labels, s.Values[i], s.DropName);
                         }
@@ -152,11 +154,52 @@ internal sealed partial class Evaluator
                     break;
                 }
                 default:
-                    MatchStep(b, matching, i, left, right, leftSigs, rightSigs, builder, labelCache);
+                    MatchStep(b, matching, i, left, right, (leftSigs, leftIds), (rightSigs, rightIds), match, builder, labelCache);
                     break;
             }
         }
         return builder.Build();
+    }
+
+    private static int[] SignatureIds(Labels[] signatures, Dictionary<Labels, int> ids)
+    {
+        var result = new int[signatures.Length];
+        for (var j = 0; j < signatures.Length; j++)
+        {
+            if (!ids.TryGetValue(signatures[j], out var id))
+            {
+                id = ids.Count;
+                ids.Add(signatures[j], id);
+            }
+            result[j] = id;
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Per signature number, what one step of a vector match has seen: the step it was last seen at on the one side
+    /// (or the right side of a set operator) with the series index, and the step it was last matched at. Stamping
+    /// with the step number makes clearing between steps unnecessary.
+    /// </summary>
+    private sealed class StepMatch
+    {
+        public StepMatch(int signatures)
+        {
+            SeenAt = new int[signatures];
+            SeriesIndex = new int[signatures];
+            MatchedAt = new int[signatures];
+            Array.Fill(SeenAt, -1);
+            Array.Fill(MatchedAt, -1);
+        }
+
+        public int[] SeenAt { get; }
+
+        public int[] SeriesIndex { get; }
+
+        public int[] MatchedAt { get; }
+
+        /// <summary>The result labels matched so far at this step, per many-side signature (group_left/group_right only).</summary>
+        public Dictionary<int, HashSet<Labels>> Grouped { get; } = [];
     }
 
     private static Labels Signature(Labels labels, bool on, HashSet<string> names)
@@ -170,12 +213,13 @@ internal sealed partial class Evaluator
     }
 
     private void MatchStep(BinaryExpr b, VectorMatching matching, int step, StepVector left, StepVector right,
-        Labels[] leftSigs, Labels[] rightSigs, StepVectorBuilder builder, ResultLabelCache labelCache)
+        (Labels[] Sigs, int[] Ids) leftSide, (Labels[] Sigs, int[] Ids) rightSide, StepMatch match, StepVectorBuilder builder,
+        ResultLabelCache labelCache)
     {
-        var (many, one, manySigs, oneSigs) = matching.Cardinality == VectorMatchCardinality.OneToMany
-            ? (right, left, rightSigs, leftSigs)
-            : (left, right, leftSigs, rightSigs);
-        var oneSide = new Dictionary<Labels, StepSeries>();
+        var oneToMany = matching.Cardinality == VectorMatchCardinality.OneToMany;
+        var (many, one, manyIds, oneSide) = oneToMany
+            ? (right, left, rightSide.Ids, leftSide)
+            : (left, right, leftSide.Ids, rightSide);
         for (var j = 0; j < one.Series.Count; j++)
         {
             var s = one.Series[j];
@@ -183,37 +227,39 @@ internal sealed partial class Evaluator
             {
                 continue;
             }
-            if (oneSide.TryGetValue(oneSigs[j], out var duplicate))
+            var id = oneSide.Ids[j];
+            if (match.SeenAt[id] == step)
             {
-                var side = matching.Cardinality == VectorMatchCardinality.OneToMany ? "left" : "right";
-                var group = matching.On ? s.Labels.Keep(matching.MatchingLabels.ToHashSet()) : oneSigs[j];
+                var duplicate = one.Series[match.SeriesIndex[id]];
+                var side = oneToMany ? "left" : "right";
+                var group = matching.On ? s.Labels.Keep(matching.MatchingLabels.ToHashSet()) : oneSide.Sigs[j];
                 throw new QueryException($"found duplicate series for the match group {group} on the {side} hand-side of the operation: " +
                     $"[{duplicate.Labels}, {s.Labels}];many-to-many matching not allowed: matching labels must be unique on one side");
             }
-            oneSide.Add(oneSigs[j], s);
+            match.SeenAt[id] = step;
+            match.SeriesIndex[id] = j;
         }
-        var matched = new Dictionary<Labels, HashSet<Labels>?>();
+        match.Grouped.Clear();
         var dropName = DropsName(b.Operator, b.ReturnBool);
         for (var j = 0; j < many.Series.Count; j++)
         {
             var s = many.Series[j];
-            if (!s.Present[step] || !oneSide.TryGetValue(manySigs[j], out var other))
+            var id = manyIds[j];
+            if (!s.Present[step] || match.SeenAt[id] != step)
             {
                 continue;
             }
-            var (l, r) = matching.Cardinality == VectorMatchCardinality.OneToMany
+            var other = one.Series[match.SeriesIndex[id]];
+            var (l, r) = oneToMany
                 ? (other.Values[step], s.Values[step])
                 : (s.Values[step], other.Values[step]);
             var (value, keep) = Apply(b.Operator, l, r);
-            var exists = matched.TryGetValue(manySigs[j], out var inserted);
-            if (matching.Cardinality == VectorMatchCardinality.OneToOne)
+            var exists = match.MatchedAt[id] == step;
+            match.MatchedAt[id] = step;
+            if (matching.Cardinality == VectorMatchCardinality.OneToOne && exists)
             {
                 // Checked before filtering, so that a comparison cannot hide an ambiguous match.
-                if (exists)
-                {
-                    throw new QueryException("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
-                }
-                matched[manySigs[j]] = null;
+                throw new QueryException("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
             }
             if (b.ReturnBool)
             {
@@ -226,12 +272,12 @@ internal sealed partial class Evaluator
             var labels = labelCache.Get(j, other, s.Labels, matching);
             if (matching.Cardinality != VectorMatchCardinality.OneToOne)
             {
-                if (!exists)
+                if (!match.Grouped.TryGetValue(id, out var inserted))
                 {
                     inserted = [];
-                    matched[manySigs[j]] = inserted;
+                    match.Grouped[id] = inserted;
                 }
-                if (!inserted!.Add(labels))
+                if (!inserted.Add(labels))
                 {
                     throw new QueryException("multiple matches for labels: grouping labels must ensure unique matches");
                 }

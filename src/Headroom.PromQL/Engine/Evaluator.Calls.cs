@@ -60,10 +60,12 @@ internal sealed partial class Evaluator
             _ctx.Check();
             var labels = s.Labels;
             var produced = false;
+            StepSeries? output = null;
+            var cursor = WindowCursor.Start;
             for (var i = 0; i < Steps; i++)
             {
                 var end = input.WindowEnds[i];
-                var window = s.Window(end, input.Range);
+                var window = s.Window(end, input.Range, ref cursor);
                 if (histogramKernel is not null && s.Histograms.Length > 0 && window.IsEmpty)
                 {
                     var hWindow = s.HistogramWindow(end, input.Range);
@@ -88,7 +90,8 @@ internal sealed partial class Evaluator
                 var step = new RangeStep(end, input.Range, Ts(i), arg?[i] ?? double.NaN, arg2?[i] ?? double.NaN);
                 if (kernel(window, step, out var value))
                 {
-                    builder.Add(i, labels, value, !keepName || s.DropName);
+                    output ??= builder.SeriesFor(labels, !keepName || s.DropName);
+                    StepVectorBuilder.Add(i, output, value, !keepName || s.DropName);
                     produced = true;
                 }
             }

@@ -107,7 +107,7 @@ internal sealed partial class Evaluator
         var result = new List<StepSeries>();
         foreach (var series in _ctx.Data(vs))
         {
-            var points = series.Points;
+            var points = series.Points.AsSpan();
             var output = new StepSeries(series.Labels, Steps, dropName: false);
             if (keepSampleTimes)
             {
@@ -150,6 +150,18 @@ internal sealed partial class Evaluator
         return new StepVector(result);
     }
 
+    private static bool HasStaleMarker(ReadOnlySpan<FloatPoint> points)
+    {
+        foreach (var p in points)
+        {
+            if (StaleMarker.IsStale(p.F))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static int LastHistogramAtOrBefore(HistogramPoint[] points, long t)
     {
         var index = -1;
@@ -160,7 +172,7 @@ internal sealed partial class Evaluator
         return index;
     }
 
-    private static int LastAtOrBefore(FloatPoint[] points, long t)
+    private static int LastAtOrBefore(ReadOnlySpan<FloatPoint> points, long t)
     {
         int lo = 0, hi = points.Length;
         while (lo < hi)
@@ -197,9 +209,9 @@ internal sealed partial class Evaluator
         var series = new List<RangeSeries>();
         foreach (var s in _ctx.Data(vs))
         {
-            // Storage hands out arrays of its own; copy only when there are staleness markers to drop.
-            var points = Array.Exists(s.Points, static p => StaleMarker.IsStale(p.F))
-                ? Array.FindAll(s.Points, static p => !StaleMarker.IsStale(p.F))
+            // Storage lends arrays of its own; copy only when there are staleness markers to drop.
+            var points = HasStaleMarker(s.Points)
+                ? (ArraySegment<FloatPoint>)s.Points.Where(static p => !StaleMarker.IsStale(p.F)).ToArray()
                 : s.Points;
             series.Add(new RangeSeries(s.Labels, points, dropName: false) { Histograms = s.Histograms });
         }
@@ -227,25 +239,40 @@ internal sealed partial class Evaluator
                 case StepVector v:
                     foreach (var s in v.Series)
                     {
-                        var points = new List<FloatPoint>();
-                        var histograms = new List<HistogramPoint>();
+                        // Exact-size arrays: a subquery at a fine step has many points per series.
+                        var floats = 0;
+                        var histogramCount = 0;
                         for (var i = 0; i < nested.Steps; i++)
                         {
                             if (s.Present[i])
                             {
-                                points.Add(new FloatPoint(nested.Ts(i), s.Values[i]));
+                                floats++;
                             }
-                            else if (s.HistogramAt(i) is { } h)
+                            else if (s.HistogramAt(i) is not null)
                             {
-                                histograms.Add(new HistogramPoint(nested.Ts(i), h));
+                                histogramCount++;
                             }
                         }
-                        series.Add(new RangeSeries(s.Labels, [.. points], s.DropName) { Histograms = [.. histograms] });
+                        var points = new FloatPoint[floats];
+                        var histograms = histogramCount == 0 ? [] : new HistogramPoint[histogramCount];
+                        int f = 0, h = 0;
+                        for (var i = 0; i < nested.Steps; i++)
+                        {
+                            if (s.Present[i])
+                            {
+                                points[f++] = new FloatPoint(nested.Ts(i), s.Values[i]);
+                            }
+                            else if (s.HistogramAt(i) is { } histogram)
+                            {
+                                histograms[h++] = new HistogramPoint(nested.Ts(i), histogram);
+                            }
+                        }
+                        series.Add(new RangeSeries(s.Labels, points, s.DropName) { Histograms = histograms });
                     }
                     break;
                 case ScalarSteps sc:
                     series.Add(new RangeSeries(Labels.Empty,
-                        [.. sc.Values.Select((f, i) => new FloatPoint(nested.Ts(i), f))], dropName: false));
+                        sc.Values.Select((f, i) => new FloatPoint(nested.Ts(i), f)).ToArray(), dropName: false));
                     break;
                 default:
                     throw new QueryException("subquery needs an instant vector or scalar");

@@ -128,19 +128,28 @@ internal static partial class Functions
 
     /// <summary>
     /// Every histogram at every step, as cumulative buckets: classic bucket series grouped by all labels but
-    /// <c>le</c>, and native histograms with custom buckets one by one.
+    /// <c>le</c>, and native histograms with custom buckets one by one. Each series' group is found once; a group's
+    /// bucket list is reused from step to step, so a caller must be done with it before taking the next.
     /// </summary>
-    private static List<(int Step, Labels Key, List<(double Upper, double Count)> Buckets, string Name)> BucketGroups(Evaluator ev, Expr arg)
+    private static IEnumerable<(int Step, Labels Key, List<(double Upper, double Count)> Buckets, string Name)> BucketGroups(Evaluator ev, Expr arg)
     {
-        var result = new List<(int, Labels, List<(double, double)>, string)>();
         var input = ev.EvalVector(arg);
-        var keys = new Labels[input.Series.Count];
         var bounds = new double[input.Series.Count];
+        var groupOf = new int[input.Series.Count];
+        var keys = new List<Labels>();
+        var indexOf = new Dictionary<Labels, int>();
         var le = new HashSet<string>(StringComparer.Ordinal) { "le" };
         for (var j = 0; j < input.Series.Count; j++)
         {
             var labels = input.Series[j].Labels;
-            keys[j] = labels.Without(le);
+            var key = labels.Without(le);
+            if (!indexOf.TryGetValue(key, out var g))
+            {
+                g = keys.Count;
+                indexOf.Add(key, g);
+                keys.Add(key);
+            }
+            groupOf[j] = g;
             var text = labels.Get("le");
             if (!TryParseBound(text, out bounds[j]) && input.Series[j].Present.Any(p => p))
             {
@@ -148,11 +157,12 @@ internal static partial class Functions
                 ev.Context.Annotations.Warn($"bucket label \"le\" is missing or has a malformed value of \"{text}\" for metric name \"{labels.Name}\"");
             }
         }
-        var groups = new Dictionary<Labels, List<(double, double)>>();
-        var order = new List<Labels>();
+        var groups = new List<(double, double)>[keys.Count];
+        var seenAt = new int[keys.Count];
+        Array.Fill(seenAt, -1);
+        var order = new List<int>(keys.Count);
         for (var i = 0; i < ev.Steps; i++)
         {
-            groups.Clear();
             order.Clear();
             for (var j = 0; j < input.Series.Count; j++)
             {
@@ -161,27 +171,27 @@ internal static partial class Functions
                 {
                     continue;
                 }
-                if (!groups.TryGetValue(keys[j], out var buckets))
+                var g = groupOf[j];
+                if (seenAt[g] != i)
                 {
-                    buckets = [];
-                    groups.Add(keys[j], buckets);
-                    order.Add(keys[j]);
+                    seenAt[g] = i;
+                    (groups[g] ??= []).Clear();
+                    order.Add(g);
                 }
-                buckets.Add((bounds[j], s.Values[i]));
+                groups[g].Add((bounds[j], s.Values[i]));
             }
-            foreach (var key in order)
+            foreach (var g in order)
             {
-                result.Add((i, key, groups[key], key.Name));
+                yield return (i, keys[g], groups[g], keys[g].Name);
             }
             foreach (var s in input.Series)
             {
                 if (s.HistogramAt(i) is { } h)
                 {
-                    result.Add((i, s.Labels, h.Cumulative(), s.Labels.Name));
+                    yield return (i, s.Labels, h.Cumulative(), s.Labels.Name);
                 }
             }
         }
-        return result;
     }
 
     private static bool TryParseBound(string text, out double value)
@@ -262,23 +272,36 @@ internal static partial class Functions
         return (start + (end - start) * (rank / count), forced);
     }
 
-    /// <summary>Sorts by upper bound and merges buckets with the same bound.</summary>
-    private static List<(double Upper, double Count)> Coalesce(List<(double Upper, double Count)> input)
+    /// <summary>Sorts by upper bound (stably) and merges buckets with the same bound, in place.</summary>
+    private static List<(double Upper, double Count)> Coalesce(List<(double Upper, double Count)> buckets)
     {
-        var sorted = input.OrderBy(b => b.Upper).ToList();
-        var result = new List<(double Upper, double Count)>(sorted.Count);
-        foreach (var bucket in sorted)
+        // Insertion sort: a histogram has a handful of buckets, usually in order already, and no allocation.
+        for (var i = 1; i < buckets.Count; i++)
         {
-            if (result.Count > 0 && result[^1].Upper == bucket.Upper)
+            var bucket = buckets[i];
+            var k = i - 1;
+            while (k >= 0 && buckets[k].Upper.CompareTo(bucket.Upper) > 0)
             {
-                result[^1] = (bucket.Upper, result[^1].Count + bucket.Count);
+                buckets[k + 1] = buckets[k];
+                k--;
+            }
+            buckets[k + 1] = bucket;
+        }
+        var kept = 0;
+        for (var i = 0; i < buckets.Count; i++)
+        {
+            var bucket = buckets[i];
+            if (kept > 0 && buckets[kept - 1].Upper == bucket.Upper)
+            {
+                buckets[kept - 1] = (bucket.Upper, buckets[kept - 1].Count + bucket.Count);
             }
             else
             {
-                result.Add(bucket);
+                buckets[kept++] = bucket;
             }
         }
-        return result;
+        buckets.RemoveRange(kept, buckets.Count - kept);
+        return buckets;
     }
 
     /// <summary>Raises counts that fall below an earlier bucket's (and absorbs float noise); true when a real fix was needed.</summary>

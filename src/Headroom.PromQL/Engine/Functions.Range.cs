@@ -1,3 +1,4 @@
+using System.Buffers;
 using Headroom.PromQL.Syntax;
 
 namespace Headroom.PromQL.Engine;
@@ -64,7 +65,9 @@ internal static partial class Functions
         });
         Over("avg_over_time", (ReadOnlySpan<FloatPoint> w, in RangeStep s, out double v) =>
         {
-            v = Evaluator.Average(w.ToArray().Select(p => p.F));
+            var values = ArrayPool<double>.Shared.Rent(w.Length);
+            v = Evaluator.Average(CopyValues(w, values));
+            ArrayPool<double>.Shared.Return(values);
             return true;
         });
         Over("present_over_time", (ReadOnlySpan<FloatPoint> w, in RangeStep s, out double v) =>
@@ -156,7 +159,9 @@ internal static partial class Functions
                     ev.Context.Annotations.Warn($"quantile value should be between 0 and 1, got {Evaluator.FormatValue(s.Arg)}");
                     warned = true;
                 }
-                v = Evaluator.Quantile(s.Arg, [.. w.ToArray().Select(p => p.F)]);
+                var values = ArrayPool<double>.Shared.Rent(w.Length);
+                v = Evaluator.Quantile(s.Arg, CopyValues(w, values));
+                ArrayPool<double>.Shared.Return(values);
                 return true;
             }, keepName: false, q);
         };
@@ -309,6 +314,17 @@ internal static partial class Functions
         }
         histogram = result.Scale(factor);
         return true;
+    }
+
+    /// <summary>The values of a window copied into <paramref name="buffer"/> (at least as long), for functions that sort or scan them.</summary>
+    private static Span<double> CopyValues(ReadOnlySpan<FloatPoint> w, double[] buffer)
+    {
+        var values = buffer.AsSpan(0, w.Length);
+        for (var i = 0; i < w.Length; i++)
+        {
+            values[i] = w[i].F;
+        }
+        return values;
     }
 
     private static bool CountResets(ReadOnlySpan<FloatPoint> w, out double value)

@@ -1,20 +1,17 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Headroom.PromQL.Syntax;
 
 namespace Headroom.PromQL.Storage;
 
 /// <summary>
-/// Series held in memory, for tests and test scripts. A sample at an existing time replaces it. Reads (selections,
-/// label names and values) may run concurrently with each other; a write must not run alongside anything else.
+/// Series held in memory, for tests, test scripts and benchmarks. A sample at an existing time replaces it. Reads
+/// (selections, label names and values) may run concurrently with each other: they write nothing. A write must not
+/// run alongside anything else.
 /// </summary>
-public sealed class InMemoryStorage : ISeriesSource
+public sealed class InMemoryStorage : ISeriesSource, ILendingSource
 {
-    private readonly Dictionary<Labels, List<FloatPoint>> _series = [];
+    private readonly Dictionary<Labels, SampleBuffer> _series = [];
     private readonly Dictionary<Labels, SortedList<long, NativeHistogram>> _histograms = [];
-    // Filled by reads, so concurrent queries each may add to it.
-    private readonly ConcurrentDictionary<Labels, FloatPoint[]> _frozen = [];
 
     /// <summary>The number of stored series.</summary>
     public int SeriesCount => _series.Count;
@@ -23,26 +20,12 @@ public sealed class InMemoryStorage : ISeriesSource
     public void Append(Labels labels, long t, double value)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        _frozen.TryRemove(labels, out _);
         if (!_series.TryGetValue(labels, out var points))
         {
-            points = [];
+            points = new SampleBuffer();
             _series.Add(labels, points);
         }
-        if (points.Count > 0 && points[^1].T >= t)
-        {
-            var index = points.FindIndex(p => p.T >= t);
-            if (points[index].T == t)
-            {
-                points[index] = new FloatPoint(t, value);
-            }
-            else
-            {
-                points.Insert(index, new FloatPoint(t, value));
-            }
-            return;
-        }
-        points.Add(new FloatPoint(t, value));
+        points.Add(t, value);
     }
 
     /// <summary>Adds one native histogram sample.</summary>
@@ -62,7 +45,6 @@ public sealed class InMemoryStorage : ISeriesSource
     {
         _series.Clear();
         _histograms.Clear();
-        _frozen.Clear();
     }
 
     /// <inheritdoc />
@@ -116,73 +98,66 @@ public sealed class InMemoryStorage : ISeriesSource
     /// <summary>The synchronous form of <see cref="SelectAsync"/>.</summary>
     public IEnumerable<Series> Select(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT)
     {
-        ArgumentNullException.ThrowIfNull(matchers);
-        var selected = new List<Series>();
-        foreach (var labels in _series.Keys.Union(_histograms.Keys))
+        // Callers may keep what they select past the next write: copy the samples.
+        var lent = SelectLent(matchers, minT, maxT);
+        var selected = new List<Series>(lent.Count);
+        foreach (var series in lent)
         {
-            var match = true;
-            foreach (var matcher in matchers)
+            selected.Add(new Series(series.Labels, [.. series.Points]) { Histograms = series.Histograms });
+        }
+        return selected;
+    }
+
+    /// <summary>
+    /// The selection without copying: each series' samples are a slice of the storage's own array. The engine reads
+    /// them for one query and never writes to them; copying a day of 10,000 series (57.6 million points, mostly
+    /// large-object-heap arrays) on every query cost more than evaluating it.
+    /// </summary>
+    List<SelectedSeries> ILendingSource.SelectLent(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT) =>
+        SelectLent(matchers, minT, maxT);
+
+    private List<SelectedSeries> SelectLent(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT)
+    {
+        ArgumentNullException.ThrowIfNull(matchers);
+        var selected = new List<SelectedSeries>();
+        foreach (var (labels, points) in _series)
+        {
+            if (Matches(labels, matchers))
             {
-                if (!matcher.Matches(labels.Get(matcher.Name)))
-                {
-                    match = false;
-                    break;
-                }
+                Add(selected, labels, points.Window(minT, maxT), minT, maxT);
             }
-            if (!match)
+        }
+        foreach (var labels in _histograms.Keys)
+        {
+            if (!_series.ContainsKey(labels) && Matches(labels, matchers))
             {
-                continue;
-            }
-            var window = _series.TryGetValue(labels, out var points) ? Slice(labels, points, minT, maxT) : [];
-            var histograms = _histograms.TryGetValue(labels, out var hs)
-                ? hs.Where(p => p.Key >= minT && p.Key <= maxT).Select(p => new HistogramPoint(p.Key, p.Value)).ToArray()
-                : [];
-            if (window.Length > 0 || histograms.Length > 0)
-            {
-                selected.Add(new Series(labels, window) { Histograms = histograms });
+                Add(selected, labels, ArraySegment<FloatPoint>.Empty, minT, maxT);
             }
         }
         selected.Sort((a, b) => Labels.Compare(a.Labels, b.Labels));
         return selected;
     }
 
-    /// <summary>
-    /// The points in <c>[minT, maxT]</c>, found by binary search (points are in time order). A selection covering a
-    /// whole series shares one frozen array until the next append: the engine never writes to selected points, and
-    /// copying a day of 10,000 series (57.6 million points, mostly large-object-heap arrays) on every query cost more
-    /// than evaluating it.
-    /// </summary>
-    private FloatPoint[] Slice(Labels labels, List<FloatPoint> points, long minT, long maxT)
+    private void Add(List<SelectedSeries> selected, Labels labels, ArraySegment<FloatPoint> window, long minT, long maxT)
     {
-        var span = CollectionsMarshal.AsSpan(points);
-        var lo = FirstAtOrAfter(span, minT);
-        var hi = FirstAtOrAfter(span, maxT == long.MaxValue ? maxT : maxT + 1);
-        if (hi <= lo)
+        var histograms = _histograms.TryGetValue(labels, out var hs)
+            ? hs.Where(p => p.Key >= minT && p.Key <= maxT).Select(p => new HistogramPoint(p.Key, p.Value)).ToArray()
+            : [];
+        if (window.Count > 0 || histograms.Length > 0)
         {
-            return [];
+            selected.Add(new SelectedSeries(labels, window, histograms));
         }
-        if (lo == 0 && hi == span.Length)
-        {
-            return _frozen.GetOrAdd(labels, static (_, list) => [.. list], points);
-        }
-        return span[lo..hi].ToArray();
     }
 
-    private static int FirstAtOrAfter(ReadOnlySpan<FloatPoint> points, long t)
+    private static bool Matches(Labels labels, IReadOnlyList<LabelMatcher> matchers)
     {
-        int lo = 0, hi = points.Length;
-        while (lo < hi)
+        foreach (var matcher in matchers)
         {
-            var mid = (lo + hi) >>> 1;
-            if (points[mid].T < t)
+            if (!matcher.Matches(labels.Get(matcher.Name)))
             {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
+                return false;
             }
         }
-        return lo;
+        return true;
     }
 }

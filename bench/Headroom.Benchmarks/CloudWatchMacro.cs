@@ -8,6 +8,7 @@ using Headroom.CloudWatch.Collection;
 using Headroom.CloudWatch.Config;
 using Headroom.CloudWatch.Cost;
 using Headroom.Harness;
+using Headroom.Prometheus.Aws;
 
 namespace Headroom.Benchmarks;
 

@@ -6,6 +6,7 @@ using Headroom.CloudWatch.Config;
 using Headroom.Fleet;
 using Headroom.Harness;
 using Headroom.Prometheus;
+using Headroom.Prometheus.Aws;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

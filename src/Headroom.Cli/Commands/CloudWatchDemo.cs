@@ -5,6 +5,7 @@ using Headroom.CloudWatch.Collection;
 using Headroom.CloudWatch.Config;
 using Headroom.Fleet;
 using Headroom.Harness;
+using Headroom.Prometheus.Aws;
 using Spectre.Console;
 
 namespace Headroom.Cli.Commands;

@@ -55,6 +55,14 @@ public sealed class RulerMetrics : IRemoteWriteObserver
     /// <summary>The registry the metrics live in.</summary>
     public CollectorRegistry Registry { get; }
 
+    /// <summary>The metrics in the text exposition format.</summary>
+    public async Task<string> ExportAsync(CancellationToken cancellationToken = default)
+    {
+        using var buffer = new MemoryStream();
+        await Registry.CollectAndExportAsTextAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
     internal void Group(string group, TimeSpan interval)
     {
         _interval.WithLabels(group).Set(interval.TotalSeconds);

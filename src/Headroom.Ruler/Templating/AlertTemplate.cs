@@ -26,7 +26,7 @@ internal sealed partial class AlertTemplate
     public string Text { get; }
 
     /// <summary>True when the text has no action, so expanding it gives the text back.</summary>
-    public bool IsPlain => _nodes.All(static n => n is TextNode);
+    public bool IsPlain => !Text.Contains("{{", StringComparison.Ordinal);
 
     /// <summary>Parses <paramref name="text"/>.</summary>
     /// <exception cref="TemplateException">It does not parse, or names a function or variable that does not exist.</exception>

@@ -27,14 +27,16 @@ public sealed partial class Ruler : IAsyncDisposable
     private readonly RemoteWriteQueue _queue;
     private readonly IReadOnlyList<AlertmanagerClient> _alertmanagers;
     private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
     private readonly Labels _externalLabels;
     private readonly string _externalUrl;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
     private int _stopped;
 
-    private Ruler(RulerOptions options, IReadOnlyList<LoadedGroup> groups, HttpClient http, ISeriesSource source, TimeProvider time, ILogger logger)
+    private Ruler(RulerOptions options, IReadOnlyList<LoadedGroup> groups, HttpClient http, bool ownsHttp, ISeriesSource source, TimeProvider time, ILogger logger)
     {
+        _ownsHttp = ownsHttp;
         _options = options;
         _time = time;
         _logger = logger;
@@ -83,10 +85,11 @@ public sealed partial class Ruler : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var groups = RuleLoader.Load(options.RuleFiles, options.EvaluationInterval);
+        var ownsHttp = http is null;
         http ??= new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         source ??= new RemoteReadSource(new RemoteReadClient(http, options.Source));
         var logger = (logging ?? NullLoggerFactory.Instance).CreateLogger("headroom.ruler");
-        return new Ruler(options, groups, http, source, time ?? TimeProvider.System, logger);
+        return new Ruler(options, groups, http, ownsHttp, source, time ?? TimeProvider.System, logger);
     }
 
     /// <summary>Starts one loop per group.</summary>
@@ -114,6 +117,8 @@ public sealed partial class Ruler : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         await _queue.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
+        if (_ownsHttp)
+            _http.Dispose();
     }
 
     /// <summary>

@@ -185,8 +185,8 @@ public sealed partial class Ruler : IAsyncDisposable
         foreach (var (rule, error) in result.Failures)
             Log.RuleFailed(_logger, group.Group.Key, rule.Name, error.Message);
         _queue.Enqueue(result.Samples.GroupBy(static s => s.Labels).Select(static g => new WriteSeries(g.Key, [.. g.Select(static s => new FloatPoint(s.T, s.F))])));
-        var states = Groups.SelectMany(static g => g.Alerting).OfType<AlertingRuleState>().SelectMany(static s => s.Alerts).ToList();
-        Metrics.Alerts(states.Count(static a => a.State == AlertState.Pending), states.Count(static a => a.State == AlertState.Firing));
+        // Each group counts its own alerts in its own loop; summing the counts never touches another loop's alerts.
+        Metrics.Alerts(Groups.Sum(static g => g.AlertCounts.Pending), Groups.Sum(static g => g.AlertCounts.Firing));
         await NotifyAsync(group, at, cancellationToken).ConfigureAwait(false);
         return result;
     }

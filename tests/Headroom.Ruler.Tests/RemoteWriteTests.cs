@@ -132,6 +132,33 @@ public sealed class RemoteWriteTests
         Assert.Empty(receiver.Samples);
     }
 
+    [Fact]
+    public async Task SigV4_signs_what_arrives_for_amazon_managed_prometheus()
+    {
+        await using var receiver = new Receiver();
+        var credentials = new Headroom.Prometheus.Aws.AwsCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "session-token");
+        var now = new DateTimeOffset(2026, 11, 30, 1, 2, 3, TimeSpan.Zero);
+        using var http = new HttpClient();
+        var client = new RemoteWriteClient(http, receiver.Url,
+            (request, body) => Headroom.Prometheus.Aws.SigV4Signer.Sign(request, body, credentials, "eu-west-1", "aps", now));
+        var body = RemoteWriteClient.Compress(WriteRequestCodec.Encode([.. Series(0, 3)]));
+        Assert.Equal(RemoteWriteStatus.Sent, (await client.SendAsync(body)).Status);
+
+        var (headers, received, url) = Assert.Single(receiver.Raw);
+        var authorization = headers["Authorization"]!;
+        Assert.StartsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261130/eu-west-1/aps/aws4_request, SignedHeaders=", authorization, StringComparison.Ordinal);
+        Assert.Equal("20261130T010203Z", headers["X-Amz-Date"]);
+        Assert.Equal("session-token", headers["X-Amz-Security-Token"]);
+        // Sign again from what arrived: the same signature means no signed header changed on the way (AMP would refuse otherwise).
+        var signed = authorization[(authorization.IndexOf("SignedHeaders=", StringComparison.Ordinal) + 14)..authorization.IndexOf(',', authorization.IndexOf("SignedHeaders=", StringComparison.Ordinal))].Split(';');
+        Assert.Contains("content-encoding", signed);
+        Assert.Contains("x-prometheus-remote-write-version", signed);
+        var arrived = signed.Select(name => new KeyValuePair<string, string>(name, headers[name]!)).ToList();
+        var again = Headroom.Prometheus.Aws.SigV4Signer.Compute(new Headroom.Prometheus.Aws.SigningInput("POST", url, arrived,
+            Headroom.Prometheus.Aws.SigV4Signer.HexSha256(received), "eu-west-1", "aps", now), credentials);
+        Assert.Equal(again.Authorization, authorization);
+    }
+
     private static RemoteWriteOptions Options(int capacity) => new()
     {
         Capacity = capacity,
@@ -179,6 +206,7 @@ public sealed class RemoteWriteTests
         public ConcurrentQueue<int> Script { get; } = new();
         public ConcurrentQueue<FloatPoint> Samples { get; } = new();
         public ConcurrentQueue<(string, string, string)> Headers { get; } = new();
+        public ConcurrentQueue<(System.Collections.Specialized.NameValueCollection Headers, byte[] Body, Uri Url)> Raw { get; } = new();
         public int Requests;
 
         private async Task ServeAsync()
@@ -197,6 +225,7 @@ public sealed class RemoteWriteTests
                 Interlocked.Increment(ref Requests);
                 using var body = new MemoryStream();
                 await context.Request.InputStream.CopyToAsync(body);
+                Raw.Enqueue((context.Request.Headers, body.ToArray(), context.Request.Url!));
                 var status = Script.TryDequeue(out var scripted) ? scripted : Status;
                 if (status == 200)
                 {

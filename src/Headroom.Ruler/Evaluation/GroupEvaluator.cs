@@ -37,6 +37,9 @@ internal sealed class GroupEvaluator
 
     public LoadedGroup Group { get; }
 
+    /// <summary>Pending and firing alerts after the last evaluation; read by other groups' loops, so kept apart from the states.</summary>
+    public (int Pending, int Firing) AlertCounts { get; private set; }
+
     /// <summary>The alerting rules' states, by rule position (null for recording rules).</summary>
     public IReadOnlyList<AlertingRuleState?> Alerting { get; }
 
@@ -85,6 +88,8 @@ internal sealed class GroupEvaluator
             _source.Add(output.Where(static s => !StaleMarker.IsStale(s.F)), sampleTime);
             written.AddRange(output);
         }
+        var alerts = Alerting.OfType<AlertingRuleState>().SelectMany(static a => a.Alerts).ToList();
+        AlertCounts = (alerts.Count(static a => a.State == AlertState.Pending), alerts.Count(static a => a.State == AlertState.Firing));
         return new GroupResult(written, failures, Group.Rules.Count);
     }
 

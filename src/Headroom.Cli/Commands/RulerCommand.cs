@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 using Headroom.Cli.Configuration;
 using Headroom.Prometheus.Aws;
+using Headroom.Prometheus.RemoteRead;
 using Headroom.Prometheus.RemoteWrite;
 using Headroom.Ruler;
 using Headroom.Ruler.Rules;
@@ -102,11 +103,13 @@ internal static class RulerCommand
                 SigV4 = parse.GetValue(sigV4Region) is { } region ? new SigV4Settings(region, AmbientCredentials()) : null,
             };
             using var logging = SharedOptions.CreateLogging(parse.GetValue(logLevel)!, parse.GetValue(logFormat)!);
-            using var http = new SourceConnection(sourceUrl, null, null, null, null, false, TimeSpan.FromSeconds(30)).CreateHttpClient();
+            // Credentials in the --source URL belong to the source alone: remote write and the Alertmanagers get a client without them.
+            using var sourceHttp = new SourceConnection(sourceUrl, null, null, null, null, false, TimeSpan.FromSeconds(30)).CreateHttpClient();
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             Headroom.Ruler.Ruler ruler;
             try
             {
-                ruler = Headroom.Ruler.Ruler.Create(options, http, logging);
+                ruler = Headroom.Ruler.Ruler.Create(options, http, logging, source: new RemoteReadSource(new RemoteReadClient(sourceHttp, sourceUrl)));
             }
             catch (RuleLoadException e)
             {

@@ -8,6 +8,7 @@ using Headroom.CloudWatch.Collection;
 using Headroom.CloudWatch.Config;
 using Headroom.CloudWatch.Cost;
 using Headroom.Servers;
+using Headroom.Prometheus.Aws;
 
 namespace Headroom.Benchmarks;
 

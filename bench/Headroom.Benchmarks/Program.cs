@@ -17,5 +17,8 @@ if (args.Length > 0 && args[0] == "promql")
 // The gateway over 4 shards × 2 replicas against one Prometheus: ... -- gateway [series] [runs] [load-seconds] [clients] (bench/gateway.sh)
 if (args.Length > 0 && args[0] == "gateway")
     return await GatewayMacro.RunAsync(args[1..]);
+// The global ruler over a 2-shard gateway against one Prometheus evaluating the node rules itself: -- ruler [hosts] [runs] (bench/ruler.sh)
+if (args.Length > 0 && args[0] == "ruler")
+    return await RulerMacro.RunAsync(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -25,6 +25,7 @@ internal static class HeadroomCli
         root.Subcommands.Add(PromqlCommand.Create());
         root.Subcommands.Add(QueryCommand.Create());
         root.Subcommands.Add(GatewayCommand.Create());
+        root.Subcommands.Add(RulerCommand.Create());
         return root;
     }
 

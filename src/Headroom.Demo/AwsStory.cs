@@ -5,6 +5,7 @@ using Headroom.CloudWatch.Config;
 using Headroom.Fleet;
 using Headroom.Servers;
 using Headroom.Prometheus.Client;
+using Headroom.Prometheus.Aws;
 
 namespace Headroom.Demo;
 

@@ -1,3 +1,4 @@
+using Headroom.Prometheus.Aws;
 using Headroom.CloudWatch.Aws;
 using Headroom.Fleet;
 

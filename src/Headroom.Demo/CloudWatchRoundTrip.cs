@@ -1,4 +1,5 @@
 using System.Globalization;
+using Headroom.Prometheus.Aws;
 using Headroom.CloudWatch.Aws;
 using Headroom.CloudWatch.Collection;
 using Headroom.CloudWatch.Config;

@@ -5,6 +5,7 @@ using Amazon.EC2.Model;
 using Amazon.Runtime;
 using Headroom.CloudWatch.Aws;
 using Headroom.Servers;
+using Headroom.Prometheus.Aws;
 using Headroom.Testing;
 
 namespace Headroom.Cli.Tests;

@@ -6,6 +6,7 @@ using Amazon.SecurityToken.Model;
 using Headroom.CloudWatch.Aws;
 using Headroom.CloudWatch.Collection;
 using Headroom.Servers;
+using Headroom.Prometheus.Aws;
 
 namespace Headroom.CloudWatch.Tests;
 

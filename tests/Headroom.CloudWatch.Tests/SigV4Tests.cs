@@ -1,4 +1,5 @@
 using Headroom.CloudWatch.Aws;
+using Headroom.Prometheus.Aws;
 
 namespace Headroom.CloudWatch.Tests;
 

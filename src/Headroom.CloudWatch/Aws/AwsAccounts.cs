@@ -7,6 +7,7 @@ using Amazon.Runtime.Credentials;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using Headroom.CloudWatch.Config;
+using Headroom.Prometheus.Aws;
 
 namespace Headroom.CloudWatch.Aws;
 

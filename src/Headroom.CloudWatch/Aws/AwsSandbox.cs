@@ -3,6 +3,7 @@ using Amazon.EC2.Model;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
+using Headroom.Prometheus.Aws;
 
 namespace Headroom.CloudWatch.Aws;
 

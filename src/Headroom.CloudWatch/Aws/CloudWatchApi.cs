@@ -1,3 +1,5 @@
+using Headroom.Prometheus.Aws;
+
 namespace Headroom.CloudWatch.Aws;
 
 /// <summary>CloudWatch over its JSON 1.0 protocol, and the Resource Groups Tagging API over JSON 1.1.</summary>

@@ -1,4 +1,5 @@
 using Headroom.CloudWatch.Collection;
+using Headroom.Prometheus.Aws;
 
 namespace Headroom.CloudWatch.Aws;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Headroom.CloudWatch.Aws;
 using Headroom.CloudWatch.Config;
+using Headroom.Prometheus.Aws;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

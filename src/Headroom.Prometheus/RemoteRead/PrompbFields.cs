@@ -1,11 +1,14 @@
 namespace Headroom.Prometheus.RemoteRead;
 
 /// <summary>
-/// Field numbers of the remote read messages (prometheus/prompb remote.proto and types.proto), one table for the
-/// client's and the server's readers and writers, SAMPLES and streamed alike.
+/// Field numbers of the remote read and remote write messages (prometheus/prompb remote.proto and types.proto), one
+/// table for the client's and the server's readers and writers, SAMPLES and streamed alike, and the remote write client.
 /// </summary>
 internal static class PrompbFields
 {
+    // prometheus.WriteRequest (remote write 1.0): its TimeSeries, Label and Sample are the ones below.
+    public const int WriteRequestTimeseries = 1;
+
     public const int ReadRequestQueries = 1;
     public const int ReadRequestAcceptedResponseTypes = 2;
     public const int QueryStart = 1;

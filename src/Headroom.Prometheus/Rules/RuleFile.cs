@@ -11,6 +11,15 @@ public sealed record RuleGroup(string Name, string? Interval, IReadOnlyList<Rule
 
     /// <summary>Line of the group's <c>interval</c>.</summary>
     public int IntervalLine { get; init; }
+
+    /// <summary>
+    /// <c>limit</c>: the most series (recording) or alerts (alerting) one rule of the group may produce; beyond it the
+    /// rule's evaluation fails. 0 (the default) means no limit.
+    /// </summary>
+    public int Limit { get; init; }
+
+    /// <summary><c>query_offset</c>: how far in the past the group's rules are evaluated, e.g. <c>1m</c>; null for none.</summary>
+    public string? QueryOffset { get; init; }
 }
 
 /// <summary>One recording (<see cref="Record"/>) or alerting (<see cref="Alert"/>) rule.</summary>
@@ -24,6 +33,9 @@ public sealed record Rule(string? Record, string? Alert, string Expr)
 
     /// <summary>How long an alert's condition must hold.</summary>
     public string? For { get; init; }
+
+    /// <summary>How long a firing alert keeps firing after its condition stopped holding.</summary>
+    public string? KeepFiringFor { get; init; }
 
     /// <summary>Line of the rule in its file (1-based; 0 when built in code).</summary>
     public int Line { get; init; }

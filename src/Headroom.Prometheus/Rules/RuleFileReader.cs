@@ -69,6 +69,7 @@ public static class RuleFileReader
                         Labels = Map(rule, "labels", file, problems),
                         Annotations = Map(rule, "annotations", file, problems),
                         For = Scalar(rule, "for"),
+                        KeepFiringFor = Scalar(rule, "keep_firing_for"),
                         Line = Line(rule),
                         ExprLine = rule.Children.TryGetValue("expr", out var e) ? Line(e) : Line(rule),
                     });
@@ -78,6 +79,8 @@ public static class RuleFileReader
             {
                 Line = Line(group),
                 IntervalLine = group.Children.TryGetValue("interval", out var interval) ? Line(interval) : Line(group),
+                Limit = GroupLimit(group, file, problems),
+                QueryOffset = Scalar(group, "query_offset"),
             });
         }
         return (new RuleFile(groups), problems);
@@ -87,6 +90,16 @@ public static class RuleFileReader
     {
         foreach (var key in node.Children.Keys.OfType<YamlScalarNode>().Where(k => !allowed.Contains(k.Value ?? "")))
             problems.Add(new(file, Line(key), $"unknown key '{key.Value}' in a {what}; allowed: {string.Join(", ", allowed)}"));
+    }
+
+    private static int GroupLimit(YamlMappingNode group, string file, List<RuleProblem> problems)
+    {
+        if (!group.Children.TryGetValue("limit", out var node))
+            return 0;
+        if (node is YamlScalarNode { Value: { } text } && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit))
+            return limit;
+        problems.Add(new(file, Line(node), "'limit' must be a whole number of series or alerts, at least 0 (0: no limit)"));
+        return 0;
     }
 
     private static string? Scalar(YamlMappingNode node, string key) =>

@@ -16,6 +16,10 @@ public static class RuleFileWriter
                 var group = new Dictionary<string, object> { ["name"] = g.Name };
                 if (g.Interval is not null)
                     group["interval"] = g.Interval;
+                if (g.Limit > 0)
+                    group["limit"] = g.Limit;
+                if (g.QueryOffset is not null)
+                    group["query_offset"] = g.QueryOffset;
                 group["rules"] = g.Rules.Select(r =>
                 {
                     var rule = new Dictionary<string, object>();
@@ -26,6 +30,8 @@ public static class RuleFileWriter
                     rule["expr"] = r.Expr;
                     if (r.For is not null)
                         rule["for"] = r.For;
+                    if (r.KeepFiringFor is not null)
+                        rule["keep_firing_for"] = r.KeepFiringFor;
                     if (r.Labels.Count > 0)
                         rule["labels"] = r.Labels;
                     if (r.Annotations.Count > 0)

@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Headroom.CloudWatch.Aws;
+namespace Headroom.Prometheus.Aws;
 
 /// <summary>
-/// AWS Signature Version 4 (header form) for the JSON and query protocols Headroom speaks. Written here because the
-/// collector calls CloudWatch and the tagging API over plain HTTP; checked against AWS's published test-suite vectors.
+/// AWS Signature Version 4 (header form) for the AWS APIs Headroom speaks: CloudWatch's JSON and query protocols and
+/// remote write to Amazon Managed Prometheus (service <c>aps</c>), all over plain HTTP; checked against AWS's published test-suite vectors.
 /// </summary>
 public static class SigV4Signer
 {

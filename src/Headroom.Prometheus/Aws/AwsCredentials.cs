@@ -1,4 +1,4 @@
-namespace Headroom.CloudWatch.Aws;
+namespace Headroom.Prometheus.Aws;
 
 /// <summary>An access key pair, with the session token that temporary (assumed-role) credentials carry.</summary>
 public sealed record AwsCredentials(string AccessKeyId, string SecretAccessKey, string? SessionToken = null)

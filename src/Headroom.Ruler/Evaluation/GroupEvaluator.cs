@@ -1,0 +1,124 @@
+using Headroom.PromQL;
+using Headroom.PromQL.Engine;
+using Headroom.Ruler.Alerting;
+using Headroom.Ruler.Rules;
+
+namespace Headroom.Ruler.Evaluation;
+
+/// <summary>What one evaluation of a group produced.</summary>
+/// <param name="Samples">Every sample to write, staleness markers included, in rule order.</param>
+/// <param name="Failures">The rules that failed, with why.</param>
+/// <param name="Evaluated">How many rules were evaluated.</param>
+internal sealed record GroupResult(IReadOnlyList<Sample> Samples, IReadOnlyList<(LoadedRule Rule, Exception Error)> Failures, int Evaluated);
+
+/// <summary>
+/// Evaluates a group's rules in order at one timestamp with Headroom's engine, as Prometheus' rule group does:
+/// recording rules name and label their result; alerting rules run their state machine; a series a rule produced last
+/// time and not this time gets a staleness marker; each rule's output is visible to the later rules of the group.
+/// </summary>
+internal sealed class GroupEvaluator
+{
+    private readonly QueryEngine _engine;
+    private readonly RecentSamplesSource _source;
+    private readonly Labels _externalLabels;
+    private readonly string _externalUrl;
+    private readonly HashSet<Labels>[] _previous;
+
+    public GroupEvaluator(LoadedGroup group, RecentSamplesSource source, EngineOptions engineOptions, Labels externalLabels, string externalUrl)
+    {
+        Group = group;
+        _source = source;
+        _engine = new QueryEngine(source, engineOptions);
+        _externalLabels = externalLabels;
+        _externalUrl = externalUrl;
+        _previous = [.. group.Rules.Select(static _ => new HashSet<Labels>())];
+        Alerting = [.. group.Rules.Select(static r => r is LoadedAlertingRule a ? new AlertingRuleState(a) : null)];
+    }
+
+    public LoadedGroup Group { get; }
+
+    /// <summary>Pending and firing alerts after the last evaluation; read by other groups' loops, so kept apart from the states.</summary>
+    public (int Pending, int Firing) AlertCounts { get; private set; }
+
+    /// <summary>The alerting rules' states, by rule position (null for recording rules).</summary>
+    public IReadOnlyList<AlertingRuleState?> Alerting { get; }
+
+    /// <summary>Evaluates every rule at <paramref name="time"/>; a failed rule is reported, and the others still run.</summary>
+    public async Task<GroupResult> EvaluateAsync(DateTimeOffset time, CancellationToken cancellationToken)
+    {
+        var sampleTime = (time - Group.QueryOffset).ToUnixTimeMilliseconds();
+        var written = new List<Sample>();
+        var failures = new List<(LoadedRule, Exception)>();
+        for (var i = 0; i < Group.Rules.Count; i++)
+        {
+            var rule = Group.Rules[i];
+            List<Sample> output;
+            try
+            {
+                var result = await _engine.InstantAsync(rule.Expr, sampleTime, cancellationToken).ConfigureAwait(false);
+                var vector = result.Value switch
+                {
+                    VectorResult v => v.Samples,
+                    ScalarResult s => [new Sample(Labels.Empty, s.T, s.Value)],
+                    _ => throw new RuleEvaluationException($"rule '{rule.Name}' gave a {result.Value.GetType().Name}, not a vector"),
+                };
+                output = rule switch
+                {
+                    LoadedRecordingRule recording => Record(recording, vector, sampleTime),
+                    LoadedAlertingRule => Alerting[i]!.Apply(vector, time, sampleTime, _externalLabels, _externalUrl, Group.Limit),
+                    _ => throw new InvalidOperationException(rule.GetType().Name),
+                };
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                failures.Add((rule, e));
+                continue;
+            }
+            if (_externalLabels.Count > 0)
+                output = [.. output.Select(s => s with { Labels = WithExternalLabels(s.Labels) })];
+            var seen = new HashSet<Labels>(output.Select(static s => s.Labels));
+            foreach (var gone in _previous[i].Where(l => !seen.Contains(l)))
+                output.Add(new Sample(gone, sampleTime, StaleMarker.Value));
+            _previous[i] = seen;
+            // Later rules of this evaluation read these, as Prometheus' rules read what earlier ones committed.
+            _source.Add(output.Where(static s => !StaleMarker.IsStale(s.F)), sampleTime);
+            written.AddRange(output);
+        }
+        var alerts = Alerting.OfType<AlertingRuleState>().SelectMany(static a => a.Alerts).ToList();
+        AlertCounts = (alerts.Count(static a => a.State == AlertState.Pending), alerts.Count(static a => a.State == AlertState.Firing));
+        return new GroupResult(written, failures, Group.Rules.Count);
+    }
+
+    /// <summary>External labels go on every series written, unless the series has the label already (Prometheus' remote write rule).</summary>
+    private Labels WithExternalLabels(Labels labels)
+    {
+        foreach (var label in _externalLabels)
+        {
+            if (!labels.Has(label.Name))
+                labels = labels.With(label.Name, label.Value);
+        }
+        return labels;
+    }
+
+    private List<Sample> Record(LoadedRecordingRule rule, IReadOnlyList<Sample> vector, long sampleTime)
+    {
+        var output = new List<Sample>(vector.Count);
+        var seen = new HashSet<Labels>();
+        foreach (var sample in vector)
+        {
+            var labels = sample.Labels.With(Labels.MetricName, rule.Name);
+            foreach (var label in rule.Labels)
+                labels = labels.With(label.Name, label.Value);
+            if (!seen.Add(labels))
+                throw new RuleEvaluationException($"vector contains metrics with the same labelset after applying rule labels: {labels}");
+            output.Add(new Sample(labels, sampleTime, sample.F));
+        }
+        if (Group.Limit > 0 && output.Count > Group.Limit)
+            throw new RuleEvaluationException($"exceeded limit of {Group.Limit} with {output.Count} series");
+        return output;
+    }
+}

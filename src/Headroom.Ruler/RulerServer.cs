@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Sockets;
+using Headroom.Prometheus.Exposition;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+
+namespace Headroom.Ruler;
+
+/// <summary>The ruler's HTTP endpoints: <c>/metrics</c>, <c>/-/healthy</c> and <c>/-/ready</c> (ready once the group loops run).</summary>
+public sealed class RulerServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RulerServer(WebApplication app, Uri baseUri)
+    {
+        _app = app;
+        BaseUri = baseUri;
+    }
+
+    /// <summary>The server's root, e.g. <c>http://127.0.0.1:9096/</c>.</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary>Listens on <paramref name="listen"/> (port 0 picks a free one) for <paramref name="ruler"/>.</summary>
+    /// <exception cref="InvalidOperationException">The address is taken or cannot be listened on; the message says which.</exception>
+    public static async Task<RulerServer> StartAsync(Ruler ruler, IPEndPoint listen, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ruler);
+        ArgumentNullException.ThrowIfNull(listen);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(listen));
+        var app = builder.Build();
+        app.MapGet("/-/healthy", () => "Healthy\n");
+        app.MapGet("/-/ready", () => ruler.Ready ? Results.Text("Ready\n") : Results.Text("Not ready: the rule groups have not started\n", statusCode: 503));
+        app.MapGet("/metrics", async (HttpContext context) =>
+        {
+            context.Response.ContentType = ExpositionWriter.TextContentType;
+            await ruler.Metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        });
+        app.MapFallback((HttpContext context) => Results.Text($"no endpoint {context.Request.Path}; the ruler serves /metrics, /-/healthy and /-/ready\n", statusCode: 404));
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
+            || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidOperationException($"{listen} is already in use: stop what listens there or choose another address with --listen", e);
+        }
+        catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidOperationException($"cannot listen on {listen}: {e.Message}", e);
+        }
+        var bound = new Uri(app.Urls.First());
+        return new RulerServer(app, new Uri($"http://{listen.Address}:{bound.Port}/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}

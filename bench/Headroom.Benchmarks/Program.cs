@@ -17,5 +17,8 @@ if (args.Length > 0 && args[0] == "promql")
 // The gateway over 4 shards × 2 replicas against one Prometheus: ... -- gateway [series] [runs] [load-seconds] [clients] (bench/gateway.sh)
 if (args.Length > 0 && args[0] == "gateway")
     return await GatewayMacro.RunAsync(args[1..]);
+// Shard planning: balance against hashmod, series moved per re-plan, plan time: ... -- shard
+if (args.Length > 0 && args[0] == "shard")
+    return ShardPlanningMacro.Run();
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -25,6 +25,7 @@ internal static class HeadroomCli
         root.Subcommands.Add(PromqlCommand.Create());
         root.Subcommands.Add(QueryCommand.Create());
         root.Subcommands.Add(GatewayCommand.Create());
+        root.Subcommands.Add(ShardCommand.Create());
         return root;
     }
 
@@ -60,6 +61,7 @@ internal static class HeadroomCli
         MissingBinaryException m => (m.Message, ExitCodes.MissingDependency),
         FleetServerException f => (f.Message, ExitCodes.Failure),
         PrometheusApiException p => (p.Message, ExitCodes.Failure),
+        Sharding.ShardingException s => (s.Message, ExitCodes.Failure),
         RemoteReadException r => (r.Message, ExitCodes.Failure),
         Insights.PriceFileException f => (f.Message, ExitCodes.Failure),
         UnauthorizedAccessException u => ($"{u.Message} Choose a path you can write to.", ExitCodes.Failure),

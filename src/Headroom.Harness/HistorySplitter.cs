@@ -1,4 +1,5 @@
 using System.Text;
+using Headroom.Prometheus;
 
 namespace Headroom.Harness;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Headroom.Prometheus;
 
 namespace Headroom.Harness;
 

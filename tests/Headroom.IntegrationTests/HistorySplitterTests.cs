@@ -1,4 +1,5 @@
 using Headroom.Harness;
+using Headroom.Prometheus;
 
 namespace Headroom.IntegrationTests;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Headroom.Harness;
+using Headroom.Prometheus;
 using Headroom.Prometheus.RemoteRead;
 using Headroom.PromQL;
 using Headroom.PromQL.Syntax;

@@ -18,6 +18,7 @@ internal static partial class ShardCommand
     {
         var command = new Command("shard", "Plan Prometheus shards by series (not by target) and resize them as the fleet grows, with no gap in any series.");
         command.Subcommands.Add(Plan());
+        command.Subcommands.Add(Autoscale());
         return command;
     }
 

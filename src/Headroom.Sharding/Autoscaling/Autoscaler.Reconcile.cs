@@ -27,8 +27,11 @@ public sealed partial class Autoscaler
         _seriesByShard = _owner.GroupBy(static o => o.Value, StringComparer.Ordinal)
             .ToDictionary(static g => g.Key, g => g.Sum(o => series.GetValueOrDefault(o.Key)), StringComparer.Ordinal);
         await WriteAsync(fleet, now, cancellationToken).ConfigureAwait(false);
-        Metrics.Observe(Scraping, _seriesByShard, _handovers.Count);
+        Metrics.Observe(ScrapingNow(), _seriesByShard, _handovers.Count);
     }
+
+    /// <summary>The shards scraping and not retiring, from the reconcile's own state (not the published snapshot).</summary>
+    private List<ShardState> ScrapingNow() => [.. _shards.Where(static s => s.RetiredAt is null && !s.Retiring)];
 
     /// <summary>
     /// Retires shards whose handovers are done (their file empties; the last scrape's staleness markers land within a
@@ -57,6 +60,8 @@ public sealed partial class Autoscaler
     /// <summary>Series per target from the source, or from every scraping shard (the largest answer per target).</summary>
     private async Task<IReadOnlyDictionary<string, long>> MeasureAsync(CancellationToken cancellationToken)
     {
+        if (_measure is not null)
+            return await _measure(cancellationToken).ConfigureAwait(false);
         if (_options.Source is { } source)
             return (await UsageReader.ReadAsync(new PrometheusClient(_http, source), _options.Job, cancellationToken).ConfigureAwait(false)).SeriesByTarget;
         var merged = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -82,7 +87,7 @@ public sealed partial class Autoscaler
     /// </summary>
     private async Task ReplanAsync(IReadOnlyList<ShardTarget> targets, int estimated, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var scraping = Scraping.ToList();
+        var scraping = ScrapingNow();
         var before = scraping.Count;
         var index = scraping.Select((s, i) => (s.Name, i)).ToDictionary(static p => p.Name, static p => p.i, StringComparer.Ordinal);
         var held = targets.Where(t => _owner.TryGetValue(t.Id, out var o) && index.ContainsKey(o)).ToList();
@@ -142,7 +147,7 @@ public sealed partial class Autoscaler
     /// <summary>New targets go to the scraping shard with the fewest series; a re-plan, if the watermarks call for one, balances them.</summary>
     private void PlaceNewTargets(IReadOnlyList<ShardTarget> targets)
     {
-        var scraping = Scraping;
+        var scraping = ScrapingNow();
         if (scraping.Count == 0)
             return;
         var loads = scraping.ToDictionary(static s => s.Name, _ => 0L, StringComparer.Ordinal);

@@ -19,6 +19,7 @@ public sealed partial class Autoscaler
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Func<CancellationToken, Task<IReadOnlyDictionary<string, long>>>? _measure;
     private readonly List<ShardState> _shards = [];
     private readonly Dictionary<string, string> _owner = new(StringComparer.Ordinal);
     private readonly List<Handover> _handovers = [];
@@ -37,6 +38,13 @@ public sealed partial class Autoscaler
     /// <param name="logger">Where decisions are logged.</param>
     public Autoscaler(AutoscalerOptions options, IShardRuntime runtime, HttpClient http, TimeProvider? time = null,
         AutoscalerMetrics? metrics = null, ILogger? logger = null)
+        : this(options, runtime, http, time, metrics, logger, measure: null)
+    {
+    }
+
+    /// <param name="measure">Series per target instead of asking the source or the shards (tests drive the decisions with it).</param>
+    internal Autoscaler(AutoscalerOptions options, IShardRuntime runtime, HttpClient http, TimeProvider? time,
+        AutoscalerMetrics? metrics, ILogger? logger, Func<CancellationToken, Task<IReadOnlyDictionary<string, long>>>? measure)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(runtime);
@@ -47,6 +55,7 @@ public sealed partial class Autoscaler
         _time = time ?? TimeProvider.System;
         Metrics = metrics ?? new AutoscalerMetrics();
         _logger = logger ?? NullLogger.Instance;
+        _measure = measure;
     }
 
     /// <summary>The autoscaler's metrics.</summary>

@@ -20,5 +20,8 @@ if (args.Length > 0 && args[0] == "gateway")
 // The global ruler over a 2-shard gateway against one Prometheus evaluating the node rules itself: -- ruler [hosts] [runs] (bench/ruler.sh)
 if (args.Length > 0 && args[0] == "ruler")
     return await RulerMacro.RunAsync(args[1..]);
+// Shard planning: balance against hashmod, series moved per re-plan, plan time: ... -- shard
+if (args.Length > 0 && args[0] == "shard")
+    return ShardPlanningMacro.Run();
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -26,6 +26,7 @@ internal static class HeadroomCli
         root.Subcommands.Add(QueryCommand.Create());
         root.Subcommands.Add(GatewayCommand.Create());
         root.Subcommands.Add(RulerCommand.Create());
+        root.Subcommands.Add(ShardCommand.Create());
         return root;
     }
 
@@ -62,6 +63,7 @@ internal static class HeadroomCli
         FleetServerException f => (f.Message, ExitCodes.Failure),
         Demo.DemoException d => (d.Message, ExitCodes.Failure),
         PrometheusApiException p => (p.Message, ExitCodes.Failure),
+        Sharding.ShardingException s => (s.Message, ExitCodes.Failure),
         RemoteReadException r => (r.Message, ExitCodes.Failure),
         Insights.PriceFileException f => (f.Message, ExitCodes.Failure),
         UnauthorizedAccessException u => ($"{u.Message} Choose a path you can write to.", ExitCodes.Failure),

@@ -26,6 +26,13 @@ internal static class SharedOptions
         DefaultValueFactory = _ => 1,
     };
 
+    public static Option<double> Skew() => new("--skew")
+    {
+        Description = "Share of hosts (0 to 1) that run containers and expose 16 to 1024 more series each, for a fleet whose series per host are skewed (0: none)",
+        DefaultValueFactory = _ => 0,
+        Validators = { Check<double>(v => v is < 0 or > 1 || double.IsNaN(v) ? $"--skew must be between 0 and 1, got {v.ToString(CultureInfo.InvariantCulture)}" : null) },
+    };
+
     public static Option<CliDuration> Duration(string name, string description, string defaultValue, TimeSpan minimum) => new(name)
     {
         Description = description,

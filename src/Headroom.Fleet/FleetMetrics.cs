@@ -89,10 +89,14 @@ internal static class FleetMetrics
             var total = (double)host.MemoryTotalBytes;
             yield return new([], _ => total);
         }
-        else if (ReferenceEquals(family, NetworkReceive))
-            yield return Counter(s_nic, m.ReceiveBytes, boot, 1, Math.Floor);
-        else if (ReferenceEquals(family, NetworkTransmit))
-            yield return Counter(s_nic, m.TransmitBytes, boot, 1, Math.Floor);
+        else if (ReferenceEquals(family, NetworkReceive) || ReferenceEquals(family, NetworkTransmit))
+        {
+            var rate = ReferenceEquals(family, NetworkReceive) ? m.ReceiveBytes : m.TransmitBytes;
+            yield return Counter(s_nic, rate, boot, 1, Math.Floor);
+            // Containers' interfaces share half of the host's traffic again, evenly: cheap, and each a real counter.
+            for (var i = 0; i < host.ContainerInterfaces; i++)
+                yield return Counter([new("device", ContainerInterface(i))], rate, boot, 0.5 / host.ContainerInterfaces, Math.Floor);
+        }
         else if (ReferenceEquals(family, Info))
         {
             yield return new(
@@ -100,6 +104,9 @@ internal static class FleetMetrics
                 static _ => 1);
         }
     }
+
+    /// <summary>The name of a container host's interface <paramref name="index"/>, e.g. <c>veth003f</c>.</summary>
+    public static string ContainerInterface(int index) => "veth" + index.ToString("x4", CultureInfo.InvariantCulture);
 
     private static FleetSeries Counter(KeyValuePair<string, string>[] labels, Simulation.Signal rate, double boot, double scale, Func<double, double> round)
     {

@@ -41,18 +41,28 @@ public sealed class SimulatedFleet
     public IReadOnlyDictionary<string, SimulatedHost> ById { get; }
 
     /// <summary>Builds the fleet of <paramref name="hosts"/> hosts drawn from <paramref name="seed"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="hosts"/> is not between 1 and <see cref="MaxHosts"/>.</exception>
-    public static SimulatedFleet Create(int hosts, long seed)
+    /// <param name="hosts">How many hosts, 1 to <see cref="MaxHosts"/>.</param>
+    /// <param name="seed">The seed every host and value is drawn from.</param>
+    /// <param name="skew">
+    /// The share of hosts (0 to 1) that run containers and so expose one pair of network series per container
+    /// interface (8 to 512 interfaces, log-uniform): series counts per host then span two orders of magnitude, as in a
+    /// fleet of plain VMs beside Kubernetes nodes. 0 (the default) gives every host its node_exporter series only; the
+    /// skew never changes a host's identity, profile or other values.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="hosts"/> is not between 1 and <see cref="MaxHosts"/> or <paramref name="skew"/> not between 0 and 1.</exception>
+    public static SimulatedFleet Create(int hosts, long seed, double skew = 0)
     {
         if (hosts is < 1 or > MaxHosts)
             throw new ArgumentOutOfRangeException(nameof(hosts), hosts, $"the fleet needs between 1 and {MaxHosts} hosts");
+        if (skew is < 0 or > 1 || double.IsNaN(skew))
+            throw new ArgumentOutOfRangeException(nameof(skew), skew, "the skew is the share of hosts running containers, between 0 and 1");
 
         var accounts = Accounts(seed);
         var profiles = AssignProfiles(hosts, seed);
         var width = Math.Max(4, hosts.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
         var list = new SimulatedHost[hosts];
         for (var i = 0; i < hosts; i++)
-            list[i] = HostFactory.Create(seed, i, width, profiles[i], accounts);
+            list[i] = HostFactory.Create(seed, i, width, profiles[i], accounts, skew);
         return new SimulatedFleet(seed, list);
     }
 

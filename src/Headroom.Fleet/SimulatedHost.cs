@@ -44,6 +44,15 @@ public sealed partial class SimulatedHost
     /// <summary>Long-run mean of received plus transmitted bytes per day.</summary>
     public double MeanNetworkBytesPerDay => (Model.MeanReceiveRate + Model.MeanTransmitRate) * FleetClock.SecondsPerDay;
 
+    /// <summary>Container network interfaces (<c>veth…</c>) beside <c>eth0</c>; 0 unless the fleet is skewed.</summary>
+    public int ContainerInterfaces { get; init; }
+
+    /// <summary>
+    /// How many series a scrape of this host returns: 6 CPU modes per vCPU, one series each for the nine other
+    /// families, and a receive and a transmit series per network interface.
+    /// </summary>
+    public int SeriesCount => (6 * InstanceType.VCpus) + 9 + (2 * (1 + ContainerInterfaces));
+
     internal HostModel Model { get; init; } = null!;
 
     internal double BootSeconds { get; init; }

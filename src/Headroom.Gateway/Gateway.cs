@@ -19,7 +19,7 @@ public sealed class Gateway
     public Gateway(GatewayConfig config, HttpClient http, GatewayMetrics metrics)
         : this(config, [.. config.Shards.Select(shard => (ISeriesSource)new ShardSource(shard.Name,
             [.. shard.Replicas.Select(uri => (ISeriesSource)new ReplicaBackend(shard.Name, uri, http))],
-            config.ReplicaLabels, shard.ExternalLabels, metrics))], metrics)
+            config.ReplicaLabels, shard.ExternalLabels, metrics, shard.Info))], metrics)
     {
     }
 

@@ -14,7 +14,10 @@ namespace Headroom.Gateway;
 
 /// <summary>Where and how the gateway serves.</summary>
 /// <param name="Listen">The address to listen on (port 0 picks a free one).</param>
-/// <param name="ConfigFile">The configuration file to reload on SIGHUP and on change; null when the topology came from flags.</param>
+/// <param name="ConfigFile">
+/// The configuration file to reload on SIGHUP and on change; null when the topology came from flags or from a topology
+/// file alone (then that file is reloaded).
+/// </param>
 public sealed record GatewayServerOptions(IPEndPoint Listen, string? ConfigFile = null);
 
 /// <summary>
@@ -28,7 +31,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
     private readonly HttpClient _http;
     private readonly GatewayServerOptions _options;
     private readonly ILogger _logger;
-    private readonly FileSystemWatcher? _watcher;
+    private readonly List<FileSystemWatcher> _watchers = [];
     private readonly PosixSignalRegistration? _sighup;
     private readonly SemaphoreSlim _reloadLock = new(1, 1);
     private Gateway _gateway;
@@ -41,17 +44,25 @@ public sealed partial class GatewayServer : IAsyncDisposable
         _options = options;
         _logger = logger;
         BaseUri = baseUri;
-        if (options.ConfigFile is { } file)
+        // The topology file the autoscaler writes is watched like the configuration; a topology_file added by a later
+        // reload is read on each reload of the configuration but watched only after a restart.
+        var watched = new[] { options.ConfigFile, gateway.Config.TopologyFile }.OfType<string>().ToList();
+        foreach (var file in watched)
         {
             var full = Path.GetFullPath(file);
-            _watcher = new FileSystemWatcher(Path.GetDirectoryName(full)!, Path.GetFileName(full))
+            var watcher = new FileSystemWatcher(Path.GetDirectoryName(full)!, Path.GetFileName(full))
             {
                 NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
             };
-            _watcher.Changed += (_, _) => _ = ReloadAsync("the file changed");
-            _watcher.Created += (_, _) => _ = ReloadAsync("the file changed");
-            _watcher.Renamed += (_, _) => _ = ReloadAsync("the file changed");
-            _watcher.EnableRaisingEvents = true;
+            var reason = $"{Path.GetFileName(full)} changed";
+            watcher.Changed += (_, _) => _ = ReloadAsync(reason);
+            watcher.Created += (_, _) => _ = ReloadAsync(reason);
+            watcher.Renamed += (_, _) => _ = ReloadAsync(reason);
+            watcher.EnableRaisingEvents = true;
+            _watchers.Add(watcher);
+        }
+        if (watched.Count > 0)
+        {
             if (!OperatingSystem.IsWindows())
             {
                 _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
@@ -127,7 +138,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
     /// <returns>Whether the new configuration was taken.</returns>
     public async Task<bool> ReloadAsync(string reason = "requested")
     {
-        if (_options.ConfigFile is not { } file)
+        if ((_options.ConfigFile ?? Current.Config.TopologyFile) is not { } file)
         {
             return false;
         }
@@ -136,7 +147,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
         {
             // Editors write a file in several steps; let it settle before reading.
             await Task.Delay(100).ConfigureAwait(false);
-            var config = GatewayConfigReader.ReadFile(file);
+            var config = _options.ConfigFile is not null ? GatewayConfigReader.ReadFile(file) : GatewayConfigReader.ForTopology(file);
             var old = Current;
             Volatile.Write(ref _gateway, new Gateway(config, _http, old.Metrics));
             old.Metrics.Reload(succeeded: true);
@@ -163,7 +174,10 @@ public sealed partial class GatewayServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _sighup?.Dispose();
-        _watcher?.Dispose();
+        foreach (var watcher in _watchers)
+        {
+            watcher.Dispose();
+        }
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _http.Dispose();

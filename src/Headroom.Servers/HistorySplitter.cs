@@ -1,4 +1,6 @@
+using Headroom.Prometheus.Relabeling;
 using System.Text;
+using Headroom.Prometheus;
 
 namespace Headroom.Servers;
 

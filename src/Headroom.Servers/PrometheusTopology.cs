@@ -1,4 +1,6 @@
+using Headroom.Prometheus.Relabeling;
 using System.Globalization;
+using Headroom.Prometheus;
 
 namespace Headroom.Servers;
 

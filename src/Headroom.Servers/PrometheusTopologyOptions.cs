@@ -1,5 +1,7 @@
+using Headroom.Prometheus.Relabeling;
 using System.Globalization;
 using System.Text;
+using Headroom.Prometheus;
 
 namespace Headroom.Servers;
 

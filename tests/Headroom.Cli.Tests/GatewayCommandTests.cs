@@ -3,8 +3,8 @@ namespace Headroom.Cli.Tests;
 public sealed class GatewayCommandTests
 {
     [Theory]
-    [InlineData(new[] { "gateway" }, 2, "give either --config FILE or one --shard")]
-    [InlineData(new[] { "gateway", "--config", "g.yml", "--shard", "http://127.0.0.1:9090" }, 2, "give either --config FILE or one --shard")]
+    [InlineData(new[] { "gateway" }, 2, "give one of --config FILE, --topology FILE or one --shard")]
+    [InlineData(new[] { "gateway", "--config", "g.yml", "--shard", "http://127.0.0.1:9090" }, 2, "give one of --config FILE, --topology FILE or one --shard")]
     [InlineData(new[] { "gateway", "--shard", "ftp://127.0.0.1:9090" }, 2, "'ftp://127.0.0.1:9090' is not an http(s) URL")]
     [InlineData(new[] { "gateway", "--shard", "http://127.0.0.1:9090", "--listen", "nowhere" }, 2, "--listen: 'nowhere' is not host:port")]
     [InlineData(new[] { "gateway", "--shard", "http://127.0.0.1:9090", "--partial-response", "maybe" }, 2, "maybe")]

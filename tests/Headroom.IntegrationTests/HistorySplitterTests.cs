@@ -1,3 +1,4 @@
+using Headroom.Prometheus.Relabeling;
 using Headroom.Servers;
 
 namespace Headroom.IntegrationTests;

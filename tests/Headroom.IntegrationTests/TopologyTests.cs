@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Headroom.Prometheus.Relabeling;
 using Headroom.Servers;
 using Headroom.Prometheus.RemoteRead;
 using Headroom.PromQL;

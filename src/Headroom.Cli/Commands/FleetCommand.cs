@@ -23,6 +23,7 @@ internal static class FleetCommand
     {
         var hosts = SharedOptions.Hosts(30);
         var seed = SharedOptions.Seed();
+        var skew = SharedOptions.Skew();
         var listen = SharedOptions.Listen("127.0.0.1:9100");
         var sdFile = new Option<FileInfo>("--sd-file")
         {
@@ -32,12 +33,12 @@ internal static class FleetCommand
         var (logLevel, logFormat) = (SharedOptions.LogLevel(), SharedOptions.LogFormat());
         var command = new Command("serve", "Serve every host as a node_exporter target at /hosts/{id}/metrics and write a file_sd JSON listing them.")
         {
-            hosts, seed, listen, sdFile, logLevel, logFormat,
+            hosts, seed, skew, listen, sdFile, logLevel, logFormat,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            var fleet = SimulatedFleet.Create(parse.GetValue(hosts), parse.GetValue(seed));
+            var fleet = SimulatedFleet.Create(parse.GetValue(hosts), parse.GetValue(seed), parse.GetValue(skew));
             using var logging = SharedOptions.CreateLogging(parse.GetValue(logLevel)!, parse.GetValue(logFormat)!);
             await using var server = await FleetServer.StartAsync(fleet, parse.GetValue(listen)!, logging: logging, cancellationToken: cancellationToken);
             var path = parse.GetValue(sdFile)!.FullName;
@@ -96,6 +97,7 @@ internal static class FleetCommand
     {
         var hosts = SharedOptions.Hosts(30);
         var seed = SharedOptions.Seed();
+        var skew = SharedOptions.Skew();
         var days = new Option<double>("--days")
         {
             Description = "How many days of history to write, ending at --end",
@@ -116,11 +118,11 @@ internal static class FleetCommand
         };
         var command = new Command("history", "Write the hosts' past as OpenMetrics text with timestamps, continuing seamlessly into what 'serve' produces.")
         {
-            hosts, seed, days, step, end, job, output,
+            hosts, seed, skew, days, step, end, job, output,
         };
         command.SetAction((parse, cancellationToken) =>
         {
-            var fleet = SimulatedFleet.Create(parse.GetValue(hosts), parse.GetValue(seed));
+            var fleet = SimulatedFleet.Create(parse.GetValue(hosts), parse.GetValue(seed), parse.GetValue(skew));
             var stepValue = parse.GetValue(step);
             var endValue = parse.GetValue(end) ?? RoundDown(TimeProvider.System.GetUtcNow(), stepValue);
             var options = new HistoryOptions(endValue.AddDays(-parse.GetValue(days)), endValue, stepValue, parse.GetValue(job)!);

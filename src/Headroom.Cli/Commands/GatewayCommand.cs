@@ -24,6 +24,11 @@ internal static class GatewayCommand
             AllowMultipleArgumentsPerToken = false,
             Arity = ArgumentArity.ZeroOrMore,
         };
+        var topology = new Option<FileInfo?>("--topology")
+        {
+            Description = "A topology file written by 'headroom shard autoscale' (shards, replicas, when each held samples), reloaded when it changes " +
+                "(instead of --config; in a configuration file, write topology_file: FILE)",
+        };
         var listen = SharedOptions.Listen("127.0.0.1:9095");
         var partial = new Option<string>("--partial-response")
         {
@@ -37,21 +42,28 @@ internal static class GatewayCommand
             "Serve one Prometheus-compatible API (query, query_range, series, labels, metadata, federate, remote read) over many Prometheus " +
             "shards and their HA replicas: series merged across shards, replicas deduplicated, PromQL evaluated by Headroom's engine, tenants enforced.")
         {
-            config, shards, listen, partial, noPushdown, logLevel, logFormat,
+            config, shards, topology, listen, partial, noPushdown, logLevel, logFormat,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var file = parse.GetValue(config);
             var flags = parse.GetValue(shards) ?? [];
-            if (file is null == (flags.Length == 0))
+            var topologyFile = parse.GetValue(topology);
+            if ((file is not null ? 1 : 0) + (flags.Length > 0 ? 1 : 0) + (topologyFile is not null ? 1 : 0) != 1)
             {
-                throw new CliException("give either --config FILE or one --shard URL[,URL...] per shard", ExitCodes.Usage);
+                throw new CliException("give one of --config FILE, --topology FILE or one --shard URL[,URL...] per shard " +
+                    "(to add shards to a topology, name it in the configuration: topology_file: FILE)", ExitCodes.Usage);
             }
             GatewayConfig gatewayConfig;
             try
             {
-                gatewayConfig = file is not null ? GatewayConfigReader.ReadFile(file.FullName) : FromFlags(flags, parse.GetValue(partial)!);
+                gatewayConfig = (file, topologyFile) switch
+                {
+                    ({ } f, _) => GatewayConfigReader.ReadFile(f.FullName),
+                    (_, { } t) => GatewayConfigReader.ForTopology(t.FullName),
+                    _ => FromFlags(flags, parse.GetValue(partial)!),
+                };
             }
             catch (ConfigException e)
             {

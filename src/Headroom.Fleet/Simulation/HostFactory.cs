@@ -14,7 +14,10 @@ internal static class HostFactory
         ["eu-west-1"] = 14 * 3600,
     };
 
-    public static SimulatedHost Create(long seed, int index, int idWidth, CpuProfile cpuProfile, IReadOnlyList<string> accounts)
+    /// <summary>Fewest and most container interfaces a container host has.</summary>
+    private const double MinInterfaces = 8, MaxInterfaces = 512;
+
+    public static SimulatedHost Create(long seed, int index, int idWidth, CpuProfile cpuProfile, IReadOnlyList<string> accounts, double skew = 0)
     {
         var stream = DeterministicRandom.Stream((ulong)seed, (ulong)index, 0x486f7374);
         var draw = new Draw(stream);
@@ -38,7 +41,22 @@ internal static class HostFactory
             BootTime = boot,
             Model = model,
             BootSeconds = bootSeconds,
+            ContainerInterfaces = ContainerInterfaces(seed, index, skew),
         };
+    }
+
+    /// <summary>
+    /// Drawn from a stream of its own, so that a skewed fleet's hosts equal the plain fleet's in everything else.
+    /// Log-uniform: as many hosts with 8–16 interfaces as with 256–512.
+    /// </summary>
+    private static int ContainerInterfaces(long seed, int index, double skew)
+    {
+        if (skew <= 0)
+            return 0;
+        var draw = new Draw(DeterministicRandom.Stream((ulong)seed, (ulong)index, 0x736b6577));
+        if (draw.Unit() >= skew)
+            return 0;
+        return (int)Math.Exp(draw.Between(Math.Log(MinInterfaces), Math.Log(MaxInterfaces)));
     }
 
     private static InstanceType PickType(Draw draw)

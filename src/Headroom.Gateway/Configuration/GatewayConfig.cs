@@ -1,4 +1,5 @@
 using Headroom.PromQL;
+using Headroom.PromQL.Storage;
 using Headroom.PromQL.Syntax;
 
 namespace Headroom.Gateway.Configuration;
@@ -25,6 +26,10 @@ public enum PartialResponse
 /// evaluated on the shards and finished in the gateway. Off by default: during a reshard a series can be on two
 /// shards, and a pushed-down <c>sum</c> would count it twice where the gateway's own merge counts it once.
 /// </param>
+/// <param name="TopologyFile">
+/// The full path of a topology file (written by <c>headroom shard autoscale</c>) whose shards join
+/// <paramref name="Shards"/>; the gateway reloads it when it changes. Null when there is none.
+/// </param>
 public sealed record GatewayConfig(
     IReadOnlyList<ShardConfig> Shards,
     IReadOnlyList<string> ReplicaLabels,
@@ -32,7 +37,8 @@ public sealed record GatewayConfig(
     TimeSpan BackendTimeout,
     QueryLimits Limits,
     TenancyConfig? Tenancy,
-    bool Pushdown = false)
+    bool Pushdown = false,
+    string? TopologyFile = null)
 {
     /// <summary>Replica labels dropped when none are configured: Prometheus Operator's and the usual hand-written one.</summary>
     public static IReadOnlyList<string> DefaultReplicaLabels { get; } = ["replica", "prometheus_replica"];
@@ -45,11 +51,23 @@ public sealed record GatewayConfig(
         new(shards, DefaultReplicaLabels, PartialResponse.Warn, DefaultBackendTimeout, new QueryLimits(), null);
 }
 
-/// <summary>One shard: a name, its replicas and labels every one of its series carries.</summary>
+/// <summary>One shard: a name, its replicas, labels every one of its series carries and the time it may hold samples in.</summary>
 /// <param name="Name">The shard's name, used in warnings and metrics.</param>
 /// <param name="Replicas">The base URLs of the replicas, e.g. <c>http://10.0.0.1:9090/</c>.</param>
 /// <param name="ExternalLabels">Labels added to the shard's series (and used to skip the shard when a selector contradicts them).</param>
-public sealed record ShardConfig(string Name, IReadOnlyList<Uri> Replicas, Labels ExternalLabels);
+/// <param name="ActiveFrom">When the shard started scraping: it holds nothing earlier, so queries that end before are not sent to it. Null: always.</param>
+/// <param name="RetiredAt">
+/// When the shard stopped scraping: it holds nothing later, so queries that start after are not sent to it; it is still
+/// read for earlier times until its retention passes and it leaves the topology. Null: still scraping.
+/// </param>
+public sealed record ShardConfig(string Name, IReadOnlyList<Uri> Replicas, Labels ExternalLabels,
+    DateTimeOffset? ActiveFrom = null, DateTimeOffset? RetiredAt = null)
+{
+    /// <summary>What the shard can hold, for pruning: its external labels and time range in milliseconds.</summary>
+    public SourceInfo Info => new(ExternalLabels,
+        ActiveFrom?.ToUnixTimeMilliseconds() ?? long.MinValue,
+        RetiredAt?.ToUnixTimeMilliseconds() ?? long.MaxValue);
+}
 
 /// <summary>Limits that keep one query from taking the gateway down.</summary>
 /// <param name="Timeout">The longest a query may run.</param>

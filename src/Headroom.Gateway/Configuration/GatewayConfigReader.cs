@@ -13,11 +13,47 @@ namespace Headroom.Gateway.Configuration;
 /// </summary>
 public static class GatewayConfigReader
 {
-    /// <summary>Reads a configuration file.</summary>
-    /// <exception cref="ConfigException">The file cannot be read or is not valid; the message names the file, line and key.</exception>
-    public static GatewayConfig ReadFile(string path) => ConfigFile.Read(path, Read);
+    /// <summary>
+    /// Reads a configuration file, and the topology file it names (<c>topology_file:</c>, relative to the
+    /// configuration's directory), whose shards join those of the configuration.
+    /// </summary>
+    /// <exception cref="ConfigException">A file cannot be read or is not valid; the message names the file, line and key.</exception>
+    public static GatewayConfig ReadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var config = ConfigFile.Read(path, Read);
+        if (config.TopologyFile is not { } topology)
+        {
+            return config;
+        }
+        var full = System.IO.Path.GetFullPath(topology, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        return WithTopology(config with { TopologyFile = full }, TopologyFileReader.ReadFile(full), path);
+    }
 
-    /// <summary>Reads configuration text.</summary>
+    /// <summary>A configuration with default settings over the shards of a topology file alone (<c>headroom gateway --topology FILE</c>).</summary>
+    /// <exception cref="ConfigException">The file cannot be read or is not valid.</exception>
+    public static GatewayConfig ForTopology(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        return WithTopology(GatewayConfig.For([]) with { TopologyFile = full }, TopologyFileReader.ReadFile(full), full);
+    }
+
+    private static GatewayConfig WithTopology(GatewayConfig config, IReadOnlyList<ShardConfig> topology, string where)
+    {
+        var shards = config.Shards.Concat(topology).ToList();
+        if (shards.Count == 0)
+        {
+            throw new ConfigException($"{where}: no shards: neither the configuration nor the topology file {config.TopologyFile} lists one");
+        }
+        var duplicate = shards.GroupBy(static s => s.Name, StringComparer.Ordinal).FirstOrDefault(static g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ConfigException($"{where}: shard '{duplicate.Key}' is both in the configuration and in the topology file {config.TopologyFile}; give each shard its own name", 0, "shards");
+        }
+        return config with { Shards = shards };
+    }
+
+    /// <summary>Reads configuration text (a <c>topology_file:</c> is named, not read: see <see cref="ReadFile"/>).</summary>
     /// <exception cref="ConfigException">The text is not valid.</exception>
     public static GatewayConfig Read(string text)
     {
@@ -36,23 +72,8 @@ public static class GatewayConfigReader
             throw new ConfigException("the configuration is empty; it needs at least 'shards:' with one shard and its replicas", 0);
         }
         var root = new YamlMap(stream.Documents[0].RootNode, "");
-        var shards = new List<ShardConfig>();
-        foreach (var (map, index) in root.Maps("shards"))
-        {
-            shards.Add(Shard(map, index));
-        }
-        if (shards.Count == 0)
-        {
-            throw new ConfigException("'shards' is required: list each shard with its replicas' URLs", root.Line, "shards");
-        }
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var shard in shards)
-        {
-            if (!names.Add(shard.Name))
-            {
-                throw new ConfigException($"two shards are named '{shard.Name}'; give each shard its own name", root.Line, "shards");
-            }
-        }
+        var topologyFile = root.String("topology_file");
+        var shards = Shards(root, required: topologyFile is null);
         var replicaLabels = root.Strings("replica_labels") ?? GatewayConfig.DefaultReplicaLabels;
         var partial = root.String("partial_response") switch
         {
@@ -66,7 +87,30 @@ public static class GatewayConfigReader
         // Off unless declared: a series on two shards (mid-reshard) would be counted twice by a pushed-down sum.
         var pushdown = root.Bool("pushdown") ?? false;
         root.EnsureAllKeysKnown();
-        return new GatewayConfig(shards, replicaLabels, partial, backendTimeout, limits, tenancy, pushdown);
+        return new GatewayConfig(shards, replicaLabels, partial, backendTimeout, limits, tenancy, pushdown, topologyFile);
+    }
+
+    /// <summary>The <c>shards:</c> list of a mapping, names checked for duplicates.</summary>
+    internal static List<ShardConfig> Shards(YamlMap root, bool required)
+    {
+        var shards = new List<ShardConfig>();
+        foreach (var (map, index) in root.Maps("shards"))
+        {
+            shards.Add(Shard(map, index));
+        }
+        if (shards.Count == 0 && required)
+        {
+            throw new ConfigException("'shards' is required: list each shard with its replicas' URLs (or name a topology_file)", root.Line, "shards");
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var shard in shards)
+        {
+            if (!names.Add(shard.Name))
+            {
+                throw new ConfigException($"two shards are named '{shard.Name}'; give each shard its own name", root.Line, "shards");
+            }
+        }
+        return shards;
     }
 
     private static ShardConfig Shard(YamlMap map, int index)
@@ -94,8 +138,29 @@ public static class GatewayConfigReader
                 external.Add(new Label(labelName, labelValue));
             }
         }
+        var activeFrom = Time(map, "active_from");
+        var retiredAt = Time(map, "retired_at");
+        if (activeFrom > retiredAt)
+        {
+            throw new ConfigException($"{map.Path}: retired_at ({retiredAt:O}) is before active_from ({activeFrom:O})", LineOf(map, "retired_at"), "retired_at");
+        }
         map.EnsureAllKeysKnown();
-        return new ShardConfig(name, replicas, Labels.From(external));
+        return new ShardConfig(name, replicas, Labels.From(external), activeFrom, retiredAt);
+    }
+
+    /// <summary>An RFC 3339 time such as <c>2026-11-30T01:00:00Z</c>, or null when absent.</summary>
+    internal static DateTimeOffset? Time(YamlMap map, string key)
+    {
+        var text = map.String(key);
+        if (text is null)
+        {
+            return null;
+        }
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+        {
+            return time;
+        }
+        throw new ConfigException($"{map.Child(key)}: '{text}' is not a time; write RFC 3339, e.g. 2026-11-30T01:00:00Z", LineOf(map, key), key);
     }
 
     /// <summary>A replica URL as given on the command line or in the file.</summary>
@@ -215,7 +280,7 @@ public static class GatewayConfigReader
         throw new ConfigException($"{map.Child(key)} must be a whole number of at least {minimum}, got '{text}'", LineOf(map, key), key);
     }
 
-    private static int LineOf(YamlMap map, string key) => map.Get(key) is { } node ? YamlMap.LineOf(node) : map.Line;
+    internal static int LineOf(YamlMap map, string key) => map.Get(key) is { } node ? YamlMap.LineOf(node) : map.Line;
 
     private static bool IsLabelName(string name) =>
         name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');

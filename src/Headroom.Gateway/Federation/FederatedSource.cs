@@ -9,7 +9,8 @@ namespace Headroom.Gateway.Federation;
 
 /// <summary>
 /// Many shards as one source. Shards whose external labels or time range cannot match a selection are not asked;
-/// the rest are asked at once; a series found on several shards (after a reshard, say) is merged in time. A shard
+/// the rest are asked at once; a series found on several shards (during a handover or after a reshard) is one
+/// series, its copies joined as replicas are (<see cref="ShardOverlap"/>). A shard
 /// with no healthy replica is left out with a warning naming it (<see cref="PartialResponse.Warn"/>) or fails the
 /// request (<see cref="PartialResponse.Fail"/>).
 /// </summary>
@@ -123,7 +124,7 @@ public sealed class FederatedSource : ISeriesSource
         return list;
     }
 
-    /// <summary>Merges sorted answers into one sorted stream; a series on several shards gets the union of its samples.</summary>
+    /// <summary>Merges sorted answers into one sorted stream; a series on several shards is deduplicated across them.</summary>
     internal static IEnumerable<Series> Merge(List<List<Series>> answers)
     {
         if (answers.Count == 1)
@@ -159,23 +160,9 @@ public sealed class FederatedSource : ISeriesSource
                     heads[i]++;
                 }
             }
-            yield return same.Count == 1 ? same[0] : new Series(lowest.Labels, Union(same)) { Histograms = same.MaxBy(s => s.Histograms.Length)!.Histograms };
+            yield return same.Count == 1
+                ? same[0]
+                : new Series(lowest.Labels, ShardOverlap.Merge([.. same.Select(static s => s.Points)])) { Histograms = same.MaxBy(s => s.Histograms.Length)!.Histograms };
         }
-    }
-
-    /// <summary>The samples of all copies in time order; at a time held by several, the first copy's value.</summary>
-    private static FloatPoint[] Union(List<Series> copies)
-    {
-        // OrderBy is stable: at equal times the first copy's sample comes first.
-        var all = copies.SelectMany(s => s.Points).OrderBy(p => p.T).ToList();
-        var result = new List<FloatPoint>(all.Count);
-        foreach (var p in all)
-        {
-            if (result.Count == 0 || result[^1].T != p.T)
-            {
-                result.Add(p);
-            }
-        }
-        return [.. result];
     }
 }

@@ -11,7 +11,7 @@ namespace Headroom.Gateway.Federation;
 /// when no replica answers.
 /// </summary>
 internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSource> replicas, IReadOnlyList<string> replicaLabels,
-    Labels externalLabels, GatewayMetrics? metrics = null) : ISeriesSource
+    Labels externalLabels, GatewayMetrics? metrics = null, SourceInfo? info = null) : ISeriesSource
 {
     private readonly HashSet<string> _replicaLabels = [.. replicaLabels];
     private readonly GatewayMetrics? _metrics = metrics;
@@ -20,7 +20,7 @@ internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSour
 
     public IReadOnlyList<ISeriesSource> Replicas { get; } = replicas;
 
-    public SourceInfo Info { get; } = new(externalLabels);
+    public SourceInfo Info { get; } = info ?? new(externalLabels);
 
     public async IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SelectHints hints,
         SourceWarnings warnings, [EnumeratorCancellation] CancellationToken cancellationToken = default)

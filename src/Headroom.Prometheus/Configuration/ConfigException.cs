@@ -11,6 +11,18 @@ public sealed class ConfigException : Exception
         Key = key;
     }
 
+    /// <summary>
+    /// The same problem, placed in <paramref name="file"/>: <c>FILE: line N: message</c>, keeping the line and key
+    /// (the line is not repeated in front of the file's name).
+    /// </summary>
+    public ConfigException(string file, ConfigException inner)
+        : base($"{file}: {inner?.Message}", inner)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        Line = inner.Line;
+        Key = inner.Key;
+    }
+
     public ConfigException()
     {
     }

@@ -27,7 +27,7 @@ public static class ConfigFile
         }
         catch (ConfigException e)
         {
-            throw new ConfigException($"{path}: {e.Message}", e.Line, e.Key);
+            throw new ConfigException(path, e);
         }
     }
 }

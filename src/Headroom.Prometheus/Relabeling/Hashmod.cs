@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Headroom.Servers;
+namespace Headroom.Prometheus.Relabeling;
 
 /// <summary>
 /// Prometheus' <c>hashmod</c> relabel action: the MD5 of the source labels' values joined with <c>;</c>, its last

@@ -16,7 +16,7 @@ internal sealed record Notification(Uri Sender, string Status, IReadOnlyList<str
 /// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly List<Notification> _received = [];
     private readonly Task _loop;
 
@@ -26,16 +26,18 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var port = FreePort.Next();
-            _listener.Prefixes.Clear();
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             try
             {
-                _listener.Start();
+                listener.Start();
+                _listener = listener;
                 Uri = new Uri($"http://127.0.0.1:{port}/hook");
                 break;
             }
             catch (HttpListenerException) when (attempt < 3)
             {
+                listener.Close();
             }
         }
         _loop = Task.Run(ReceiveAsync);

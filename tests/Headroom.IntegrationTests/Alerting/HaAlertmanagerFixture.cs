@@ -16,14 +16,18 @@ public sealed class HaAlertmanagerFixture : IAsyncLifetime
     /// </summary>
     public const string GroupInterval = "2s";
 
+    /// <summary><c>--cluster.peer-timeout</c> of the test pairs, in seconds.</summary>
+    public const int PeerTimeoutSeconds = 4;
+
     private readonly List<(PrometheusServer Server, string BaseConfig)> _replicas = [];
     private readonly ScratchDirectory _scratch = new();
 
     internal WebhookReceiver Receiver { get; } = new();
 
     /// <summary>
-    /// Member n waits n × peer timeout before sending; 2 s (gossip every 100 ms) is ample on loopback and keeps a
-    /// killed first member's duplicate window short.
+    /// Member n waits n × peer timeout before sending, by when the first member's notification must have arrived by
+    /// gossip (every 100 ms). 4 s leaves room for a loaded 2-core machine: with 2 s one run of three failed at load
+    /// average 25 (its message was not kept).
     /// </summary>
     public static AlertmanagerOptions MemberOptions(Uri webhook) => new()
     {
@@ -42,7 +46,7 @@ public sealed class HaAlertmanagerFixture : IAsyncLifetime
             """,
         GossipInterval = "100ms",
         PushPullInterval = "1s",
-        PeerTimeout = "2s",
+        PeerTimeout = PeerTimeoutSeconds + "s",
     };
 
     public async Task InitializeAsync()

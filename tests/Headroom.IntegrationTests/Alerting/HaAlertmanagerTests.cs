@@ -10,9 +10,9 @@ public sealed class HaAlertmanagerTests(HaAlertmanagerFixture fixture) : IClassF
 {
     private static readonly TimeSpan s_firstNotification = TimeSpan.FromSeconds(30);
 
-    // After the first notification: three group_intervals (each a re-flush a duplicate could leave by) and three
-    // peer timeouts (the second member's wait before it would send) have passed.
-    private static readonly TimeSpan s_window = TimeSpan.FromSeconds(6);
+    // After the first notification: two peer timeouts (the second member sends one peer timeout after its flush, if it
+    // has not heard of the first's notification) and so four group_intervals (each a re-flush a duplicate could leave by).
+    private static readonly TimeSpan s_window = TimeSpan.FromSeconds(2 * HaAlertmanagerFixture.PeerTimeoutSeconds);
 
     [Fact]
     public async Task A_firing_alert_is_notified_once_with_both_members_up()

@@ -1,0 +1,71 @@
+using Headroom.Servers;
+
+namespace Headroom.IntegrationTests.Alerting;
+
+/// <summary>
+/// An alert fired by both replicas of a shard, sent to both members of a clustered Alertmanager pair, reaches the
+/// webhook exactly once, with both members up and after either is killed with SIGKILL.
+/// </summary>
+public sealed class HaAlertmanagerTests(HaAlertmanagerFixture fixture) : IClassFixture<HaAlertmanagerFixture>
+{
+    private static readonly TimeSpan s_firstNotification = TimeSpan.FromSeconds(30);
+
+    // After the first notification: two peer timeouts (the second member sends one peer timeout after its flush, if it
+    // has not heard of the first's notification) and so four group_intervals (each a re-flush a duplicate could leave by).
+    private static readonly TimeSpan s_window = TimeSpan.FromSeconds(2 * HaAlertmanagerFixture.PeerTimeoutSeconds);
+
+    [Fact]
+    public async Task A_firing_alert_is_notified_once_with_both_members_up()
+    {
+        await using var pair = await AlertmanagerPair.StartAsync(HaAlertmanagerFixture.MemberOptions(fixture.Receiver.Uri));
+        const string alert = "HeadroomHaBothUp";
+
+        await fixture.FireAsync(pair, nameof(A_firing_alert_is_notified_once_with_both_members_up), alert);
+
+        await ExpectExactlyOnceAsync(alert, pair.Members);
+        // Both members hold the alert, so the single notification is the cluster's doing, not one member missing it.
+        foreach (var member in pair.Members)
+            Assert.Contains(alert, await TestSupport.Http.GetStringAsync(new Uri(member.BaseUri, "api/v2/alerts")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task Alerts_are_notified_once_when_a_member_is_killed(int victim)
+    {
+        await using var pair = await AlertmanagerPair.StartAsync(HaAlertmanagerFixture.MemberOptions(fixture.Receiver.Uri));
+        var before = $"HeadroomHaBeforeKill{victim}";
+        var after = $"HeadroomHaAfterKill{victim}";
+        var testName = $"kill{victim}";
+        await fixture.FireAsync(pair, testName, before);
+        await ExpectExactlyOnceAsync(before, pair.Members);
+
+        var victimPid = pair.Members[victim].ProcessId;
+        await pair.Members[victim].KillAsync();
+        Assert.False(TestSupport.ProcessExists(victimPid), "the killed member is gone");
+        await fixture.FireAsync(pair, testName, before, after);
+
+        var survivor = pair.Members[1 - victim];
+        var notified = await ExpectExactlyOnceAsync(after, [survivor]);
+        Assert.Equal(survivor.BaseUri.Port, notified.Sender.Port);
+        // The survivor knew from gossip that the first alert went out, and does not send it again.
+        Assert.Single(fixture.Receiver.Firing(before));
+    }
+
+    private async Task<Notification> ExpectExactlyOnceAsync(string alert, IReadOnlyList<AlertmanagerServer> members)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (fixture.Receiver.Firing(alert).Count == 0)
+        {
+            if (waited.Elapsed > s_firstNotification)
+                Assert.Fail($"{alert} was not notified within {s_firstNotification.TotalSeconds} s.\n" + await fixture.DiagnosticsAsync(members));
+            await Task.Delay(100);
+        }
+        await Task.Delay(s_window);
+        var notifications = fixture.Receiver.Firing(alert);
+        Assert.True(notifications.Count == 1,
+            $"{alert} was notified {notifications.Count} times within {s_window.TotalSeconds} s of the first: "
+            + string.Join(", ", notifications.Select(n => n.Sender)));
+        return notifications[0];
+    }
+}

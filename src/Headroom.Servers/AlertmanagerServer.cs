@@ -38,7 +38,7 @@ public sealed class AlertmanagerServer : IAsyncDisposable
         var binary = BinaryLocator.Find("prometheus-alertmanager", "prometheus-alertmanager");
         var directory = TempDirectory.Create("alertmanager");
         var configPath = directory.Combine("alertmanager.yml");
-        await File.WriteAllTextAsync(configPath, Config + "\n", cancellationToken);
+        await File.WriteAllTextAsync(configPath, Config + "\n", cancellationToken).ConfigureAwait(false);
         var plan = new LaunchPlan(
             "alertmanager",
             port => new ProcessSpec("alertmanager", binary,
@@ -50,7 +50,7 @@ public sealed class AlertmanagerServer : IAsyncDisposable
             ]),
             Probes.HttpOk("-/ready"),
             s_startTimeout);
-        return new AlertmanagerServer(await RunningServer.StartAsync(plan, directory, cancellationToken));
+        return new AlertmanagerServer(await RunningServer.StartAsync(plan, directory, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Stops Alertmanager and removes its temporary directory.</summary>

@@ -31,7 +31,7 @@ public sealed class PushgatewayServer : IAsyncDisposable
             port => new ProcessSpec("pushgateway", binary, ["--web.listen-address=127.0.0.1:" + port, "--persistence.file="]),
             Probes.HttpOk("-/ready"),
             s_startTimeout) { PortSource = portSource };
-        return new PushgatewayServer(await RunningServer.StartAsync(plan, null, cancellationToken));
+        return new PushgatewayServer(await RunningServer.StartAsync(plan, null, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Stops the Pushgateway.</summary>

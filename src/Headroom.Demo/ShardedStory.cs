@@ -71,7 +71,8 @@ internal static class ShardedStory
 
         await console.StepAsync("starting headroom gateway over the shards (replicas deduplicated, one Prometheus API)").ConfigureAwait(false);
         var config = GatewayConfig.For([.. topology.Shards.Select(s => new ShardConfig($"shard-{s.Index}", [.. s.Replicas.Select(r => r.BaseUri)], Labels.Empty))])
-            with { ReplicaLabels = [PrometheusTopology.ReplicaLabel, PrometheusTopology.ShardLabel], Pushdown = true };
+            with
+        { ReplicaLabels = [PrometheusTopology.ReplicaLabel, PrometheusTopology.ShardLabel], Pushdown = true };
         var gateway = await GatewayServer.StartAsync(config, new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)), cancellationToken: cancellationToken).ConfigureAwait(false);
         await using var gatewayDisposal = gateway.ConfigureAwait(false);
         await console.LineAsync($"    gateway at {gateway.BaseUri} (try: curl '{gateway.BaseUri}api/v1/query?query=count(up)')").ConfigureAwait(false);

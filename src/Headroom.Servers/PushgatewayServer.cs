@@ -30,7 +30,8 @@ public sealed class PushgatewayServer : IAsyncDisposable
             "pushgateway",
             port => new ProcessSpec("pushgateway", binary, ["--web.listen-address=127.0.0.1:" + port, "--persistence.file="]),
             Probes.HttpOk("-/ready"),
-            s_startTimeout) { PortSource = portSource };
+            s_startTimeout)
+        { PortSource = portSource };
         return new PushgatewayServer(await RunningServer.StartAsync(plan, null, cancellationToken).ConfigureAwait(false));
     }
 

@@ -10,6 +10,11 @@ cd "$root"
 
 echo "==> restoring"
 dotnet restore Headroom.slnx --verbosity quiet
+echo "==> checking the layout (dotnet format whitespace, .editorconfig's rules)"
+if ! dotnet format whitespace Headroom.slnx --verify-no-changes --verbosity quiet; then
+  echo "!!! the files above are not laid out as .editorconfig asks: run 'dotnet format whitespace Headroom.slnx' and commit the result" >&2
+  exit 1
+fi
 echo "==> building (warnings are errors)"
 dotnet build Headroom.slnx --no-restore --configuration Release --verbosity quiet -warnaserror -nologo
 

@@ -84,13 +84,13 @@ internal static class GatewayMacro
             await using var memory = new MemoryPeak();
             var config = GatewayConfig.For([.. topology.Shards.Select(static s => new ShardConfig($"shard-{s.Index}", [.. s.Replicas.Select(static r => r.BaseUri)], Labels.Empty))])
                 with
-                {
-                    // The direct Prometheus has neither label: both are dropped so that series compare equal.
-                    ReplicaLabels = [PrometheusTopology.ReplicaLabel, PrometheusTopology.ShardLabel],
-                    Pushdown = true,
-                    BackendTimeout = TimeSpan.FromMinutes(10),
-                    Limits = new QueryLimits(Timeout: TimeSpan.FromMinutes(10), MaxSamples: 500_000_000),
-                };
+            {
+                // The direct Prometheus has neither label: both are dropped so that series compare equal.
+                ReplicaLabels = [PrometheusTopology.ReplicaLabel, PrometheusTopology.ShardLabel],
+                Pushdown = true,
+                BackendTimeout = TimeSpan.FromMinutes(10),
+                Limits = new QueryLimits(Timeout: TimeSpan.FromMinutes(10), MaxSamples: 500_000_000),
+            };
             await using var gateway = await GatewayServer.StartAsync(config, new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)));
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
             // Headroom's own engine over remote read of the one Prometheus: where a gateway answer differs from

@@ -53,7 +53,8 @@ internal static class RulerMacro
             await using var receiver = await PrometheusServer.StartAsync(new PrometheusOptions { EnableRemoteWriteReceiver = true, ScrapeSelf = false });
             await using var shards = await topology;
             var config = GatewayConfig.For([.. shards.Shards.Select(s => new ShardConfig($"shard-{s.Index}", [.. s.Replicas.Select(r => r.BaseUri)], Labels.Empty))])
-                with { ReplicaLabels = ["replica", "shard"] };
+                with
+            { ReplicaLabels = ["replica", "shard"] };
             await using var gateway = await GatewayServer.StartAsync(config, new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)));
             Console.Error.WriteLine($"{hosts} hosts, {stats.Series} series, {stats.Samples} samples; 2 shards behind the gateway; reference evaluating {rules.Groups[0].Rules.Count} rules every 5 s");
 

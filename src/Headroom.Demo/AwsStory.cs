@@ -36,65 +36,67 @@ internal static class AwsStory
         var accounts = fleet.Hosts.Select(h => h.Account).Distinct().Order(StringComparer.Ordinal).ToList();
         var regions = fleet.Hosts.Select(h => h.Region).Distinct().Order(StringComparer.Ordinal).ToList();
 
-        await console.StepAsync("starting moto_server (the AWS API)");
-        await using var moto = await MotoServer.StartAsync(cancellationToken);
-        await console.LineAsync($"    moto_server at {moto.Endpoint}");
+        await console.StepAsync("starting moto_server (the AWS API)").ConfigureAwait(false);
+        var moto = await MotoServer.StartAsync(cancellationToken).ConfigureAwait(false);
+        await using var motoDisposal = moto.ConfigureAwait(false);
+        await console.LineAsync($"    moto_server at {moto.Endpoint}").ConfigureAwait(false);
         var ambient = new AwsCredentials("AKIDHEADROOMDEMO", "headroom-demo-secret");
         var sandbox = new AwsSandbox(moto.Endpoint, ambient);
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
 
-        await console.StepAsync($"running the {fleet.Hosts.Count} simulated hosts (seed {fleet.Seed}) as tagged EC2 instances in {accounts.Count} accounts and {regions.Count} regions");
+        await console.StepAsync($"running the {fleet.Hosts.Count} simulated hosts (seed {fleet.Seed}) as tagged EC2 instances in {accounts.Count} accounts and {regions.Count} regions").ConfigureAwait(false);
         var credentials = new Dictionary<string, AwsCredentials>(StringComparer.Ordinal);
         foreach (var account in accounts)
-            credentials[account] = await sandbox.AssumeRoleAsync(RoleArn(account), regions[0], cancellationToken);
+            credentials[account] = await sandbox.AssumeRoleAsync(RoleArn(account), regions[0], cancellationToken).ConfigureAwait(false);
         var instances = new Dictionary<string, SimulatedHost>(StringComparer.Ordinal);
         foreach (var host in fleet.Hosts)
         {
             var id = await sandbox.RunInstanceAsync(credentials[host.Account], host.Region, host.InstanceType.Name,
-                new Dictionary<string, string> { ["Name"] = host.Name, ["headroom"] = "demo" }, cancellationToken);
+                new Dictionary<string, string> { ["Name"] = host.Name, ["headroom"] = "demo" }, cancellationToken).ConfigureAwait(false);
             instances[id] = host;
         }
 
-        await console.StepAsync("putting CPUUtilization, NetworkIn and NetworkOut of every instance with PutMetricData, one datapoint per 5-minute period");
+        await console.StepAsync("putting CPUUtilization, NetworkIn and NetworkOut of every instance with PutMetricData, one datapoint per 5-minute period").ConfigureAwait(false);
         var agent = new CloudWatchAgent(instances, http, moto.Endpoint, credentials);
-        await agent.PutThroughAsync(TimeProvider.System.GetUtcNow(), periods: 3, cancellationToken);
-        await console.LineAsync($"    {agent.Datapoints:N0} datapoints for the last 3 periods; an agent keeps putting each period as it ends");
+        await agent.PutThroughAsync(TimeProvider.System.GetUtcNow(), periods: 3, cancellationToken).ConfigureAwait(false);
+        await console.LineAsync($"    {agent.Datapoints:N0} datapoints for the last 3 periods; an agent keeps putting each period as it ends").ConfigureAwait(false);
 
-        await console.StepAsync("starting the CloudWatch collector (headroom cloudwatch serve) on the fleet's accounts and regions");
+        await console.StepAsync("starting the CloudWatch collector (headroom cloudwatch serve) on the fleet's accounts and regions").ConfigureAwait(false);
         var config = CollectorConfigReader.Read(Config(accounts, regions));
         var metrics = new CollectorMetrics();
         var collector = new Collector(config, http, new AwsEndpoints(moto.Endpoint), metrics, ambient: () => ambient);
         var loops = new CollectorLoops(collector);
-        if (!await loops.RunOnceAsync(Period, cancellationToken))
+        if (!await loops.RunOnceAsync(Period, cancellationToken).ConfigureAwait(false))
             throw new DemoException("the collector's first loop against moto_server failed; run 'headroom cloudwatch demo' to see the AWS error");
         var first = loops.Results[Period];
-        await using var exporter = await CollectorExporter.StartAsync(loops, cancellationToken);
+        var exporter = await CollectorExporter.StartAsync(loops, cancellationToken).ConfigureAwait(false);
+        await using var exporterDisposal = exporter.ConfigureAwait(false);
         // The agent and the collector run in the background from here; the finally below stops both.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var agentLoop = agent.RunAsync(stop.Token);
         var collectorLoop = LoopAfterFirstAsync(loops, stop.Token);
         await console.LineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"    {first.Series.Count} series at {exporter.Url}metrics from {first.Queries} queries in {first.GetMetricDataCalls} GetMetricData calls ({metrics.MetricsRequested.Value} metrics requested, {metrics.RequestCount("AssumeRole")} AssumeRole calls)"));
+            $"    {first.Series.Count} series at {exporter.Url}metrics from {first.Queries} queries in {first.GetMetricDataCalls} GetMetricData calls ({metrics.MetricsRequested.Value} metrics requested, {metrics.RequestCount("AssumeRole")} AssumeRole calls)")).ConfigureAwait(false);
 
         try
         {
             var end = DateTimeOffset.FromUnixTimeSeconds(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() / 60 * 60);
             var start = end.AddDays(-options.Days);
             var tsdb = Path.Combine(root, "prometheus");
-            await console.StepAsync($"backfilling {options.Days} days of what the collector would have exported, with the same names and labels");
+            await console.StepAsync($"backfilling {options.Days} days of what the collector would have exported, with the same names and labels").ConfigureAwait(false);
             var target = exporter.Address.ToString();
             var stats = await console.Progress.RunAsync("    writing history and creating blocks", p =>
                 Promtool.BackfillAsync(stream => FleetHistory.WriteGauges(History(first, instances, target),
-                    new HistoryOptions(start, end, TimeSpan.FromMinutes(1), Job), stream, p, cancellationToken), tsdb, cancellationToken));
+                    new HistoryOptions(start, end, TimeSpan.FromMinutes(1), Job), stream, p, cancellationToken), tsdb, cancellationToken)).ConfigureAwait(false);
             await console.LineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"    {stats.Samples:N0} samples in {stats.Series:N0} series ({ByteSize.Format(stats.Bytes)} of OpenMetrics) turned into TSDB blocks by promtool"));
+                $"    {stats.Samples:N0} samples in {stats.Series:N0} series ({ByteSize.Format(stats.Bytes)} of OpenMetrics) turned into TSDB blocks by promtool")).ConfigureAwait(false);
 
             var rules = Path.Combine(root, "headroom-rules.yml");
-            await console.StepAsync($"recording rules: generating {rules} for the aws-ec2 profile and recording them over the history");
-            await StorySteps.RecordHistoryAsync("aws-ec2", rules, tsdb, start, end, console, cancellationToken);
+            await console.StepAsync($"recording rules: generating {rules} for the aws-ec2 profile and recording them over the history").ConfigureAwait(false);
+            await StorySteps.RecordHistoryAsync("aws-ec2", rules, tsdb, start, end, console, cancellationToken).ConfigureAwait(false);
 
-            await console.StepAsync("starting Prometheus on the backfilled data with the rules, scraping the collector every 30s");
-            await using var prometheus = await PrometheusServer.StartAsync(new PrometheusOptions
+            await console.StepAsync("starting Prometheus on the backfilled data with the rules, scraping the collector every 30s").ConfigureAwait(false);
+            var prometheus = await PrometheusServer.StartAsync(new PrometheusOptions
             {
                 DataDirectory = tsdb,
                 ScrapeConfigsYaml = $"""
@@ -105,22 +107,23 @@ internal static class AwsStory
                     """,
                 EvaluationInterval = "1m",
                 RuleFiles = [rules],
-            }, cancellationToken);
-            await console.LineAsync($"    Prometheus at {prometheus.BaseUri}");
+            }, cancellationToken).ConfigureAwait(false);
+            await using var prometheusDisposal = prometheus.ConfigureAwait(false);
+            await console.LineAsync($"    Prometheus at {prometheus.BaseUri}").ConfigureAwait(false);
             using var promHttp = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
             var client = new PrometheusClient(promHttp, prometheus.BaseUri);
-            await StorySteps.WaitForScrapesAsync(client, Job, 1, "collector target", cancellationToken);
-            await console.LineAsync("    the collector is up");
+            await StorySteps.WaitForScrapesAsync(client, Job, 1, "collector target", cancellationToken).ConfigureAwait(false);
+            await console.LineAsync("    the collector is up").ConfigureAwait(false);
 
-            await console.StepAsync("reading the data back through the Prometheus API");
-            await SummaryAsync(client, instances, options.Days, console, cancellationToken);
+            await console.StepAsync("reading the data back through the Prometheus API").ConfigureAwait(false);
+            await SummaryAsync(client, instances, options.Days, console, cancellationToken).ConfigureAwait(false);
 
-            await StoryEnding.RunAsync(options, root, client, prometheus.BaseUri, "aws-ec2", start, console, cancellationToken);
+            await StoryEnding.RunAsync(options, root, client, prometheus.BaseUri, "aws-ec2", start, console, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            await stop.CancelAsync();
-            await Task.WhenAll(agentLoop, collectorLoop);
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(agentLoop, collectorLoop).ConfigureAwait(false);
         }
     }
 
@@ -193,7 +196,7 @@ internal static class AwsStory
 
     private static async Task SummaryAsync(PrometheusClient client, IReadOnlyDictionary<string, SimulatedHost> instances, int days, DemoConsole console, CancellationToken cancellationToken)
     {
-        var latest = await client.QueryAsync($"aws_ec2_cpuutilization_average{{job=\"{Job}\"}}", cancellationToken: cancellationToken);
+        var latest = await client.QueryAsync($"aws_ec2_cpuutilization_average{{job=\"{Job}\"}}", cancellationToken: cancellationToken).ConfigureAwait(false);
         // The collector's last loop read the last period before the delay, or the one before if it has not run since.
         var period = LastReadPeriod(TimeProvider.System.GetUtcNow());
         var same = latest.Series.Count(s =>
@@ -201,9 +204,9 @@ internal static class AwsStory
             var host = instances[s.Labels["dimension_InstanceId"]];
             return new[] { period, period - Period }.Any(p => Math.Abs(s.Samples[0].Value - host.CloudWatchAt(p, Period).CpuPercent) < 1e-6);
         });
-        await console.LineAsync($"    latest CPUUtilization of {same} of {instances.Count} instances equals what was put into CloudWatch");
+        await console.LineAsync($"    latest CPUUtilization of {same} of {instances.Count} instances equals what was put into CloudWatch").ConfigureAwait(false);
 
-        var cpu = await client.QueryAsync($"avg by (dimension_InstanceId) (avg_over_time(aws_ec2_cpuutilization_average{{job=\"{Job}\"}}[{days}d])) / 100", cancellationToken: cancellationToken);
+        var cpu = await client.QueryAsync($"avg by (dimension_InstanceId) (avg_over_time(aws_ec2_cpuutilization_average{{job=\"{Job}\"}}[{days}d])) / 100", cancellationToken: cancellationToken).ConfigureAwait(false);
         var measured = cpu.Series.ToDictionary(s => instances[s.Labels["dimension_InstanceId"]].Id, s => s.Samples[0].Value, StringComparer.Ordinal);
         StorySteps.CompareWithTruth(console, $"Average CPUUtilization over {days} days, from the collector's series vs the fleet's truth", "instances", instances.Values, measured);
         if (measured.Count < instances.Count)
@@ -218,8 +221,8 @@ internal static class AwsStory
         try
         {
             using var timer = new PeriodicTimer(Period);
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-                await loops.RunOnceAsync(Period, cancellationToken);
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+                await loops.RunOnceAsync(Period, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

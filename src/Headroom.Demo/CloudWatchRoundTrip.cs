@@ -22,8 +22,9 @@ public static class CloudWatchRoundTrip
     {
         ArgumentNullException.ThrowIfNull(console);
         var fleet = SimulatedFleet.Create(hosts, seed);
-        await console.StepAsync("starting moto_server (the AWS API)");
-        await using var moto = await MotoServer.StartAsync(cancellationToken);
+        await console.StepAsync("starting moto_server (the AWS API)").ConfigureAwait(false);
+        var moto = await MotoServer.StartAsync(cancellationToken).ConfigureAwait(false);
+        await using var motoDisposal = moto.ConfigureAwait(false);
         var ambient = new AwsCredentials("AKIDHEADROOMDEMO", "headroom-demo-secret");
         var sandbox = new AwsSandbox(moto.Endpoint, ambient);
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
@@ -31,10 +32,10 @@ public static class CloudWatchRoundTrip
         var now = TimeProvider.System.GetUtcNow();
         var accounts = fleet.Hosts.Select(h => h.Account).Distinct().Order(StringComparer.Ordinal).ToList();
         var regions = fleet.Hosts.Select(h => h.Region).Distinct().Order(StringComparer.Ordinal).ToList();
-        await console.StepAsync($"{fleet.Hosts.Count} hosts as EC2 instances in {accounts.Count} accounts and {regions.Count} regions, an hour of CPUUtilization each");
+        await console.StepAsync($"{fleet.Hosts.Count} hosts as EC2 instances in {accounts.Count} accounts and {regions.Count} regions, an hour of CPUUtilization each").ConfigureAwait(false);
         var credentials = new Dictionary<string, AwsCredentials>(StringComparer.Ordinal);
         foreach (var account in accounts)
-            credentials[account] = await sandbox.AssumeRoleAsync(AwsStory.RoleArn(account), regions[0], cancellationToken);
+            credentials[account] = await sandbox.AssumeRoleAsync(AwsStory.RoleArn(account), regions[0], cancellationToken).ConfigureAwait(false);
 
         // One datapoint in the middle of each of the last 12 five-minute periods.
         var lastEnd = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() / 300 * 300);
@@ -42,11 +43,11 @@ public static class CloudWatchRoundTrip
         foreach (var host in fleet.Hosts)
         {
             var c = credentials[host.Account];
-            var id = await sandbox.RunInstanceAsync(c, host.Region, host.InstanceType.Name, new Dictionary<string, string> { ["Name"] = host.Name, ["headroom"] = "demo" }, cancellationToken);
+            var id = await sandbox.RunInstanceAsync(c, host.Region, host.InstanceType.Name, new Dictionary<string, string> { ["Name"] = host.Name, ["headroom"] = "demo" }, cancellationToken).ConfigureAwait(false);
             var points = Enumerable.Range(1, 12).Select(k => lastEnd.AddSeconds(150 - (300 * k)))
                 .Select(t => new Datapoint("CPUUtilization", new Dictionary<string, string> { ["InstanceId"] = id }, t, Math.Round(host.CpuUtilizationAt(t) * 100, 3), "Percent"))
                 .ToList();
-            await new CloudWatchPublisher(http, new AwsEndpoints(moto.Endpoint), c).PutAsync(host.Region, "AWS/EC2", points, cancellationToken);
+            await new CloudWatchPublisher(http, new AwsEndpoints(moto.Endpoint), c).PutAsync(host.Region, "AWS/EC2", points, cancellationToken).ConfigureAwait(false);
             expected[id] = (host, points[0].Value);
         }
 
@@ -63,10 +64,10 @@ public static class CloudWatchRoundTrip
                   metrics:
                     - {"{"}name: CPUUtilization, statistics: [Average], period: 300{"}"}
             """);
-        await console.StepAsync("one collection loop (GetResources, DescribeInstances, ListMetrics, GetMetricData), as 'headroom cloudwatch serve' runs it");
+        await console.StepAsync("one collection loop (GetResources, DescribeInstances, ListMetrics, GetMetricData), as 'headroom cloudwatch serve' runs it").ConfigureAwait(false);
         var metrics = new CollectorMetrics();
         var collector = new Collector(config, http, new AwsEndpoints(moto.Endpoint), metrics, ambient: () => ambient);
-        var result = await collector.CollectAsync(cancellationToken: cancellationToken);
+        var result = await collector.CollectAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
 
         var table = new Table().AddColumns("host", "account", "region", "type", "put", "exported", "");
         var matched = 0;
@@ -80,7 +81,7 @@ public static class CloudWatchRoundTrip
         }
         console.Tables.Write(table);
         await console.LineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"{matched} of {fleet.Hosts.Count} hosts exported with the CPU that was put, in {metrics.RequestCount("GetMetricData")} GetMetricData calls ({metrics.MetricsRequested.Value} metrics requested), {metrics.RequestCount("AssumeRole")} AssumeRole calls"));
+            $"{matched} of {fleet.Hosts.Count} hosts exported with the CPU that was put, in {metrics.RequestCount("GetMetricData")} GetMetricData calls ({metrics.MetricsRequested.Value} metrics requested), {metrics.RequestCount("AssumeRole")} AssumeRole calls")).ConfigureAwait(false);
         return (matched, fleet.Hosts.Count);
     }
 }

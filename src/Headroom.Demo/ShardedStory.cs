@@ -27,29 +27,31 @@ internal static class ShardedStory
         var end = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() / 60 * 60);
         var history = Path.Combine(root, "history.om");
 
-        await console.StepAsync($"writing {options.Days} days of history for {fleet.Hosts.Count} simulated hosts (seed {fleet.Seed})");
+        await console.StepAsync($"writing {options.Days} days of history for {fleet.Hosts.Count} simulated hosts (seed {fleet.Seed})").ConfigureAwait(false);
         var stopwatch = Stopwatch.StartNew();
         HistoryStats stats;
-        await using (var stream = new FileStream(history, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        var stream = new FileStream(history, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        await using (stream.ConfigureAwait(false))
         {
             stats = await console.Progress.RunAsync("    writing history", p => Task.Run(() =>
-                FleetHistory.Write(fleet, new HistoryOptions(end.AddDays(-options.Days), end, TimeSpan.FromMinutes(1)), stream, p, cancellationToken), cancellationToken));
+                FleetHistory.Write(fleet, new HistoryOptions(end.AddDays(-options.Days), end, TimeSpan.FromMinutes(1)), stream, p, cancellationToken), cancellationToken)).ConfigureAwait(false);
         }
         await console.LineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"    {stats.Samples:N0} samples in {stats.Series:N0} series ({ByteSize.Format(stats.Bytes)}) in {stopwatch.Elapsed.TotalSeconds:F1} s"));
+            $"    {stats.Samples:N0} samples in {stats.Series:N0} series ({ByteSize.Format(stats.Bytes)}) in {stopwatch.Elapsed.TotalSeconds:F1} s")).ConfigureAwait(false);
 
-        await console.StepAsync("starting the fleet's node_exporter targets");
-        await using var server = await FleetServer.StartAsync(fleet, new IPEndPoint(IPAddress.Loopback, 0), cancellationToken: cancellationToken);
+        await console.StepAsync("starting the fleet's node_exporter targets").ConfigureAwait(false);
+        var server = await FleetServer.StartAsync(fleet, new IPEndPoint(IPAddress.Loopback, 0), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var serverDisposal = server.ConfigureAwait(false);
         var sdFile = Path.Combine(root, "fleet-sd.json");
-        await FileSdTargetGroup.WriteFileAsync(sdFile, FleetTargets.For(fleet, server.Address), cancellationToken);
-        await console.LineAsync($"    {fleet.Hosts.Count} targets at {server.BaseUri}hosts/{{id}}/metrics");
+        await FileSdTargetGroup.WriteFileAsync(sdFile, FleetTargets.For(fleet, server.Address), cancellationToken).ConfigureAwait(false);
+        await console.LineAsync($"    {fleet.Hosts.Count} targets at {server.BaseUri}hosts/{{id}}/metrics").ConfigureAwait(false);
 
         var rules = Path.Combine(root, "headroom-rules.yml");
-        await File.WriteAllTextAsync(rules, RuleFileWriter.Write(RuleGenerator.Generate(ProfileLoader.Load("node"), TimeSpan.FromMinutes(1))), cancellationToken);
+        await File.WriteAllTextAsync(rules, RuleFileWriter.Write(RuleGenerator.Generate(ProfileLoader.Load("node"), TimeSpan.FromMinutes(1))), cancellationToken).ConfigureAwait(false);
         await console.StepAsync(
-            $"starting {options.Shards} shards x {options.Replicas} replicas of Prometheus: hosts split by hashmod of 'instance', history backfilled into each shard by promtool, the recording rules evaluated live");
+            $"starting {options.Shards} shards x {options.Replicas} replicas of Prometheus: hosts split by hashmod of 'instance', history backfilled into each shard by promtool, the recording rules evaluated live").ConfigureAwait(false);
         stopwatch.Restart();
-        await using var topology = await PrometheusTopology.StartAsync(new PrometheusTopologyOptions
+        var topology = await PrometheusTopology.StartAsync(new PrometheusTopologyOptions
         {
             Shards = options.Shards,
             Replicas = options.Replicas,
@@ -58,28 +60,31 @@ internal static class ShardedStory
             HistoryBlockDuration = Promtool.MaxBlockDuration,
             Prometheus = new PrometheusOptions { ScrapeSelf = false, Retention = "3650d", EvaluationInterval = "1m", RuleFiles = [rules] },
             Scrape = new ShardedScrape { JobName = FleetTargets.DefaultJob, FileServiceDiscoveryPath = sdFile, ShardBy = ["instance"], ScrapeInterval = "15s" },
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        await using var topologyDisposal = topology.ConfigureAwait(false);
         File.Delete(history);
         foreach (var shard in topology.Shards)
         {
-            await console.LineAsync($"    shard {shard.Index}: {shard.HistorySeries:N0} series at {string.Join(", ", shard.Replicas.Select(r => r.BaseUri))}");
+            await console.LineAsync($"    shard {shard.Index}: {shard.HistorySeries:N0} series at {string.Join(", ", shard.Replicas.Select(r => r.BaseUri))}").ConfigureAwait(false);
         }
-        await console.LineAsync(string.Create(CultureInfo.InvariantCulture, $"    started in {stopwatch.Elapsed.TotalSeconds:F1} s"));
+        await console.LineAsync(string.Create(CultureInfo.InvariantCulture, $"    started in {stopwatch.Elapsed.TotalSeconds:F1} s")).ConfigureAwait(false);
 
-        await console.StepAsync("starting headroom gateway over the shards (replicas deduplicated, one Prometheus API)");
+        await console.StepAsync("starting headroom gateway over the shards (replicas deduplicated, one Prometheus API)").ConfigureAwait(false);
         var config = GatewayConfig.For([.. topology.Shards.Select(s => new ShardConfig($"shard-{s.Index}", [.. s.Replicas.Select(r => r.BaseUri)], Labels.Empty))])
-            with { ReplicaLabels = [PrometheusTopology.ReplicaLabel, PrometheusTopology.ShardLabel], Pushdown = true };
-        await using var gateway = await GatewayServer.StartAsync(config, new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)), cancellationToken: cancellationToken);
-        await console.LineAsync($"    gateway at {gateway.BaseUri} (try: curl '{gateway.BaseUri}api/v1/query?query=count(up)')");
+            with
+        { ReplicaLabels = [PrometheusTopology.ReplicaLabel, PrometheusTopology.ShardLabel], Pushdown = true };
+        var gateway = await GatewayServer.StartAsync(config, new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var gatewayDisposal = gateway.ConfigureAwait(false);
+        await console.LineAsync($"    gateway at {gateway.BaseUri} (try: curl '{gateway.BaseUri}api/v1/query?query=count(up)')").ConfigureAwait(false);
 
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
         var client = new PrometheusClient(http, gateway.BaseUri);
-        await StorySteps.WaitForScrapesAsync(client, FleetTargets.DefaultJob, fleet.Hosts.Count, "fleet targets across the shards", cancellationToken);
-        await console.LineAsync($"    all {fleet.Hosts.Count} targets are up, each scraped by one shard (twice: once per replica)");
+        await StorySteps.WaitForScrapesAsync(client, FleetTargets.DefaultJob, fleet.Hosts.Count, "fleet targets across the shards", cancellationToken).ConfigureAwait(false);
+        await console.LineAsync($"    all {fleet.Hosts.Count} targets are up, each scraped by one shard (twice: once per replica)").ConfigureAwait(false);
 
-        await console.StepAsync("reading the data back through the gateway");
-        await StorySteps.SummaryAsync(client, fleet, options.Days, console, cancellationToken);
+        await console.StepAsync("reading the data back through the gateway").ConfigureAwait(false);
+        await StorySteps.SummaryAsync(client, fleet, options.Days, console, cancellationToken).ConfigureAwait(false);
 
-        await StoryEnding.RunAsync(options, root, client, gateway.BaseUri, "node", end.AddDays(-options.Days), console, cancellationToken);
+        await StoryEnding.RunAsync(options, root, client, gateway.BaseUri, "node", end.AddDays(-options.Days), console, cancellationToken).ConfigureAwait(false);
     }
 }

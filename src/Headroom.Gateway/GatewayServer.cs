@@ -130,7 +130,8 @@ public sealed partial class GatewayServer : IAsyncDisposable
         }
         var bound = new Uri(app.Urls.First());
         server = new GatewayServer(app, gateway, http, options, logger, new Uri($"http://{options.Listen.Address}:{bound.Port}/"));
-        Log.Started(logger, server.BaseUri, gateway.Config.Shards.Count, gateway.Config.Shards.Sum(s => s.Replicas.Count));
+        var replicas = gateway.Config.Shards.Sum(s => s.Replicas.Count);
+        Log.Started(logger, server.BaseUri, gateway.Config.Shards.Count, replicas);
         return server;
     }
 

@@ -246,7 +246,8 @@ public sealed partial class Ruler : IAsyncDisposable
                 try
                 {
                     state.Restore(alert, await LastForStateAsync(alert.Labels, now, cancellationToken).ConfigureAwait(false), now, _options.ForGracePeriod);
-                    Log.Restored(_logger, state.Rule.Name, alert.Labels.ToString(), alert.ActiveAt);
+                    var labels = alert.Labels.ToString();
+                    Log.Restored(_logger, state.Rule.Name, labels, alert.ActiveAt);
                 }
                 catch (Exception e) when (e is RemoteReadException or HttpRequestException or IOException)
                 {

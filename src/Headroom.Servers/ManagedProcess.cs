@@ -82,13 +82,13 @@ internal sealed class ManagedProcess : IAsyncDisposable
         var delay = s_firstProbeDelay;
         // A short pause before the first probe lets a server that cannot bind its port exit first,
         // so the probe does not mistake whoever holds the port for this server.
-        await Task.Delay(s_firstProbeDelay, cancellationToken);
+        await Task.Delay(s_firstProbeDelay, cancellationToken).ConfigureAwait(false);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (HasExited)
                 throw StartFailure($"exited with code {ExitCode} before it was ready");
-            if (await TryProbeAsync(probe, cancellationToken))
+            if (await TryProbeAsync(probe, cancellationToken).ConfigureAwait(false))
             {
                 if (HasExited)
                     throw StartFailure($"exited with code {ExitCode} right after its readiness probe passed");
@@ -96,7 +96,7 @@ internal sealed class ManagedProcess : IAsyncDisposable
             }
             if (stopwatch.Elapsed > timeout)
                 throw StartFailure($"not ready after {timeout.TotalSeconds:0.#} s");
-            await Task.Delay(delay, cancellationToken);
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, s_maxProbeDelay.Ticks));
         }
     }
@@ -119,10 +119,10 @@ internal sealed class ManagedProcess : IAsyncDisposable
             if (!HasExited)
             {
                 SignalStop();
-                if (!await WaitForExitAsync(_spec.StopTimeout, cancellationToken))
+                if (!await WaitForExitAsync(_spec.StopTimeout, cancellationToken).ConfigureAwait(false))
                 {
                     Kill();
-                    await WaitForExitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                    await WaitForExitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -158,7 +158,7 @@ internal sealed class ManagedProcess : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
             return;
-        await StopAsync(CancellationToken.None);
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _process.Dispose();
     }
 
@@ -169,7 +169,7 @@ internal sealed class ManagedProcess : IAsyncDisposable
         try
         {
             // Also waits for the output pipes to close; a grandchild holding them open must not block us.
-            await _process.WaitForExitAsync(timeoutSource.Token);
+            await _process.WaitForExitAsync(timeoutSource.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -181,7 +181,7 @@ internal sealed class ManagedProcess : IAsyncDisposable
     {
         try
         {
-            return await probe(cancellationToken);
+            return await probe(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException
                                       or TaskCanceledException && !cancellationToken.IsCancellationRequested)

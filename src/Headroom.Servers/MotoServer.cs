@@ -36,7 +36,7 @@ public sealed class MotoServer : IAsyncDisposable
             },
             Probes.HttpOk("moto-api/"),
             s_startTimeout);
-        return new MotoServer(await RunningServer.StartAsync(plan, null, cancellationToken));
+        return new MotoServer(await RunningServer.StartAsync(plan, null, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Stops moto_server.</summary>

@@ -14,7 +14,7 @@ internal static class Probes
     public static Func<ManagedProcess, int, CancellationToken, Task<bool>> HttpOk(string path) =>
         async (_, port, cancellationToken) =>
         {
-            using var response = await Http.GetAsync(new Uri(Loopback(port), path), cancellationToken);
+            using var response = await Http.GetAsync(new Uri(Loopback(port), path), cancellationToken).ConfigureAwait(false);
             return response.IsSuccessStatusCode;
         };
 
@@ -22,19 +22,19 @@ internal static class Probes
     public static Func<ManagedProcess, int, CancellationToken, Task<bool>> HttpAnswers(string path) =>
         async (_, port, cancellationToken) =>
         {
-            using var response = await Http.GetAsync(new Uri(Loopback(port), path), cancellationToken);
+            using var response = await Http.GetAsync(new Uri(Loopback(port), path), cancellationToken).ConfigureAwait(false);
             return true;
         };
 
     /// <summary>Ready when the log contains <paramref name="line"/> and the port accepts a TCP connection.</summary>
     public static Func<ManagedProcess, int, CancellationToken, Task<bool>> LogLineAndTcp(string line) =>
         async (process, port, cancellationToken) =>
-            process.Logs.Contains(line) && await AcceptsTcpAsync(port, cancellationToken);
+            process.Logs.Contains(line) && await AcceptsTcpAsync(port, cancellationToken).ConfigureAwait(false);
 
     public static async Task<bool> AcceptsTcpAsync(int port, CancellationToken cancellationToken)
     {
         using var client = new TcpClient();
-        await client.ConnectAsync(System.Net.IPAddress.Loopback, port, cancellationToken);
+        await client.ConnectAsync(System.Net.IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false);
         return true;
     }
 }

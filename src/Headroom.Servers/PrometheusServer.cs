@@ -63,7 +63,7 @@ public sealed class PrometheusServer : IAsyncDisposable
             {
                 PortSource = options.Port is { } port ? () => port : FreePort.Next,
             };
-            var server = await RunningServer.StartAsync(plan, directory, cancellationToken);
+            var server = await RunningServer.StartAsync(plan, directory, cancellationToken).ConfigureAwait(false);
             return new PrometheusServer(server, dataDirectory, configPath);
         }
         catch
@@ -77,10 +77,10 @@ public sealed class PrometheusServer : IAsyncDisposable
     /// <exception cref="HttpRequestException">The reload failed, e.g. the configuration is invalid.</exception>
     public async Task ReloadAsync(CancellationToken cancellationToken = default)
     {
-        using var response = await Probes.Http.PostAsync(new Uri(BaseUri, "-/reload"), null, cancellationToken);
+        using var response = await Probes.Http.PostAsync(new Uri(BaseUri, "-/reload"), null, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             throw new HttpRequestException($"Prometheus reload failed with {(int)response.StatusCode}: {body}", null, response.StatusCode);
         }
     }

@@ -30,8 +30,9 @@ public sealed class PushgatewayServer : IAsyncDisposable
             "pushgateway",
             port => new ProcessSpec("pushgateway", binary, ["--web.listen-address=127.0.0.1:" + port, "--persistence.file="]),
             Probes.HttpOk("-/ready"),
-            s_startTimeout) { PortSource = portSource };
-        return new PushgatewayServer(await RunningServer.StartAsync(plan, null, cancellationToken));
+            s_startTimeout)
+        { PortSource = portSource };
+        return new PushgatewayServer(await RunningServer.StartAsync(plan, null, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Stops the Pushgateway.</summary>

@@ -18,7 +18,7 @@ internal sealed class RunningServer(StartedProcess started, TempDirectory? direc
     {
         try
         {
-            return new RunningServer(await ServerLauncher.StartAsync(plan, cancellationToken), directory);
+            return new RunningServer(await ServerLauncher.StartAsync(plan, cancellationToken).ConfigureAwait(false), directory);
         }
         catch
         {
@@ -29,7 +29,7 @@ internal sealed class RunningServer(StartedProcess started, TempDirectory? direc
 
     public async ValueTask DisposeAsync()
     {
-        await Process.DisposeAsync();
+        await Process.DisposeAsync().ConfigureAwait(false);
         directory?.Dispose();
     }
 }

@@ -31,16 +31,16 @@ internal static class ServerLauncher
             var process = ManagedProcess.Start(plan.SpecForPort(port));
             try
             {
-                await process.WaitForReadyAsync(ct => plan.Probe(process, port, ct), plan.StartTimeout, cancellationToken);
+                await process.WaitForReadyAsync(ct => plan.Probe(process, port, ct), plan.StartTimeout, cancellationToken).ConfigureAwait(false);
                 return new StartedProcess(process, port);
             }
             catch (ServerStartException) when (attempt < MaxAttempts && PortWasTaken(process))
             {
-                await process.DisposeAsync();
+                await process.DisposeAsync().ConfigureAwait(false);
             }
             catch
             {
-                await process.DisposeAsync();
+                await process.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
         }

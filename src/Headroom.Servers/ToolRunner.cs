@@ -23,10 +23,10 @@ internal static class ToolRunner
             var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
             var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
             if (standardInput is not null)
-                await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken);
+                await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken).ConfigureAwait(false);
             process.StandardInput.Close();
-            await process.WaitForExitAsync(cancellationToken);
-            return new ToolResult(process.ExitCode, await stdout, await stderr);
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            return new ToolResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
         }
         catch (OperationCanceledException)
         {

@@ -36,8 +36,9 @@ internal sealed class MySqlWarehouse(WarehouseUrl url, WarehouseOptions options)
     {
         // A session lock: MySQL commits DDL implicitly, so a transaction-scoped lock would not hold.
         // The pool resets the session (and releases the lock) when the connection is returned.
-        await using var command = Command(connection, transaction, "SELECT GET_LOCK('headroom_migrations', 60)");
-        await command.ExecuteScalarAsync(cancellationToken);
+        var command = Command(connection, transaction, "SELECT GET_LOCK('headroom_migrations', 60)");
+        await using var commandDisposal = command.ConfigureAwait(false);
+        await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public override ValueTask DisposeAsync()

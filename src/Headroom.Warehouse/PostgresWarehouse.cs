@@ -35,42 +35,46 @@ internal sealed class PostgresWarehouse : SqlWarehouse
 
     protected override async Task LockMigrationsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, "SELECT pg_advisory_xact_lock(@key)");
+        var command = Command(connection, transaction, "SELECT pg_advisory_xact_lock(@key)");
+        await using var commandDisposal = command.ConfigureAwait(false);
         Add(command, "@key", MigrationLockKey);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task UpsertHourlyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
     {
         var columns = string.Join(", ", HourlyColumns);
-        await using (var create = Command(connection, transaction, "CREATE TEMP TABLE hourly_stage (LIKE utilization_hourly) ON COMMIT DROP"))
-            await create.ExecuteNonQueryAsync(cancellationToken);
+        var create = Command(connection, transaction, "CREATE TEMP TABLE hourly_stage (LIKE utilization_hourly) ON COMMIT DROP");
+        await using (create.ConfigureAwait(false))
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
         var npgsql = (NpgsqlConnection)connection;
-        await using (var import = await npgsql.BeginBinaryImportAsync($"COPY hourly_stage ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        var import = await npgsql.BeginBinaryImportAsync($"COPY hourly_stage ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await using (import.ConfigureAwait(false))
         {
             foreach (var row in rows)
             {
-                await import.StartRowAsync(cancellationToken);
-                await import.WriteAsync((long)row[0]!, NpgsqlDbType.Bigint, cancellationToken);
-                await import.WriteAsync((string)row[1]!, NpgsqlDbType.Varchar, cancellationToken);
-                await import.WriteAsync((DateTimeOffset)row[2]!, NpgsqlDbType.TimestampTz, cancellationToken);
+                await import.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync((long)row[0]!, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync((string)row[1]!, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync((DateTimeOffset)row[2]!, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
                 for (var i = 3; i <= 6; i++)
-                    await import.WriteAsync((double)row[i]!, NpgsqlDbType.Double, cancellationToken);
+                    await import.WriteAsync((double)row[i]!, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
                 if (row[7] is double max5m)
-                    await import.WriteAsync(max5m, NpgsqlDbType.Double, cancellationToken);
+                    await import.WriteAsync(max5m, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
                 else
-                    await import.WriteNullAsync(cancellationToken);
+                    await import.WriteNullAsync(cancellationToken).ConfigureAwait(false);
                 for (var i = 8; i <= 10; i++)
-                    await import.WriteAsync((long)row[i]!, NpgsqlDbType.Bigint, cancellationToken);
+                    await import.WriteAsync((long)row[i]!, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
             }
-            await import.CompleteAsync(cancellationToken);
+            await import.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using var upsert = Command(connection, transaction,
+        var upsert = Command(connection, transaction,
             $"INSERT INTO utilization_hourly ({columns}) SELECT {columns} FROM hourly_stage " +
             ReplaceAllUpsert("resource_id, dimension, hour_start", HourlyColumns.Skip(3)));
-        await upsert.ExecuteNonQueryAsync(cancellationToken);
+        await using var upsertDisposal = upsert.ConfigureAwait(false);
+        await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();

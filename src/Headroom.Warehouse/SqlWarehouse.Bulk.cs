@@ -49,7 +49,8 @@ internal abstract partial class SqlWarehouse
             while (end < rows.Count && end - start < perStatement && (end == start || bytes < MaxStatementBytes))
                 bytes += rows[end++].Sum(static v => v is string s ? 4L * s.Length : 8L);
 
-            await using var command = Command(connection, transaction, "");
+            var command = Command(connection, transaction, "");
+            await using var commandDisposal = command.ConfigureAwait(false);
             var sql = new StringBuilder(header, header.Length + ((end - start) * columns.Length * 8) + suffix.Length);
             var p = 0;
             for (var i = start; i < end; i++)
@@ -64,7 +65,7 @@ internal abstract partial class SqlWarehouse
                 sql.Append(')');
             }
             command.CommandText = sql.Append(' ').Append(suffix).ToString();
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             start = end;
         }
     }

@@ -28,7 +28,7 @@ internal abstract partial class SqlWarehouse
         {
             var parameters = new DynamicParameters(new { runId = plan.Commit.RunId, from = Ts(from), to = Ts(to) });
             var statement = string.Format(CultureInfo.InvariantCulture, sql, InList(parameters, "i", chunk), InList(parameters, "d", dimensions));
-            await connection.ExecuteAsync(Definition(statement, parameters, transaction, cancellationToken));
+            await connection.ExecuteAsync(Definition(statement, parameters, transaction, cancellationToken)).ConfigureAwait(false);
         }
     }
 }

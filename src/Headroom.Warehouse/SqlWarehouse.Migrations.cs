@@ -18,25 +18,27 @@ internal abstract partial class SqlWarehouse
     /// <summary>Applies the migrations up to and including <paramref name="lastVersion"/> (tests start from an older schema with it).</summary>
     internal async Task<IReadOnlyList<int>> MigrateToAsync(int lastVersion, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(Definition(MigrationsTableSql, null, null, cancellationToken));
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionDisposal = connection.ConfigureAwait(false);
+        await connection.ExecuteAsync(Definition(MigrationsTableSql, null, null, cancellationToken)).ConfigureAwait(false);
         var applied = new List<int>();
         foreach (var migration in Migrations(MigrationFolder).Where(m => m.Version <= lastVersion))
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await LockMigrationsAsync(connection, transaction, cancellationToken);
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transactionDisposal = transaction.ConfigureAwait(false);
+            await LockMigrationsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
             var done = await connection.ExecuteScalarAsync<long>(Definition(
-                "SELECT COUNT(*) FROM schema_migrations WHERE version = @version", new { version = migration.Version }, transaction, cancellationToken));
+                "SELECT COUNT(*) FROM schema_migrations WHERE version = @version", new { version = migration.Version }, transaction, cancellationToken)).ConfigureAwait(false);
             if (done > 0)
                 continue;
             // PostgreSQL and SQLite run DDL transactionally; MySQL commits each DDL statement, which is why
             // every statement there is idempotent (IF NOT EXISTS) and the version is recorded last.
             foreach (var statement in Statements(migration.Sql))
-                await connection.ExecuteAsync(Definition(statement, null, transaction, cancellationToken));
+                await connection.ExecuteAsync(Definition(statement, null, transaction, cancellationToken)).ConfigureAwait(false);
             await connection.ExecuteAsync(Definition(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @appliedAt)",
-                new { version = migration.Version, name = migration.Name, appliedAt = Ts(Now()) }, transaction, cancellationToken));
-            await transaction.CommitAsync(cancellationToken);
+                new { version = migration.Version, name = migration.Name, appliedAt = Ts(Now()) }, transaction, cancellationToken)).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             applied.Add(migration.Version);
         }
         return applied;

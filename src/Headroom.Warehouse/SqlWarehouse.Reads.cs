@@ -49,10 +49,12 @@ internal abstract partial class SqlWarehouse
 
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var reader = await connection.ExecuteReaderAsync(Definition(sql, parameters, null, cancellationToken));
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionDisposal = connection.ConfigureAwait(false);
+        var reader = await connection.ExecuteReaderAsync(Definition(sql, parameters, null, cancellationToken)).ConfigureAwait(false);
+        await using var readerDisposal = reader.ConfigureAwait(false);
         var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken))
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             rows.Add(read(reader));
         return rows;
     }

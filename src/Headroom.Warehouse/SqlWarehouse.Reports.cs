@@ -9,9 +9,11 @@ internal abstract partial class SqlWarehouse : IReportQueries
 {
     public async Task<DateOnly?> LatestDayAsync(string profile, string dimension, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var reader = await connection.ExecuteReaderAsync(Definition(ReportSql.LatestDay, new { profile, dim = dimension }, null, cancellationToken));
-        if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0))
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionDisposal = connection.ConfigureAwait(false);
+        var reader = await connection.ExecuteReaderAsync(Definition(ReportSql.LatestDay, new { profile, dim = dimension }, null, cancellationToken)).ConfigureAwait(false);
+        await using var readerDisposal = reader.ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || reader.IsDBNull(0))
             return null;
         return Timestamps.ReadDay(reader, 0);
     }
@@ -102,14 +104,17 @@ internal abstract partial class SqlWarehouse : IReportQueries
 
     private async Task<Dictionary<long, CpuHours>> ReadCpuMaximaAsync(ReportWindow w, string dimension, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, ReportSql.CpuMaxima);
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionDisposal = connection.ConfigureAwait(false);
+        var command = Command(connection, null, ReportSql.CpuMaxima);
+        await using var commandDisposal = command.ConfigureAwait(false);
         Add(command, "@profile", w.Profile);
         Add(command, "@cpu", dimension);
         Add(command, "@start", Ts(w.Start));
         Add(command, "@end", Ts(w.End));
         var result = new Dictionary<long, CpuHours>();
-        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+        var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+        await using var readerDisposal = reader.ConfigureAwait(false);
         CpuHours? current = null;
         long currentId = -1;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -16,7 +16,7 @@ internal abstract partial class SqlWarehouse
             var parameters = new DynamicParameters(new { profile = plan.Profile });
             var found = await connection.QueryAsync<(string Hash, long Id)>(Definition(
                 $"SELECT resource_hash, id FROM resources WHERE profile = @profile AND resource_hash IN {InList(parameters, "h", chunk)}",
-                parameters, transaction, cancellationToken));
+                parameters, transaction, cancellationToken)).ConfigureAwait(false);
             foreach (var (hash, id) in found)
                 ids[hash] = id;
         }

@@ -10,7 +10,7 @@ internal abstract partial class SqlWarehouse
     public async Task<Watermark?> GetWatermarkAsync(string profile, string source, CancellationToken cancellationToken = default)
     {
         var rows = await QueryAsync("SELECT profile, source, watermark_end, updated_at, run_id FROM watermarks WHERE profile = @profile AND source = @source",
-            new { profile, source = SourceNames.WithoutCredentials(source) }, ReadWatermark, cancellationToken);
+            new { profile, source = SourceNames.WithoutCredentials(source) }, ReadWatermark, cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
@@ -24,12 +24,12 @@ internal abstract partial class SqlWarehouse
 
     public async Task<WarehouseStatus> GetStatusAsync(int recentRuns = 10, CancellationToken cancellationToken = default)
     {
-        var runs = await QueryAsync($"SELECT {RunColumns} FROM etl_runs ORDER BY id DESC LIMIT @limit", new { limit = recentRuns }, ReadRun, cancellationToken);
+        var runs = await QueryAsync($"SELECT {RunColumns} FROM etl_runs ORDER BY id DESC LIMIT @limit", new { limit = recentRuns }, ReadRun, cancellationToken).ConfigureAwait(false);
         var now = Clock.GetUtcNow();
-        var watermarks = await QueryAsync("SELECT profile, source, watermark_end, updated_at, run_id FROM watermarks ORDER BY profile, source", null, ReadWatermark, cancellationToken);
-        var openGaps = await QueryAsync("SELECT COUNT(*) FROM gaps WHERE resolved_at IS NULL", null, static r => Convert.ToInt64(r.GetValue(0), null), cancellationToken);
+        var watermarks = await QueryAsync("SELECT profile, source, watermark_end, updated_at, run_id FROM watermarks ORDER BY profile, source", null, ReadWatermark, cancellationToken).ConfigureAwait(false);
+        var openGaps = await QueryAsync("SELECT COUNT(*) FROM gaps WHERE resolved_at IS NULL", null, static r => Convert.ToInt64(r.GetValue(0), null), cancellationToken).ConfigureAwait(false);
         var quarantine = await QueryAsync("SELECT reason, COUNT(*) FROM quarantine GROUP BY reason ORDER BY reason", null,
-            static r => (Reason: r.GetString(0), Count: Convert.ToInt64(r.GetValue(1), null)), cancellationToken);
+            static r => (Reason: r.GetString(0), Count: Convert.ToInt64(r.GetValue(1), null)), cancellationToken).ConfigureAwait(false);
         return new WarehouseStatus(
             runs,
             watermarks.Select(w => new WatermarkLag(w, now - w.End)).ToList(),

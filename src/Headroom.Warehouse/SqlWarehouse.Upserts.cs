@@ -3,6 +3,8 @@ namespace Headroom.Warehouse;
 /// <summary>Upsert clauses built from each dialect's pieces (incoming/stored values, conflict syntax, min/max functions).</summary>
 internal abstract partial class SqlWarehouse
 {
+    private static readonly string[] s_resourceMetadataColumns = ["identity_json", "account", "region", "instance_type", "name", "metadata_json"];
+
     /// <summary>The incoming value of a column in an upsert's update part.</summary>
     protected abstract string Incoming(string column);
 
@@ -23,7 +25,7 @@ internal abstract partial class SqlWarehouse
     internal string ResourceUpsert()
     {
         var newer = $"{Incoming("last_seen")} >= {Stored("resources", "last_seen")}";
-        var metadata = new[] { "identity_json", "account", "region", "instance_type", "name", "metadata_json" }
+        var metadata = s_resourceMetadataColumns
             .Select(c => $"{c} = CASE WHEN {newer} THEN {Incoming(c)} ELSE {Stored("resources", c)} END");
         return $"{OnConflict("profile, resource_hash")} {string.Join(", ", metadata)}, " +
                $"first_seen = {Least}({Stored("resources", "first_seen")}, {Incoming("first_seen")}), " +

@@ -54,20 +54,20 @@ internal abstract partial class SqlWarehouse : IWarehouse
         try
         {
             connection = CreateConnection();
-            await connection.OpenAsync(cancellationToken);
-            await OnOpenedAsync(connection, cancellationToken);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await OnOpenedAsync(connection, cancellationToken).ConfigureAwait(false);
             return connection;
         }
         catch (Exception e) when (e is DbException or SocketException or IOException or TimeoutException or InvalidOperationException or UnauthorizedAccessException)
         {
             if (connection is not null)
-                await connection.DisposeAsync();
+                await connection.DisposeAsync().ConfigureAwait(false);
             throw new WarehouseException($"Cannot connect to the warehouse at {DisplayUrl}: {e.Message}", e);
         }
         catch
         {
             if (connection is not null)
-                await connection.DisposeAsync();
+                await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -94,7 +94,7 @@ internal abstract partial class SqlWarehouse : IWarehouse
 
     protected DateTimeOffset Now() => Timestamps.Utc(Clock.GetUtcNow());
 
-    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public abstract ValueTask DisposeAsync();
 }
 
 /// <summary>The steps of a window commit, in order.</summary>

@@ -37,8 +37,9 @@ internal sealed class SqliteWarehouse(WarehouseUrl url, WarehouseOptions options
 
     protected override async Task OnOpenedAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, null, Pragmas);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var command = Command(connection, null, Pragmas);
+        await using var commandDisposal = command.ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected internal override object Ts(DateTimeOffset value) => value.UtcDateTime.ToString(Timestamps.SqliteFormat, CultureInfo.InvariantCulture);
@@ -54,15 +55,16 @@ internal sealed class SqliteWarehouse(WarehouseUrl url, WarehouseOptions options
         IReadOnlyList<object?[]> rows, string suffix, CancellationToken cancellationToken)
     {
         var names = columns.Select((_, i) => "@c" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        await using var command = Command(connection, transaction, $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", names)}) {suffix}");
+        var command = Command(connection, transaction, $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", names)}) {suffix}");
+        await using var commandDisposal = command.ConfigureAwait(false);
         foreach (var name in names)
             Add(command, name, null);
-        await command.PrepareAsync(cancellationToken);
+        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
         foreach (var row in rows)
         {
             for (var i = 0; i < row.Length; i++)
                 command.Parameters[i].Value = row[i] ?? DBNull.Value;
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

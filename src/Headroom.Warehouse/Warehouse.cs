@@ -36,11 +36,12 @@ public static class Warehouse
         };
         try
         {
-            await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
+            var connection = await warehouse.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connectionDisposal = connection.ConfigureAwait(false);
         }
         catch
         {
-            await warehouse.DisposeAsync();
+            await warehouse.DisposeAsync().ConfigureAwait(false);
             throw;
         }
         return warehouse;

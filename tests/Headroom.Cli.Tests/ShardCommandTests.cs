@@ -58,7 +58,7 @@ public sealed class ShardCommandTests : IDisposable
         using var http = new HttpClient();
         var client = new PrometheusClient(http, prometheus.BaseUri);
         while ((await client.QueryAsync("count(scrape_samples_post_metric_relabeling{job=\"fleet\"})", cancellationToken: deadline.Token)).Series
-            .FirstOrDefault()?.Samples[0].Value != 60)
+            is not [var counted, ..] || counted.Samples[0].Value != 60)
             await Task.Delay(500, deadline.Token);
 
         var output = Path.Combine(_directory, "plan");

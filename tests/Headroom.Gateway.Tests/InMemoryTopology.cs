@@ -46,5 +46,6 @@ internal static class InMemoryTopology
     /// <summary>A gateway configuration naming <paramref name="shards"/> shards (their URLs are never called: the sources are in memory).</summary>
     public static GatewayConfig Config(int shards, TenancyConfig? tenancy = null, PartialResponse partial = PartialResponse.Warn) =>
         GatewayConfig.For([.. Enumerable.Range(0, shards).Select(i => new ShardConfig($"shard-{i}", [new Uri("http://127.0.0.1:1/")], Labels.Empty))])
-            with { Tenancy = tenancy, PartialResponse = partial };
+            with
+        { Tenancy = tenancy, PartialResponse = partial };
 }

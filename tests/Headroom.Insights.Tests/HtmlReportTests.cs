@@ -64,7 +64,7 @@ public sealed partial class HtmlReportTests : IAsyncLifetime
         Assert.Equal(3 * flagged.Count, polylines.Count);
         Assert.All(polylines, p => Assert.Equal(14, p.Groups["points"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length));
         Assert.Contains("Idle and low-utilization resources", dom.Output, StringComparison.Ordinal);
-        Assert.Equal(flagged.Count, RankedRow().Matches(dom.Output).Count);
+        Assert.Equal(flagged.Count, RankedRow().Count(dom.Output));
     }
 
     private async Task<(string Output, string Error)> RunChromiumAsync(params string[] args)

@@ -80,7 +80,7 @@ public sealed class AutoscalerTests(ITestOutputHelper output) : IDisposable
         }
 
         async Task<double> UpCountAsync() =>
-            (await client.QueryAsync("count(up{job=\"fleet\"})", cancellationToken: deadline.Token)).Series.FirstOrDefault()?.Samples[0].Value ?? 0;
+            (await client.QueryAsync("count(up{job=\"fleet\"})", cancellationToken: deadline.Token)).Series is [var counted, ..] ? counted.Samples[0].Value : 0;
 
         await WaitAsync("the first N targets are up", async () => await UpCountAsync() == N);
         var start = Now().AddSeconds(1);

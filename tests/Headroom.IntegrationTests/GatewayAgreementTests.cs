@@ -22,7 +22,8 @@ public sealed class GatewayAgreementTests(LossyShardedPromqlPrometheus fleet, IT
     /// <summary>The gateway's configuration over the fleet: the reference has no shard or replica label, so both are dropped.</summary>
     public static GatewayConfig ConfigFor(Servers.PrometheusTopology topology, bool pushdown = false) =>
         GatewayConfig.For([.. topology.Shards.Select(s => new ShardConfig($"shard-{s.Index}", [.. s.Replicas.Select(r => r.BaseUri)], Labels.Empty))])
-            with { ReplicaLabels = ["replica", "shard"], Pushdown = pushdown };
+            with
+        { ReplicaLabels = ["replica", "shard"], Pushdown = pushdown };
 
     [Theory]
     [InlineData(false)]

@@ -60,7 +60,8 @@ public sealed class RulerFleet : IAsyncLifetime
             Receiver = receiver.IsCompletedSuccessfully ? receiver.Result : null!;
         }
         var config = GatewayConfig.For([.. Topology.Shards.Select(s => new ShardConfig($"shard-{s.Index}", [.. s.Replicas.Select(r => r.BaseUri)], Labels.Empty))])
-            with { ReplicaLabels = ["replica", "shard"] };
+            with
+        { ReplicaLabels = ["replica", "shard"] };
         Gateway = await GatewayServer.StartAsync(config, new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)));
     }
 

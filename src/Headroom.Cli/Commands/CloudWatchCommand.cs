@@ -84,8 +84,10 @@ internal static partial class CloudWatchCommand
             }
             var periods = string.Join(", ", collector.Periods.Select(p => $"{p.TotalSeconds:F0}s"));
             var jobs = loaded.Discovery.Count + loaded.Static.Count + loaded.CustomNamespace.Count;
-            await output.WriteLineAsync($"headroom cloudwatch: {loaded.AllMetrics.Count()} metrics in {jobs} jobs, loops every {periods}; metrics at http://{address}/metrics");
-            Log.Started(logger, loaded.AllMetrics.Count(), jobs, periods, $"http://{address}/");
+            var metricCount = loaded.AllMetrics.Count();
+            var url = $"http://{address}/";
+            await output.WriteLineAsync($"headroom cloudwatch: {metricCount} metrics in {jobs} jobs, loops every {periods}; metrics at {url}metrics");
+            Log.Started(logger, metricCount, jobs, periods, url);
             try
             {
                 await loops.RunAsync(cancellationToken);

@@ -72,9 +72,11 @@ internal static partial class ServeCommand
             {
                 throw new CliException($"cannot listen on {endpoint}: {ex.Message}; choose another address with --listen");
             }
-            await output.WriteLineAsync($"headroom serve: {profile.Name} from {connection.Display} into {warehouse.DisplayUrl} every {Durations.Format(every)}; metrics at http://{endpoint}/metrics, insights at http://{endpoint}/");
+            var everyText = Durations.Format(every);
+            var url = $"http://{endpoint}/";
+            await output.WriteLineAsync($"headroom serve: {profile.Name} from {connection.Display} into {warehouse.DisplayUrl} every {everyText}; metrics at {url}metrics, insights at {url}");
             // Both addresses are the redacted ones: the source's without its user and password, the warehouse's without its password.
-            Log.Started(logger, profile.Name, connection.Display, warehouse.DisplayUrl, Durations.Format(every), $"http://{endpoint}/");
+            Log.Started(logger, profile.Name, connection.Display, warehouse.DisplayUrl, everyText, url);
 
             using var timer = new PeriodicTimer(every);
             try

@@ -57,7 +57,8 @@ public sealed partial class Collector
         var queries = new List<PlannedQuery>();
         bool Wanted(MetricConfig m) => period is null || m.Period == period;
         // Info series go with the shortest period's loop so that one loop owns them.
-        var ownsInfo = period is null || period == Periods.FirstOrDefault();
+        var periods = Periods;
+        var ownsInfo = period is null || period == (periods.Count > 0 ? periods[0] : default);
 
         foreach (var job in _config.Discovery)
         {

@@ -111,7 +111,8 @@ internal sealed partial class GatewayApi
             }
             json.WriteEndArray();
             json.WriteEndObject();
-        } : null;
+        }
+        : null;
         QueryResponseWriter.Write(buffer, result, stats);
         await request.Http.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), request.Aborted).ConfigureAwait(false);
     }

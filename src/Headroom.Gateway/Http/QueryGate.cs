@@ -12,7 +12,7 @@ internal sealed class QueryGate(int concurrent, int queued)
     /// <summary>Waits for a slot; null when the queue is full.</summary>
     public async Task<IDisposable?> EnterAsync(CancellationToken cancellationToken)
     {
-        if (_slots.Wait(0))
+        if (_slots.Wait(0, cancellationToken))
         {
             return new Slot(_slots);
         }

@@ -1,9 +1,12 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace Headroom.PromQL.Syntax;
 
 internal sealed partial class Lexer
 {
+    private static readonly SearchValues<char> s_octalDigits = SearchValues.Create("01234567");
+
     /// <summary>Scans <c>1</c>, <c>1.5e3</c>, <c>0x1F</c>, <c>1_000</c> or a duration such as <c>1h30m</c>.</summary>
     private Token ScanNumberOrDuration(int start)
     {
@@ -139,7 +142,7 @@ internal sealed partial class Lexer
             value = hex;
             return true;
         }
-        if (digits.Length > 1 && digits[0] == '0' && !digits.ContainsAnyExcept("01234567"))
+        if (digits.Length > 1 && digits[0] == '0' && !digits.ContainsAnyExcept(s_octalDigits))
         {
             ulong octal = 0;
             foreach (var c in digits)

@@ -13,6 +13,7 @@ namespace Headroom.Prometheus.RemoteWrite;
 /// One sender keeps each series' samples in time order, which receivers require; a ruler writes a few thousand samples
 /// per evaluation, far below what one connection carries, so Prometheus' parallel shards would buy nothing here.
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "Prometheus' own name for this part of remote write: the queue is what users read about in its docs and metrics.")]
 public sealed class RemoteWriteQueue : IAsyncDisposable
 {
     private readonly RemoteWriteClient _client;

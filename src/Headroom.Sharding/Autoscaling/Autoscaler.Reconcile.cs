@@ -192,7 +192,8 @@ public sealed partial class Autoscaler
         {
             _shards.Add(shard);
             _written[shard.Name] = "[]";
-            Log.Started(_logger, shard.Name, string.Join(", ", shard.Replicas));
+            var replicas = string.Join(", ", shard.Replicas);
+            Log.Started(_logger, shard.Name, replicas);
         }
         return shards;
     }

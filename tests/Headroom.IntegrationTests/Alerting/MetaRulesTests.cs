@@ -24,7 +24,7 @@ public sealed partial class MetaRulesTests
         var result = await Promtool.CheckRulesAsync(RuleFiles);
 
         Assert.True(result.Succeeded, result.StandardOutput + result.StandardError);
-        Assert.Equal(RuleFiles.Length, SuccessLine().Matches(result.StandardOutput).Count);
+        Assert.Equal(RuleFiles.Length, SuccessLine().Count(result.StandardOutput));
     }
 
     [Fact]

@@ -30,7 +30,8 @@ public sealed class DashboardFleet : IAsyncLifetime
         });
         // Only replica tells the replicas apart; shard stays on every series, as the health dashboard groups by it.
         var config = GatewayConfig.For([.. Topology.Shards.Select(s => new ShardConfig($"shard-{s.Index}", [.. s.Replicas.Select(r => r.BaseUri)], Headroom.PromQL.Labels.Empty))])
-            with { ReplicaLabels = [PrometheusTopology.ReplicaLabel] };
+            with
+        { ReplicaLabels = [PrometheusTopology.ReplicaLabel] };
         Gateway = await GatewayServer.StartAsync(config, new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)));
     }
 

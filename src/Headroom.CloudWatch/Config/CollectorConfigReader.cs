@@ -1,7 +1,6 @@
 using Headroom.Prometheus.Configuration;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Headroom.CloudWatch.Config;
@@ -32,24 +31,7 @@ public static class CollectorConfigReader
     /// <exception cref="ConfigException">The text is not valid.</exception>
     public static CollectorConfig Read(string text)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw new ConfigException($"not valid YAML: {e.Message}", (int)e.Start.Line);
-        }
-        catch (InvalidOperationException e)
-        {
-            // YamlDotNet's scanner throws this for some unterminated flow collections.
-            throw new ConfigException($"not valid YAML: {e.Message}", 0);
-        }
-        if (stream.Documents.Count == 0)
-            throw new ConfigException("the file is empty; it needs at least 'apiVersion: v1alpha1' and a job", 0);
-
-        var root = new YamlMap(stream.Documents[0].RootNode, "");
+        var root = YamlMap.Parse(text, "the file is empty; it needs at least 'apiVersion: v1alpha1' and a job");
         var version = root.String("apiVersion") ?? throw new ConfigException("apiVersion is required (apiVersion: v1alpha1)", root.Line, "apiVersion");
         if (version != "v1alpha1")
             throw new ConfigException($"apiVersion '{version}' is not supported; use v1alpha1", YamlMap.LineOf(root.Get("apiVersion")!), "apiVersion");

@@ -2,7 +2,6 @@ using System.Globalization;
 using Headroom.Prometheus.Configuration;
 using Headroom.PromQL;
 using Headroom.PromQL.Syntax;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Headroom.Gateway.Configuration;
@@ -58,20 +57,7 @@ public static class GatewayConfigReader
     public static GatewayConfig Read(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw new ConfigException($"not valid YAML: {e.Message}", (int)e.Start.Line);
-        }
-        if (stream.Documents.Count == 0)
-        {
-            throw new ConfigException("the configuration is empty; it needs at least 'shards:' with one shard and its replicas", 0);
-        }
-        var root = new YamlMap(stream.Documents[0].RootNode, "");
+        var root = YamlMap.Parse(text, "the configuration is empty; it needs at least 'shards:' with one shard and its replicas");
         var topologyFile = root.String("topology_file");
         var shards = Shards(root, required: topologyFile is null);
         var replicaLabels = root.Strings("replica_labels") ?? GatewayConfig.DefaultReplicaLabels;

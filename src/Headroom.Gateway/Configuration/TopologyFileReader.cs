@@ -1,6 +1,4 @@
 using Headroom.Prometheus.Configuration;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Headroom.Gateway.Configuration;
 
@@ -20,20 +18,7 @@ public static class TopologyFileReader
     public static IReadOnlyList<ShardConfig> Read(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw new ConfigException($"not valid YAML: {e.Message}", (int)e.Start.Line);
-        }
-        if (stream.Documents.Count == 0)
-        {
-            throw new ConfigException("the topology file is empty; it needs 'shards:' (headroom shard autoscale writes it)", 0);
-        }
-        var root = new YamlMap(stream.Documents[0].RootNode, "");
+        var root = YamlMap.Parse(text, "the topology file is empty; it needs 'shards:' (headroom shard autoscale writes it)");
         // Which version this is, for people and logs; the gateway takes whatever the file holds now.
         _ = root.String("generation");
         _ = GatewayConfigReader.Time(root, "written_at");

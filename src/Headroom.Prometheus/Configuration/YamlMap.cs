@@ -1,4 +1,5 @@
 using System.Globalization;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Headroom.Prometheus.Configuration;
@@ -18,6 +19,35 @@ public sealed class YamlMap
     {
         _path = path;
         _node = node as YamlMappingNode ?? throw new ConfigException($"{path} must be a mapping of keys to values", LineOf(node), path);
+    }
+
+    /// <summary>
+    /// Parses a whole configuration file's text and wraps its first document, which must be a mapping. A YAML syntax
+    /// error becomes a <see cref="ConfigException"/> with its line; an empty file one that says <paramref name="whenEmpty"/>
+    /// (what the file needs, in the reader's words).
+    /// </summary>
+    public static YamlMap Parse(string text, string whenEmpty)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException($"not valid YAML: {e.Message}", (int)e.Start.Line);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this for some unterminated flow collections.
+            throw new ConfigException($"not valid YAML: {e.Message}", 0);
+        }
+        if (stream.Documents.Count == 0)
+        {
+            throw new ConfigException(whenEmpty, 0);
+        }
+        return new YamlMap(stream.Documents[0].RootNode, "");
     }
 
     /// <summary>The mapping's 1-based line.</summary>

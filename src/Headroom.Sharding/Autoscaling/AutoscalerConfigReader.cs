@@ -1,8 +1,6 @@
 using System.Globalization;
 using Headroom.Prometheus.Configuration;
 using Headroom.PromQL.Syntax;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Headroom.Sharding;
 
@@ -26,18 +24,7 @@ public static class AutoscalerConfigReader
     public static AutoscalerOptions Read(string text, string baseDirectory)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw new ConfigException($"not valid YAML: {e.Message}", (int)e.Start.Line);
-        }
-        if (stream.Documents.Count == 0)
-            throw new ConfigException("the configuration is empty; it needs at least targets:, directory: and budget_series: (or budget_memory:)", 0);
-        var root = new YamlMap(stream.Documents[0].RootNode, "");
+        var root = YamlMap.Parse(text, "the configuration is empty; it needs at least targets:, directory: and budget_series: (or budget_memory:)");
         var defaults = new AutoscalerOptions { TargetsFile = "", Directory = "", BudgetSeries = 1 };
 
         var targets = Path.GetFullPath(root.RequiredString("targets"), baseDirectory);

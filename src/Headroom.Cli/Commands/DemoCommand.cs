@@ -60,11 +60,12 @@ internal static class DemoCommand
                 r.AddError("--autoscale grows a sharded fleet and needs --shards to say how many shards it starts with; use e.g. --shards 2 --replicas 2 --autoscale");
             if (r.GetValue(autoscale) && r.GetValue(aws))
                 r.AddError("--autoscale reshards Prometheus, not CloudWatch; leave out --aws");
-            if (r.GetValue(autoscale) && r.GetValue(hosts) is < 4 or > 200)
-                r.AddError($"--autoscale starts with a quarter of the hosts and runs them all live on this machine: give --hosts from 4 to 200, got {r.GetValue(hosts)}");
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
+            // Here, not in a validator: a validator sees an option left at its default as 0.
+            if (parse.GetValue(autoscale) && parse.GetValue(hosts) is < 4 or > 200)
+                throw new CliException($"--autoscale starts with a quarter of the hosts and runs them all live on this machine: give --hosts from 4 to 200, got {parse.GetValue(hosts)}", ExitCodes.Usage);
             var options = new DemoOptions(parse.GetValue(hosts), parse.GetValue(seed), parse.GetValue(days), parse.GetValue(directory)?.FullName,
                 parse.GetValue(wait) || (!parse.GetValue(noWait) && !Console.IsInputRedirected && !Console.IsOutputRedirected), parse.GetValue(aws),
                 parse.GetValue(shards), parse.GetValue(replicas), parse.GetValue(autoscale));

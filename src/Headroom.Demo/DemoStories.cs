@@ -4,7 +4,8 @@ namespace Headroom.Demo;
 /// <c>headroom demo</c>: the whole story on this machine. A simulated fleet, its history backfilled into a real
 /// Prometheus with promtool, Prometheus scraping the live fleet, the data read back through the API, the ETL into a
 /// SQLite warehouse and the report. <see cref="DemoOptions.Aws"/> tells it through CloudWatch, and
-/// <see cref="DemoOptions.Shards"/> and <see cref="DemoOptions.Replicas"/> through the gateway over a sharded HA fleet.
+/// <see cref="DemoOptions.Shards"/> and <see cref="DemoOptions.Replicas"/> through the gateway over a sharded HA fleet;
+/// <see cref="DemoOptions.Autoscale"/> grows that fleet live and shows the reshard, the global ruler and HA alerting.
 /// </summary>
 public static class DemoStories
 {
@@ -15,11 +16,15 @@ public static class DemoStories
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(console);
+        if (options.Autoscale && options.Aws)
+            throw new DemoException("the autoscaling story runs over Prometheus shards, not CloudWatch: leave out Aws or Autoscale");
         var root = options.Directory ?? Path.Combine(Path.GetTempPath(), "headroom-demo-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
         try
         {
-            if (options.Aws)
+            if (options.Autoscale)
+                await AutoscaleStory.RunAsync(options, root, console, cancellationToken).ConfigureAwait(false);
+            else if (options.Aws)
                 await AwsStory.RunAsync(options, root, console, cancellationToken).ConfigureAwait(false);
             else if (options.Sharded)
                 await ShardedStory.RunAsync(options, root, console, cancellationToken).ConfigureAwait(false);

@@ -28,6 +28,9 @@ public class BadInputTests
     [InlineData("cloudwatch serve --config c.yml --log-format yaml", "yaml")]
     [InlineData("demo --days 0", "--days must be between 1 and 30")]
     [InlineData("demo --wait --no-wait", "contradict")]
+    [InlineData("demo --autoscale", "--autoscale grows a sharded fleet and needs --shards")]
+    [InlineData("demo --shards 2 --autoscale --aws", "--autoscale reshards Prometheus, not CloudWatch")]
+    [InlineData("demo --shards 2 --autoscale --hosts 3", "give --hosts from 4 to 200, got 3")]
     public async Task Bad_arguments_exit_with_usage_code_and_name_the_problem(string args, string expected)
     {
         var result = await Cli.RunAsync(args.Split(' '));

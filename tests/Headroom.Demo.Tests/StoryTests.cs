@@ -1,9 +1,11 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Headroom.Fleet;
 
 namespace Headroom.Demo.Tests;
 
 /// <summary>
-/// The AWS and sharded stories end to end through the library (real moto_server, promtool, Prometheus, the gateway):
+/// The AWS, sharded and autoscaling stories end to end through the library (real moto_server, promtool, Prometheus, the gateway):
 /// what each tells, and the warehouse it leaves, checked against the fleet's truth. The node story is run through the
 /// command line by Headroom.Cli.Tests' <c>DemoTests</c>.
 /// </summary>
@@ -47,5 +49,52 @@ public class StoryTests
         var hosts = SimulatedFleet.Create(8, 3).Hosts;
         Assert.Superset(hosts.Where(h => h.CpuProfile == CpuProfile.Idle).Select(h => h.Name).ToHashSet(), flagged);
         Assert.Subset(hosts.Where(h => h.CpuProfile is CpuProfile.Idle or CpuProfile.Underused).Select(h => h.Name).ToHashSet(), flagged);
+    }
+
+    [Fact]
+    public async Task Autoscale_story_reshards_the_growing_fleet_and_the_ruler_and_the_ha_pair_see_it_once()
+    {
+        using var run = new StoryRun();
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        await run.TellAsync(new DemoOptions(Hosts: 16, Seed: 5, Days: 1, Directory: null, Wait: false, Aws: false, Shards: 2, Replicas: 2, Autoscale: true));
+
+        // The reshard: more shards after the fleet grew than before, as the autoscaler itself counted them.
+        var resharded = Assert.Single(Regex.Matches(run.Output, @"resharded from (\d+) to (\d+) shards"));
+        Assert.Equal(2, int.Parse(resharded.Groups[1].Value, CultureInfo.InvariantCulture));
+        Assert.True(int.Parse(resharded.Groups[2].Value, CultureInfo.InvariantCulture) > 2, resharded.Value);
+        Assert.Matches(@"shards after: [34]\n", run.Output);
+        // count(up) through the gateway, as measured, equals the live targets before and after the growth.
+        Assert.Contains("count(up) through the gateway: 4, the live targets", run.Output, StringComparison.Ordinal);
+        Assert.Contains("count(up) through the gateway: 16, the live targets", run.Output, StringComparison.Ordinal);
+        // The ruler's recorded series, read back from the receiver, cover every host of every shard.
+        Assert.Contains("instance:node_cpu_utilisation:rate5m: 16 of 16 hosts", run.Output, StringComparison.Ordinal);
+        // The alert went to both members of the pair; the webhook behind them counted one notification.
+        var notified = Regex.Match(run.Output, @"alert HeadroomDemoFleetGrew notified (\d+) time\(s\)");
+        Assert.True(notified.Success, run.Output);
+        Assert.Equal(1, int.Parse(notified.Groups[1].Value, CultureInfo.InvariantCulture));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromMinutes(2), $"the story took {stopwatch.Elapsed.TotalSeconds:F0} s");
+
+        // Every Prometheus the story started (shards and receiver) is gone: none still has the story's directory on its command line.
+        var left = System.IO.Directory.EnumerateDirectories("/proc")
+            .Select(d => (Pid: Path.GetFileName(d), CommandLine: TryRead(Path.Combine(d, "cmdline"))))
+            .Where(p => p.CommandLine.Contains(run.Directory, StringComparison.Ordinal))
+            .ToList();
+        Assert.True(left.Count == 0, "still running: " + string.Join("; ", left.Select(p => p.Pid + " " + p.CommandLine)));
+    }
+
+    private static string TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "";
+        }
     }
 }

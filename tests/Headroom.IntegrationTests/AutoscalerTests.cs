@@ -1,7 +1,7 @@
 using Headroom.Prometheus.Client;
 using System.Globalization;
 using System.Net;
-using Headroom.Cli.Commands;
+using Headroom.Demo;
 using Headroom.Fleet;
 using Headroom.Gateway;
 using Headroom.Gateway.Configuration;

@@ -39,9 +39,16 @@ internal static class DemoCommand
             DefaultValueFactory = _ => 1,
             Validators = { SharedOptions.Check<int>(n => n is < 1 or > 4 ? $"--replicas must be between 1 and 4, got {n}" : null) },
         };
+        var autoscale = new Option<bool>("--autoscale")
+        {
+            Description = "With --shards: tell the autoscaling story instead. A live fleet (no history; --days is not used) grows from a quarter of --hosts to all of them; "
+                + "headroom shard autoscale (local mode) reshards from the --shards it starts with to up to twice as many, the gateway follows its topology file, "
+                + "headroom ruler evaluates the node profile's recording rules and a demo alert over the gateway, writing to a receiving Prometheus and alerting "
+                + "an HA Alertmanager pair whose webhook counts the notifications (expect 1). About two minutes",
+        };
         var command = new Command("demo", "Run the whole pipeline locally: simulated fleet, history backfilled into a real Prometheus, live scraping, a summary read back through the Prometheus API, the ETL into a SQLite warehouse and the report.")
         {
-            hosts, seed, days, directory, wait, noWait, aws, shards, replicas,
+            hosts, seed, days, directory, wait, noWait, aws, shards, replicas, autoscale,
         };
         command.Validators.Add(r =>
         {
@@ -49,12 +56,19 @@ internal static class DemoCommand
                 r.AddError("--wait and --no-wait contradict each other; give one");
             if (r.GetValue(aws) && (r.GetValue(shards) > 1 || r.GetValue(replicas) > 1))
                 r.AddError("--aws tells the CloudWatch story on one Prometheus; --shards and --replicas go with the node story");
+            if (r.GetValue(autoscale) && r.GetResult(shards) is not { Implicit: false })
+                r.AddError("--autoscale grows a sharded fleet and needs --shards to say how many shards it starts with; use e.g. --shards 2 --replicas 2 --autoscale");
+            if (r.GetValue(autoscale) && r.GetValue(aws))
+                r.AddError("--autoscale reshards Prometheus, not CloudWatch; leave out --aws");
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
+            // Here, not in a validator: a validator sees an option left at its default as 0.
+            if (parse.GetValue(autoscale) && parse.GetValue(hosts) is < 4 or > 200)
+                throw new CliException($"--autoscale starts with a quarter of the hosts and runs them all live on this machine: give --hosts from 4 to 200, got {parse.GetValue(hosts)}", ExitCodes.Usage);
             var options = new DemoOptions(parse.GetValue(hosts), parse.GetValue(seed), parse.GetValue(days), parse.GetValue(directory)?.FullName,
                 parse.GetValue(wait) || (!parse.GetValue(noWait) && !Console.IsInputRedirected && !Console.IsOutputRedirected), parse.GetValue(aws),
-                parse.GetValue(shards), parse.GetValue(replicas));
+                parse.GetValue(shards), parse.GetValue(replicas), parse.GetValue(autoscale));
             await DemoStories.RunAsync(options, ConsoleFor(parse), cancellationToken);
             return ExitCodes.Success;
         });

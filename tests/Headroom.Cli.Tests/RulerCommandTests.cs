@@ -43,7 +43,7 @@ public sealed class RulerCommandTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"{file}:4: group 'g', rule 'A': annotation 'summary': function \"humanise\" not defined", result.Error, StringComparison.Ordinal);
-        Assert.Contains($"{missing}:0: cannot read the rule file", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"{missing}: cannot read the rule file", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -47,5 +47,6 @@ public sealed record Rule(string? Record, string? Alert, string Expr)
 /// <summary>A problem in a rule file, with where it is.</summary>
 public sealed record RuleProblem(string File, int Line, string Message)
 {
-    public override string ToString() => $"{File}:{Line}: {Message}";
+    /// <summary><c>FILE:LINE: message</c>, or <c>FILE: message</c> for a problem with the whole file (line 0).</summary>
+    public override string ToString() => Line > 0 ? $"{File}:{Line}: {Message}" : $"{File}: {Message}";
 }

@@ -68,7 +68,7 @@ public sealed class CloudWatchCommandTests : IDisposable
     public async Task Demo_reads_the_fleet_back_from_moto_in_its_accounts_and_regions()
     {
         var result = await Cli.RunAsync("cloudwatch", "demo", "--hosts", "6", "--seed", "1");
-        Assert.Equal(0, result.ExitCode);
+        Assert.True(result.ExitCode == 0, $"exit code {result.ExitCode}\n{result.Error}\n{result.Output}");
         Assert.Contains("6 hosts as EC2 instances in 3 accounts and 2 regions", result.Output, StringComparison.Ordinal);
         Assert.Contains("6 of 6 hosts exported with the CPU that was put", result.Output, StringComparison.Ordinal);
         Assert.Contains("3 AssumeRole calls", result.Output, StringComparison.Ordinal);

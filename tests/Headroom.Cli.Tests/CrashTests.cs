@@ -42,10 +42,18 @@ public sealed class CrashTests(FleetPrometheus source) : IDisposable
                 process.Kill(); // SIGKILL on Linux
                 kills.Add($"attempt {attempt}: killed after the watermark reached {moved:O}");
             }
+            else
+            {
+                // Not killed: say why, so that a run that failed (rather than finished) is visible in the message below.
+                var stderr = await process.StandardError.ReadToEndAsync();
+                await process.WaitForExitAsync();
+                kills.Add($"attempt {attempt}: not killed, exited with code {process.ExitCode}: {stderr.Trim()}");
+            }
             await process.WaitForExitAsync();
             watermark = await ReadWatermarkAsync(crashed, sourceKey) ?? watermark;
         }
-        Assert.True(kills.Count >= 2, $"only {kills.Count} runs were killed after committing a window: {string.Join("; ", kills)}");
+        Assert.True(kills.Count(k => k.Contains("killed after", StringComparison.Ordinal)) >= 2,
+            $"fewer than 2 runs were killed after committing a window: {string.Join("; ", kills)}");
 
         using (var final = Start(Args(crashed)))
         {

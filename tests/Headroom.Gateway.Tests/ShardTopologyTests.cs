@@ -111,6 +111,40 @@ public sealed class ShardTopologyTests : IDisposable
         Assert.Equal(a.Concat(b.Where(p => p.T > 300_000)), merged.Points);
     }
 
+    /// <summary>
+    /// The old shard's scrapes reach the target 4 s after their timestamps (a loaded target), the new shard's at once:
+    /// the new shard's first sample after the old one's last is stamped later but read earlier, so its counter value is
+    /// lower. The answer passes over it, and a real reset later still shows.
+    /// </summary>
+    [Fact]
+    public void A_counter_read_late_by_the_old_shard_never_steps_back_at_the_handover()
+    {
+        static double Counter(long readAtMs) => readAtMs / 1000.0 * 100;
+        var old = Enumerable.Range(0, 11).Select(i => new FloatPoint(i * 10_000L, Counter(i * 10_000L + 4_000)))
+            .Append(new FloatPoint(105_000, StaleMarker.Value)).ToArray();
+        var moved = Enumerable.Range(0, 15).Select(i => 53_000L + i * 10_000)
+            .Select(t => new FloatPoint(t, t < 173_000 ? Counter(t) : Counter(t - 173_000))).ToArray();
+
+        var merged = Assert.Single(FederatedSource.Merge([[new Series(Up, old)], [new Series(Up, moved)]])).Points;
+
+        Assert.Equal(old[..^1].Concat(moved.Where(p => p.T > 103_000)), merged);
+        var resets = merged.Zip(merged.Skip(1)).Where(p => p.Second.F < p.First.F).Select(p => p.Second.T).ToList();
+        Assert.Equal([173_000L], resets);
+        Assert.True(merged.Zip(merged.Skip(1)).All(p => p.Second.T - p.First.T <= 2 * 10_000));
+    }
+
+    [Fact]
+    public void Replicas_keep_every_gap_filling_sample_whatever_its_value()
+    {
+        // Between HA replicas (assumed to read alike) the first sample after a switch is kept even when lower.
+        var a = Enumerable.Range(0, 11).Select(i => new FloatPoint(i * 10_000L, 1_000 + i)).ToArray();
+        var b = Enumerable.Range(0, 15).Select(i => new FloatPoint(53_000L + i * 10_000, 0.5 + i)).ToArray();
+
+        var merged = ReplicaDeduplicator.Merge([a, b]);
+
+        Assert.Equal(a.Concat(b.Where(p => p.T > 100_000)), merged);
+    }
+
     private static IEnumerable<FloatPoint> Scrapes(int fromSeconds, int toSeconds, int stepSeconds)
     {
         for (var s = fromSeconds; s <= toSeconds; s += stepSeconds)

@@ -6,7 +6,9 @@ namespace Headroom.Gateway.Federation;
 /// Joins copies of one series held by several shards: during a handover the old and the new shard both scrape the
 /// target, and after a reshard each holds part of its history. The copies are treated as replicas of one another
 /// (<see cref="ReplicaDeduplicator"/>: follow one copy, move to another only where it has a gap), so a series held twice
-/// during the overlap is counted once and its samples keep one scrape loop's spacing.
+/// during the overlap is counted once and its samples keep one scrape loop's spacing. Unlike replicas, which are
+/// assumed to read alike, a switch here passes over the new copy's samples read before the last one taken, so a
+/// counter never steps back at a handover.
 /// </summary>
 /// <remarks>
 /// A shard that drops a target writes a staleness marker into each of its series. Where another copy goes on
@@ -23,7 +25,7 @@ internal static class ShardOverlap
         {
             cleaned[c] = WithoutSupersededMarkers(copies, c);
         }
-        return ReplicaDeduplicator.Merge(cleaned);
+        return ReplicaDeduplicator.Merge(cleaned, skipEarlierReads: true, out _);
     }
 
     private static FloatPoint[] WithoutSupersededMarkers(IReadOnlyList<FloatPoint[]> copies, int index)

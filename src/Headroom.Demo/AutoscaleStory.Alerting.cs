@@ -93,29 +93,7 @@ internal static partial class AutoscaleStory
                   summary: 'the fleet has {{ $value }} live targets, more than the {{{initial.ToString(CultureInfo.InvariantCulture)}}} it started with'
         """;
 
-    /// <summary>
-    /// One route to the webhook. group_wait 1s sends the first notification quickly; repeat_interval 1h means a
-    /// second notification within the demo can only be a duplicate the cluster failed to suppress.
-    /// </summary>
-    private static AlertmanagerOptions PairOptions(Uri webhook) => new()
-    {
-        Config = $"""
-            route:
-              receiver: hook
-              group_by: [alertname]
-              group_wait: 1s
-              group_interval: 2s
-              repeat_interval: 1h
-            receivers:
-              - name: hook
-                webhook_configs:
-                  - url: '{webhook}'
-                    send_resolved: false
-            """,
-        GossipInterval = "100ms",
-        PushPullInterval = "1s",
-        PeerTimeout = s_peerTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + "s",
-    };
+    private static AlertmanagerOptions PairOptions(Uri webhook) => AlertmanagerOptions.WebhookPairMember(webhook, s_peerTimeout);
 
     /// <summary>The ruler, where its results go (a receiving Prometheus) and where its alerts go (an HA pair and the webhook behind it).</summary>
     private sealed class GlobalAlerting(string recorded) : IAsyncDisposable

@@ -41,6 +41,37 @@ public sealed record AlertmanagerOptions
     /// <summary>How long to wait for <c>/-/ready</c>. Default 30 s.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A member of a pair timed for runs that last seconds (demos and tests): one route, grouped by alert name, to a
+    /// webhook at <paramref name="webhook"/>. group_wait 1s sends the first notification at once and
+    /// <paramref name="groupInterval"/> re-flushes the group (and so retries a duplicate), while repeat_interval 1h
+    /// makes any second notification within the run a duplicate the cluster failed to suppress. Gossip every 100 ms,
+    /// full sync every second; member n waits n × <paramref name="peerTimeout"/> before sending.
+    /// </summary>
+    public static AlertmanagerOptions WebhookPairMember(Uri webhook, TimeSpan peerTimeout, string groupInterval = "2s")
+    {
+        ArgumentNullException.ThrowIfNull(webhook);
+        return new()
+        {
+            Config = $"""
+                route:
+                  receiver: hook
+                  group_by: [alertname]
+                  group_wait: 1s
+                  group_interval: {groupInterval}
+                  repeat_interval: 1h
+                receivers:
+                  - name: hook
+                    webhook_configs:
+                      - url: '{webhook}'
+                        send_resolved: false
+                """,
+            GossipInterval = "100ms",
+            PushPullInterval = "1s",
+            PeerTimeout = ((int)Math.Ceiling(peerTimeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture) + "s",
+        };
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> for values Alertmanager would reject only after starting.</summary>
     internal void Validate()
     {

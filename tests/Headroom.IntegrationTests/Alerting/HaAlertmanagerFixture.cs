@@ -29,25 +29,8 @@ public sealed class HaAlertmanagerFixture : IAsyncLifetime
     /// gossip (every 100 ms). 4 s leaves room for a loaded 2-core machine: with 2 s one run of three failed at load
     /// average 25 (its message was not kept).
     /// </summary>
-    public static AlertmanagerOptions MemberOptions(Uri webhook) => new()
-    {
-        Config = $"""
-            route:
-              receiver: hook
-              group_by: [alertname]
-              group_wait: 1s
-              group_interval: {GroupInterval}
-              repeat_interval: 1h
-            receivers:
-              - name: hook
-                webhook_configs:
-                  - url: '{webhook}'
-                    send_resolved: false
-            """,
-        GossipInterval = "100ms",
-        PushPullInterval = "1s",
-        PeerTimeout = PeerTimeoutSeconds + "s",
-    };
+    public static AlertmanagerOptions MemberOptions(Uri webhook) =>
+        AlertmanagerOptions.WebhookPairMember(webhook, TimeSpan.FromSeconds(PeerTimeoutSeconds), GroupInterval);
 
     public async Task InitializeAsync()
     {

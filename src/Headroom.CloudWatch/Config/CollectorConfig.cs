@@ -63,6 +63,12 @@ public sealed record MetricConfig
     /// <summary>Export the datapoint's timestamp (YACE's <c>addCloudwatchTimestamp</c>).</summary>
     public bool AddCloudwatchTimestamp { get; init; }
 
+    /// <summary>
+    /// What the window's end is rounded down to (YACE's <c>roundingPeriod</c>); null rounds to <see cref="Period"/>, so
+    /// that only whole periods are asked for.
+    /// </summary>
+    public TimeSpan? RoundingPeriod { get; init; }
+
     /// <summary>The line of the metric in the configuration file, for messages.</summary>
     public int Line { get; init; }
 }

@@ -163,9 +163,10 @@ public sealed partial class Collector
                 var tags = (mapping.Tags ?? []).GroupBy(t => t.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
                 if (!job.SearchTags.All(t => tags.TryGetValue(t.Key, out var v) && t.Value.IsMatch(v)))
                     continue;
+                // A resource no rule matches is another kind the filter also returns (a filter of classic load balancers
+                // returns ALBs too); a service without rules keeps every resource for its info series.
                 var match = job.Service.DimensionsOf(mapping.ResourceARN);
-                // EC2 instances need their id for DescribeInstances; any other resource keeps its info series without a rule.
-                if (match is null && job.Service.IsEc2)
+                if (match is null && job.Service.ArnRules.Count > 0)
                     continue;
                 resources.Add(new DiscoveredResource(mapping.ResourceARN, region, DiscoveredResource.AccountOf(mapping.ResourceARN), tags,
                     match?.Dimensions ?? new Dictionary<string, string>(), Rule: match?.Rule));

@@ -4,8 +4,8 @@ namespace Headroom.CloudWatch.Collection;
 /// <param name="Arn">Its ARN: the <c>name</c> label.</param>
 /// <param name="Dimensions">The dimension values its ARN gives (e.g. InstanceId), used to match ListMetrics results.</param>
 /// <param name="InstanceType">EC2 only: the instance type from DescribeInstances.</param>
-/// <param name="Rule">The ARN rule of the service table that gave <paramref name="Dimensions"/>; null when none matched
-/// (the resource still has its info series, but no metric is matched to it).</param>
+/// <param name="Rule">The ARN rule of the service table that gave <paramref name="Dimensions"/>; null for a service without
+/// rules, whose resources have info series and whose metrics are global.</param>
 public sealed record DiscoveredResource(
     string Arn, string Region, string AccountId, IReadOnlyDictionary<string, string> Tags,
     IReadOnlyDictionary<string, string> Dimensions, string? InstanceType = null, Config.ArnRule? Rule = null)

@@ -20,7 +20,9 @@ public static class PromNames
             if (part.Length > 0 && name.AsSpan(skip).StartsWith(part, StringComparison.Ordinal))
                 skip = part.Length;
         }
-        name = name[skip..].TrimStart('_');
+        name = name[skip..];
+        if (name.StartsWith('_'))
+            name = name[1..];
         return $"{prefix}_{name}_{Snake(statistic)}";
     }
 

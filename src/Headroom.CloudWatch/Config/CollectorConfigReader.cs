@@ -104,7 +104,7 @@ public static class CollectorConfigReader
             return new SearchTag(key, regex);
         }).ToList();
         if (searchTags.Count > 0 && !service.IsTaggable)
-            throw new ConfigException($"{job.Child("searchTags")}: {service.Namespace} resources are not in the Resource Groups Tagging API, so Headroom cannot select them by tag; remove searchTags (every listed metric is collected, as name=\"global\") or use a static job with their dimensions", YamlMap.LineOf(job.Get("searchTags")!), "searchTags");
+            throw new ConfigException($"{job.Child("searchTags")}: {service.Namespace} resources are not in the Resource Groups Tagging API, so Headroom cannot select them by tag; remove searchTags (every listed metric is collected, as name=\"global\") or use a static job with their dimensions", KeyLine(job, "searchTags"), "searchTags");
         var exported = job.Strings("exportedTagsOnMetrics") ?? legacyTags.GetValueOrDefault(service.Namespace) ?? [];
         var requirements = job.Strings("dimensionNameRequirements") ?? [];
         // Headroom always puts region, account_id and custom tags on info series; true asks for what it does anyway.
@@ -242,9 +242,11 @@ public static class CollectorConfigReader
         foreach (var (key, reason) in Refused)
         {
             if (map.Has(key))
-                throw new ConfigException($"{map.Child(key)} is not supported: {reason}", YamlMap.LineOf(map.Entries.First(e => (e.Key as YamlScalarNode)?.Value == key).Key), key);
+                throw new ConfigException($"{map.Child(key)} is not supported: {reason}", KeyLine(map, key), key);
         }
     }
+
+    private static int KeyLine(YamlMap map, string key) => YamlMap.LineOf(map.Entries.First(e => (e.Key as YamlScalarNode)?.Value == key).Key);
 
     private static DimensionConfig ReadDimension(YamlMap map)
     {

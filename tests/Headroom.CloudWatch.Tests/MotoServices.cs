@@ -103,6 +103,9 @@ internal sealed class MotoServices(MotoAws moto)
             ["Tags"] = new JsonArray([.. tags.Select(t => (JsonNode)new JsonObject { ["Key"] = t.Key, ["Value"] = t.Value })]),
         });
 
+    public Task PutItemAsync(string table, string id) =>
+        JsonAsync("dynamodb", "DynamoDB_20120810.PutItem", new JsonObject { ["TableName"] = table, ["Item"] = new JsonObject { ["id"] = new JsonObject { ["S"] = id } } });
+
     public Task CreateQueueAsync(string name, params (string Key, string Value)[] tags)
     {
         var tagObject = new JsonObject();
@@ -112,7 +115,10 @@ internal sealed class MotoServices(MotoAws moto)
     }
 
     /// <summary>A Lambda function (after the IAM role Lambda requires); moto stores it without running it.</summary>
-    public async Task CreateFunctionAsync(string name, int memoryMb, params (string Key, string Value)[] tags)
+    public async Task CreateFunctionAsync(string name, int memoryMb, params (string Key, string Value)[] tags) => await CreateFunctionAsync(name, memoryMb, 3, tags);
+
+    /// <summary>A Lambda function with its timeout (seconds).</summary>
+    public async Task CreateFunctionAsync(string name, int memoryMb, int timeoutSeconds, params (string Key, string Value)[] tags)
     {
         const string Role = "lambda-exec";
         try
@@ -133,6 +139,7 @@ internal sealed class MotoServices(MotoAws moto)
             ["Role"] = $"arn:aws:iam::{MotoAws.DefaultAccount}:role/{Role}",
             ["Handler"] = "handler.main",
             ["MemorySize"] = memoryMb,
+            ["Timeout"] = timeoutSeconds,
             ["Code"] = new JsonObject { ["ZipFile"] = Convert.ToBase64String(HandlerZip()) },
             ["Tags"] = tagObject,
         });

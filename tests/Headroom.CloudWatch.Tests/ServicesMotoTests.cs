@@ -170,6 +170,42 @@ public sealed class ServicesMotoTests(MotoAws moto) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Enhanced_metrics_export_lambda_memory_and_timeout_and_dynamodb_item_counts()
+    {
+        await _aws.CreateFunctionAsync("resize", 1536, 30, Prod);
+        await _aws.CreateFunctionAsync("thumbnail", 128, 3, Dev);
+        await _aws.CreateTableAsync("Orders", Prod);
+        await _aws.PutItemAsync("Orders", "o-1");
+        await _aws.PutItemAsync("Orders", "o-2");
+        var yaml = """
+            apiVersion: v1alpha1
+            discovery:
+              jobs:
+                - type: lambda
+                  regions: [us-east-1]
+                  searchTags: [{key: env, value: prod}]
+                  exportedTagsOnMetrics: [Name]
+                  enhancedMetrics: [{name: MemorySize}, {name: Timeout}]
+                  metrics: [{name: Invocations, statistics: [Sum]}]
+                - type: dynamodb
+                  regions: [us-east-1]
+                  searchTags: [{key: env, value: prod}]
+                  exportedTagsOnMetrics: [Name]
+                  enhancedMetrics: [{name: ItemCount}, {name: TableSizeBytes}]
+                  metrics: [{name: ConsumedReadCapacityUnits, statistics: [Sum]}]
+            """;
+
+        var result = await CollectAsync(yaml, "AWS/Lambda", Datum("Invocations", 5, ("FunctionName", "resize")));
+
+        var function = $"arn:aws:lambda:us-east-1:{MotoAws.DefaultAccount}:function:resize";
+        Assert.Equal("resize", AssertOne(result, "aws_lambda_memory_size", function, 1536.0 * 1024 * 1024).Label("dimension_FunctionName"));
+        AssertOne(result, "aws_lambda_timeout", function, 30);
+        var table = $"arn:aws:dynamodb:us-east-1:{MotoAws.DefaultAccount}:table/Orders";
+        Assert.Equal("Orders", AssertOne(result, "aws_dynamodb_item_count", table, 2).Label("dimension_TableName"));
+        AssertOne(result, "aws_dynamodb_table_size_bytes", table, 0);   // moto reports every table's size as 0
+    }
+
+    [Fact]
     public async Task Sqs_queues_are_discovered_by_tag_and_their_metrics_collected()
     {
         await _aws.CreateQueueAsync("orders", Prod);

@@ -69,7 +69,10 @@ public sealed partial class Collector
                     var credentials = await _accounts.CredentialsAsync(role, region, cancellationToken).ConfigureAwait(false);
                     var resources = await DiscoverAsync(job, region, role, credentials, cancellationToken).ConfigureAwait(false);
                     if (ownsInfo)
+                    {
                         series.AddRange(resources.Select(r => InfoSeries(job, r)));
+                        series.AddRange(await EnhancedAsync(job, region, role, credentials, resources, cancellationToken).ConfigureAwait(false));
+                    }
                     var global = IsGlobal(job.Service, resources);
                     var account = global ? await _accounts.AccountIdAsync(role, region, cancellationToken).ConfigureAwait(false) : "";
                     foreach (var metric in job.Metrics.Where(Wanted))

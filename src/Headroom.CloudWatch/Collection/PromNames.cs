@@ -8,7 +8,7 @@ public static class PromNames
     /// <summary>
     /// <c>AWS/EC2</c>, <c>CPUUtilization</c>, <c>Average</c> → <c>aws_ec2_cpuutilization_average</c>. A metric name that
     /// repeats a word of its namespace at its start loses it, as in YACE (<c>Glue</c>, <c>glue.driver.ExecutorCount</c> →
-    /// <c>aws_glue_driver_executor_count</c>).
+    /// <c>aws_glue_driver_executor_count</c>). An empty statistic (enhanced metrics) adds no suffix.
     /// </summary>
     public static string Metric(string ns, string metric, string statistic)
     {
@@ -23,7 +23,7 @@ public static class PromNames
         name = name[skip..];
         if (name.StartsWith('_'))
             name = name[1..];
-        return $"{prefix}_{name}_{Snake(statistic)}";
+        return statistic.Length == 0 ? $"{prefix}_{name}" : $"{prefix}_{name}_{Snake(statistic)}";
     }
 
     /// <summary><c>AWS/EC2</c> → <c>aws_ec2_info</c>.</summary>

@@ -106,6 +106,9 @@ public sealed record DiscoveryJob : JobConfig
 
     /// <summary>Dimensions a metric must have (YACE's <c>dimensionNameRequirements</c>).</summary>
     public IReadOnlyList<string> DimensionNameRequirements { get; init; } = [];
+
+    /// <summary>Configuration values read from the service's own API (see <see cref="Config.EnhancedMetrics"/>).</summary>
+    public IReadOnlyList<string> EnhancedMetrics { get; init; } = [];
 }
 
 /// <summary>A static job: fixed dimensions, no discovery.</summary>

@@ -27,7 +27,6 @@ public static class CollectorConfigReader
     internal static readonly IReadOnlyDictionary<string, string> Refused = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["exportAllDataPoints"] = "Headroom exports the newest datapoint of each query, once; exporting every datapoint of the window needs out-of-order ingestion in Prometheus. Remove it, or set period equal to length to get one datapoint per query",
-        ["enhancedMetrics"] = "enhanced metrics (Lambda MemorySize and Timeout, DynamoDB ItemCount and TableSizeBytes, RDS AllocatedStorage, ElastiCache NumCacheNodes) call each service's own API, which Headroom's collector does not; remove it",
     };
 
     private static readonly Regex s_percentile = new(@"^p\d{1,2}(\.\d+)?$|^p100$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
@@ -109,6 +108,14 @@ public static class CollectorConfigReader
         var requirements = job.Strings("dimensionNameRequirements") ?? [];
         // Headroom always puts region, account_id and custom tags on info series; true asks for what it does anyway.
         _ = job.Bool("includeContextOnInfoMetrics");
+        var enhanced = job.Maps("enhancedMetrics").Select(e =>
+        {
+            var name = e.Map.RequiredString("name");
+            e.Map.EnsureAllKeysKnown();
+            return EnhancedMetrics.Problem(service.Namespace, name) is { } problem
+                ? throw new ConfigException($"{e.Map.Path}: {problem}", e.Map.Line, "name")
+                : name;
+        }).ToList();
         job.EnsureAllKeysKnown();
         return new DiscoveryJob
         {
@@ -123,6 +130,7 @@ public static class CollectorConfigReader
             SearchTags = searchTags,
             ExportedTagsOnMetrics = exported,
             DimensionNameRequirements = requirements,
+            EnhancedMetrics = enhanced,
         };
     }
 

@@ -107,48 +107,46 @@ public sealed class ServicesMotoTests(MotoAws moto) : IAsyncLifetime
         return json.ToJsonString();
     }
 
-    [Fact]
-    public async Task Rds_instances_are_discovered_by_tag_and_their_metrics_collected()
+    /// <summary>A kind of resource: its job type and metric, how one is created with tags (giving its dimension value), its ARN and series.</summary>
+    private sealed record Kind(string Type, string Namespace, string Metric, string Statistic, string Dimension, string Series, string Info,
+        Func<MotoServices, string, (string, string)[], Task<string>> Create, Func<string, string> Arn);
+
+    private static readonly Dictionary<string, Kind> s_kinds = new(StringComparer.Ordinal)
     {
-        await _aws.CreateDbInstanceAsync("orders", Prod);
-        await _aws.CreateDbInstanceAsync("scratch", Dev);
+        ["rds"] = new("rds", "AWS/RDS", "DatabaseConnections", "Average", "DBInstanceIdentifier", "aws_rds_database_connections_average", "aws_rds_info",
+            async (aws, name, tags) => { await aws.CreateDbInstanceAsync(name, tags); return name; },
+            id => $"arn:aws:rds:us-east-1:{MotoAws.DefaultAccount}:db:{id}"),
+        ["ebs"] = new("AWS/EBS", "AWS/EBS", "VolumeReadOps", "Sum", "VolumeId", "aws_ebs_volume_read_ops_sum", "aws_ebs_info",
+            (aws, _, tags) => aws.CreateVolumeAsync(tags),
+            id => $"arn:aws:ec2:us-east-1:{MotoAws.DefaultAccount}:volume/{id}"),
+        ["lambda"] = new("lambda", "AWS/Lambda", "Duration", "Maximum", "FunctionName", "aws_lambda_duration_maximum", "aws_lambda_info",
+            async (aws, name, tags) => { await aws.CreateFunctionAsync(name, 1024, tags); return name; },
+            id => $"arn:aws:lambda:us-east-1:{MotoAws.DefaultAccount}:function:{id}"),
+        ["sqs"] = new("sqs", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", "QueueName", "aws_sqs_approximate_number_of_messages_visible_maximum", "aws_sqs_info",
+            async (aws, name, tags) => { await aws.CreateQueueAsync(name, tags); return name; },
+            id => $"arn:aws:sqs:us-east-1:{MotoAws.DefaultAccount}:{id}"),
+        ["ngw"] = new("ngw", "AWS/NATGateway", "BytesOutToDestination", "Sum", "NatGatewayId", "aws_natgateway_bytes_out_to_destination_sum", "aws_natgateway_info",
+            (aws, _, tags) => aws.CreateNatGatewayAsync(tags),
+            id => $"arn:aws:ec2:us-east-1:{MotoAws.DefaultAccount}:natgateway/{id}"),
+    };
 
-        var result = await CollectAsync(Job("rds", "DatabaseConnections", "Average"), "AWS/RDS",
-            Datum("DatabaseConnections", 7, ("DBInstanceIdentifier", "orders")),
-            Datum("DatabaseConnections", 1, ("DBInstanceIdentifier", "scratch")));
-
-        var arn = $"arn:aws:rds:us-east-1:{MotoAws.DefaultAccount}:db:orders";
-        var series = AssertOne(result, "aws_rds_database_connections_average", arn, 7);
-        Assert.Equal("orders", series.Label("dimension_DBInstanceIdentifier"));
-        AssertInfo(result, "aws_rds_info", arn);
-    }
-
-    [Fact]
-    public async Task Ebs_volumes_are_discovered_by_tag_and_their_metrics_collected()
+    [Theory]
+    [InlineData("rds")]
+    [InlineData("ebs")]
+    [InlineData("lambda")]
+    [InlineData("sqs")]
+    [InlineData("ngw")]
+    public async Task A_resource_tagged_to_match_is_discovered_and_its_metric_collected_under_yace_names(string kind)
     {
-        var kept = await _aws.CreateVolumeAsync(Prod);
-        var filtered = await _aws.CreateVolumeAsync(Dev);
+        var k = s_kinds[kind];
+        var kept = await k.Create(_aws, "orders", Prod);
+        var filtered = await k.Create(_aws, "scratch", Dev);
 
-        var result = await CollectAsync(Job("AWS/EBS", "VolumeReadOps", "Sum"), "AWS/EBS",
-            Datum("VolumeReadOps", 1234, ("VolumeId", kept)), Datum("VolumeReadOps", 5, ("VolumeId", filtered)));
+        var result = await CollectAsync(Job(k.Type, k.Metric, k.Statistic), k.Namespace,
+            Datum(k.Metric, 4096, (k.Dimension, kept)), Datum(k.Metric, 1, (k.Dimension, filtered)));
 
-        var arn = $"arn:aws:ec2:us-east-1:{MotoAws.DefaultAccount}:volume/{kept}";
-        Assert.Equal(kept, AssertOne(result, "aws_ebs_volume_read_ops_sum", arn, 1234).Label("dimension_VolumeId"));
-        AssertInfo(result, "aws_ebs_info", arn);
-    }
-
-    [Fact]
-    public async Task Lambda_functions_are_discovered_by_tag_and_their_metrics_collected()
-    {
-        await _aws.CreateFunctionAsync("resize", 1024, Prod);
-        await _aws.CreateFunctionAsync("thumbnail", 128, Dev);
-
-        var result = await CollectAsync(Job("lambda", "Duration", "Maximum"), "AWS/Lambda",
-            Datum("Duration", 250, ("FunctionName", "resize")), Datum("Duration", 9, ("FunctionName", "thumbnail")));
-
-        var arn = $"arn:aws:lambda:us-east-1:{MotoAws.DefaultAccount}:function:resize";
-        Assert.Equal("resize", AssertOne(result, "aws_lambda_duration_maximum", arn, 250).Label("dimension_FunctionName"));
-        AssertInfo(result, "aws_lambda_info", arn);
+        Assert.Equal(kept, AssertOne(result, k.Series, k.Arn(kept), 4096).Label("dimension_" + k.Dimension));
+        AssertInfo(result, k.Info, k.Arn(kept));
     }
 
     [Fact]
@@ -206,20 +204,6 @@ public sealed class ServicesMotoTests(MotoAws moto) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Sqs_queues_are_discovered_by_tag_and_their_metrics_collected()
-    {
-        await _aws.CreateQueueAsync("orders", Prod);
-        await _aws.CreateQueueAsync("orders-dev", Dev);
-
-        var result = await CollectAsync(Job("sqs", "ApproximateNumberOfMessagesVisible", "Maximum"), "AWS/SQS",
-            Datum("ApproximateNumberOfMessagesVisible", 42, ("QueueName", "orders")), Datum("ApproximateNumberOfMessagesVisible", 3, ("QueueName", "orders-dev")));
-
-        var arn = $"arn:aws:sqs:us-east-1:{MotoAws.DefaultAccount}:orders";
-        Assert.Equal("orders", AssertOne(result, "aws_sqs_approximate_number_of_messages_visible_maximum", arn, 42).Label("dimension_QueueName"));
-        AssertInfo(result, "aws_sqs_info", arn);
-    }
-
-    [Fact]
     public async Task DynamoDb_tables_are_discovered_by_tag_and_their_metrics_collected()
     {
         await _aws.CreateTableAsync("Orders", Prod);
@@ -237,20 +221,6 @@ public sealed class ServicesMotoTests(MotoAws moto) : IAsyncLifetime
         Assert.Equal(300, series.Single(s => s.Label("dimension_GlobalSecondaryIndexName") is null).Value);
         Assert.Equal(30, series.Single(s => s.Label("dimension_GlobalSecondaryIndexName") == "by-customer").Value);
         AssertInfo(result, "aws_dynamodb_info", arn);
-    }
-
-    [Fact]
-    public async Task Nat_gateways_are_discovered_by_tag_and_their_metrics_collected()
-    {
-        var kept = await _aws.CreateNatGatewayAsync(Prod);
-        var filtered = await _aws.CreateNatGatewayAsync(Dev);
-
-        var result = await CollectAsync(Job("ngw", "BytesOutToDestination", "Sum"), "AWS/NATGateway",
-            Datum("BytesOutToDestination", 4096, ("NatGatewayId", kept)), Datum("BytesOutToDestination", 1, ("NatGatewayId", filtered)));
-
-        var arn = $"arn:aws:ec2:us-east-1:{MotoAws.DefaultAccount}:natgateway/{kept}";
-        Assert.Equal(kept, AssertOne(result, "aws_natgateway_bytes_out_to_destination_sum", arn, 4096).Label("dimension_NatGatewayId"));
-        AssertInfo(result, "aws_natgateway_info", arn);
     }
 
     [Fact]

@@ -14,10 +14,13 @@ internal static class ServiceTable
     /// <summary>An example ARN of the table and the dimensions it must give.</summary>
     internal sealed record Example(string Namespace, string Arn, IReadOnlyDictionary<string, string> Dimensions);
 
-    internal static IReadOnlyList<ServiceType> Load() => Read(Text()).Services;
+    /// <summary>The embedded table, read once: about 50 ms of YAML parsing that every lookup would otherwise repeat.</summary>
+    private static readonly Lazy<(IReadOnlyList<ServiceType> Services, IReadOnlyList<Example> Examples)> s_table = new(() => Read(Text()));
+
+    internal static IReadOnlyList<ServiceType> Load() => s_table.Value.Services;
 
     /// <summary>The examples the table carries, for its tests.</summary>
-    internal static IReadOnlyList<Example> Examples() => Read(Text()).Examples;
+    internal static IReadOnlyList<Example> Examples() => s_table.Value.Examples;
 
     internal static string Text()
     {

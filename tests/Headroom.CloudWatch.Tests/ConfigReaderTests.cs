@@ -89,6 +89,9 @@ public class ConfigReaderTests
     [InlineData("bad-role.yml", 7, "roleArn", "'headroom-role' is not an ARN")]
     [InlineData("length-short.yml", 7, "length", "is shorter than period")]
     [InlineData("bad-bool.yml", 9, "nilToZero", "must be true or false")]
+    [InlineData("export-all-datapoints.yml", 9, "exportAllDataPoints", "discovery.jobs[0].exportAllDataPoints is not supported: Headroom exports the newest datapoint")]
+    [InlineData("enhanced-metrics.yml", 7, "name", "discovery.jobs[0].enhancedMetrics[0]: enhanced metric 'AllocatedStorage' of AWS/RDS is not supported: it is read with RDS's DescribeDBInstances")]
+    [InlineData("searchtags-untaggable.yml", 6, "searchTags", "AWS/AutoScaling resources are not in the Resource Groups Tagging API")]
     public void Malformed_configs_name_the_key_and_the_line(string file, int line, string key, string message)
     {
         var e = Assert.Throws<ConfigException>(() => CollectorConfigReader.ReadFile(Config(file)));

@@ -37,6 +37,9 @@ public sealed class FaultProxy : IAsyncDisposable
     public void Enqueue(string operation, int status, string body) =>
         _script.GetOrAdd(operation, _ => new ConcurrentQueue<(int, string)>()).Enqueue((status, body));
 
+    /// <summary>Changes a request body before it is forwarded, given the operation and the body (e.g. resource type names moto spells its own way).</summary>
+    public Func<string, string, string>? Rewrite { get; set; }
+
     /// <summary>A JSON 1.0 error body as AWS sends it.</summary>
     public static string Error(string code, string message) => $$"""{"__type":"com.amazonaws.cloudwatch#{{code}}","message":"{{message}}"}""";
 
@@ -72,6 +75,8 @@ public sealed class FaultProxy : IAsyncDisposable
         var target = context.Request.Headers["X-Amz-Target"] ?? "";
         var operation = target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..];
         Received.Enqueue((operation, body));
+        if (Rewrite is { } rewrite)
+            body = rewrite(operation, body);
 
         int status;
         byte[] answer;

@@ -15,6 +15,16 @@ public class NamingAndEndpointTests
     [InlineData("AWS/ApplicationELB", "RequestCount", "Sum", "aws_applicationelb_request_count_sum")]
     [InlineData("AWS/EC2", "CPUUtilization", "p99", "aws_ec2_cpuutilization_p99")]
     [InlineData("CWAgent", "mem_used_percent", "SampleCount", "aws_cwagent_mem_used_percent_sample_count")]
+    [InlineData("AWS/DirectoryService", "% Processor Time", "Average", "aws_directoryservice_percent_processor_time_average")]
+    [InlineData("AWS/DirectoryService", "Bytes Sent/sec", "Average", "aws_directoryservice_bytes_sent_sec_average")]
+    [InlineData("AWS/EC2", "EBSByteBalance%", "Minimum", "aws_ec2_ebsbyte_balance_percent_minimum")]
+    [InlineData("Glue", "glue.driver.ExecutorAllocationManager.executors.numberAllExecutors", "Average", "aws_glue_driver_executor_allocation_manager_executors_number_all_executors_average")]
+    [InlineData("/aws/sagemaker/Endpoints", "CPUUtilization", "Average", "aws_sagemaker_endpoints_cpuutilization_average")]
+    [InlineData("AWS/Network Manager", "BytesIn", "Sum", "aws_network_manager_bytes_in_sum")]
+    [InlineData("ECS/ContainerInsights", "CpuUtilized", "Average", "aws_ecs_containerinsights_cpu_utilized_average")]
+    [InlineData("AWS/Redshift-Serverless", "ComputeCapacity", "Average", "aws_redshift_serverless_compute_capacity_average")]
+    [InlineData("AWS/ApiGateway", "4xx", "Sum", "aws_apigateway_4xx_sum")]
+    [InlineData("AWS/Lambda", "Duration", "p99.9", "aws_lambda_duration_p99_9")]
     public void Metric_names_follow_yace(string ns, string metric, string statistic, string expected) =>
         Assert.Equal(expected, PromNames.Metric(ns, metric, statistic));
 

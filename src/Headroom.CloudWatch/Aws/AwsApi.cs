@@ -15,6 +15,12 @@ public sealed record AwsApi(string Name, AwsService Service, string Target, stri
     public static readonly AwsApi PutMetricData = new("PutMetricData", AwsService.CloudWatch, "GraniteServiceVersion20100801.PutMetricData", Json10);
     public static readonly AwsApi GetResources = new("GetResources", AwsService.Tagging, "ResourceGroupsTaggingAPI_20170126.GetResources", Json11);
 
+    /// <summary>DynamoDB's table description (item count, size), for enhanced metrics.</summary>
+    public static readonly AwsApi DescribeTable = new("DescribeTable", AwsService.DynamoDb, "DynamoDB_20120810.DescribeTable", Json10);
+
+    /// <summary>Lambda's function configurations (memory, timeout), for enhanced metrics; a REST GET, no target.</summary>
+    public static readonly AwsApi ListFunctions = new("ListFunctions", AwsService.Lambda, "", "");
+
     /// <summary>Called through AWSSDK.EC2; listed so its requests are counted and limited like the others.</summary>
     public static readonly AwsApi DescribeInstances = new("DescribeInstances", AwsService.Ec2, "", "");
 
@@ -24,7 +30,7 @@ public sealed record AwsApi(string Name, AwsService Service, string Target, stri
     /// <summary>Called through AWSSDK.SecurityToken, for the account id of jobs without a role.</summary>
     public static readonly AwsApi GetCallerIdentity = new("GetCallerIdentity", AwsService.Sts, "", "");
 
-    public static readonly IReadOnlyList<AwsApi> All = [GetMetricData, ListMetrics, PutMetricData, GetResources, DescribeInstances, AssumeRole, GetCallerIdentity];
+    public static readonly IReadOnlyList<AwsApi> All = [GetMetricData, ListMetrics, PutMetricData, GetResources, DescribeTable, ListFunctions, DescribeInstances, AssumeRole, GetCallerIdentity];
 }
 
 /// <summary>An AWS service: its SigV4 signing name, host prefix and the suffix of its <c>AWS_ENDPOINT_URL_*</c> variable.</summary>
@@ -34,4 +40,6 @@ public sealed record AwsService(string SigningName, string HostPrefix, string En
     public static readonly AwsService Tagging = new("tagging", "tagging", "RESOURCE_GROUPS_TAGGING_API");
     public static readonly AwsService Ec2 = new("ec2", "ec2", "EC2");
     public static readonly AwsService Sts = new("sts", "sts", "STS");
+    public static readonly AwsService DynamoDb = new("dynamodb", "dynamodb", "DYNAMODB");
+    public static readonly AwsService Lambda = new("lambda", "lambda", "LAMBDA");
 }

@@ -25,17 +25,32 @@ internal sealed class AwsHttpClient(HttpClient http, AwsEndpoints endpoints, Col
 
     public TimeProvider Time => time;
 
-    public async Task<TResponse> CallAsync<TRequest, TResponse>(
+    /// <summary>A JSON-protocol call: POST with the API's target and content type.</summary>
+    public Task<TResponse> CallAsync<TRequest, TResponse>(
         AwsApi api, string region, AwsCredentials credentials, TRequest body,
         JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(body, requestType);
-        var endpoint = endpoints.For(api.Service, region);
+        return SendAsync(api, region, credentials, HttpMethod.Post, endpoints.For(api.Service, region), payload, responseType, cancellationToken);
+    }
+
+    /// <summary>A REST GET of <paramref name="pathAndQuery"/> (Lambda's API), answered with JSON.</summary>
+    public Task<TResponse> GetAsync<TResponse>(AwsApi api, string region, AwsCredentials credentials, string pathAndQuery, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
+        SendAsync(api, region, credentials, HttpMethod.Get, new Uri(endpoints.For(api.Service, region), pathAndQuery), [], responseType, cancellationToken);
+
+    private async Task<TResponse> SendAsync<TResponse>(
+        AwsApi api, string region, AwsCredentials credentials, HttpMethod method, Uri endpoint, byte[] payload,
+        JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+    {
         return await WithRetriesAsync(api, async () =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(payload) };
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(api.ContentType);
-            request.Headers.TryAddWithoutValidation("X-Amz-Target", api.Target);
+            using var request = new HttpRequestMessage(method, endpoint);
+            if (method == HttpMethod.Post)
+            {
+                request.Content = new ByteArrayContent(payload);
+                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(api.ContentType);
+                request.Headers.TryAddWithoutValidation("X-Amz-Target", api.Target);
+            }
             SigV4Signer.Sign(request, payload, credentials, region, api.Service.SigningName, time.GetUtcNow());
             HttpResponseMessage response;
             try

@@ -39,6 +39,16 @@ internal sealed record ResourceTagMapping(string ResourceARN, IReadOnlyList<Tag>
 
 internal sealed record GetResourcesResponse(IReadOnlyList<ResourceTagMapping>? ResourceTagMappingList, string? PaginationToken);
 
+internal sealed record DescribeTableRequest(string TableName);
+
+internal sealed record TableDescription(string? TableName, string? TableArn, long? ItemCount, long? TableSizeBytes);
+
+internal sealed record DescribeTableResponse(TableDescription? Table);
+
+internal sealed record FunctionConfiguration(string? FunctionName, string? FunctionArn, int? MemorySize, int? Timeout);
+
+internal sealed record ListFunctionsResponse(IReadOnlyList<FunctionConfiguration>? Functions, string? NextMarker);
+
 internal sealed record AwsErrorBody(
     [property: JsonPropertyName("__type")] string? Type,
     [property: JsonPropertyName("message")] string? LowerMessage,
@@ -53,5 +63,8 @@ internal sealed record AwsErrorBody(
 [JsonSerializable(typeof(EmptyResponse))]
 [JsonSerializable(typeof(GetResourcesRequest))]
 [JsonSerializable(typeof(GetResourcesResponse))]
+[JsonSerializable(typeof(DescribeTableRequest))]
+[JsonSerializable(typeof(DescribeTableResponse))]
+[JsonSerializable(typeof(ListFunctionsResponse))]
 [JsonSerializable(typeof(AwsErrorBody))]
 internal sealed partial class AwsJsonContext : JsonSerializerContext;

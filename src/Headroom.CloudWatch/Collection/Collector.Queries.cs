@@ -19,18 +19,18 @@ public sealed partial class Collector
         return (results.SelectMany(r => r.Series).ToList(), results.Sum(r => r.Calls));
     }
 
-    /// <summary>Queries grouped by (region, role, period, length, delay), then cut into chunks of at most 500.</summary>
+    /// <summary>Queries grouped by (region, role, period, length, delay, rounding), then cut into chunks of at most 500.</summary>
     internal static IEnumerable<PlannedQuery[]> Batches(IEnumerable<PlannedQuery> queries) =>
-        queries.GroupBy(q => (q.Region, RoleKey(q.Role), q.Config.Period, q.Config.Length, q.Config.Delay))
+        queries.GroupBy(q => (q.Region, RoleKey(q.Role), q.Config.Period, q.Config.Length, q.Config.Delay, q.Config.RoundingPeriod))
             .SelectMany(g => g.Chunk(CloudWatchApi.MaxQueriesPerCall));
 
     /// <summary>
     /// The window of a group: its end is now minus the delay, rounded down to the period so that only whole periods are
-    /// asked for; its start is the end minus the length.
+    /// asked for (or to the roundingPeriod when one is set); its start is the end minus the length.
     /// </summary>
     internal static (DateTimeOffset Start, DateTimeOffset End) Window(MetricConfig metric, DateTimeOffset now)
     {
-        var periodSeconds = (long)metric.Period.TotalSeconds;
+        var periodSeconds = (long)(metric.RoundingPeriod ?? metric.Period).TotalSeconds;
         var endSeconds = (now - metric.Delay).ToUnixTimeSeconds() / periodSeconds * periodSeconds;
         var end = DateTimeOffset.FromUnixTimeSeconds(endSeconds);
         return (end - metric.Length, end);

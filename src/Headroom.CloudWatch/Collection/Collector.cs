@@ -69,11 +69,21 @@ public sealed partial class Collector
                     var credentials = await _accounts.CredentialsAsync(role, region, cancellationToken).ConfigureAwait(false);
                     var resources = await DiscoverAsync(job, region, role, credentials, cancellationToken).ConfigureAwait(false);
                     if (ownsInfo)
+                    {
                         series.AddRange(resources.Select(r => InfoSeries(job, r)));
+                        series.AddRange(await EnhancedAsync(job, region, role, credentials, resources, cancellationToken).ConfigureAwait(false));
+                    }
+                    var global = IsGlobal(job.Service, resources);
+                    var account = global ? await _accounts.AccountIdAsync(role, region, cancellationToken).ConfigureAwait(false) : "";
                     foreach (var metric in job.Metrics.Where(Wanted))
                     {
+                        // A taggable service with no resource found has nothing to collect (YACE does the same).
+                        if (job.Service.IsTaggable && resources.Count == 0)
+                            continue;
                         var listed = await ListAsync(region, role, credentials, metric.Namespace, metric.Name, job.RecentlyActiveOnly, cancellationToken).ConfigureAwait(false);
-                        queries.AddRange(PlanDiscovery(job, metric, region, role, resources, listed));
+                        queries.AddRange(global
+                            ? PlanGlobal(job, metric, region, role, account, listed)
+                            : PlanDiscovery(job, metric, region, role, resources, listed));
                     }
                 }
                 catch (AwsApiException e)
@@ -147,6 +157,8 @@ public sealed partial class Collector
         var key = $"{job.Line}|{region}|{RoleKey(role)}";
         return Cached(_discovery, key, _options.DiscoveryTtl, async () =>
         {
+            if (!job.Service.IsTaggable)
+                return (IReadOnlyList<DiscoveredResource>)[];
             var mappings = await _api.GetResourcesAsync(region, credentials, job.Service.ResourceTypeFilters, job.SearchTags.Select(t => t.Key).ToList(), cancellationToken).ConfigureAwait(false);
             var resources = new List<DiscoveredResource>();
             foreach (var mapping in mappings)
@@ -154,9 +166,13 @@ public sealed partial class Collector
                 var tags = (mapping.Tags ?? []).GroupBy(t => t.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
                 if (!job.SearchTags.All(t => tags.TryGetValue(t.Key, out var v) && t.Value.IsMatch(v)))
                     continue;
-                if (DimensionsOf(job.Service, mapping.ResourceARN) is not { } dimensions)
+                // A resource no rule matches is another kind the filter also returns (a filter of classic load balancers
+                // returns ALBs too); a service without rules keeps every resource for its info series.
+                var match = job.Service.DimensionsOf(mapping.ResourceARN);
+                if (match is null && job.Service.ArnRules.Count > 0)
                     continue;
-                resources.Add(new DiscoveredResource(mapping.ResourceARN, region, DiscoveredResource.AccountOf(mapping.ResourceARN), tags, dimensions));
+                resources.Add(new DiscoveredResource(mapping.ResourceARN, region, DiscoveredResource.AccountOf(mapping.ResourceARN), tags,
+                    match?.Dimensions ?? new Dictionary<string, string>(), Rule: match?.Rule));
             }
             if (!job.Service.IsEc2 || resources.Count == 0)
                 return (IReadOnlyList<DiscoveredResource>)resources;
@@ -184,38 +200,57 @@ public sealed partial class Collector
         return task;
     }
 
-    private static Dictionary<string, string>? DimensionsOf(ServiceType service, string arn)
-    {
-        foreach (var regex in service.DimensionsFromArn)
-        {
-            var match = regex.Match(arn);
-            if (!match.Success)
-                continue;
-            return regex.GetGroupNames().Where(n => !int.TryParse(n, out _))
-                .ToDictionary(n => n, n => match.Groups[n].Value, StringComparer.Ordinal);
-        }
-        return null;
-    }
-
     private static bool MeetsRequirements(Metric metric, IReadOnlyList<string> required) =>
         required.Count == 0 || (metric.Dimensions ?? []).Select(d => d.Name).Order(StringComparer.Ordinal).SequenceEqual(required.Order(StringComparer.Ordinal), StringComparer.Ordinal);
 
-    /// <summary>Matches each listed metric to the resource whose ARN gives its dimension values; unmatched metrics (e.g. per-ASG aggregates) are left out.</summary>
+    /// <summary>
+    /// Whether a discovery job's metrics are exported with <c>name="global"</c>: the service's resources are not in the
+    /// tagging API, or its ARNs do not carry the values its metrics' dimensions hold (resources found, no rule).
+    /// </summary>
+    private static bool IsGlobal(ServiceType service, IReadOnlyList<DiscoveredResource> resources) =>
+        !service.IsTaggable || (service.ArnRules.Count == 0 && resources.Count > 0);
+
+    /// <summary>Every listed metric that meets the dimension requirements, as one series with <c>name="global"</c>.</summary>
+    private static IEnumerable<PlannedQuery> PlanGlobal(DiscoveryJob job, MetricConfig metric, string region, RoleConfig role, string account, IReadOnlyList<Metric> listed)
+    {
+        foreach (var m in listed.Where(m => MeetsRequirements(m, job.DimensionNameRequirements)))
+        {
+            var labels = CollectedSeries.SortLabels(BaseLabels("global", region, account, m.Dimensions ?? [], job.CustomTags)
+                .Concat(job.ExportedTagsOnMetrics.Select(t => new KeyValuePair<string, string>("tag_" + PromNames.Sanitize(t), ""))));
+            foreach (var stat in metric.Statistics)
+                yield return new PlannedQuery(region, role, metric, stat, m, labels);
+        }
+    }
+
+    /// <summary>
+    /// Matches each listed metric to a resource, as YACE's associator does: the ARN rules that matched some resource are
+    /// tried from the most dimensions to the fewest; a rule applies when the metric carries all its dimensions (and maybe
+    /// more, e.g. AvailabilityZone), and the resource is the one whose ARN gave the same values. Metrics no resource
+    /// matches (per-ASG or per-instance-type aggregates, deleted resources) are not queried.
+    /// </summary>
     private static IEnumerable<PlannedQuery> PlanDiscovery(DiscoveryJob job, MetricConfig metric, string region, RoleConfig role, IReadOnlyList<DiscoveredResource> resources, IReadOnlyList<Metric> listed)
     {
-        var index = new Dictionary<string, DiscoveredResource>(StringComparer.Ordinal);
-        foreach (var r in resources)
-            index.TryAdd(MatchKey(r.Dimensions.Keys, r.Dimensions), r);
-        var shapes = resources.Select(r => r.Dimensions.Keys.Order(StringComparer.Ordinal).ToArray()).DistinctBy(k => string.Join(',', k)).ToList();
+        var rules = job.Service.ArnRules
+            .Select((rule, order) => (rule, order))
+            .Where(r => resources.Any(x => ReferenceEquals(x.Rule, r.rule)))
+            .OrderByDescending(r => r.rule.Dimensions.Count).ThenBy(r => r.order)
+            .Select(r => r.rule)
+            .ToList();
+        var index = new Dictionary<(ArnRule, string), DiscoveredResource>();
+        foreach (var r in resources.Where(r => r.Rule is not null))
+            index.TryAdd((r.Rule!, MatchKey(r.Rule!, r.Dimensions, trimSuffix: false)), r);
         foreach (var m in listed)
         {
             if (!MeetsRequirements(m, job.DimensionNameRequirements))
                 continue;
-            var dims = (m.Dimensions ?? []).ToDictionary(d => d.Name, d => d.Value, StringComparer.Ordinal);
+            var dims = (m.Dimensions ?? []).GroupBy(d => d.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
             DiscoveredResource? resource = null;
-            foreach (var shape in shapes)
+            foreach (var rule in rules)
             {
-                if (shape.All(dims.ContainsKey) && index.TryGetValue(MatchKey(shape, dims), out resource))
+                if (!rule.Dimensions.All(dims.ContainsKey))
+                    continue;
+                if (index.TryGetValue((rule, MatchKey(rule, dims, trimSuffix: false)), out resource)
+                    || (rule.MetricSuffix is not null && index.TryGetValue((rule, MatchKey(rule, dims, trimSuffix: true)), out resource)))
                     break;
             }
             if (resource is null)
@@ -228,8 +263,21 @@ public sealed partial class Collector
         }
     }
 
-    private static string MatchKey(IEnumerable<string> names, IReadOnlyDictionary<string, string> values) =>
-        string.Join('\u0001', names.Order(StringComparer.Ordinal).Select(n => n + "=" + values[n]));
+    /// <summary>A rule's dimension values as one key; values without case where the rule says so, a metric's suffix trimmed on request.</summary>
+    private static string MatchKey(ArnRule rule, IReadOnlyDictionary<string, string> values, bool trimSuffix)
+    {
+        var builder = new System.Text.StringBuilder();
+        foreach (var name in rule.Dimensions)
+        {
+            var value = values[name];
+            if (trimSuffix && rule.MetricSuffix!.Match(value) is { Success: true } trimmed)
+                value = trimmed.Groups["base"].Value;
+            if (rule.IgnoreCase)
+                value = value.ToLowerInvariant();
+            builder.Append('\u0001').Append(name).Append('=').Append(value);
+        }
+        return builder.ToString();
+    }
 
     private static IReadOnlyList<KeyValuePair<string, string>> BaseLabels(string name, string region, string account, IEnumerable<Dimension> dimensions, IReadOnlyList<DimensionConfig> customTags) =>
         CollectedSeries.SortLabels(

@@ -63,6 +63,12 @@ public sealed record MetricConfig
     /// <summary>Export the datapoint's timestamp (YACE's <c>addCloudwatchTimestamp</c>).</summary>
     public bool AddCloudwatchTimestamp { get; init; }
 
+    /// <summary>
+    /// What the window's end is rounded down to (YACE's <c>roundingPeriod</c>); null rounds to <see cref="Period"/>, so
+    /// that only whole periods are asked for.
+    /// </summary>
+    public TimeSpan? RoundingPeriod { get; init; }
+
     /// <summary>The line of the metric in the configuration file, for messages.</summary>
     public int Line { get; init; }
 }
@@ -100,6 +106,9 @@ public sealed record DiscoveryJob : JobConfig
 
     /// <summary>Dimensions a metric must have (YACE's <c>dimensionNameRequirements</c>).</summary>
     public IReadOnlyList<string> DimensionNameRequirements { get; init; } = [];
+
+    /// <summary>Configuration values read from the service's own API (see <see cref="Config.EnhancedMetrics"/>).</summary>
+    public IReadOnlyList<string> EnhancedMetrics { get; init; } = [];
 }
 
 /// <summary>A static job: fixed dimensions, no discovery.</summary>

@@ -20,6 +20,15 @@ public static class CollectorConfigReader
     /// </summary>
     public static readonly TimeSpan ShortPeriodDelay = TimeSpan.FromSeconds(120);
 
+    /// <summary>
+    /// YACE options Headroom does not implement, with the reason given when a configuration sets one: refused by name
+    /// rather than ignored, so a configuration never seems to do what it does not.
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, string> Refused = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["exportAllDataPoints"] = "Headroom exports the newest datapoint of each query, once; exporting every datapoint of the window needs out-of-order ingestion in Prometheus. Remove it, or set period equal to length to get one datapoint per query",
+    };
+
     private static readonly Regex s_percentile = new(@"^p\d{1,2}(\.\d+)?$|^p100$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
     private static readonly string[] s_statistics = ["Average", "Sum", "Minimum", "Maximum", "SampleCount"];
 
@@ -65,7 +74,7 @@ public static class CollectorConfigReader
         foreach (var (key, _) in map.Entries)
         {
             var name = ((YamlScalarNode)key).Value ?? "";
-            var service = ServiceType.Find(name) ?? throw new ConfigException($"discovery.exportedTagsOnMetrics: unknown service '{name}'; known: {Known()}", YamlMap.LineOf(key), name);
+            var service = ServiceType.Find(name) ?? throw new ConfigException($"discovery.exportedTagsOnMetrics: unknown service '{name}'; {Known()}", YamlMap.LineOf(key), name);
             result[service.Namespace] = map.Strings(name) ?? [];
         }
         return result;
@@ -75,7 +84,7 @@ public static class CollectorConfigReader
     {
         var typeName = job.RequiredString("type");
         var service = ServiceType.Find(typeName)
-            ?? throw new ConfigException($"{job.Child("type")}: unknown service '{typeName}'; Headroom knows {Known()}", YamlMap.LineOf(job.Get("type")!), "type");
+            ?? throw new ConfigException($"{job.Child("type")}: unknown service '{typeName}'; {Known()}", YamlMap.LineOf(job.Get("type")!), "type");
         var common = ReadCommon(job, service.Namespace);
         var searchTags = job.Maps("searchTags").Select(t =>
         {
@@ -93,9 +102,20 @@ public static class CollectorConfigReader
             t.Map.EnsureAllKeysKnown();
             return new SearchTag(key, regex);
         }).ToList();
+        if (searchTags.Count > 0 && !service.IsTaggable)
+            throw new ConfigException($"{job.Child("searchTags")}: {service.Namespace} resources are not in the Resource Groups Tagging API, so Headroom cannot select them by tag; remove searchTags (every listed metric is collected, as name=\"global\") or use a static job with their dimensions", KeyLine(job, "searchTags"), "searchTags");
         var exported = job.Strings("exportedTagsOnMetrics") ?? legacyTags.GetValueOrDefault(service.Namespace) ?? [];
         var requirements = job.Strings("dimensionNameRequirements") ?? [];
+        // Headroom always puts region, account_id and custom tags on info series; true asks for what it does anyway.
         _ = job.Bool("includeContextOnInfoMetrics");
+        var enhanced = job.Maps("enhancedMetrics").Select(e =>
+        {
+            var name = e.Map.RequiredString("name");
+            e.Map.EnsureAllKeysKnown();
+            return EnhancedMetrics.Problem(service.Namespace, name) is { } problem
+                ? throw new ConfigException($"{e.Map.Path}: {problem}", e.Map.Line, "name")
+                : name;
+        }).ToList();
         job.EnsureAllKeysKnown();
         return new DiscoveryJob
         {
@@ -110,6 +130,7 @@ public static class CollectorConfigReader
             SearchTags = searchTags,
             ExportedTagsOnMetrics = exported,
             DimensionNameRequirements = requirements,
+            EnhancedMetrics = enhanced,
         };
     }
 
@@ -118,9 +139,8 @@ public static class CollectorConfigReader
         var name = job.RequiredString("name");
         var ns = job.RequiredString("namespace");
         var common = ReadCommon(job, ns);
+        // No dimensions queries the metric's namespace-wide aggregate (e.g. a Lambda@Edge function's replicas by region).
         var dimensions = job.Maps("dimensions").Select(d => ReadDimension(d.Map)).ToList();
-        if (dimensions.Count == 0)
-            throw new ConfigException($"{job.Child("dimensions")} is required: a static job queries fixed dimensions", job.Line, "dimensions");
         job.EnsureAllKeysKnown();
         return new StaticJob
         {
@@ -148,6 +168,7 @@ public static class CollectorConfigReader
     /// <summary>Regions, roles, custom tags, job-level metric defaults and the metrics, shared by every kind of job.</summary>
     private static Common ReadCommon(YamlMap job, string ns)
     {
+        RefuseUnimplemented(job);
         var regions = job.Strings("regions");
         if (regions is null || regions.Count == 0)
             throw new ConfigException($"{job.Child("regions")} is required: list at least one region, e.g. [us-east-1]", job.Line, "regions");
@@ -163,11 +184,13 @@ public static class CollectorConfigReader
         var customTags = job.Maps("customTags").Select(t => ReadDimension(t.Map)).ToList();
 
         var defaults = ReadTiming(job, null);
+        var rounding = job.Seconds("roundingPeriod", 1);
         var recentlyActive = job.Bool("recentlyActiveOnly") ?? false;
         var metrics = job.Maps("metrics").Select(m =>
         {
             var name = m.Map.RequiredString("name");
             var timing = ReadTiming(m.Map, defaults);
+            RefuseUnimplemented(m.Map);
             m.Map.EnsureAllKeysKnown();
             var statistics = timing.Statistics ?? throw new ConfigException($"{m.Map.Child("statistics")} is required for metric '{name}' (or set statistics on the job)", m.Map.Line, "statistics");
             var period = timing.Period ?? DefaultPeriod;
@@ -184,6 +207,7 @@ public static class CollectorConfigReader
                 Delay = timing.Delay ?? (period <= TimeSpan.FromMinutes(1) ? ShortPeriodDelay : TimeSpan.Zero),
                 NilToZero = timing.NilToZero ?? false,
                 AddCloudwatchTimestamp = timing.AddTimestamp ?? false,
+                RoundingPeriod = rounding,
                 Line = m.Map.Line,
             };
         }).ToList();
@@ -220,6 +244,18 @@ public static class CollectorConfigReader
             map.Bool("addCloudwatchTimestamp") ?? defaults?.AddTimestamp);
     }
 
+    /// <summary>Throws for a YACE option Headroom does not implement, naming it and saying why.</summary>
+    private static void RefuseUnimplemented(YamlMap map)
+    {
+        foreach (var (key, reason) in Refused)
+        {
+            if (map.Has(key))
+                throw new ConfigException($"{map.Child(key)} is not supported: {reason}", KeyLine(map, key), key);
+        }
+    }
+
+    private static int KeyLine(YamlMap map, string key) => YamlMap.LineOf(map.Entries.First(e => (e.Key as YamlScalarNode)?.Value == key).Key);
+
     private static DimensionConfig ReadDimension(YamlMap map)
     {
         var dimension = new DimensionConfig(map.RequiredString(map.Has("key") ? "key" : "name"), map.RequiredString("value"));
@@ -227,5 +263,7 @@ public static class CollectorConfigReader
         return dimension;
     }
 
-    private static string Known() => string.Join(", ", ServiceType.All.Select(s => $"{s.Namespace} ({s.Alias})"));
+    /// <summary>What an unknown service's message suggests: the table is 109 entries long, too long to print whole.</summary>
+    private static string Known() =>
+        $"Headroom knows the {ServiceType.All.Count} namespaces YACE supports (AWS/EC2 or ec2, AWS/RDS or rds, ...; docs/cloudwatch.md lists them all); for a namespace of your own use a customNamespace job";
 }

@@ -38,7 +38,9 @@ public static class CostModel
         {
             Add(job, resources, lists: true);
             var targets = job.Regions.Count * job.Roles.Count;
-            getResourcesRequests += targets * Pages(resources, a.GetResourcesPageSize) * Refreshes(a.DiscoveryEvery, a);
+            // A service outside the tagging API is not asked for: its metrics are listed and collected as global.
+            if (job.Service.IsTaggable)
+                getResourcesRequests += targets * Pages(resources, a.GetResourcesPageSize) * Refreshes(a.DiscoveryEvery, a);
             if (job.Service.IsEc2)
                 describeRequests += targets * Pages(resources, 200) * Refreshes(a.DiscoveryEvery, a);
         }

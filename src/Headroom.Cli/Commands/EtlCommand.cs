@@ -10,12 +10,12 @@ using Spectre.Console;
 namespace Headroom.Cli.Commands;
 
 /// <summary><c>headroom etl</c>: load utilization from a Prometheus-compatible source into the SQL warehouse.</summary>
-internal static class EtlCommand
+internal static partial class EtlCommand
 {
     public static Command Create()
     {
-        var command = new Command("etl", "Load hourly utilization from a Prometheus-compatible endpoint into the SQL warehouse: validated, idempotent, with watermarks and gap backfill.");
-        command.Subcommands.Add(Run("run", "Load everything new since the watermark (a first run starts 7 days back), retrying open gaps first.", EtlMode.Incremental));
+        var command = new Command("etl", "Load hourly utilization from a Prometheus-compatible endpoint, or from CloudWatch directly, into the SQL warehouse: validated, idempotent, with watermarks and gap backfill.");
+        command.Subcommands.Add(Run("run", "Load everything new since the watermark (a first run starts 7 days back, 14 from CloudWatch), retrying open gaps first.", EtlMode.Incremental));
         command.Subcommands.Add(Run("backfill", "Reprocess a range (--from and --to required); loaded rows are replaced, never duplicated.", EtlMode.Backfill));
         command.Subcommands.Add(Status());
         return command;
@@ -42,6 +42,8 @@ internal static class EtlCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var config = settings.LoadConfig(parse);
+            if (settings.IsCloudWatch(parse, config))
+                return await RunCloudWatchAsync(settings, parse, config, mode, parse.GetValue(pushgateway), parse.GetValue(format)!, cancellationToken);
             var profile = settings.LoadProfile(parse, config);
             var connection = settings.Connection(parse, config);
             var options = settings.EtlOptions(parse, config, profile, connection.Display);

@@ -70,6 +70,11 @@ public sealed class FaultProxy : IAsyncDisposable
                 context.Response.StatusCode = 502;
                 context.Response.Close();
             }
+            catch (ObjectDisposedException)
+            {
+                // The client gave up on a stalled request and the proxy is being disposed.
+                return;
+            }
         }
     }
 

@@ -92,7 +92,13 @@ internal static partial class EtlCommand
     {
         var settings = new EtlSettings();
         var format = SharedOptions.Format("table", "json");
-        var command = new Command("status", "Show recent runs, watermarks and their lag, open gaps and quarantined rows.") { settings.Config, settings.Database, format };
+        var tolerance = new Option<double>("--cpu-tolerance")
+        {
+            Description = "Hosts seen by node_exporter and by CloudWatch (matched by instance id) whose hourly CPU differs by more than this (0..1) are listed",
+            DefaultValueFactory = _ => SourceAgreement.DefaultTolerance,
+            Validators = { SharedOptions.Check<double>(t => t is < 0 or > 1 ? $"--cpu-tolerance must be between 0 and 1, got {t}" : null) },
+        };
+        var command = new Command("status", "Show recent runs, watermarks and their lag, open gaps, quarantined rows, and where node_exporter and CloudWatch disagree about a host's CPU.") { settings.Config, settings.Database, format, tolerance };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var config = settings.LoadConfig(parse);
@@ -121,6 +127,7 @@ internal static partial class EtlCommand
             await output.WriteLineAsync($"open gaps: {status.OpenGaps}");
             await output.WriteLineAsync("quarantined rows: " + (status.QuarantineByReason.Count == 0 ? "none"
                 : string.Join(", ", status.QuarantineByReason.Select(q => $"{q.Key} {q.Value}"))));
+            await PrintAgreementAsync(warehouse, parse.GetValue(tolerance), output, cancellationToken);
             return ExitCodes.Success;
         });
         return command;

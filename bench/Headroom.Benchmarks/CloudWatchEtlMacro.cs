@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Amazon.EC2;
-using Amazon.EC2.Model;
 using Amazon.Runtime;
 using Headroom.CloudWatch.Aws;
 using Headroom.CloudWatch.Collection;
@@ -37,17 +36,7 @@ internal static class CloudWatchEtlMacro
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
         using var ec2 = new AmazonEC2Client(new BasicAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey),
             new AmazonEC2Config { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = "us-east-1", Timeout = TimeSpan.FromMinutes(10) });
-        var ids = new List<string>();
-        for (var left = resources; left > 0; left -= 500)
-        {
-            var count = Math.Min(500, left);
-            var run = await ec2.RunInstancesAsync(new RunInstancesRequest
-            {
-                ImageId = "ami-12c6146b", MinCount = count, MaxCount = count, InstanceType = InstanceType.M5Large,
-                TagSpecifications = [new TagSpecification { ResourceType = ResourceType.Instance, Tags = [new Amazon.EC2.Model.Tag("env", "prod")] }],
-            });
-            ids.AddRange(run.Reservation.Instances.Select(i => i.InstanceId));
-        }
+        var ids = await CloudWatchMacro.RunInstancesAsync(ec2, resources);
         var hourEnd = EtlRunner.FloorHour(DateTimeOffset.UtcNow);
         var dayEnd = DateTimeOffset.FromUnixTimeSeconds(hourEnd.ToUnixTimeSeconds() / 86_400 * 86_400);
         var publisher = new CloudWatchPublisher(http, new AwsEndpoints(moto.Endpoint), credentials);
@@ -57,21 +46,8 @@ internal static class CloudWatchEtlMacro
                 await publisher.PutAsync("us-east-1", "AWS/EC2", ids.Select((id, i) => new Datapoint(metric, new Dictionary<string, string> { ["InstanceId"] = id }, at, i)));
         }
 
-        const string Yaml = """
-            apiVersion: v1alpha1
-            discovery:
-              jobs:
-                - type: AWS/EC2
-                  regions: [us-east-1]
-                  searchTags: [{key: env, value: prod}]
-                  period: 300
-                  metrics:
-                    - {name: CPUUtilization, statistics: [Average]}
-                    - {name: NetworkIn, statistics: [Sum]}
-                    - {name: NetworkOut, statistics: [Sum]}
-                    - {name: StatusCheckFailed, statistics: [Maximum]}
-            """;
-        var config = CollectorConfigReader.Read(Yaml);
+        // The collector benchmark's configuration: EC2, four metrics at 300 s (the profile reads three of them).
+        var config = CollectorConfigReader.Read(Headroom.Testing.CloudWatchConfigs.FourMetrics);
         var profile = ProfileLoader.Load("aws-ec2");
         var options = new EtlOptions { Profile = profile, Source = "cloudwatch" };
         foreach (var (name, start, end) in new[] { ("1h", hourEnd.AddHours(-1), hourEnd), ("1d", dayEnd.AddDays(-1), dayEnd) })

@@ -36,17 +36,7 @@ internal static class CloudWatchMacro
 
         using var ec2 = new AmazonEC2Client(new BasicAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey),
             new AmazonEC2Config { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = "us-east-1", Timeout = TimeSpan.FromMinutes(10) });
-        var ids = new List<string>();
-        for (var left = resources; left > 0; left -= 500)
-        {
-            var count = Math.Min(500, left);
-            var run = await ec2.RunInstancesAsync(new RunInstancesRequest
-            {
-                ImageId = "ami-12c6146b", MinCount = count, MaxCount = count, InstanceType = InstanceType.M5Large,
-                TagSpecifications = [new TagSpecification { ResourceType = ResourceType.Instance, Tags = [new Amazon.EC2.Model.Tag("env", "prod")] }],
-            });
-            ids.AddRange(run.Reservation.Instances.Select(i => i.InstanceId));
-        }
+        var ids = await RunInstancesAsync(ec2, resources);
 
         var config = CollectorConfigReader.Read($$"""
             apiVersion: v1alpha1
@@ -87,5 +77,22 @@ internal static class CloudWatchMacro
             $"get_resources_calls={metrics.RequestCount("GetResources")} describe_instances_calls={metrics.RequestCount("DescribeInstances")} wrong_values={wrong} " +
             $"allocated_mb={allocated / 1e6:F1} peak_working_set_mb={self.PeakWorkingSet64 / 1e6:F0} modelled_usd_month={estimate.TotalUsdPerMonth:F2}"));
         return wrong == 0 ? 0 : 1;
+    }
+
+    /// <summary>Runs <paramref name="resources"/> m5.large instances tagged env=prod, 500 a request; returns their ids.</summary>
+    internal static async Task<List<string>> RunInstancesAsync(AmazonEC2Client ec2, int resources)
+    {
+        var ids = new List<string>();
+        for (var left = resources; left > 0; left -= 500)
+        {
+            var count = Math.Min(500, left);
+            var run = await ec2.RunInstancesAsync(new RunInstancesRequest
+            {
+                ImageId = "ami-12c6146b", MinCount = count, MaxCount = count, InstanceType = InstanceType.M5Large,
+                TagSpecifications = [new TagSpecification { ResourceType = ResourceType.Instance, Tags = [new Amazon.EC2.Model.Tag("env", "prod")] }],
+            });
+            ids.AddRange(run.Reservation.Instances.Select(i => i.InstanceId));
+        }
+        return ids;
     }
 }

@@ -11,6 +11,9 @@ if (args.Length > 0 && args[0] == "insights")
 // The CloudWatch collector against a real moto_server: ... -- cloudwatch RESOURCES (driven by bench/cloudwatch.sh)
 if (args.Length > 0 && args[0] == "cloudwatch")
     return await CloudWatchMacro.RunAsync(args[1..]);
+// The direct CloudWatch ETL read against a real moto_server: ... -- cloudwatch-etl RESOURCES (driven by bench/cloudwatch-etl.sh)
+if (args.Length > 0 && args[0] == "cloudwatch-etl")
+    return await CloudWatchEtlMacro.RunAsync(args[1..]);
 // PromQL: Headroom's engine against a real Prometheus on the same data: ... -- promql [series] [runs] (bench/promql.sh)
 if (args.Length > 0 && args[0] == "promql")
     return await PromqlMacro.RunAsync(args[1..]);

@@ -6,5 +6,6 @@ namespace Headroom.Cli;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(EtlReport))]
+[JsonSerializable(typeof(Headroom.Etl.CloudWatch.CloudWatchEtlReport))]
 [JsonSerializable(typeof(WarehouseStatus))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -85,6 +85,9 @@ public sealed record EtlReport(
 
     /// <summary>(window, dimension) pairs read from the raw expression because the rule did not cover the window.</summary>
     public int RawFallbacks { get; init; }
+
+    /// <summary>Windows the source could not be read for, recorded as gaps to retry: one line each, saying which and why.</summary>
+    public IReadOnlyList<string> Unavailable { get; init; } = [];
 }
 
 /// <summary>The run stopped because data quality was below the configured threshold.</summary>

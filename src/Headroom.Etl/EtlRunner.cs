@@ -8,21 +8,29 @@ namespace Headroom.Etl;
 /// dimension, validates, and commits each window — rows, quarantine, gaps and watermark — in one
 /// transaction. Open gaps are retried first, while the source still holds their data.
 /// </summary>
-public sealed class EtlRunner
+public sealed partial class EtlRunner
 {
     private readonly IWarehouse _warehouse;
-    private readonly PrometheusClient _client;
-    private readonly HourlyExtractor _extractor;
+    private readonly IUtilizationSource _source;
     private readonly EtlMetrics _metrics;
     private readonly TimeProvider _time;
 
+    /// <summary>A runner over a Prometheus-compatible source.</summary>
     public EtlRunner(IWarehouse warehouse, PrometheusClient client, ExtractionOptions extraction, EtlMetrics? metrics = null, TimeProvider? time = null)
     {
         _warehouse = warehouse;
-        _client = client;
         _metrics = metrics ?? new EtlMetrics();
         _time = time ?? TimeProvider.System;
-        _extractor = new HourlyExtractor(client, extraction, _time, latency => _pendingLatencies.Enqueue(latency.TotalSeconds));
+        _source = new PrometheusUtilizationSource(client, extraction, _metrics, _time, latency => _pendingLatencies.Enqueue(latency.TotalSeconds));
+    }
+
+    /// <summary>A runner over any source (e.g. CloudWatch read directly).</summary>
+    public EtlRunner(IWarehouse warehouse, IUtilizationSource source, EtlMetrics? metrics = null, TimeProvider? time = null)
+    {
+        _warehouse = warehouse;
+        _source = source;
+        _metrics = metrics ?? new EtlMetrics();
+        _time = time ?? TimeProvider.System;
     }
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<double> _pendingLatencies = new();
@@ -58,8 +66,9 @@ public sealed class EtlRunner
             _metrics.LastRunSuccess.WithLabels(profile.Name).Set(1);
             _metrics.LastRunRejectedRatio.WithLabels(profile.Name).Set(tally.Loaded + tally.Rejected == 0 ? 0 : (double)tally.Rejected / (tally.Loaded + tally.Rejected));
             await UpdateGaugesAsync(options, CancellationToken.None).ConfigureAwait(false);
-            return new EtlReport(runId, from, to, windows.Count, tally.Loaded, tally.Rejected, tally.ByReason, tally.GapsOpened, tally.GapsResolved, _extractor.Requests)
+            return new EtlReport(runId, from, to, windows.Count, tally.Loaded, tally.Rejected, tally.ByReason, tally.GapsOpened, tally.GapsResolved, _source.Requests)
             {
+                Unavailable = tally.Unavailable,
                 RecordedReads = tally.RecordedReads,
                 RawFallbacks = tally.RawFallbacks,
             };
@@ -96,8 +105,20 @@ public sealed class EtlRunner
     private async Task LoadWindowAsync(EtlOptions options, long runId, DateTimeOffset start, DateTimeOffset end, bool advance, Tally tally, CancellationToken cancellationToken, bool newGapsCount = true)
     {
         var profile = options.Profile;
-        var extracted = await Task.WhenAll(profile.Dimensions.Select(d => ExtractAsync(options, d, start, end, tally, cancellationToken))).ConfigureAwait(false);
-        var metadata = await MetadataReader.ReadAsync(_client, profile, start, end, cancellationToken).ConfigureAwait(false);
+        SourceWindow read;
+        try
+        {
+            read = await _source.ReadAsync(options, start, end, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SourceUnavailableException e)
+        {
+            await CommitUnavailableAsync(options, runId, start, end, advance, e.Message, tally, newGapsCount, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var extracted = read.Rows;
+        var metadata = read.Metadata;
+        Interlocked.Add(ref tally.RecordedReads, read.RecordedReads);
+        Interlocked.Add(ref tally.RawFallbacks, read.RawFallbacks);
         var now = _time.GetUtcNow();
 
         var valid = new List<ValidRow>();
@@ -157,38 +178,6 @@ public sealed class EtlRunner
         _metrics.RowsLoaded.WithLabels(profile.Name).Inc(valid.Count);
     }
 
-    /// <summary>
-    /// The dimension's rows for the window: from its recording rule when the rule covers every hour with
-    /// complete data, otherwise from the raw expression (counted in headroom_etl_raw_fallback_total).
-    /// </summary>
-    private async Task<IReadOnlyList<HourlyRow>> ExtractAsync(EtlOptions options, Dimension dimension, DateTimeOffset start, DateTimeOffset end, Tally tally, CancellationToken cancellationToken)
-    {
-        var profile = options.Profile;
-        if (options.UseRecordingRules && dimension.Record is not null)
-        {
-            var recorded = await _extractor.ExtractAsync(profile, dimension, start, end, recorded: true, options.RuleInterval, cancellationToken).ConfigureAwait(false);
-            if (Covers(recorded, start, end, options.Validation.MinCompleteness))
-            {
-                Interlocked.Increment(ref tally.RecordedReads);
-                return recorded;
-            }
-            Interlocked.Increment(ref tally.RawFallbacks);
-            _metrics.RawFallbacks.WithLabels(profile.Name, dimension.Name).Inc();
-        }
-        return await _extractor.ExtractAsync(profile, dimension, start, end, cancellationToken: cancellationToken).ConfigureAwait(false);
-    }
-
-    private static bool Covers(IReadOnlyList<HourlyRow> rows, DateTimeOffset start, DateTimeOffset end, double minCompleteness)
-    {
-        var hours = rows.Where(r => r.Expected > 0 && (double)r.Samples / r.Expected >= minCompleteness).Select(r => r.HourStart).ToHashSet();
-        for (var hour = start; hour < end; hour = hour.AddHours(1))
-        {
-            if (!hours.Contains(hour))
-                return false;
-        }
-        return rows.All(r => r.Expected > 0 && (double)r.Samples / r.Expected >= minCompleteness);
-    }
-
     /// <summary>Re-reads the open gaps the source may still hold; a commit with data for a gap's hour resolves it.</summary>
     private async Task RetryGapsAsync(EtlOptions options, long runId, DateTimeOffset before, Tally tally, CancellationToken cancellationToken)
     {
@@ -238,7 +227,7 @@ public sealed class EtlRunner
             _metrics.LastSuccess.WithLabels(options.Profile.Name).Set(at.ToUnixTimeSeconds());
     }
 
-    private static List<ResourceRecord> Resources(List<ValidRow> rows, IReadOnlyDictionary<string, MetadataReader.Metadata> metadata) =>
+    private static List<ResourceRecord> Resources(List<ValidRow> rows, IReadOnlyDictionary<string, ResourceMetadata> metadata) =>
         [.. rows.GroupBy(r => r.ResourceKey).Select(g =>
         {
             var first = g.First();
@@ -267,6 +256,9 @@ public sealed class EtlRunner
 
     private sealed class Tally
     {
+        /// <summary>Why windows were recorded as gaps because the source could not be read, one line each.</summary>
+        public List<string> Unavailable { get; } = [];
+
         public long Loaded { get; set; }
 
         public long Rejected { get; set; }

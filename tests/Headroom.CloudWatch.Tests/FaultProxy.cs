@@ -16,6 +16,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly Uri _moto;
     private readonly HttpClient _forward = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Status, string Body)>> _script = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TimeSpan> _stalled = new(StringComparer.Ordinal);
     private readonly Task _loop;
 
     public FaultProxy(Uri moto)
@@ -39,6 +40,13 @@ public sealed class FaultProxy : IAsyncDisposable
 
     /// <summary>Changes a request body before it is forwarded, given the operation and the body (e.g. resource type names moto spells its own way).</summary>
     public Func<string, string, string>? Rewrite { get; set; }
+
+    /// <summary>Holds every request signed for <paramref name="region"/> this long before answering it: a region that times out.</summary>
+    public void Stall(string region, TimeSpan delay) => _stalled[region] = delay;
+
+    /// <summary>A query-protocol (STS, EC2) error body as AWS sends it.</summary>
+    public static string XmlError(string code, string message) =>
+        $"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>headroom-fault</RequestId></ErrorResponse>";
 
     /// <summary>A JSON 1.0 error body as AWS sends it.</summary>
     public static string Error(string code, string message) => $$"""{"__type":"com.amazonaws.cloudwatch#{{code}}","message":"{{message}}"}""";
@@ -65,6 +73,11 @@ public sealed class FaultProxy : IAsyncDisposable
                 context.Response.StatusCode = 502;
                 context.Response.Close();
             }
+            catch (ObjectDisposedException)
+            {
+                // The client gave up on a stalled request and the proxy is being disposed.
+                return;
+            }
         }
     }
 
@@ -73,17 +86,25 @@ public sealed class FaultProxy : IAsyncDisposable
         using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
         var target = context.Request.Headers["X-Amz-Target"] ?? "";
-        var operation = target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..];
+        // JSON protocols name the operation in X-Amz-Target; query protocols (STS, EC2, through the AWS SDK) in the body's Action.
+        var operation = target.Length > 0 ? target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..]
+            : System.Web.HttpUtility.ParseQueryString(body)["Action"] ?? "";
         Received.Enqueue((operation, body));
         if (Rewrite is { } rewrite)
             body = rewrite(operation, body);
+        var authorization = context.Request.Headers["Authorization"] ?? "";
+        foreach (var (region, delay) in _stalled)
+        {
+            if (authorization.Contains($"/{region}/", StringComparison.Ordinal))
+                await Task.Delay(delay);
+        }
 
         int status;
         byte[] answer;
         string contentType;
         if (_script.TryGetValue(operation, out var queue) && queue.TryDequeue(out var scripted))
         {
-            (status, answer, contentType) = (scripted.Status, Encoding.UTF8.GetBytes(scripted.Body), "application/x-amz-json-1.0");
+            (status, answer, contentType) = (scripted.Status, Encoding.UTF8.GetBytes(scripted.Body), scripted.Body.StartsWith('<') ? "text/xml" : "application/x-amz-json-1.0");
         }
         else
         {

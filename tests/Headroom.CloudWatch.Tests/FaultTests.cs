@@ -127,4 +127,29 @@ public sealed class FaultTests(MotoAws moto) : IAsyncLifetime
         Assert.Contains("\"RecentlyActive\":\"PT3H\"", list.Body, StringComparison.Ordinal);
         Assert.DoesNotContain(_proxy.Received.Where(r => r.Operation == "ListMetrics" && r != list), _ => true);
     }
+
+    [Fact]
+    public async Task One_failing_region_keeps_its_previous_series_while_the_other_region_is_fresh()
+    {
+        var twoRegions = Config.Replace("regions: [us-east-1]", "regions: [us-east-1, us-west-2]", StringComparison.Ordinal);
+        var west = (await moto.RunInstancesAsync(MotoAws.Ambient, 1, "t3.small", ("Name", "west")))[0];
+        var window = Collector.Window(CollectorConfigReader.Read(Config).Discovery[0].Metrics[0], _time.GetUtcNow());
+        await moto.PutAsync(MotoAws.Ambient, "AWS/EC2", [new MetricDatum("CPUUtilization", [new Dimension("InstanceId", west)], window.End.AddSeconds(-60).ToUnixTimeSeconds(), 7)]);
+        var loops = new CollectorLoops(new Collector(CollectorConfigReader.Read(twoRegions), moto.Http, new AwsEndpoints(_proxy.Endpoint), new CollectorMetrics(), _time,
+            new CollectorOptions { Retry = new RetryOptions { MaxAttempts = 1, BackoffClock = TimeProvider.System } }, () => MotoAws.Ambient), _time);
+        var period = TimeSpan.FromMinutes(5);
+        Assert.True(await loops.RunOnceAsync(period));
+        var before = loops.Results[period].Series.Count(s => s.Name == "aws_ec2_cpuutilization_average");
+
+        // Each region is its own batch: the first GetMetricData call of the pass, whichever region's it is, is denied.
+        _proxy.Enqueue("GetMetricData", 400, FaultProxy.Error("AccessDeniedException", "not authorized in this region"));
+        _time.Advance(period);
+        Assert.True(await loops.RunOnceAsync(period));
+
+        var result = loops.Results[period];
+        Assert.Single(result.FailedTargets);
+        Assert.Contains("AccessDeniedException", result.FailedTargets[0], StringComparison.Ordinal);
+        Assert.Equal(before, result.Series.Count(s => s.Name == "aws_ec2_cpuutilization_average"));
+        Assert.Equal(_time.GetUtcNow(), result.CollectedAt);
+    }
 }

@@ -120,13 +120,16 @@ internal static partial class CloudWatchCommand
             Validators = { SharedOptions.Check<int>(n => n is < 1 or > 100 ? $"--replicas must be between 1 and 100, got {n}" : null) },
         };
         var yaceInterval = SharedOptions.Duration("--yace-interval", "With --compare: YACE's scraping interval", "5m", TimeSpan.FromSeconds(1));
+        var (mode, window) = EtlCostOptions();
         var command = new Command("cost", "Estimate the monthly CloudWatch bill of a configuration before running it (30-day month, us-east-1 list prices, no free tier).")
         {
-            config, resources, format, compare, scrapeInterval, replicas, yaceInterval,
+            config, resources, format, compare, scrapeInterval, replicas, yaceInterval, mode, window,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var loaded = Load(parse.GetValue(config)!);
+            if (parse.GetValue(mode) == "etl")
+                return await PrintEtlCostAsync(loaded, parse.GetValue(resources), parse.GetValue(window)!, parse.GetValue(format)!, parse.InvocationConfiguration.Output, cancellationToken);
             var estimate = CostModel.Estimate(loaded, parse.GetValue(resources));
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(compare))
@@ -205,5 +208,6 @@ internal sealed record CostReport(int ResourcesPerTarget, decimal TotalUsdPerMon
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(CostReport))]
+[JsonSerializable(typeof(EtlCostReport))]
 [JsonSerializable(typeof(List<StrategyCost>))]
 internal sealed partial class CloudWatchJsonContext : JsonSerializerContext;

@@ -10,12 +10,12 @@ using Spectre.Console;
 namespace Headroom.Cli.Commands;
 
 /// <summary><c>headroom etl</c>: load utilization from a Prometheus-compatible source into the SQL warehouse.</summary>
-internal static class EtlCommand
+internal static partial class EtlCommand
 {
     public static Command Create()
     {
-        var command = new Command("etl", "Load hourly utilization from a Prometheus-compatible endpoint into the SQL warehouse: validated, idempotent, with watermarks and gap backfill.");
-        command.Subcommands.Add(Run("run", "Load everything new since the watermark (a first run starts 7 days back), retrying open gaps first.", EtlMode.Incremental));
+        var command = new Command("etl", "Load hourly utilization from a Prometheus-compatible endpoint, or from CloudWatch directly, into the SQL warehouse: validated, idempotent, with watermarks and gap backfill.");
+        command.Subcommands.Add(Run("run", "Load everything new since the watermark (a first run starts 7 days back, 14 from CloudWatch), retrying open gaps first.", EtlMode.Incremental));
         command.Subcommands.Add(Run("backfill", "Reprocess a range (--from and --to required); loaded rows are replaced, never duplicated.", EtlMode.Backfill));
         command.Subcommands.Add(Status());
         return command;
@@ -42,6 +42,8 @@ internal static class EtlCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var config = settings.LoadConfig(parse);
+            if (settings.IsCloudWatch(parse, config))
+                return await RunCloudWatchAsync(settings, parse, config, mode, parse.GetValue(pushgateway), parse.GetValue(format)!, cancellationToken);
             var profile = settings.LoadProfile(parse, config);
             var connection = settings.Connection(parse, config);
             var options = settings.EtlOptions(parse, config, profile, connection.Display);
@@ -90,7 +92,13 @@ internal static class EtlCommand
     {
         var settings = new EtlSettings();
         var format = SharedOptions.Format("table", "json");
-        var command = new Command("status", "Show recent runs, watermarks and their lag, open gaps and quarantined rows.") { settings.Config, settings.Database, format };
+        var tolerance = new Option<double>("--cpu-tolerance")
+        {
+            Description = "Hosts seen by node_exporter and by CloudWatch (matched by instance id) whose hourly CPU differs by more than this (0..1) are listed",
+            DefaultValueFactory = _ => SourceAgreement.DefaultTolerance,
+            Validators = { SharedOptions.Check<double>(t => t is < 0 or > 1 ? $"--cpu-tolerance must be between 0 and 1, got {t}" : null) },
+        };
+        var command = new Command("status", "Show recent runs, watermarks and their lag, open gaps, quarantined rows, and where node_exporter and CloudWatch disagree about a host's CPU.") { settings.Config, settings.Database, format, tolerance };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var config = settings.LoadConfig(parse);
@@ -119,6 +127,7 @@ internal static class EtlCommand
             await output.WriteLineAsync($"open gaps: {status.OpenGaps}");
             await output.WriteLineAsync("quarantined rows: " + (status.QuarantineByReason.Count == 0 ? "none"
                 : string.Join(", ", status.QuarantineByReason.Select(q => $"{q.Key} {q.Value}"))));
+            await PrintAgreementAsync(warehouse, parse.GetValue(tolerance), output, cancellationToken);
             return ExitCodes.Success;
         });
         return command;

@@ -7,13 +7,13 @@ using Headroom.PromQL.Syntax;
 namespace Headroom.Cli.Configuration;
 
 /// <summary>The options every ETL command shares, and how flags, <c>HEADROOM_*</c> variables and the config file combine.</summary>
-internal sealed class EtlSettings
+internal sealed partial class EtlSettings
 {
     public const string DefaultDatabase = "sqlite:headroom.db";
 
     public Option<string?> Config { get; } = new("--config") { Description = "Config file (default: headroom.yaml in the current directory, if present)" };
 
-    public Option<string?> Source { get; } = new("--source") { Description = "Prometheus-compatible endpoint to read from, e.g. http://127.0.0.1:9090 [env HEADROOM_SOURCE]" };
+    public Option<string?> Source { get; } = new("--source") { Description = "Prometheus-compatible endpoint to read from, e.g. http://127.0.0.1:9090, or cloudwatch to read CloudWatch directly (with --cloudwatch-config) [env HEADROOM_SOURCE]" };
 
     public Option<string?> Database { get; } = new("--db") { Description = $"Warehouse URL: sqlite:PATH, postgres://USER@HOST:PORT/DB or mysql://USER@HOST:PORT/DB (default {DefaultDatabase}) [env HEADROOM_DB]" };
 
@@ -33,7 +33,7 @@ internal sealed class EtlSettings
 
     public Option<bool> Insecure { get; } = new("--source-insecure-skip-verify") { Description = "Do not verify the source's TLS certificate (testing only)" };
 
-    public IEnumerable<Option> All => [Config, Source, Database, Profile, From, To, Username, PasswordFile, BearerTokenFile, CaFile, Insecure];
+    public IEnumerable<Option> All => [Config, Source, Database, Profile, From, To, Window, CloudWatchConfig, AwsEndpoint, Username, PasswordFile, BearerTokenFile, CaFile, Insecure];
 
     public void AddTo(Command command)
     {
@@ -61,7 +61,7 @@ internal sealed class EtlSettings
     {
         try
         {
-            return ProfileLoader.Load(parse.GetValue(Profile) ?? Env("HEADROOM_PROFILE") ?? config.Profile ?? "node");
+            return ProfileLoader.Load(parse.GetValue(Profile) ?? Env("HEADROOM_PROFILE") ?? config.Profile ?? (IsCloudWatch(parse, config) ? "aws-ec2" : "node"));
         }
         catch (ProfileException e)
         {
@@ -102,7 +102,7 @@ internal sealed class EtlSettings
             To = parse.GetValue(To),
             FirstRunLookback = Duration(etl.FirstRunLookback, "etl.first_run_lookback") ?? TimeSpan.FromDays(7),
             SafetyDelay = Duration(etl.SafetyDelay, "etl.safety_delay") ?? TimeSpan.FromMinutes(5),
-            WindowHours = etl.WindowHours ?? 24,
+            WindowHours = parse.GetValue(Window) ?? etl.WindowHours ?? 24,
             MaxRejectedRatio = etl.MaxRejectedRatio ?? 0.05,
             Validation = new ValidationOptions { MinCompleteness = etl.MinCompleteness ?? 0.5 },
             UseRecordingRules = etl.UseRecordingRules ?? true,

@@ -58,6 +58,9 @@ internal sealed class SourceConfig
 
     public string? BearerTokenFile { get; set; }
 
+    /// <summary>With <c>url: cloudwatch</c>: the YACE configuration that says what to read.</summary>
+    public string? CloudwatchConfig { get; set; }
+
     public TlsConfig? Tls { get; set; }
 
     public string? Timeout { get; set; }

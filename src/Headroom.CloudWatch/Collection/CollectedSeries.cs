@@ -14,4 +14,8 @@ public sealed record CollectedSeries(string Name, IReadOnlyList<KeyValuePair<str
 }
 
 /// <summary>The complete result of one collection loop: what <c>/metrics</c> serves until the next loop completes.</summary>
-public sealed record CollectionResult(IReadOnlyList<CollectedSeries> Series, DateTimeOffset CollectedAt, int Queries, int GetMetricDataCalls);
+public sealed record CollectionResult(IReadOnlyList<CollectedSeries> Series, DateTimeOffset CollectedAt, int Queries, int GetMetricDataCalls)
+{
+    /// <summary>Accounts and regions that failed in this pass and serve their previous series: one line each, with the error.</summary>
+    public IReadOnlyList<string> FailedTargets { get; init; } = [];
+}

@@ -12,11 +12,17 @@ public sealed partial class Collector
     /// Runs the queries: grouped by region, account, period, length and delay (one time window per group), at most 500 per
     /// call, following NextToken, groups in parallel under GetMetricData's concurrency limit.
     /// </summary>
-    private async Task<(List<CollectedSeries> Series, int Calls)> RunQueriesAsync(List<PlannedQuery> queries, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(List<CollectedSeries> Series, int Calls, Dictionary<string, AwsApiException> Failures)> RunQueriesAsync(List<PlannedQuery> queries, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var batches = Batches(queries).ToList();
         var results = await Task.WhenAll(batches.Select(b => RunBatchAsync(b, now, cancellationToken))).ConfigureAwait(false);
-        return (results.SelectMany(r => r.Series).ToList(), results.Sum(r => r.Calls));
+        var failures = new Dictionary<string, AwsApiException>(StringComparer.Ordinal);
+        foreach (var (batch, result) in batches.Zip(results))
+        {
+            if (result.Failure is { } e)
+                failures.TryAdd(TargetKey(batch[0].Region, batch[0].Role), e);
+        }
+        return (results.Where(r => r.Failure is null).SelectMany(r => r.Series).ToList(), results.Sum(r => r.Calls), failures);
     }
 
     /// <summary>Queries grouped by (region, role, period, length, delay, rounding), then cut into chunks of at most 500.</summary>
@@ -36,17 +42,18 @@ public sealed partial class Collector
         return (end - metric.Length, end);
     }
 
-    private async Task<(List<CollectedSeries> Series, int Calls)> RunBatchAsync(PlannedQuery[] batch, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(List<CollectedSeries> Series, int Calls, AwsApiException? Failure)> RunBatchAsync(PlannedQuery[] batch, DateTimeOffset now, CancellationToken cancellationToken)
     {
         try
         {
-            return await RunBatchInAsync(batch, now, cancellationToken).ConfigureAwait(false);
+            var (series, calls) = await RunBatchInAsync(batch, now, cancellationToken).ConfigureAwait(false);
+            return (series, calls, null);
         }
         catch (AwsApiException e)
         {
-            // Batches run in parallel: each failed one is logged with its account and region, the first fails the pass.
+            // Batches run in parallel: each failed one is logged with its account and region and fails that target only.
             CollectorLog.AwsFailed(Logger, e, batch[0].Region, batch[0].Role);
-            throw;
+            return ([], 0, e);
         }
     }
 

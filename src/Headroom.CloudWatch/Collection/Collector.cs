@@ -9,8 +9,9 @@ namespace Headroom.CloudWatch.Collection;
 
 /// <summary>
 /// One collection pass over a configuration: discovers resources (cached), lists metrics (cached), plans GetMetricData
-/// queries and runs them in batches of at most 500, grouped by region, account, period, length and delay. A pass either
-/// completes or throws; the loop above keeps serving the previous result when it throws.
+/// queries and runs them in batches of at most 500, grouped by region, account, period, length and delay. Accounts and
+/// regions are independent: one that fails keeps serving its own previous series while the others are fresh; a pass throws
+/// only when every account and region failed, and the loop above then keeps serving the previous result.
 /// </summary>
 public sealed partial class Collector
 {
@@ -53,8 +54,9 @@ public sealed partial class Collector
     public async Task<CollectionResult> CollectAsync(TimeSpan? period = null, CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
-        var series = new List<CollectedSeries>();
         var queries = new List<PlannedQuery>();
+        var failures = new Dictionary<string, AwsApiException>(StringComparer.Ordinal);
+        var info = new Dictionary<string, List<CollectedSeries>>(StringComparer.Ordinal);
         bool Wanted(MetricConfig m) => period is null || m.Period == period;
         // Info series go with the shortest period's loop so that one loop owns them.
         var periods = Periods;
@@ -70,8 +72,9 @@ public sealed partial class Collector
                     var resources = await DiscoverAsync(job, region, role, credentials, cancellationToken).ConfigureAwait(false);
                     if (ownsInfo)
                     {
-                        series.AddRange(resources.Select(r => InfoSeries(job, r)));
-                        series.AddRange(await EnhancedAsync(job, region, role, credentials, resources, cancellationToken).ConfigureAwait(false));
+                        var own = InfoOf(info, region, role);
+                        own.AddRange(resources.Select(r => InfoSeries(job, r)));
+                        own.AddRange(await EnhancedAsync(job, region, role, credentials, resources, cancellationToken).ConfigureAwait(false));
                     }
                     var global = IsGlobal(job.Service, resources);
                     var account = global ? await _accounts.AccountIdAsync(role, region, cancellationToken).ConfigureAwait(false) : "";
@@ -89,7 +92,7 @@ public sealed partial class Collector
                 catch (AwsApiException e)
                 {
                     CollectorLog.AwsFailed(Logger, e, region, role);
-                    throw;
+                    failures.TryAdd(TargetKey(region, role), e);
                 }
             }
         }
@@ -105,7 +108,8 @@ public sealed partial class Collector
                 catch (AwsApiException e)
                 {
                     CollectorLog.AwsFailed(Logger, e, region, role);
-                    throw;
+                    failures.TryAdd(TargetKey(region, role), e);
+                    continue;
                 }
                 var dimensions = job.Dimensions.Select(d => new Dimension(d.Name, d.Value)).ToList();
                 foreach (var metric in job.Metrics.Where(Wanted))
@@ -136,14 +140,12 @@ public sealed partial class Collector
                 catch (AwsApiException e)
                 {
                     CollectorLog.AwsFailed(Logger, e, region, role);
-                    throw;
+                    failures.TryAdd(TargetKey(region, role), e);
                 }
             }
         }
 
-        var (values, calls) = await RunQueriesAsync(queries, now, cancellationToken).ConfigureAwait(false);
-        series.AddRange(values);
-        return new CollectionResult(series, now, queries.Count, calls);
+        return await FinishAsync(period, queries, info, failures, now, cancellationToken).ConfigureAwait(false);
     }
 
     private static IEnumerable<(string Region, RoleConfig Role)> Targets(JobConfig job) =>

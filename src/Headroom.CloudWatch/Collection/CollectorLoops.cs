@@ -58,7 +58,8 @@ public sealed class CollectorLoops(Collector collector, TimeProvider? time = nul
             metrics.Series.WithLabels(label).Set(result.Series.Count);
             metrics.ResultAge.WithLabels(label).Set(result.CollectedAt.ToUnixTimeMilliseconds() / 1000.0);
             var seconds = Math.Round(stopwatch.Elapsed.TotalSeconds, 1);
-            report?.Invoke($"period {label}s: {result.Series.Count} series from {result.Queries} queries in {result.GetMetricDataCalls} GetMetricData calls, {seconds:F1} s");
+            var stale = result.FailedTargets.Count == 0 ? "" : $"; still serving the previous series of {string.Join("; ", result.FailedTargets)}";
+            report?.Invoke($"period {label}s: {result.Series.Count} series from {result.Queries} queries in {result.GetMetricDataCalls} GetMetricData calls, {seconds:F1} s{stale}");
             CollectorLog.PassCompleted(collector.Logger, (long)period.TotalSeconds, result.Series.Count, result.Queries, result.GetMetricDataCalls, seconds);
             return true;
         }

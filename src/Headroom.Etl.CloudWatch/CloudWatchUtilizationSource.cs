@@ -1,0 +1,123 @@
+using Headroom.CloudWatch.Aws;
+using Headroom.CloudWatch.Collection;
+using Headroom.PromQL;
+using Headroom.PromQL.Engine;
+using Headroom.PromQL.Storage;
+
+namespace Headroom.Etl.CloudWatch;
+
+/// <summary>
+/// One account in one region of a CloudWatch configuration as an ETL source. A window is read with one GetMetricData query
+/// per metric and statistic the profile uses, over the whole window at the metric's period; the profile's expressions are
+/// evaluated over those points by Headroom's PromQL engine at the profile's resolution, exactly as the Prometheus path
+/// evaluates them over the collector's series, and each hour's points become a row. Any failure of AWS for this target
+/// makes the window a gap for this target only.
+/// </summary>
+public sealed class CloudWatchUtilizationSource : IUtilizationSource
+{
+    private readonly Collector _collector;
+    private readonly CollectorTarget _target;
+    private readonly IReadOnlySet<string> _wanted;
+    private readonly WindowLimits _limits;
+    private long _calls;
+    private long _queries;
+    private long _series;
+
+    /// <param name="wanted">The exported series names the profile reads (see <see cref="CloudWatchEtl.Wanted"/>).</param>
+    public CloudWatchUtilizationSource(Collector collector, CollectorTarget target, IReadOnlySet<string> wanted, WindowLimits? limits = null)
+    {
+        _collector = collector;
+        _target = target;
+        _wanted = wanted;
+        _limits = limits ?? WindowLimits.Default;
+    }
+
+    /// <summary>GetMetricData calls made so far, pages included.</summary>
+    public long Requests => Interlocked.Read(ref _calls);
+
+    /// <summary>Metrics requested so far (what GetMetricData bills).</summary>
+    public long MetricsRequested => Interlocked.Read(ref _queries);
+
+    /// <summary>Series (metric × resource) read so far; 0 after a run means discovery found nothing to read.</summary>
+    public long SeriesRead => Interlocked.Read(ref _series);
+
+    /// <inheritdoc />
+    public async Task<SourceWindow> ReadAsync(EtlOptions options, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var profile = options.Profile;
+        WindowRead read;
+        try
+        {
+            read = await _collector.ReadWindowAsync(_target, start, end, _wanted.Contains, _limits, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AwsApiException e)
+        {
+            throw new SourceUnavailableException($"{_target.Who} in {_target.Region}: {e.Message}", e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SourceUnavailableException($"{_target.Who} in {_target.Region}: AWS did not answer in time", e);
+        }
+        Interlocked.Add(ref _calls, read.Calls);
+        Interlocked.Add(ref _queries, read.Queries);
+        Interlocked.Add(ref _series, read.Series.Count);
+
+        var storage = new InMemoryStorage();
+        foreach (var series in read.Series)
+        {
+            var labels = Labels.From(series.Labels.Select(l => new Label(l.Key, l.Value)).Append(new Label(Labels.MetricName, series.Name)));
+            foreach (var (t, v) in series.Points)
+                storage.Append(labels, t, v);
+        }
+        // Points sit exactly on the steps (both are multiples of the period since the epoch); a lookback shorter than one
+        // step keeps a missing point missing instead of repeating the one before it.
+        var step = profile.Resolution;
+        var engine = new QueryEngine(storage, new EngineOptions { LookbackDelta = step / 2 });
+        var rows = new List<IReadOnlyList<HourlyRow>>();
+        foreach (var dimension in profile.Dimensions)
+        {
+            var result = await engine.RangeAsync(dimension.Expr, start.ToUnixTimeMilliseconds(), (end - step).ToUnixTimeMilliseconds(), (long)step.TotalMilliseconds, cancellationToken).ConfigureAwait(false);
+            rows.Add(Hourly(result.Value, dimension.Name, (long)(TimeSpan.FromHours(1) / step)));
+        }
+        return new SourceWindow(rows, Metadata(profile, read.Info));
+    }
+
+    private static List<HourlyRow> Hourly(QueryValue value, string dimension, long expected)
+    {
+        var rows = new List<HourlyRow>();
+        if (value is not MatrixResult matrix)
+            return rows;
+        foreach (var series in matrix.Series)
+        {
+            var labels = series.Labels.Where(l => l.Name != Labels.MetricName).ToDictionary(l => l.Name, l => l.Value, StringComparer.Ordinal);
+            foreach (var hour in series.Points.GroupBy(p => p.T / 3_600_000))
+            {
+                var (avg, min, max, p95, count) = HourlyStatistics.Of([.. hour.Select(p => p.F)]);
+                rows.Add(new HourlyRow(labels, dimension, DateTimeOffset.FromUnixTimeMilliseconds(hour.Key * 3_600_000), avg, min, max, p95, count, expected));
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>Metadata from the info series, through the profile's <c>info</c> mapping, as the Prometheus path reads it from aws_*_info.</summary>
+    internal static Dictionary<string, ResourceMetadata> Metadata(Profile profile, IReadOnlyList<CollectedSeries> info)
+    {
+        var byResource = new Dictionary<string, ResourceMetadata>(StringComparer.Ordinal);
+        if (profile.Info is not { } source)
+            return byResource;
+        var extra = source.Extra is null ? null : new System.Text.RegularExpressions.Regex($"^(?:{source.Extra})$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+        foreach (var series in info.Where(s => s.Name == source.Metric))
+        {
+            var labels = series.Labels.GroupBy(l => l.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+            if (Validator.ResourceKey(profile, labels) is not { } key)
+                continue;
+            string? Field(string name) => source.Metadata.TryGetValue(name, out var label) && labels.TryGetValue(label, out var v) ? v : null;
+            var extras = extra is null
+                ? new Dictionary<string, string>()
+                : labels.Where(l => extra.IsMatch(l.Key)).ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
+            byResource[key] = new ResourceMetadata(Field("account"), Field("region"), Field("instance_type"), Field("name"), extras);
+        }
+        return byResource;
+    }
+}

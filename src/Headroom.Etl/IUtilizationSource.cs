@@ -1,0 +1,52 @@
+namespace Headroom.Etl;
+
+/// <summary>
+/// Where a run reads a window from: hourly rows of every dimension of a profile, and what is known about the resources.
+/// A Prometheus-compatible endpoint is one implementation (<see cref="PrometheusUtilizationSource"/>); CloudWatch read
+/// directly is another (Headroom.Etl.CloudWatch). The runner validates, commits, and keeps watermarks and gaps alike for both.
+/// </summary>
+public interface IUtilizationSource
+{
+    /// <summary>Requests sent to the source so far, retries included.</summary>
+    long Requests { get; }
+
+    /// <summary>The rows of every dimension of <see cref="EtlOptions.Profile"/> for the hours in [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    /// <exception cref="SourceUnavailableException">This source cannot be read for the window now; the window's hours become gaps, retried later.</exception>
+    Task<SourceWindow> ReadAsync(EtlOptions options, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken);
+}
+
+/// <summary>What a source gave for one window.</summary>
+/// <param name="Rows">Rows per dimension, in the order of the profile's dimensions.</param>
+/// <param name="Metadata">What is known about each resource, by resource key (<see cref="Validator.ResourceKey"/>).</param>
+public sealed record SourceWindow(IReadOnlyList<IReadOnlyList<HourlyRow>> Rows, IReadOnlyDictionary<string, ResourceMetadata> Metadata)
+{
+    /// <summary>Dimensions read from recording rules.</summary>
+    public int RecordedReads { get; init; }
+
+    /// <summary>Dimensions read from the raw expression because the rule did not cover the window.</summary>
+    public int RawFallbacks { get; init; }
+}
+
+/// <summary>Metadata of one resource: the warehouse's columns and further labels or tags.</summary>
+public sealed record ResourceMetadata(string? Account, string? Region, string? InstanceType, string? Name, IReadOnlyDictionary<string, string> Extra);
+
+/// <summary>
+/// A source (or the part of it one run reads, e.g. one AWS account and region) could not be read for a window: a role that
+/// cannot be assumed, calls that keep failing. The runner records the window's hours as gaps and goes on; later runs retry them.
+/// </summary>
+public sealed class SourceUnavailableException : Exception
+{
+    public SourceUnavailableException()
+    {
+    }
+
+    public SourceUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    public SourceUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

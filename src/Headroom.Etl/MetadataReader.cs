@@ -98,6 +98,12 @@ internal static partial class MetadataReader
                 fields[field] = value;
                 extra[MetadataFields.SourceKey(field)] = source.DisplayName;
             }
+            // A zone gives the region at the zone's own precedence: before a lower source's region label.
+            if (!fields.ContainsKey(MetadataFields.Region) && fields.TryGetValue(MetadataFields.AvailabilityZone, out var zone) && RegionOf(zone) is { } region)
+            {
+                fields[MetadataFields.Region] = region;
+                extra[MetadataFields.SourceKey(MetadataFields.Region)] = $"availability_zone ({extra[MetadataFields.SourceKey(MetadataFields.AvailabilityZone)]})";
+            }
             if (source.Extra is { } pattern)
             {
                 var regex = new Regex($"^(?:{pattern})$", RegexOptions.None, TimeSpan.FromSeconds(1));
@@ -109,11 +115,6 @@ internal static partial class MetadataReader
             }
         }
 
-        if (!fields.ContainsKey(MetadataFields.Region) && fields.TryGetValue(MetadataFields.AvailabilityZone, out var zone) && RegionOf(zone) is { } region)
-        {
-            fields[MetadataFields.Region] = region;
-            extra[MetadataFields.SourceKey(MetadataFields.Region)] = $"availability_zone ({extra[MetadataFields.SourceKey(MetadataFields.AvailabilityZone)]})";
-        }
         foreach (var field in MetadataFields.Kept)
         {
             if (fields.TryGetValue(field, out var value))

@@ -85,6 +85,15 @@ public sealed record EtlReport(
 
     /// <summary>(window, dimension) pairs read from the raw expression because the rule did not cover the window.</summary>
     public int RawFallbacks { get; init; }
+
+    /// <summary>
+    /// The hour the source's history starts in, when that is inside the run's range (a young Prometheus); null when the
+    /// source held data before the range. Hours before it are not gaps.
+    /// </summary>
+    public DateTimeOffset? HistoryStart { get; init; }
+
+    /// <summary>Hours of the range before <see cref="HistoryStart"/>: neither loaded nor gaps.</summary>
+    public int HoursBeforeHistory { get; init; }
 }
 
 /// <summary>The run stopped because data quality was below the configured threshold.</summary>

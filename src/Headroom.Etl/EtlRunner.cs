@@ -8,7 +8,7 @@ namespace Headroom.Etl;
 /// dimension, validates, and commits each window — rows, quarantine, gaps and watermark — in one
 /// transaction. Open gaps are retried first, while the source still holds their data.
 /// </summary>
-public sealed class EtlRunner
+public sealed partial class EtlRunner
 {
     private readonly IWarehouse _warehouse;
     private readonly PrometheusClient _client;
@@ -41,6 +41,7 @@ public sealed class EtlRunner
         try
         {
             await RetryGapsAsync(options, runId, from, tally, cancellationToken).ConfigureAwait(false);
+            tally.HistoryStart = await HistoryStartAsync(profile, from, to, options.GapRetention, cancellationToken).ConfigureAwait(false);
             var windows = Windows(from, to, options.WindowHours).ToList();
             var totalHours = (int)(to - from).TotalHours;
             var hoursDone = 0;
@@ -62,6 +63,8 @@ public sealed class EtlRunner
             {
                 RecordedReads = tally.RecordedReads,
                 RawFallbacks = tally.RawFallbacks,
+                HistoryStart = tally.HistoryStart,
+                HoursBeforeHistory = tally.HoursBeforeHistory(from, to),
             };
         }
         catch (Exception e)
@@ -115,7 +118,7 @@ public sealed class EtlRunner
             // part of it): hours are what later runs retry and resolve.
             for (var hour = start; hour < end; hour = hour.AddHours(1))
             {
-                if (!hoursWithData.Contains(hour))
+                if (!hoursWithData.Contains(hour) && !tally.IsBeforeHistory(hour))
                     gaps.Add(new GapOpening(dimension.Name, hour, hour.AddHours(1), "no_data"));
             }
             resolved.AddRange(hoursWithData.Select(h => new GapResolution(dimension.Name, h)));
@@ -265,7 +268,7 @@ public sealed class EtlRunner
     public static DateTimeOffset FloorHour(DateTimeOffset time) =>
         DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds() / 3600 * 3600);
 
-    private sealed class Tally
+    private sealed partial class Tally
     {
         public long Loaded { get; set; }
 

@@ -9,6 +9,12 @@ namespace Headroom.Fleet;
 /// <param name="Job">The <c>job</c> label, equal to the scrape config's job name (default <c>fleet</c>).</param>
 public sealed record HistoryOptions(DateTimeOffset Start, DateTimeOffset End, TimeSpan Step, string Job = FleetTargets.DefaultJob)
 {
+    /// <summary>
+    /// Put each host's <see cref="FleetTargets.Metadata"/> on every series, as Prometheus does with target labels; for
+    /// a fleet scraped through <see cref="FleetTargets.For"/> with metadata (default false).
+    /// </summary>
+    public bool TargetLabels { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad field and how to fix it.</summary>
     public void Validate()
     {
@@ -74,9 +80,12 @@ public static class FleetHistory
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var firstAfterBoot = FirstAfter(timestamps, host.BootTime.ToUnixTimeMilliseconds());
+                var targetLabels = options.TargetLabels ? FleetTargets.Metadata(host) : [];
                 foreach (var s in FleetMetrics.SeriesOf(host, family))
                 {
-                    var prefix = ExpositionWriter.Series(family.Name, [new("instance", host.Id), new("job", options.Job), .. s.Labels]);
+                    var prefix = ExpositionWriter.Series(family.Name, options.TargetLabels
+                        ? [.. targetLabels.Concat([new("instance", host.Id), new("job", options.Job), .. s.Labels]).OrderBy(static l => l.Key, StringComparer.Ordinal)]
+                        : [new("instance", host.Id), new("job", options.Job), .. s.Labels]);
                     for (var i = firstAfterBoot; i < timestamps.Length; i++)
                     {
                         var ms = timestamps[i];

@@ -9,30 +9,33 @@ namespace Headroom.Etl;
 public sealed partial class EtlRunner
 {
     /// <summary>
-    /// The start of the first hour in [<paramref name="from"/>, <paramref name="to"/>) holding a sample of the profile's
-    /// first raw series; null when the hour before <paramref name="from"/> already held one (the history is older than
-    /// the range) or the profile names no series to probe; <paramref name="to"/> when the source holds none yet (nothing
-    /// in the range nor in the <paramref name="lookBack"/> before it: a source that stopped is not young, its hours are gaps).
+    /// Sets <see cref="Tally.HistoryStart"/> to the start of the first hour from <paramref name="from"/> on holding a
+    /// sample of the profile's first raw series, looking one hour past <paramref name="to"/> (the hour under way, for a
+    /// Prometheus started minutes ago). Leaves it null when the hour before <paramref name="from"/> already held one
+    /// (the history is older than the range) or the profile names no series to probe. Sets
+    /// <see cref="Tally.SourceHoldsNoData"/> when neither the range nor the <paramref name="lookBack"/> before it holds
+    /// any: a source that stopped is not young, its hours stay gaps.
     /// </summary>
-    private async Task<DateTimeOffset?> HistoryStartAsync(Profile profile, DateTimeOffset from, DateTimeOffset to, TimeSpan lookBack, CancellationToken cancellationToken)
+    private async Task FindHistoryStartAsync(Profile profile, DateTimeOffset from, DateTimeOffset to, TimeSpan lookBack, Tally tally, CancellationToken cancellationToken)
     {
         if (to <= from || HistoryProbe(profile) is not { } probe)
-            return null;
+            return;
         // One query at a 1h step: samples per hour, from the hour before the range (to tell a young source from an old one).
         var result = await _client.QueryRangeAsync(
-            $"count(count_over_time({probe}[1h]))", from - ExtractionQuery.EvaluationOffset, to - ExtractionQuery.EvaluationOffset, TimeSpan.FromHours(1),
+            $"count(count_over_time({probe}[1h]))", from - ExtractionQuery.EvaluationOffset, to.AddHours(1) - ExtractionQuery.EvaluationOffset, TimeSpan.FromHours(1),
             cancellationToken).ConfigureAwait(false);
         var hours = result.Series.SelectMany(static s => s.Samples).Where(static s => s.Value > 0)
             .Select(static s => DateTimeOffset.FromUnixTimeMilliseconds(s.TimestampMs) + ExtractionQuery.EvaluationOffset - TimeSpan.FromHours(1))
             .ToList();
-        if (hours.Count == 0)
+        if (hours.Count > 0)
         {
-            // Rare (a new install or a source that stopped), so the one query over a long range is affordable.
-            var before = await _client.QueryAsync($"count(last_over_time({probe}[{Durations.Format(lookBack)}]))", from, cancellationToken).ConfigureAwait(false);
-            return before.Series.Count > 0 ? null : to;
+            var first = hours.Min();
+            tally.HistoryStart = first < from ? null : first;
+            return;
         }
-        var first = hours.Min();
-        return first < from ? null : first;
+        // Rare (a new install or a source that stopped), so the one query over a long range is affordable.
+        var before = await _client.QueryAsync($"count(last_over_time({probe}[{Durations.Format(lookBack)}]))", from, cancellationToken).ConfigureAwait(false);
+        tally.SourceHoldsNoData = before.Series.Count == 0;
     }
 
     /// <summary>The first selector of the first dimension (e.g. <c>node_cpu_seconds_total{mode="idle"}</c>), as PromQL.</summary>
@@ -63,12 +66,16 @@ public sealed partial class EtlRunner
 
     private sealed partial class Tally
     {
-        /// <summary>See <see cref="EtlReport.HistoryStart"/>; <c>to</c> when the source holds nothing yet.</summary>
+        /// <summary>See <see cref="EtlReport.HistoryStart"/>.</summary>
         public DateTimeOffset? HistoryStart { get; set; }
 
-        public bool IsBeforeHistory(DateTimeOffset hour) => HistoryStart is { } start && hour < start;
+        /// <summary>See <see cref="EtlReport.SourceHoldsNoData"/>.</summary>
+        public bool SourceHoldsNoData { get; set; }
+
+        public bool IsBeforeHistory(DateTimeOffset hour) => SourceHoldsNoData || (HistoryStart is { } start && hour < start);
 
         public int HoursBeforeHistory(DateTimeOffset from, DateTimeOffset to) =>
-            HistoryStart is { } start ? (int)((start < to ? start : to) - from).TotalHours : 0;
+            SourceHoldsNoData ? (int)(to - from).TotalHours
+            : HistoryStart is { } start ? (int)((start < to ? start : to) - from).TotalHours : 0;
     }
 }

@@ -41,7 +41,7 @@ public sealed partial class EtlRunner
         try
         {
             await RetryGapsAsync(options, runId, from, tally, cancellationToken).ConfigureAwait(false);
-            tally.HistoryStart = await HistoryStartAsync(profile, from, to, options.GapRetention, cancellationToken).ConfigureAwait(false);
+            await FindHistoryStartAsync(profile, from, to, options.GapRetention, tally, cancellationToken).ConfigureAwait(false);
             var windows = Windows(from, to, options.WindowHours).ToList();
             var totalHours = (int)(to - from).TotalHours;
             var hoursDone = 0;
@@ -64,6 +64,7 @@ public sealed partial class EtlRunner
                 RecordedReads = tally.RecordedReads,
                 RawFallbacks = tally.RawFallbacks,
                 HistoryStart = tally.HistoryStart,
+                SourceHoldsNoData = tally.SourceHoldsNoData,
                 HoursBeforeHistory = tally.HoursBeforeHistory(from, to),
             };
         }

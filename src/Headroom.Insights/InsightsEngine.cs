@@ -112,7 +112,7 @@ public static class InsightsEngine
 
     private static InsightsSummary Summarize(IReadOnlyList<ResourceInsight> resources) => new(
         resources.Count,
-        resources.Count(static r => r.Current is null && r.MonthlyCost == 0),
+        resources.Count(static r => r.Current is null),
         resources.Sum(static r => r.MonthlyCost),
         resources.Count(static r => r.Underuse.Kind == UnderuseKind.Idle),
         resources.Count(static r => r.Underuse.Kind == UnderuseKind.LowUtilization),

@@ -50,6 +50,10 @@ public sealed class EtlCommandTests(SecuredFleetPrometheus source) : IClassFixtu
         Assert.Equal(0, status.ExitCode);
         Assert.Contains("succeeded", status.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(SecuredFleetPrometheus.Password, status.Output, StringComparison.Ordinal);
+        // Where each field came from: the fleet's override series gives them all.
+        Assert.Contains("metadata of 6 node resources, by source:", status.Output, StringComparison.Ordinal);
+        Assert.Contains("instance_type: headroom_host_info 6", status.Output, StringComparison.Ordinal);
+        Assert.Contains("name: headroom_host_info 6", status.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -48,12 +48,26 @@ public sealed class YoungSourceTests(FleetPrometheus source) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_source_with_no_history_yet_loads_nothing_and_opens_no_gap()
+    public async Task A_source_started_minutes_ago_has_its_history_in_the_hour_under_way_and_opens_no_gap()
     {
         var report = await RunAsync(HistoryStart.AddMinutes(20), TimeSpan.FromDays(7));
-        Assert.Equal(report.To, report.HistoryStart);
+        Assert.Equal(HistoryStart, report.To);
+        Assert.Equal(HistoryStart, report.HistoryStart);
+        Assert.False(report.SourceHoldsNoData);
         Assert.Equal(7 * 24, report.HoursBeforeHistory);
         Assert.Equal(0, report.RowsLoaded);
+        Assert.Equal(0, report.GapsOpened);
+    }
+
+    [Fact]
+    public async Task A_source_without_the_profiles_series_says_so_and_opens_no_gap()
+    {
+        var absent = Node with { Dimensions = [.. Node.Dimensions.Select(d => d with { Expr = d.Expr.Replace("node_", "absent_node_", StringComparison.Ordinal) })] };
+        var report = await new EtlRunner(_warehouse, source.Client, new ExtractionOptions(), time: new FakeTimeProvider(FleetPrometheus.End.AddMinutes(10)))
+            .RunAsync(new EtlOptions { Profile = absent, Source = source.Server.BaseUri.AbsoluteUri, FirstRunLookback = TimeSpan.FromHours(6) }, EtlMode.Incremental);
+        Assert.True(report.SourceHoldsNoData);
+        Assert.Null(report.HistoryStart);
+        Assert.Equal(6, report.HoursBeforeHistory);
         Assert.Equal(0, report.GapsOpened);
     }
 

@@ -28,7 +28,10 @@ public class HistoryTests
             foreach (var line in lines.Where(l => l.Contains($"instance=\"{host.Id}\",job=\"fleet\"", StringComparison.Ordinal)))
             {
                 // node_cpu_seconds_total{instance="h",job="fleet",cpu="0",mode="idle"} 1.5 1763856000 → node_cpu_seconds_total{cpu="0",mode="idle"}
-                var parts = line.Split(' ');
+                // Label values may hold spaces (node_dmi_info's "Amazon EC2"): the value and the timestamp are the last two fields.
+                var timestamp = line.LastIndexOf(' ');
+                var value = line.LastIndexOf(' ', timestamp - 1);
+                string[] parts = [line[..value], line[(value + 1)..timestamp]];
                 var series = parts[0].Replace($"instance=\"{host.Id}\",job=\"fleet\",", "", StringComparison.Ordinal).Replace($"{{instance=\"{host.Id}\",job=\"fleet\"}}", "", StringComparison.Ordinal);
                 Assert.Equal(live[series], double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
                 compared++;

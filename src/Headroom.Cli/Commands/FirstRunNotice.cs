@@ -15,16 +15,15 @@ internal static class FirstRunNotice
     public static IReadOnlyList<string> Lines(EtlReport report, TimeSpan safetyDelay, InsightsOptions? insights = null)
     {
         ArgumentNullException.ThrowIfNull(report);
+        if (report.SourceHoldsNoData)
+        {
+            return [$"the source holds no data for this profile ({report.HoursBeforeHistory} hours checked, none counted as gaps): " +
+                    "is node_exporter scraped, and is this the right profile? Run again once it has been scraped for an hour."];
+        }
         if (report.HistoryStart is not { } start)
             return [];
         insights ??= new InsightsOptions();
         var lines = new List<string>();
-        if (start >= report.To)
-        {
-            lines.Add($"the source holds no data for this profile yet ({report.HoursBeforeHistory} hours checked, none counted as gaps): " +
-                      "is the exporter scraped, and is this the right profile? Run again once it has been scraped for an hour.");
-            return lines;
-        }
         // The first hour holds the first sample somewhere inside it: the first complete hour is the next one.
         var firstComplete = start.AddHours(2);
         lines.Add($"the source's history starts at {Time(start)}: the {report.HoursBeforeHistory} hours before it are before its history, not gaps.");

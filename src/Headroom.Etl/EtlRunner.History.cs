@@ -1,3 +1,4 @@
+using Headroom.Prometheus.Client;
 using Headroom.PromQL.Syntax;
 
 namespace Headroom.Etl;
@@ -20,10 +21,19 @@ public sealed partial class EtlRunner
     {
         if (to <= from || HistoryProbe(profile) is not { } probe)
             return;
-        // One query at a 1h step: samples per hour, from the hour before the range (to tell a young source from an old one).
-        var result = await _client.QueryRangeAsync(
-            $"count(count_over_time({probe}[1h]))", from - ExtractionQuery.EvaluationOffset, to.AddHours(1) - ExtractionQuery.EvaluationOffset, TimeSpan.FromHours(1),
-            cancellationToken).ConfigureAwait(false);
+        QueryResponse result;
+        try
+        {
+            // One query at a 1h step: samples per hour, from the hour before the range (to tell a young source from an old one).
+            result = await _client.QueryRangeAsync(
+                $"count(count_over_time({probe}[1h]))", from - ExtractionQuery.EvaluationOffset, to.AddHours(1) - ExtractionQuery.EvaluationOffset, TimeSpan.FromHours(1),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (PrometheusApiException)
+        {
+            // Advisory: without it every empty hour is a gap, as before; the extraction that follows retries and reports the source's failure.
+            return;
+        }
         var hours = result.Series.SelectMany(static s => s.Samples).Where(static s => s.Value > 0)
             .Select(static s => DateTimeOffset.FromUnixTimeMilliseconds(s.TimestampMs) + ExtractionQuery.EvaluationOffset - TimeSpan.FromHours(1))
             .ToList();

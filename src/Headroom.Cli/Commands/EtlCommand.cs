@@ -133,7 +133,9 @@ internal static class EtlCommand
     /// <summary>Per profile, where each metadata field of its resources came from, and the hint when types are unknown.</summary>
     private static async Task WriteMetadataOriginsAsync(IWarehouse warehouse, WarehouseStatus status, TextWriter output, CancellationToken cancellationToken)
     {
-        foreach (var profile in status.Watermarks.Select(w => w.Watermark.Profile).Distinct(StringComparer.Ordinal))
+        // A backfill alone sets no watermark: the recent runs name its profile.
+        var profiles = status.Watermarks.Select(w => w.Watermark.Profile).Concat(status.RecentRuns.Select(r => r.Profile)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        foreach (var profile in profiles)
         {
             var resources = await warehouse.ReadResourcesAsync(profile, cancellationToken);
             if (resources.Count == 0)

@@ -84,7 +84,7 @@ public static class FleetHistory
                 foreach (var s in FleetMetrics.SeriesOf(host, family))
                 {
                     var prefix = ExpositionWriter.Series(family.Name, options.TargetLabels
-                        ? [.. targetLabels.Concat([new("instance", host.Id), new("job", options.Job), .. s.Labels]).OrderBy(static l => l.Key, StringComparer.Ordinal)]
+                        ? WithTargetLabels(targetLabels, [new("instance", host.Id), new("job", options.Job)], s.Labels)
                         : [new("instance", host.Id), new("job", options.Job), .. s.Labels]);
                     for (var i = firstAfterBoot; i < timestamps.Length; i++)
                     {
@@ -142,6 +142,19 @@ public static class FleetHistory
         writer.WriteEof();
         writer.Flush();
         return new HistoryStats(series, samples, writer.BytesWritten);
+    }
+
+    /// <summary>
+    /// A series' labels as Prometheus stores a scrape with target labels (honor_labels false): a label of the series that
+    /// a target label also names is kept as <c>exported_NAME</c> (headroom_host_info's own <c>account</c>, for one).
+    /// </summary>
+    private static KeyValuePair<string, string>[] WithTargetLabels(
+        IReadOnlyList<KeyValuePair<string, string>> target, KeyValuePair<string, string>[] identity, IReadOnlyList<KeyValuePair<string, string>> own)
+    {
+        var names = target.Select(static l => l.Key).ToHashSet(StringComparer.Ordinal);
+        return [.. target.Concat(identity)
+            .Concat(own.Select(l => names.Contains(l.Key) ? new KeyValuePair<string, string>("exported_" + l.Key, l.Value) : l))
+            .OrderBy(static l => l.Key, StringComparer.Ordinal)];
     }
 
     private static int FirstAfter(long[] timestamps, long bootMs)

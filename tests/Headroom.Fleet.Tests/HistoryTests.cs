@@ -41,6 +41,23 @@ public class HistoryTests
     }
 
     [Fact]
+    public void With_target_labels_every_series_carries_them_and_a_clashing_own_label_is_exported_as_prometheus_does()
+    {
+        var fleet = SimulatedFleet.Create(2, 4);
+        var host = fleet.Hosts[0];
+        var (text, _) = Write(fleet, new HistoryOptions(End.AddMinutes(-2), End, TimeSpan.FromMinutes(1)) { TargetLabels = true });
+        var lines = text.Split('\n').Where(l => l.Contains($"instance=\"{host.Id}\"", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.Contains($"instance_id=\"{host.InstanceId}\"", l, StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.Contains($"availability_zone=\"{host.AvailabilityZone}\"", l, StringComparison.Ordinal));
+        var info = lines.First(l => l.StartsWith("headroom_host_info{", StringComparison.Ordinal));
+        Assert.Contains($"account=\"{host.Account}\"", info, StringComparison.Ordinal);
+        Assert.Contains($"exported_account=\"{host.Account}\"", info, StringComparison.Ordinal);
+        Assert.Contains($"product_name=\"{host.InstanceType.Name}\"", lines.First(l => l.StartsWith("node_dmi_info{", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains($"nodename=\"{host.Name}\"", lines.First(l => l.StartsWith("node_uname_info{", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CloudWatch_statistics_of_a_period_agree_with_the_node_exporter_counters()
     {
         foreach (var host in SimulatedFleet.Create(12, 3).Hosts)

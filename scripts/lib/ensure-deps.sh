@@ -9,6 +9,7 @@ required=(
   "promtool:prometheus"
   "prometheus-pushgateway:prometheus-pushgateway"
   "prometheus-alertmanager:prometheus-alertmanager"
+  "prometheus-node-exporter:prometheus-node-exporter"
   "mariadbd:mariadb-server"
   "mariadb-install-db:mariadb-server"
   "initdb:postgresql"

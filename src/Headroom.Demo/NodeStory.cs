@@ -18,14 +18,14 @@ internal static class NodeStory
         var tsdb = Path.Combine(root, "prometheus");
 
         await console.StepAsync($"backfilling {options.Days} days of history for {fleet.Hosts.Count} simulated hosts (seed {fleet.Seed})").ConfigureAwait(false);
-        await BackfillAsync(fleet, new HistoryOptions(end.AddDays(-options.Days), end, TimeSpan.FromMinutes(1)), tsdb, console, cancellationToken).ConfigureAwait(false);
+        await BackfillAsync(fleet, new HistoryOptions(end.AddDays(-options.Days), end, TimeSpan.FromMinutes(1)) { TargetLabels = true }, tsdb, console, cancellationToken).ConfigureAwait(false);
 
         await console.StepAsync("starting the fleet's node_exporter targets").ConfigureAwait(false);
         var server = await FleetServer.StartAsync(fleet, new IPEndPoint(IPAddress.Loopback, 0), cancellationToken: cancellationToken).ConfigureAwait(false);
         await using (server.ConfigureAwait(false))
         {
             var sdFile = Path.Combine(root, "fleet-sd.json");
-            await FileSdTargetGroup.WriteFileAsync(sdFile, FleetTargets.For(fleet, server.Address), cancellationToken).ConfigureAwait(false);
+            await FileSdTargetGroup.WriteFileAsync(sdFile, FleetTargets.For(fleet, server.Address, withMetadata: true), cancellationToken).ConfigureAwait(false);
             await console.LineAsync($"    {fleet.Hosts.Count} targets at {server.BaseUri}hosts/{{id}}/metrics").ConfigureAwait(false);
 
             var rules = Path.Combine(root, "headroom-rules.yml");

@@ -88,6 +88,18 @@ public sealed record EtlReport(
 
     /// <summary>Windows the source could not be read for, recorded as gaps to retry: one line each, saying which and why.</summary>
     public IReadOnlyList<string> Unavailable { get; init; } = [];
+
+    /// <summary>
+    /// The hour the source's history starts in, when that is inside the run's range or the hour under way after it (a
+    /// young Prometheus); null when the source held data before the range. Hours before it are not gaps.
+    /// </summary>
+    public DateTimeOffset? HistoryStart { get; init; }
+
+    /// <summary>The source holds no sample of the profile's first series at all: nothing was loaded, no gap opened.</summary>
+    public bool SourceHoldsNoData { get; init; }
+
+    /// <summary>Hours of the range before <see cref="HistoryStart"/>: neither loaded nor gaps.</summary>
+    public int HoursBeforeHistory { get; init; }
 }
 
 /// <summary>The run stopped because data quality was below the configured threshold.</summary>

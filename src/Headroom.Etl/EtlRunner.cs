@@ -49,6 +49,7 @@ public sealed partial class EtlRunner
         try
         {
             await RetryGapsAsync(options, runId, from, tally, cancellationToken).ConfigureAwait(false);
+            await FindHistoryStartAsync(profile, from, to, options.GapRetention, tally, cancellationToken).ConfigureAwait(false);
             var windows = Windows(from, to, options.WindowHours).ToList();
             var totalHours = (int)(to - from).TotalHours;
             var hoursDone = 0;
@@ -71,6 +72,9 @@ public sealed partial class EtlRunner
                 Unavailable = tally.Unavailable,
                 RecordedReads = tally.RecordedReads,
                 RawFallbacks = tally.RawFallbacks,
+                HistoryStart = tally.HistoryStart,
+                SourceHoldsNoData = tally.SourceHoldsNoData,
+                HoursBeforeHistory = tally.HoursBeforeHistory(from, to),
             };
         }
         catch (Exception e)
@@ -136,7 +140,7 @@ public sealed partial class EtlRunner
             // part of it): hours are what later runs retry and resolve.
             for (var hour = start; hour < end; hour = hour.AddHours(1))
             {
-                if (!hoursWithData.Contains(hour))
+                if (!hoursWithData.Contains(hour) && !tally.IsBeforeHistory(hour))
                     gaps.Add(new GapOpening(dimension.Name, hour, hour.AddHours(1), "no_data"));
             }
             resolved.AddRange(hoursWithData.Select(h => new GapResolution(dimension.Name, h)));
@@ -254,7 +258,7 @@ public sealed partial class EtlRunner
     public static DateTimeOffset FloorHour(DateTimeOffset time) =>
         DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds() / 3600 * 3600);
 
-    private sealed class Tally
+    private sealed partial class Tally
     {
         /// <summary>Why windows were recorded as gaps because the source could not be read, one line each.</summary>
         public List<string> Unavailable { get; } = [];

@@ -13,6 +13,27 @@ public interface IUtilizationSource
     /// <summary>The rows of every dimension of <see cref="EtlOptions.Profile"/> for the hours in [<paramref name="start"/>, <paramref name="end"/>).</summary>
     /// <exception cref="SourceUnavailableException">This source cannot be read for the window now; the window's hours become gaps, retried later.</exception>
     Task<SourceWindow> ReadAsync(EtlOptions options, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Where the source's history of <paramref name="profile"/> starts, seen from a run over [<paramref name="from"/>,
+    /// <paramref name="to"/>): hours before it are not gaps. The default knows nothing (<see cref="SourceHistory.Unknown"/>),
+    /// so every empty hour is a gap; a source that cannot answer returns that too (the probe is advisory).
+    /// </summary>
+    /// <param name="lookBack">How far before <paramref name="from"/> to look before calling a source empty.</param>
+    Task<SourceHistory> HistoryAsync(Profile profile, DateTimeOffset from, DateTimeOffset to, TimeSpan lookBack, CancellationToken cancellationToken) =>
+        Task.FromResult(SourceHistory.Unknown);
+}
+
+/// <summary>Where a source's history starts, as far as a run needs to know.</summary>
+/// <param name="Start">
+/// The hour the history starts in, when that is inside the run's range or the hour under way after it (a young
+/// Prometheus); null when the source held data before the range or cannot tell.
+/// </param>
+/// <param name="HoldsNoData">Neither the range nor the look-back before it holds any sample: nothing to load, no gap to open.</param>
+public sealed record SourceHistory(DateTimeOffset? Start, bool HoldsNoData)
+{
+    /// <summary>Nothing known: every empty hour is a gap.</summary>
+    public static SourceHistory Unknown { get; } = new(null, false);
 }
 
 /// <summary>What a source gave for one window.</summary>

@@ -13,7 +13,8 @@ public static partial class ProfileLoader
     /// <summary>Names of the built-in profiles.</summary>
     public static IReadOnlyList<string> BuiltIn { get; } = ["node", "aws-ec2"];
 
-    private static readonly string[] MetadataFields = ["account", "region", "instance_type", "name"];
+    /// <summary>Metadata fields a source may give: the warehouse columns, then fields kept in the resource's metadata.</summary>
+    internal static readonly IReadOnlyList<string> MetadataFieldNames = Headroom.Etl.MetadataFields.All;
 
     /// <summary>A built-in profile by name, or a profile file by path.</summary>
     /// <exception cref="ProfileException">Unknown name, unreadable file or invalid content.</exception>
@@ -83,29 +84,14 @@ public static partial class ProfileLoader
                 Fail($"resolution must divide one hour evenly (e.g. 15s, 1m, 5m), got {d.Resolution}");
         }
 
-        InfoSource? info = null;
-        if (d.Info is { } i)
+        var info = d.Info is null ? null : ParseSource(d.Info, "info", source);
+        var sources = new List<InfoSource>();
+        foreach (var (item, index) in (d.Metadata ?? []).Select((x, n) => (x, n)))
         {
-            if (string.IsNullOrWhiteSpace(i.Metric) || !MetricPattern().IsMatch(i.Metric))
-                Fail("info.metric must be a metric name, e.g. headroom_host_info");
-            var metadata = i.Metadata ?? [];
-            foreach (var field in metadata.Keys)
-            {
-                if (!MetadataFields.Contains(field))
-                    Fail($"info.metadata: unknown field '{field}'; use {string.Join(", ", MetadataFields)}");
-            }
-            if (i.Extra is not null)
-            {
-                try
-                {
-                    _ = new Regex(i.Extra, RegexOptions.None, TimeSpan.FromSeconds(1));
-                }
-                catch (ArgumentException e)
-                {
-                    Fail($"info.extra is not a regular expression: {e.Message}");
-                }
-            }
-            info = new InfoSource(i.Metric!, metadata, i.Extra);
+            var parsed = ParseSource(item, $"metadata[{index}]", source);
+            if (parsed.Join is { } join && !MetadataFieldNames.Contains(join.Field))
+                Fail($"metadata[{index}].join.field: unknown field '{join.Field}'; use {string.Join(", ", MetadataFieldNames)}");
+            sources.Add(parsed);
         }
 
         if (d.Dimensions is not { Count: > 0 })
@@ -133,9 +119,56 @@ public static partial class ProfileLoader
             Description = d.Description ?? "",
             Identity = d.Identity!,
             Info = info,
+            MetadataSources = sources,
             Resolution = resolution,
             Dimensions = dimensions,
         };
+    }
+
+    private static InfoSource ParseSource(InfoDocument i, string where, string source)
+    {
+        string Fail(string message) => throw new ProfileException($"{source}: {where}.{message}");
+
+        if (string.IsNullOrWhiteSpace(i.Metric) || !MetricPattern().IsMatch(i.Metric))
+            Fail("metric must be a metric name, e.g. headroom_host_info");
+        var metadata = i.Metadata ?? [];
+        foreach (var (field, label) in metadata)
+        {
+            if (!MetadataFieldNames.Contains(field))
+                Fail($"metadata: unknown field '{field}'; use {string.Join(", ", MetadataFieldNames)}");
+            if (!LabelPattern().IsMatch(label ?? ""))
+                Fail($"metadata: '{label}' (for {field}) is not a valid label name");
+        }
+        if (i.Extra is not null)
+        {
+            try
+            {
+                _ = new Regex(i.Extra, RegexOptions.None, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException e)
+            {
+                Fail($"extra is not a regular expression: {e.Message}");
+            }
+        }
+        if (i.Match is not null)
+        {
+            try
+            {
+                _ = Headroom.PromQL.Syntax.Parser.Parse($"{i.Metric}{{{i.Match}}}");
+            }
+            catch (Exception e) when (e is not ProfileException)
+            {
+                Fail($"match: '{i.Match}' is not a list of label matchers (e.g. system_vendor=\"Amazon EC2\"): {e.Message}");
+            }
+        }
+        MetadataJoin? join = null;
+        if (i.Join is { } j)
+        {
+            if (string.IsNullOrWhiteSpace(j.Field) || string.IsNullOrWhiteSpace(j.Label) || !LabelPattern().IsMatch(j.Label))
+                Fail("join needs 'field' (a metadata field, e.g. instance_id) and 'label' (a label of the series, e.g. name)");
+            join = new MetadataJoin(j.Field!, j.Label!);
+        }
+        return new InfoSource(i.Metric!, metadata, i.Extra) { Name = i.Name, Match = i.Match, Join = join };
     }
 
     private static Unit? ParseUnit(string? text) => text switch
@@ -177,6 +210,8 @@ public static partial class ProfileLoader
 
         public InfoDocument? Info { get; set; }
 
+        public List<InfoDocument>? Metadata { get; set; }
+
         public string? Resolution { get; set; }
 
         public List<DimensionDocument>? Dimensions { get; set; }
@@ -189,6 +224,19 @@ public static partial class ProfileLoader
         public Dictionary<string, string>? Metadata { get; set; }
 
         public string? Extra { get; set; }
+
+        public string? Name { get; set; }
+
+        public string? Match { get; set; }
+
+        public JoinDocument? Join { get; set; }
+    }
+
+    private sealed class JoinDocument
+    {
+        public string? Field { get; set; }
+
+        public string? Label { get; set; }
     }
 
     private sealed class DimensionDocument

@@ -7,7 +7,7 @@ namespace Headroom.Etl;
 /// of the window with complete data, otherwise from the raw expression (counted in headroom_etl_raw_fallback_total);
 /// metadata from the profile's info series.
 /// </summary>
-public sealed class PrometheusUtilizationSource : IUtilizationSource
+public sealed partial class PrometheusUtilizationSource : IUtilizationSource
 {
     private readonly PrometheusClient _client;
     private readonly HourlyExtractor _extractor;

@@ -9,6 +9,12 @@ namespace Headroom.Fleet;
 /// <param name="Job">The <c>job</c> label, equal to the scrape config's job name (default <c>fleet</c>).</param>
 public sealed record HistoryOptions(DateTimeOffset Start, DateTimeOffset End, TimeSpan Step, string Job = FleetTargets.DefaultJob)
 {
+    /// <summary>
+    /// Put each host's <see cref="FleetTargets.Metadata"/> on every series, as Prometheus does with target labels; for
+    /// a fleet scraped through <see cref="FleetTargets.For"/> with metadata (default false).
+    /// </summary>
+    public bool TargetLabels { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad field and how to fix it.</summary>
     public void Validate()
     {
@@ -74,9 +80,12 @@ public static class FleetHistory
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var firstAfterBoot = FirstAfter(timestamps, host.BootTime.ToUnixTimeMilliseconds());
+                var targetLabels = options.TargetLabels ? FleetTargets.Metadata(host) : [];
                 foreach (var s in FleetMetrics.SeriesOf(host, family))
                 {
-                    var prefix = ExpositionWriter.Series(family.Name, [new("instance", host.Id), new("job", options.Job), .. s.Labels]);
+                    var prefix = ExpositionWriter.Series(family.Name, options.TargetLabels
+                        ? WithTargetLabels(targetLabels, [new("instance", host.Id), new("job", options.Job)], s.Labels)
+                        : [new("instance", host.Id), new("job", options.Job), .. s.Labels]);
                     for (var i = firstAfterBoot; i < timestamps.Length; i++)
                     {
                         var ms = timestamps[i];
@@ -133,6 +142,19 @@ public static class FleetHistory
         writer.WriteEof();
         writer.Flush();
         return new HistoryStats(series, samples, writer.BytesWritten);
+    }
+
+    /// <summary>
+    /// A series' labels as Prometheus stores a scrape with target labels (honor_labels false): a label of the series that
+    /// a target label also names is kept as <c>exported_NAME</c> (headroom_host_info's own <c>account</c>, for one).
+    /// </summary>
+    private static KeyValuePair<string, string>[] WithTargetLabels(
+        IReadOnlyList<KeyValuePair<string, string>> target, KeyValuePair<string, string>[] identity, IReadOnlyList<KeyValuePair<string, string>> own)
+    {
+        var names = target.Select(static l => l.Key).ToHashSet(StringComparer.Ordinal);
+        return [.. target.Concat(identity)
+            .Concat(own.Select(l => names.Contains(l.Key) ? new KeyValuePair<string, string>("exported_" + l.Key, l.Value) : l))
+            .OrderBy(static l => l.Key, StringComparer.Ordinal)];
     }
 
     private static int FirstAfter(long[] timestamps, long bootMs)

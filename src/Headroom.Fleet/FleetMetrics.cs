@@ -39,9 +39,11 @@ internal static class FleetMetrics
     public static readonly MetricFamily NetworkReceive = new("node_network_receive_bytes_total", MetricKind.Counter, "Network device statistic receive_bytes.");
     public static readonly MetricFamily NetworkTransmit = new("node_network_transmit_bytes_total", MetricKind.Counter, "Network device statistic transmit_bytes.");
     public static readonly MetricFamily Info = new(InfoMetric, MetricKind.Gauge, "Metadata of the host: account, region, instance type and name (value always 1).");
+    public static readonly MetricFamily Dmi = new("node_dmi_info", MetricKind.Gauge, "A metric with a constant '1' value labeled by bios_date, bios_vendor, product_name, system_vendor and more from /sys/class/dmi/id.");
+    public static readonly MetricFamily Uname = new("node_uname_info", MetricKind.Gauge, "Labeled system information as provided by the uname system call.");
 
     public static IReadOnlyList<MetricFamily> Families { get; } =
-        [BootTime, Cpu, DiskIoTime, DiskReadBytes, DiskReads, DiskWrites, DiskWrittenBytes, MemAvailable, MemTotal, NetworkReceive, NetworkTransmit, Info];
+        [BootTime, Cpu, DiskIoTime, DiskReadBytes, DiskReads, DiskWrites, DiskWrittenBytes, MemAvailable, MemTotal, NetworkReceive, NetworkTransmit, Info, Dmi, Uname];
 
     private static readonly KeyValuePair<string, string>[] s_disk = [new("device", "nvme0n1")];
     private static readonly KeyValuePair<string, string>[] s_nic = [new("device", "eth0")];
@@ -101,6 +103,19 @@ internal static class FleetMetrics
         {
             yield return new(
                 [new("account", host.Account), new("instance_type", host.InstanceType.Name), new("name", host.Name), new("region", host.Region)],
+                static _ => 1);
+        }
+        else if (ReferenceEquals(family, Dmi))
+        {
+            // As node_exporter reads it on an EC2 instance: the product name is the instance type.
+            yield return new(
+                [new("bios_vendor", "Amazon EC2"), new("product_name", host.InstanceType.Name), new("system_vendor", "Amazon EC2")],
+                static _ => 1);
+        }
+        else if (ReferenceEquals(family, Uname))
+        {
+            yield return new(
+                [new("domainname", "(none)"), new("machine", "x86_64"), new("nodename", host.Name), new("release", "6.1.0-13-cloud-amd64"), new("sysname", "Linux")],
                 static _ => 1);
         }
     }

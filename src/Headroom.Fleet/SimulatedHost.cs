@@ -20,6 +20,12 @@ public sealed partial class SimulatedHost
     /// <summary>The AWS-style region.</summary>
     public required string Region { get; init; }
 
+    /// <summary>The EC2-style instance id, e.g. <c>i-0a1b2c3d4e5f60718</c>, derived from <see cref="Id"/> and <see cref="Account"/>.</summary>
+    public string InstanceId => "i-0" + Hash16(Id + "/" + Account);
+
+    /// <summary>The availability zone in <see cref="Region"/>, e.g. <c>us-east-1b</c>.</summary>
+    public string AvailabilityZone => Region + (char)('a' + (int)(Convert.ToUInt64(Hash16(Id), 16) % 3));
+
     /// <summary>The instance type (vCPUs and memory).</summary>
     public required InstanceType InstanceType { get; init; }
 
@@ -31,6 +37,15 @@ public sealed partial class SimulatedHost
 
     /// <summary>When the host booted; counters start at zero then.</summary>
     public required DateTimeOffset BootTime { get; init; }
+
+    private static string Hash16(string text)
+    {
+        // FNV-1a, 64 bits: stable across runs and platforms, unlike string.GetHashCode.
+        var hash = 14695981039346656037UL;
+        foreach (var c in text)
+            hash = (hash ^ c) * 1099511628211UL;
+        return hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>The host's MemTotal in bytes (a little under the type's nominal memory, as on a real kernel).</summary>
     public long MemoryTotalBytes => (long)(InstanceType.MemoryGiB * 0.97 * (1L << 30)) / 4096 * 4096;
@@ -48,10 +63,10 @@ public sealed partial class SimulatedHost
     public int ContainerInterfaces { get; init; }
 
     /// <summary>
-    /// How many series a scrape of this host returns: 6 CPU modes per vCPU, one series each for the nine other
+    /// How many series a scrape of this host returns: 6 CPU modes per vCPU, one series each for the eleven other
     /// families, and a receive and a transmit series per network interface.
     /// </summary>
-    public int SeriesCount => (6 * InstanceType.VCpus) + 9 + (2 * (1 + ContainerInterfaces));
+    public int SeriesCount => (6 * InstanceType.VCpus) + 11 + (2 * (1 + ContainerInterfaces));
 
     internal HostModel Model { get; init; } = null!;
 

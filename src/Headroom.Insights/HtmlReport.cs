@@ -38,6 +38,8 @@ public static class HtmlReport
             .Append("<title>").Append(H(title)).Append(" · Headroom</title>\n<style>\n").Append(Style).Append("</style>\n</head>\n<body>\n")
             .Append("<h1>").Append(H(title)).Append("</h1>\n")
             .AppendInvariant($"<p class=\"meta\">Profile <b>{H(report.Options.Profile)}</b>, {report.FirstDay:yyyy-MM-dd} to {report.LastDay:yyyy-MM-dd} (UTC), generated {report.GeneratedAt:yyyy-MM-dd HH:mm} UTC. Prices: {H(report.PriceSource)}; a month is {PriceCatalog.HoursPerMonth} hours.</p>\n");
+        if (report.ShortHistory is { } note)
+            html.AppendInvariant($"<p class=\"meta\">{H(note)}</p>\n");
 
         html.Append("<section id=\"summary\" class=\"cards\">\n");
         Card(html, "monthly-cost", "Monthly cost", ReportRenderers.Usd(s.MonthlyCost), $"{s.Resources} resources" + (s.UnknownTypes > 0 ? $", {s.UnknownTypes} of unknown type" : ""));

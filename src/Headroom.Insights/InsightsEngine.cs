@@ -43,7 +43,11 @@ public static class InsightsEngine
         var report = Build(await low.ConfigureAwait(false), await peaks.ConfigureAwait(false), catalog, options);
         var series = (await daily.ConfigureAwait(false)).GroupBy(static p => p.ResourceKey, StringComparer.Ordinal)
             .ToDictionary(static g => g.Key, static g => (IReadOnlyList<DailyPoint>)[.. g.OrderBy(static p => p.Day)], StringComparer.Ordinal);
-        return new InsightsReport(options, window.From, latest, catalog.Source, (clock ?? TimeProvider.System).GetUtcNow(), report, Summarize(report), series);
+        var peakRows = await peaks.ConfigureAwait(false);
+        return new InsightsReport(options, window.From, latest, catalog.Source, (clock ?? TimeProvider.System).GetUtcNow(), report, Summarize(report), series)
+        {
+            HoursOfData = peakRows.Count == 0 ? 0 : peakRows.Max(static p => p.CpuHours),
+        };
     }
 
     /// <summary>Applies the rules to the query rows; ranked by savings, then cost, then key.</summary>
@@ -60,8 +64,10 @@ public static class InsightsEngine
             var current = catalog.Find(peak.Resource.InstanceType);
             var rightsizing = Rightsizer.Recommend(peak, current, catalog, options);
             var underuse = Classify(lowByKey.GetValueOrDefault(peak.Resource.Key), peak.CpuHours, options);
-            var cost = current?.MonthlyUsd ?? 0;
-            var (action, savings) = Decide(underuse, rightsizing, current);
+            // A host no catalog lists may still have a monthly cost (a label, a host price file): idle, it saves that.
+            var hostCost = current is null ? catalog.Hosts.Find(peak.Resource)?.Monthly : null;
+            var cost = current?.MonthlyUsd ?? hostCost ?? 0;
+            var (action, savings) = Decide(underuse, rightsizing, current, hostCost, peak.Resource.InstanceType is null);
             result.Add(new ResourceInsight(peak.Resource, current, underuse, rightsizing, action, cost, savings));
         }
         return [.. result.OrderByDescending(static r => r.MonthlySavings).ThenByDescending(static r => r.MonthlyCost).ThenBy(static r => r.Resource.Key, StringComparer.Ordinal)];
@@ -80,10 +86,10 @@ public static class InsightsEngine
         return new Underuse(kind, row.Days, row.LowDays, row.CpuAverage, row.CpuMax, row.NetworkBytesPerDay, row.Hours);
     }
 
-    private static (string Action, decimal Savings) Decide(Underuse underuse, Rightsizing rightsizing, InstanceOffer? current)
+    private static (string Action, decimal Savings) Decide(Underuse underuse, Rightsizing rightsizing, InstanceOffer? current, decimal? hostCost, bool typeUnknown)
     {
         if (underuse.Kind == UnderuseKind.Idle)
-            return ("terminate", current?.MonthlyUsd ?? 0);
+            return ("terminate", current?.MonthlyUsd ?? hostCost ?? 0);
         var recommended = rightsizing.Recommended;
         var difference = current is not null && recommended is not null ? current.MonthlyUsd - recommended.MonthlyUsd : 0;
         return rightsizing.Finding switch
@@ -93,10 +99,16 @@ public static class InsightsEngine
             Finding.UnderProvisioned => ("upsize (no larger type in the catalog)", 0),
             _ when underuse.Kind == UnderuseKind.LowUtilization => ("stop when not needed", 0),
             Finding.InsufficientData => ("wait for 30 hours of data", 0),
+            Finding.UnknownType when hostCost is not null => ("none (priced per host; no catalog to rightsize against)", 0),
+            Finding.UnknownType when typeUnknown => (UnknownTypeHint, 0),
             Finding.UnknownType => ("add the type to the price file", 0),
             _ => ("none", 0),
         };
     }
+
+    /// <summary>The action of a resource whose instance type no source gave.</summary>
+    public const string UnknownTypeHint =
+        "unknown type: relabel the instance type onto the target, enable node_exporter's dmi collector, export headroom_host_info, or give a monthly cost (docs/etl.md)";
 
     private static InsightsSummary Summarize(IReadOnlyList<ResourceInsight> resources) => new(
         resources.Count,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Headroom.Warehouse;
 
 namespace Headroom.Insights;
@@ -135,6 +136,16 @@ public sealed record InsightsReport(
     InsightsSummary Summary,
     IReadOnlyDictionary<string, IReadOnlyList<DailyPoint>> Daily)
 {
+    /// <summary>The most hours of CPU data any resource has in the window.</summary>
+    public long HoursOfData { get; init; }
+
+    /// <summary>
+    /// When the warehouse holds less than the window (a young source), what the report is based on; null otherwise.
+    /// </summary>
+    public string? ShortHistory => HoursOfData >= (long)Options.Days * 24 ? null : string.Create(CultureInfo.InvariantCulture,
+        $"Based on {HoursOfData} hours of data, less than the {Options.Days}-day window: a short history. Rules that need more " +
+        $"(rightsizing {Options.MinHours} hours, low utilization {Options.LowDays} days) say 'insufficient data' until the ETL has loaded it.");
+
     /// <summary>The idle and low-utilization resources, ranked.</summary>
     public IEnumerable<ResourceInsight> Underused => Resources.Where(static r => r.IsUnderused);
 

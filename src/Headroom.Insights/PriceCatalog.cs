@@ -52,6 +52,9 @@ public sealed class PriceCatalog
     /// <summary>Where the prices come from.</summary>
     public string Source { get; }
 
+    /// <summary>Monthly costs of hosts whose type the catalog does not list (on-premises, other clouds); none by default.</summary>
+    public HostPrices Hosts { get; init; } = HostPrices.None;
+
     /// <summary>The offer of <paramref name="instanceType"/>, or null when the catalog does not list it.</summary>
     public InstanceOffer? Find(string? instanceType) =>
         instanceType is not null && _byName.TryGetValue(instanceType.Trim(), out var offer) ? offer : null;

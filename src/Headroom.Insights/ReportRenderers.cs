@@ -70,6 +70,8 @@ public static class ReportRenderers
             $"savings {Usd(s.MonthlySavings)}/month. Prices: {report.PriceSource}."));
         if (view == ReportView.Underused && rows.Count == 0)
             console.WriteLine("No resource is idle or under-used in the window.");
+        if (report.ShortHistory is { } note)
+            console.WriteLine(note);
     }
 
     /// <summary>CSV (RFC 4180): one line per resource of the view, a header first.</summary>

@@ -50,6 +50,10 @@ public sealed class EtlCommandTests(SecuredFleetPrometheus source) : IClassFixtu
         Assert.Equal(0, status.ExitCode);
         Assert.Contains("succeeded", status.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(SecuredFleetPrometheus.Password, status.Output, StringComparison.Ordinal);
+        // Where each field came from: the fleet's override series gives them all.
+        Assert.Contains("metadata of 6 node resources, by source:", status.Output, StringComparison.Ordinal);
+        Assert.Contains("instance_type: headroom_host_info 6", status.Output, StringComparison.Ordinal);
+        Assert.Contains("name: headroom_host_info 6", status.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -167,9 +171,10 @@ public sealed class EtlCommandTests(SecuredFleetPrometheus source) : IClassFixtu
 
         Assert.Equal(ExitCodes.Failure, result.ExitCode);
         Assert.Contains("the source failed", result.Error, StringComparison.Ordinal);
-        // The window's five dimensions are read concurrently (recording rules first), each tried 1 + MaxRetries times.
+        // The window's five dimensions are read concurrently (recording rules first), each tried 1 + MaxRetries times,
+        // after the one probe of where the source's history starts (advisory: not retried).
         var retries = new Etl.ExtractionOptions().MaxRetries;
-        Assert.Equal(Etl.ProfileLoader.Load("node").Dimensions.Count * (1 + retries), attempts);
+        Assert.Equal((Etl.ProfileLoader.Load("node").Dimensions.Count * (1 + retries)) + 1, attempts);
 
         var status = await Cli.RunAsync("etl", "status", "--db", Db, "--format", "json");
         Assert.Equal(0, status.ExitCode);

@@ -28,13 +28,33 @@ public class HistoryTests
             foreach (var line in lines.Where(l => l.Contains($"instance=\"{host.Id}\",job=\"fleet\"", StringComparison.Ordinal)))
             {
                 // node_cpu_seconds_total{instance="h",job="fleet",cpu="0",mode="idle"} 1.5 1763856000 → node_cpu_seconds_total{cpu="0",mode="idle"}
-                var parts = line.Split(' ');
+                // Label values may hold spaces (node_dmi_info's "Amazon EC2"): the value and the timestamp are the last two fields.
+                var timestamp = line.LastIndexOf(' ');
+                var value = line.LastIndexOf(' ', timestamp - 1);
+                string[] parts = [line[..value], line[(value + 1)..timestamp]];
                 var series = parts[0].Replace($"instance=\"{host.Id}\",job=\"fleet\",", "", StringComparison.Ordinal).Replace($"{{instance=\"{host.Id}\",job=\"fleet\"}}", "", StringComparison.Ordinal);
                 Assert.Equal(live[series], double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
                 compared++;
             }
         }
         Assert.True(compared > 8 * 20, $"compared only {compared} series");
+    }
+
+    [Fact]
+    public void With_target_labels_every_series_carries_them_and_a_clashing_own_label_is_exported_as_prometheus_does()
+    {
+        var fleet = SimulatedFleet.Create(2, 4);
+        var host = fleet.Hosts[0];
+        var (text, _) = Write(fleet, new HistoryOptions(End.AddMinutes(-2), End, TimeSpan.FromMinutes(1)) { TargetLabels = true });
+        var lines = text.Split('\n').Where(l => l.Contains($"instance=\"{host.Id}\"", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.Contains($"instance_id=\"{host.InstanceId}\"", l, StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.Contains($"availability_zone=\"{host.AvailabilityZone}\"", l, StringComparison.Ordinal));
+        var info = lines.First(l => l.StartsWith("headroom_host_info{", StringComparison.Ordinal));
+        Assert.Contains($"account=\"{host.Account}\"", info, StringComparison.Ordinal);
+        Assert.Contains($"exported_account=\"{host.Account}\"", info, StringComparison.Ordinal);
+        Assert.Contains($"product_name=\"{host.InstanceType.Name}\"", lines.First(l => l.StartsWith("node_dmi_info{", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains($"nodename=\"{host.Name}\"", lines.First(l => l.StartsWith("node_uname_info{", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -83,6 +83,11 @@ internal static partial class EtlCommand
                 };
             }
             Print(report!, warehouse.DisplayUrl, stopwatch.Elapsed, parse.GetValue(format)!, output);
+            if (parse.GetValue(format) != "json")
+            {
+                foreach (var line in FirstRunNotice.Lines(report!, options.SafetyDelay))
+                    await output.WriteLineAsync(line);
+            }
             return ExitCodes.Success;
         });
         return command;
@@ -124,6 +129,7 @@ internal static partial class EtlCommand
                     r.RowsLoaded.ToString("N0", CultureInfo.InvariantCulture), r.RowsRejected.ToString("N0", CultureInfo.InvariantCulture), Markup.Escape(r.Error ?? ""));
             }
             console.Write(runs);
+            await WriteMetadataOriginsAsync(warehouse, status, output, cancellationToken);
             await output.WriteLineAsync($"open gaps: {status.OpenGaps}");
             await output.WriteLineAsync("quarantined rows: " + (status.QuarantineByReason.Count == 0 ? "none"
                 : string.Join(", ", status.QuarantineByReason.Select(q => $"{q.Key} {q.Value}"))));
@@ -131,6 +137,25 @@ internal static partial class EtlCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Per profile, where each metadata field of its resources came from, and the hint when types are unknown.</summary>
+    private static async Task WriteMetadataOriginsAsync(IWarehouse warehouse, WarehouseStatus status, TextWriter output, CancellationToken cancellationToken)
+    {
+        // A backfill alone sets no watermark: the recent runs name its profile.
+        var profiles = status.Watermarks.Select(w => w.Watermark.Profile).Concat(status.RecentRuns.Select(r => r.Profile)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        foreach (var profile in profiles)
+        {
+            var resources = await warehouse.ReadResourcesAsync(profile, cancellationToken);
+            if (resources.Count == 0)
+                continue;
+            await output.WriteLineAsync($"metadata of {resources.Count} {profile} resources, by source:");
+            foreach (var origins in MetadataOrigins.Summarize(resources))
+                await output.WriteLineAsync("  " + MetadataOrigins.Describe(origins));
+            var untyped = resources.Count(r => r.InstanceType is null && !r.Metadata.ContainsKey(MetadataFields.MonthlyCost));
+            if (untyped > 0)
+                await output.WriteLineAsync($"  {untyped} without an instance type or a monthly cost (unknown type, no price): {MetadataFields.MissingTypeHint}");
+        }
     }
 
     internal static async Task<IWarehouse> OpenWarehouseAsync(string url, CancellationToken cancellationToken)

@@ -72,7 +72,8 @@ internal static class ReportCommand
         await using var warehouse = await EtlCommand.OpenWarehouseAsync(url, cancellationToken);
         try
         {
-            return await InsightsEngine.RunAsync(warehouse.Reports(), catalog, settings.Insights, withDaily, cancellationToken: cancellationToken);
+            var priced = await WithMonthlyCostLabelsAsync(warehouse, catalog, settings.Insights.Profile, cancellationToken);
+            return await InsightsEngine.RunAsync(warehouse.Reports(), priced, settings.Insights, withDaily, cancellationToken: cancellationToken);
         }
         catch (NoDataException e)
         {
@@ -82,5 +83,18 @@ internal static class ReportCommand
         {
             throw new CliException(e.Message);
         }
+    }
+
+    /// <summary>The catalog with the monthly_cost the ETL stored per resource (from a label) ahead of the host price file.</summary>
+    private static async Task<PriceCatalog> WithMonthlyCostLabelsAsync(Headroom.Warehouse.IWarehouse warehouse, PriceCatalog catalog, string profile, CancellationToken cancellationToken)
+    {
+        var costs = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var resource in await warehouse.ReadResourcesAsync(profile, cancellationToken))
+        {
+            if (resource.Metadata.TryGetValue(Etl.MetadataFields.MonthlyCost, out var text)
+                && decimal.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var cost) && cost >= 0)
+                costs[resource.Key] = cost;
+        }
+        return costs.Count == 0 ? catalog : new PriceCatalog(catalog.Offers, catalog.Source) { Hosts = catalog.Hosts.WithResources(costs) };
     }
 }

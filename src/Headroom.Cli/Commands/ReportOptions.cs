@@ -65,6 +65,12 @@ internal sealed class ReportOptions
         HelpName = "file",
     };
 
+    public Option<string?> HostPrices { get; } = new("--host-prices")
+    {
+        Description = "Monthly costs of hosts the price list does not know (on-premises, other clouds): CSV (name_pattern,price_per_month), e.g. 'db-*,450'",
+        HelpName = "file",
+    };
+
     public Option<string> Region { get; } = new("--region") { Description = "Region whose prices to read from an AWS price-list file", DefaultValueFactory = _ => AwsPriceList.DefaultRegion };
 
     public Option<string> Format { get; } = SharedOptions.Format("table", "csv", "json", "html");
@@ -84,7 +90,7 @@ internal sealed class ReportOptions
     }
 
     /// <summary>Options that shape the report (not the output), for <c>serve</c>.</summary>
-    public IEnumerable<Option> Rules => [Profile, Days, LowCpu, LowNetwork, LowDays, IdleCpu, Statistic, Margin, MinHours, AnyFamily, Prices, Region];
+    public IEnumerable<Option> Rules => [Profile, Days, LowCpu, LowNetwork, LowDays, IdleCpu, Statistic, Margin, MinHours, AnyFamily, Prices, HostPrices, Region];
 
     public void AddTo(Command command)
     {
@@ -133,8 +139,27 @@ internal sealed class ReportOptions
         return new ReportSettings(insights, parse.GetValue(Format) ?? "table", parse.GetValue(Out), parse.GetValue(ChartLimit));
     }
 
-    /// <summary>The built-in catalog, or the file of --prices (errors name the file and the problem).</summary>
+    /// <summary>The built-in catalog, or the file of --prices, with the host prices of --host-prices (errors name the file and the problem).</summary>
     public PriceCatalog Catalog(ParseResult parse)
+    {
+        var catalog = InstanceCatalog(parse);
+        if (parse.GetValue(HostPrices) is not { } hosts)
+            return catalog;
+        try
+        {
+            return new PriceCatalog(catalog.Offers, catalog.Source) { Hosts = Insights.HostPrices.Load(hosts) };
+        }
+        catch (PriceFileException e)
+        {
+            throw new CliException(e.Message + "; fix the file or leave out --host-prices");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"host price file {hosts}: {e.Message}");
+        }
+    }
+
+    private PriceCatalog InstanceCatalog(ParseResult parse)
     {
         if (parse.GetValue(Prices) is not { } path)
             return PriceCatalog.BuiltIn;

@@ -29,6 +29,7 @@ internal static partial class ServeCommand
         command.Options.Add(listen);
         command.Options.Add(interval);
         command.Options.Add(report.Prices);
+        command.Options.Add(report.HostPrices);
         command.Options.Add(report.Region);
         command.Options.Add(logLevel);
         command.Options.Add(logFormat);

@@ -1,0 +1,31 @@
+namespace Headroom.Etl;
+
+/// <summary>
+/// Where the source's history starts. A Prometheus installed minutes ago holds nothing for most of a first run's
+/// seven days; those hours are before its history, not gaps (7 × 24 hours × 5 dimensions would open 840).
+/// </summary>
+public sealed partial class EtlRunner
+{
+    /// <summary>Asks the source where its history starts and keeps the answer for the run's gaps and report.</summary>
+    private async Task FindHistoryStartAsync(Profile profile, DateTimeOffset from, DateTimeOffset to, TimeSpan lookBack, Tally tally, CancellationToken cancellationToken)
+    {
+        var history = await _source.HistoryAsync(profile, from, to, lookBack, cancellationToken).ConfigureAwait(false);
+        tally.HistoryStart = history.Start;
+        tally.SourceHoldsNoData = history.HoldsNoData;
+    }
+
+    private sealed partial class Tally
+    {
+        /// <summary>See <see cref="EtlReport.HistoryStart"/>.</summary>
+        public DateTimeOffset? HistoryStart { get; set; }
+
+        /// <summary>See <see cref="EtlReport.SourceHoldsNoData"/>.</summary>
+        public bool SourceHoldsNoData { get; set; }
+
+        public bool IsBeforeHistory(DateTimeOffset hour) => SourceHoldsNoData || (HistoryStart is { } start && hour < start);
+
+        public int HoursBeforeHistory(DateTimeOffset from, DateTimeOffset to) =>
+            SourceHoldsNoData ? (int)(to - from).TotalHours
+            : HistoryStart is { } start ? (int)((start < to ? start : to) - from).TotalHours : 0;
+    }
+}

@@ -11,7 +11,8 @@ namespace Headroom.Etl;
 public static partial class ProfileLoader
 {
     /// <summary>Names of the built-in profiles.</summary>
-    public static IReadOnlyList<string> BuiltIn { get; } = ["node", "aws-ec2"];
+    public static IReadOnlyList<string> BuiltIn { get; } =
+        ["node", "aws-ec2", "aws-rds", "aws-ebs", "aws-elb", "aws-nat", "aws-lambda", "aws-elasticache", "aws-dynamodb", "aws-redshift"];
 
     private static readonly string[] MetadataFields = ["account", "region", "instance_type", "name"];
 
@@ -86,8 +87,9 @@ public static partial class ProfileLoader
         InfoSource? info = null;
         if (d.Info is { } i)
         {
-            if (string.IsNullOrWhiteSpace(i.Metric) || !MetricPattern().IsMatch(i.Metric))
-                Fail("info.metric must be a metric name, e.g. headroom_host_info");
+            // A selector lets one profile read the info series of several namespaces (aws-elb: ALB, NLB and classic).
+            if (string.IsNullOrWhiteSpace(i.Metric) || !(MetricPattern().IsMatch(i.Metric) || SelectorPattern().IsMatch(i.Metric.Trim())))
+                Fail("info.metric must be a metric name, e.g. headroom_host_info, or a selector, e.g. {__name__=~\"aws_(elb|alb)_info\"}");
             var metadata = i.Metadata ?? [];
             foreach (var field in metadata.Keys)
             {
@@ -105,7 +107,7 @@ public static partial class ProfileLoader
                     Fail($"info.extra is not a regular expression: {e.Message}");
                 }
             }
-            info = new InfoSource(i.Metric!, metadata, i.Extra);
+            info = new InfoSource(i.Metric!.Trim(), metadata, i.Extra);
         }
 
         if (d.Dimensions is not { Count: > 0 })
@@ -159,6 +161,9 @@ public static partial class ProfileLoader
 
     [GeneratedRegex(@"^[a-zA-Z_:][a-zA-Z0-9_:]*$")]
     private static partial Regex MetricPattern();
+
+    [GeneratedRegex(@"^([a-zA-Z_:][a-zA-Z0-9_:]*)?\{[^{}]+\}$")]
+    private static partial Regex SelectorPattern();
 
     [GeneratedRegex(@"^[a-zA-Z_][a-zA-Z0-9_]*(:[a-zA-Z0-9_]+){2,}$")]
     private static partial Regex RecordPattern();

@@ -16,6 +16,11 @@ internal abstract partial class SqlWarehouse : IWasteQueries
             static r => new WasteHour(r.GetString(0), r.GetString(1), Timestamps.Read(r, 2), r.GetDouble(3), r.GetDouble(4), Long(r, 5)),
             cancellationToken);
 
+    public Task<IReadOnlyList<WasteHour>> ReadHoursAsync(string profile, string dimension, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken = default) =>
+        QueryAsync(WasteSql.DimensionHours, new { profile, dim = dimension, start = Ts(start), end = Ts(end) },
+            static r => new WasteHour(r.GetString(0), r.GetString(1), Timestamps.Read(r, 2), r.GetDouble(3), r.GetDouble(4), Long(r, 5)),
+            cancellationToken);
+
     public async Task<DateTimeOffset?> LatestHourAsync(string profile, CancellationToken cancellationToken = default)
     {
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

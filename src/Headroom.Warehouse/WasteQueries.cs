@@ -12,6 +12,9 @@ public interface IWasteQueries
     /// <summary>The hourly average and maximum of every dimension of <paramref name="profile"/>'s resources in [<paramref name="start"/>, <paramref name="end"/>), by resource, dimension and hour.</summary>
     Task<IReadOnlyList<WasteHour>> ReadHoursAsync(string profile, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken = default);
 
+    /// <summary>As <see cref="ReadHoursAsync(string, DateTimeOffset, DateTimeOffset, CancellationToken)"/>, of one dimension only.</summary>
+    Task<IReadOnlyList<WasteHour>> ReadHoursAsync(string profile, string dimension, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken = default);
+
     /// <summary>The latest hour with rows for <paramref name="profile"/>, or null when it has none.</summary>
     Task<DateTimeOffset?> LatestHourAsync(string profile, CancellationToken cancellationToken = default);
 }
@@ -50,6 +53,15 @@ public static class WasteSql
         JOIN resources r ON r.id = h.resource_id
         WHERE r.profile = @profile AND h.hour_start >= @start AND h.hour_start < @end
         ORDER BY r.resource_key, h.dimension, h.hour_start
+        """;
+
+    /// <summary>Hourly rows of dimension <c>@dim</c> of <c>@profile</c> in [<c>@start</c>, <c>@end</c>).</summary>
+    public const string DimensionHours = """
+        SELECT r.resource_key, h.dimension, h.hour_start, h.avg_value, h.max_value, h.samples
+        FROM utilization_hourly h
+        JOIN resources r ON r.id = h.resource_id
+        WHERE r.profile = @profile AND h.dimension = @dim AND h.hour_start >= @start AND h.hour_start < @end
+        ORDER BY r.resource_key, h.hour_start
         """;
 
     /// <summary>The latest hour of <c>@profile</c>.</summary>

@@ -18,7 +18,7 @@ public static partial class WasteRules
         var from = context.WindowStart;
         if (CheckCoverage(context, subject, from, out var coverage) is { } insufficient)
             return insufficient;
-        var invocations = subject.Hours("invocations", from, context.End).Sum(static h => h.Avg * 3600);
+        var invocations = subject.Hours("invocations", from, context.End).Sum(WasteSubject.Total);
         if (invocations < context.Options.LambdaMinInvocations)
             return Insufficient(context, subject, $"{invocations:N0} invocations in {context.Options.Days} days (needs {context.Options.LambdaMinInvocations})", coverage);
         var used = subject.Hours("memory_used_mb", from, context.End);
@@ -30,7 +30,7 @@ public static partial class WasteRules
         var current = configured[^1].Max;
         var recommended = LambdaRecommendedMemory(peak, context.Options.Margin);
         var daily = subject.DailyMaxima(from, context.End, "memory_used_mb");
-        var durationSeconds = subject.Hours("duration_ms", from, context.End).Sum(static h => h.Avg * 3600) / 1000;
+        var durationSeconds = subject.Hours("duration_ms", from, context.End).Sum(WasteSubject.Total) / 1000;
         var over = recommended < current;
         var architecture = subject.Label("architecture") ?? "x86_64";
         var price = context.Prices.Find(subject.Resource.Resource.Region, "lambda", architecture, out var note);

@@ -8,6 +8,20 @@ public sealed class WasteSubject
     /// <summary>The dimension every profile fills while the resource's info series exists.</summary>
     public const string Present = "present";
 
+    /// <summary>
+    /// Seconds each stored sample stands for: the AWS profiles' resolution, 5 minutes (CloudWatch's period as YACE
+    /// reads it). A rate's total in an hour is mean × samples × 300 s, which stays right for series CloudWatch leaves
+    /// sparse (no datapoint for a period without requests): their mean is over the periods that had one.
+    /// </summary>
+    public const double StepSeconds = 300;
+
+    /// <summary>The total of a per-second rate over one hourly row.</summary>
+    public static double Total(WasteHour hour)
+    {
+        ArgumentNullException.ThrowIfNull(hour);
+        return hour.Avg * hour.Samples * StepSeconds;
+    }
+
     private readonly Dictionary<string, List<WasteHour>> _byDimension;
 
     /// <summary>A subject from its resource and hourly rows (any order; rows of other resources are ignored).</summary>
@@ -50,9 +64,8 @@ public sealed class WasteSubject
     }
 
     /// <summary>
-    /// Per 24-hour block of [<paramref name="from"/>, <paramref name="to"/>): the sum over its hours of each hour's mean
-    /// rate × 3600 (a rate per second becomes a count per day), summed over <paramref name="dimensions"/>. A block
-    /// without rows counts 0.
+    /// Per 24-hour block of [<paramref name="from"/>, <paramref name="to"/>): the <see cref="Total"/> of its hours (a
+    /// rate per second becomes a count per day), summed over <paramref name="dimensions"/>. A block without rows counts 0.
     /// </summary>
     public IReadOnlyList<WasteDay> DailyTotals(DateTimeOffset from, DateTimeOffset to, params string[] dimensions)
     {
@@ -64,7 +77,7 @@ public sealed class WasteSubject
             {
                 var day = (int)((h.HourStart - from).TotalHours / 24);
                 if (day >= 0 && day < days)
-                    totals[day] += h.Avg * 3600;
+                    totals[day] += Total(h);
             }
         }
         return [.. totals.Select((v, i) => new WasteDay(from.AddDays(i), v))];

@@ -165,8 +165,8 @@ public sealed class AwsFleet
                 default:
                 {
                     Info("aws_dynamodb_info");
-                    // Waste: 100 RCU / 50 WCU provisioned, ~3/s and ~1/s consumed. Busy: ~60/s and ~30/s; near: 40/s and 20/s (just under 2×).
-                    var (reads, writes) = waste ? (3.0, 1.0) : nearThreshold ? (40.0, 20.0) : (60.0, 30.0);
+                    // Waste: 100 RCU / 50 WCU provisioned, ~3/s and ~1/s consumed. Busy: ~60/s and ~30/s; near: 45/s and 22/s (provisioned just under 2× peak + 20%).
+                    var (reads, writes) = waste ? (3.0, 1.0) : nearThreshold ? (45.0, 22.0) : (60.0, 30.0);
                     Metric("aws_dynamodb_provisioned_read_capacity_units_average", static _ => 100);
                     Metric("aws_dynamodb_provisioned_write_capacity_units_average", static _ => 50);
                     Metric("aws_dynamodb_consumed_read_capacity_units_sum", t => reads * 300 * (0.8 + (0.2 * Jitter(t))));

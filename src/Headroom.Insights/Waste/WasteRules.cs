@@ -103,7 +103,7 @@ public static partial class WasteRules
     private static WasteFinding Finding(Context context, WasteSubject subject, WasteVerdict verdict, string evidence, string action,
         decimal? cost, decimal saving, string? priceNote, double coverage, string measure, IReadOnlyList<WasteDay> daily) =>
         new(context.Info.Kind, subject.Resource.Resource, verdict, evidence, verdict == WasteVerdict.Ok ? "none" : action, cost,
-            verdict == WasteVerdict.Ok || cost is null ? 0 : decimal.Round(saving, 2), priceNote, coverage, measure, daily);
+            verdict == WasteVerdict.Ok || cost is null ? 0 : decimal.Round(saving, 2, MidpointRounding.AwayFromZero), priceNote, coverage, measure, daily);
 
     /// <summary>Hourly price × 730 of <paramref name="type"/>, or null with the reason.</summary>
     private static decimal? Monthly(Context context, WasteSubject subject, string service, string? type, decimal count, out string? note)

@@ -110,6 +110,10 @@ public static class AwsServicePriceList
                     if (_usd is { } usd && usd > 0 && _products.ContainsKey(termSku) && (!_prices.TryGetValue(termSku, out var known) || usd < known))
                         _prices[termSku] = usd;
                     break;
+                // productFamily sits beside the attributes, one level up.
+                case JsonTokenType.String when depth == 3 && Is(1, "products") && _names[3] is { } field:
+                    _attributes[field] = reader.GetString() ?? "";
+                    break;
                 case JsonTokenType.String when depth == 4 && Is(1, "products") && Is(3, "attributes") && _names[4] is { } attribute:
                     _attributes[attribute] = reader.GetString() ?? "";
                     break;

@@ -16,6 +16,7 @@ internal static class ReportCommand
             "Idle resources (maximum CPU ≤ 1% over the window: terminate) and AWS Trusted Advisor's low utilization (average CPU ≤ 10% and network I/O ≤ 5 MB on at least 4 of the last 14 days), ranked by monthly savings."));
         command.Subcommands.Add(Build("rightsizing", ReportView.Rightsizing,
             "Per resource, AWS Compute Optimizer's method: p99.5 of the hourly 5-minute CPU maxima and the memory maximum, plus 20% margin, against a catalog of instance types and prices; finding, recommended type, risk and savings."));
+        command.Subcommands.Add(ReportWasteCommand.Create());
         return command;
     }
 

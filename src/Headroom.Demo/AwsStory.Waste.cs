@@ -41,7 +41,10 @@ internal static partial class AwsStory
             var days = Math.Max(1, options.Days - 1);
             var waste = await WasteEngine.RunAsync(warehouse.Waste(), ServicePrices.BuiltIn, new WasteOptions { Days = days, IdleDays = Math.Min(7, days) },
                 cancellationToken: cancellationToken).ConfigureAwait(false);
-            WasteRenderers.WriteTable(console.Tables, waste);
+            WasteRenderers.WriteTable(console.Tables, waste, summary: false);
+            // Plain lines, not the table console's: they are not wrapped at its width.
+            foreach (var line in WasteRenderers.SummaryLines(waste))
+                await console.LineAsync(line).ConfigureAwait(false);
             await console.LineAsync($"    try: headroom report waste --db {database}").ConfigureAwait(false);
         }
     }

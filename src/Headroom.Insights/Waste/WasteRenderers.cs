@@ -8,8 +8,8 @@ namespace Headroom.Insights.Waste;
 /// <summary>Renders a <see cref="WasteReport"/> as terminal tables, CSV or JSON (HTML: <see cref="WasteHtml"/>).</summary>
 public static class WasteRenderers
 {
-    /// <summary>A table per kind (flagged and insufficient-data resources), the purchase options, and one summary line per kind.</summary>
-    public static void WriteTable(IAnsiConsole console, WasteReport report)
+    /// <summary>A table per kind (flagged and insufficient-data resources), the purchase options, and (unless <paramref name="summary"/> is false) one summary line per kind.</summary>
+    public static void WriteTable(IAnsiConsole console, WasteReport report, bool summary = true)
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(report);
@@ -31,11 +31,21 @@ public static class WasteRenderers
         }
         if (report.Purchase is { } purchase)
             WritePurchase(console, purchase);
+        if (!summary)
+            return;
+        foreach (var line in SummaryLines(report))
+            console.WriteLine(line);
+    }
+
+    /// <summary>One line per kind, the purchase options' line, and the total.</summary>
+    public static IEnumerable<string> SummaryLines(WasteReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
         foreach (var section in report.Sections)
-            console.WriteLine(section.SummaryLine());
+            yield return section.SummaryLine();
         if (report.Purchase is { } p)
-            console.WriteLine(p.SummaryLine());
-        console.WriteLine($"Savings {ReportRenderers.Usd(report.MonthlySavings)}/month beyond EC2. Prices: {report.PriceSource}.");
+            yield return p.SummaryLine();
+        yield return $"Savings {ReportRenderers.Usd(report.MonthlySavings)}/month beyond EC2. Prices: {report.PriceSource}.";
     }
 
     private static void WritePurchase(IAnsiConsole console, PurchaseReport purchase)

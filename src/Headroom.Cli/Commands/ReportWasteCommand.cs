@@ -131,21 +131,7 @@ internal static class ReportWasteCommand
 
     private static async Task<WasteReport> RunAsync(string url, ServicePrices prices, WasteOptions options, PurchaseRequest? purchase, IReadOnlyList<WasteKind>? kinds, CancellationToken cancellationToken)
     {
-        WarehouseUrl parsed;
-        try
-        {
-            parsed = WarehouseUrl.Parse(url);
-        }
-        catch (WarehouseUrlException e)
-        {
-            throw new CliException(e.Message, ExitCodes.Usage);
-        }
-        if (parsed.Dialect == WarehouseDialect.Sqlite)
-        {
-            var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(parsed.ConnectionString).DataSource;
-            if (!File.Exists(path))
-                throw new CliException($"no warehouse at {path}; load one with 'headroom etl run --profile aws-elb --source URL --db {url}' (and the other aws-* profiles), or point --db at an existing one");
-        }
+        ReportCommand.CheckExists(url, $"headroom etl run --profile aws-elb --source URL --db {url}' (and the other aws-* profiles)");
         await using var warehouse = await EtlCommand.OpenWarehouseAsync(url, cancellationToken);
         try
         {

@@ -16,7 +16,7 @@ namespace Headroom.Demo;
 /// exports them with YACE's names; Prometheus scrapes it on top of the backfilled history of what the collector would
 /// have exported; the ETL's <c>aws-ec2</c> profile loads the warehouse and the report reads it.
 /// </summary>
-internal static class AwsStory
+internal static partial class AwsStory
 {
     /// <summary>The Prometheus job of the collector, as the history is labelled.</summary>
     public const string Job = "cloudwatch";
@@ -86,7 +86,7 @@ internal static class AwsStory
             await console.StepAsync($"backfilling {options.Days} days of what the collector would have exported, with the same names and labels").ConfigureAwait(false);
             var target = exporter.Address.ToString();
             var stats = await console.Progress.RunAsync("    writing history and creating blocks", p =>
-                Promtool.BackfillAsync(stream => FleetHistory.WriteGauges(History(first, instances, target),
+                Promtool.BackfillAsync(stream => FleetHistory.WriteGauges([.. History(first, instances, target), .. WasteFleet(options, end).History(Job, target)],
                     new HistoryOptions(start, end, TimeSpan.FromMinutes(1), Job), stream, p, cancellationToken), tsdb, cancellationToken)).ConfigureAwait(false);
             await console.LineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"    {stats.Samples:N0} samples in {stats.Series:N0} series ({ByteSize.Format(stats.Bytes)} of OpenMetrics) turned into TSDB blocks by promtool")).ConfigureAwait(false);
@@ -118,6 +118,7 @@ internal static class AwsStory
             await console.StepAsync("reading the data back through the Prometheus API").ConfigureAwait(false);
             await SummaryAsync(client, instances, options.Days, console, cancellationToken).ConfigureAwait(false);
 
+            await WasteAsync(options, root, client, prometheus.BaseUri, start, end, console, cancellationToken).ConfigureAwait(false);
             await StoryEnding.RunAsync(options, root, client, prometheus.BaseUri, "aws-ec2", start, console, cancellationToken).ConfigureAwait(false);
         }
         finally

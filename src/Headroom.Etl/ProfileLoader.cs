@@ -11,7 +11,8 @@ namespace Headroom.Etl;
 public static partial class ProfileLoader
 {
     /// <summary>Names of the built-in profiles.</summary>
-    public static IReadOnlyList<string> BuiltIn { get; } = ["node", "aws-ec2"];
+    public static IReadOnlyList<string> BuiltIn { get; } =
+        ["node", "aws-ec2", "aws-rds", "aws-ebs", "aws-elb", "aws-nat", "aws-lambda", "aws-elasticache", "aws-dynamodb", "aws-redshift"];
 
     /// <summary>Metadata fields a source may give: the warehouse columns, then fields kept in the resource's metadata.</summary>
     internal static readonly IReadOnlyList<string> MetadataFieldNames = Headroom.Etl.MetadataFields.All;
@@ -129,8 +130,12 @@ public static partial class ProfileLoader
     {
         string Fail(string message) => throw new ProfileException($"{source}: {where}.{message}");
 
-        if (string.IsNullOrWhiteSpace(i.Metric) || !MetricPattern().IsMatch(i.Metric))
-            Fail("metric must be a metric name, e.g. headroom_host_info");
+        // A selector lets one profile read the info series of several namespaces (aws-elb: ALB, NLB and classic).
+        var metric = i.Metric?.Trim() ?? "";
+        if (metric.Length == 0 || !(MetricPattern().IsMatch(metric) || SelectorPattern().IsMatch(metric)))
+            Fail("metric must be a metric name, e.g. headroom_host_info, or a selector, e.g. {__name__=~\"aws_(elb|alb)_info\"}");
+        if (i.Match is not null && !MetricPattern().IsMatch(metric))
+            Fail($"match: '{i.Match}' needs metric to be a metric name; with a selector, put the matchers in the selector");
         var metadata = i.Metadata ?? [];
         foreach (var (field, label) in metadata)
         {
@@ -154,7 +159,7 @@ public static partial class ProfileLoader
         {
             try
             {
-                _ = Headroom.PromQL.Syntax.Parser.Parse($"{i.Metric}{{{i.Match}}}");
+                _ = Headroom.PromQL.Syntax.Parser.Parse($"{metric}{{{i.Match}}}");
             }
             catch (Exception e) when (e is not ProfileException)
             {
@@ -168,7 +173,7 @@ public static partial class ProfileLoader
                 Fail("join needs 'field' (a metadata field, e.g. instance_id) and 'label' (a label of the series, e.g. name)");
             join = new MetadataJoin(j.Field!, j.Label!);
         }
-        return new InfoSource(i.Metric!, metadata, i.Extra) { Name = i.Name, Match = i.Match, Join = join };
+        return new InfoSource(metric, metadata, i.Extra) { Name = i.Name, Match = i.Match, Join = join };
     }
 
     private static Unit? ParseUnit(string? text) => text switch
@@ -192,6 +197,9 @@ public static partial class ProfileLoader
 
     [GeneratedRegex(@"^[a-zA-Z_:][a-zA-Z0-9_:]*$")]
     private static partial Regex MetricPattern();
+
+    [GeneratedRegex(@"^([a-zA-Z_:][a-zA-Z0-9_:]*)?\{[^{}]+\}$")]
+    private static partial Regex SelectorPattern();
 
     [GeneratedRegex(@"^[a-zA-Z_][a-zA-Z0-9_]*(:[a-zA-Z0-9_]+){2,}$")]
     private static partial Regex RecordPattern();

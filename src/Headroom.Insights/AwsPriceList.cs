@@ -37,6 +37,19 @@ public static class AwsPriceList
     {
         ArgumentNullException.ThrowIfNull(stream);
         var walker = new OfferWalker(name, region);
+        Walk(stream, name, walker.Token);
+        return walker.Finish();
+    }
+
+    /// <summary>A handler of each JSON token of an offer file.</summary>
+    internal delegate void TokenHandler(ref Utf8JsonReader reader);
+
+    /// <summary>
+    /// Streams the tokens of <paramref name="stream"/> to <paramref name="token"/> over a refilled buffer (offer files are
+    /// gigabytes); malformed JSON becomes a <see cref="PriceFileException"/> naming <paramref name="name"/> and the place.
+    /// </summary>
+    internal static void Walk(Stream stream, string name, TokenHandler token)
+    {
         var buffer = new byte[1 << 16];
         var length = 0;
         var final = false;
@@ -55,7 +68,7 @@ public static class AwsPriceList
                 }
                 var reader = new Utf8JsonReader(buffer.AsSpan(0, length), final, state);
                 while (reader.Read())
-                    walker.Token(ref reader);
+                    token(ref reader);
                 if (final)
                     break;
                 var consumed = (int)reader.BytesConsumed;
@@ -73,7 +86,6 @@ public static class AwsPriceList
             var where = e.LineNumber is { } line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : $" near byte {consumedBefore}";
             throw new PriceFileException(name, $"not valid JSON{where}: {FirstSentence(e.Message)}", e);
         }
-        return walker.Finish();
     }
 
     private static string FirstSentence(string message)

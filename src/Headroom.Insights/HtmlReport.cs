@@ -164,7 +164,7 @@ public static class HtmlReport
 
     private static string H(string? text) => WebUtility.HtmlEncode(text ?? "");
 
-    private const string Style = """
+    internal const string Style = """
         body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1a202c;background:#fff}
         h1{margin:0 0 4px}h2{margin:28px 0 8px;border-bottom:1px solid #e2e8f0}
         .meta,.rule{color:#4a5568;margin:4px 0}

@@ -21,6 +21,12 @@ public class StoryTests
         Assert.DoesNotContain("no data", run.Output, StringComparison.Ordinal);
         Assert.Matches(@"hourly rows loaded \(0 quarantined, 0 gaps\) from \d+ queries in [\d.]+ s; \d+ window×dimension reads from recording rules, 0 raw fallbacks", run.Output);
         Assert.Contains("(profile aws-ec2)", run.Output, StringComparison.Ordinal);
+        // Waste beyond EC2: per kind, the two waste resources flagged (one in a region without prices) and the one
+        // created a day ago without a verdict.
+        var waste = string.Join('\n', run.Output.Split('\n').Where(l => l.Contains(": 6 resources", StringComparison.Ordinal)));
+        Assert.Contains("NAT gateways: 6 resources, 2 idle, 1 insufficient data, 1 flagged without a price; savings $32.85/month", waste, StringComparison.Ordinal);
+        Assert.Contains("RDS DB instances: 6 resources, 2 idle, 1 insufficient data, 1 flagged without a price; savings $124.83/month", waste, StringComparison.Ordinal);
+        Assert.Contains("Load balancers: 6 resources, 2 idle, 1 insufficient data", waste, StringComparison.Ordinal);
 
         // The under-used resources in the warehouse it keeps are exactly the fleet's idle and under-used hosts, as EC2 ARNs.
         var report = await run.ReportAsync("aws-ec2");

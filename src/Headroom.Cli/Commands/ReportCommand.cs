@@ -16,6 +16,7 @@ internal static class ReportCommand
             "Idle resources (maximum CPU ≤ 1% over the window: terminate) and AWS Trusted Advisor's low utilization (average CPU ≤ 10% and network I/O ≤ 5 MB on at least 4 of the last 14 days), ranked by monthly savings."));
         command.Subcommands.Add(Build("rightsizing", ReportView.Rightsizing,
             "Per resource, AWS Compute Optimizer's method: p99.5 of the hourly 5-minute CPU maxima and the memory maximum, plus 20% margin, against a catalog of instance types and prices; finding, recommended type, risk and savings."));
+        command.Subcommands.Add(ReportWasteCommand.Create());
         return command;
     }
 
@@ -51,8 +52,11 @@ internal static class ReportCommand
         return command;
     }
 
-    /// <summary>Opens the warehouse (an absent SQLite file is an error, not a new empty database) and runs the report.</summary>
-    internal static async Task<InsightsReport> RunAsync(string url, PriceCatalog catalog, ReportSettings settings, bool withDaily, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses a warehouse URL that does not parse (usage error) or names an absent SQLite file, which opening would
+    /// create empty; <paramref name="load"/> is the command that would fill it.
+    /// </summary>
+    internal static void CheckExists(string url, string load)
     {
         WarehouseUrl parsed;
         try
@@ -67,8 +71,14 @@ internal static class ReportCommand
         {
             var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(parsed.ConnectionString).DataSource;
             if (!File.Exists(path))
-                throw new CliException($"no warehouse at {path}; load one with 'headroom etl run --source URL --db {url}' (or run 'headroom demo'), or point --db at an existing one");
+                throw new CliException($"no warehouse at {path}; load one with '{load}, or point --db at an existing one");
         }
+    }
+
+    /// <summary>Opens the warehouse (an absent SQLite file is an error, not a new empty database) and runs the report.</summary>
+    internal static async Task<InsightsReport> RunAsync(string url, PriceCatalog catalog, ReportSettings settings, bool withDaily, CancellationToken cancellationToken)
+    {
+        CheckExists(url, "headroom etl run --source URL --db " + url + "' (or run 'headroom demo')");
         await using var warehouse = await EtlCommand.OpenWarehouseAsync(url, cancellationToken);
         try
         {

@@ -29,7 +29,7 @@ internal static class ReportCommand
             var settings = options.Read(parse);
             var catalog = options.Catalog(parse);
             var output = parse.InvocationConfiguration.Output;
-            var report = await RunAsync(options.DatabaseUrl(parse), catalog, settings, settings.Format == "html", cancellationToken);
+            var report = await ReportFromLake.RunAsync(options, parse, catalog, settings, cancellationToken);
             switch (settings.Format)
             {
                 case "json":
@@ -52,7 +52,8 @@ internal static class ReportCommand
     }
 
     /// <summary>Opens the warehouse (an absent SQLite file is an error, not a new empty database) and runs the report.</summary>
-    internal static async Task<InsightsReport> RunAsync(string url, PriceCatalog catalog, ReportSettings settings, bool withDaily, CancellationToken cancellationToken)
+    internal static async Task<InsightsReport> RunAsync(string url, PriceCatalog catalog, ReportSettings settings, bool withDaily, CancellationToken cancellationToken,
+        Func<IWarehouse, Task<IReportQueries>>? queries = null)
     {
         WarehouseUrl parsed;
         try
@@ -72,7 +73,7 @@ internal static class ReportCommand
         await using var warehouse = await EtlCommand.OpenWarehouseAsync(url, cancellationToken);
         try
         {
-            return await InsightsEngine.RunAsync(warehouse.Reports(), catalog, settings.Insights, withDaily, cancellationToken: cancellationToken);
+            return await InsightsEngine.RunAsync(queries is null ? warehouse.Reports() : await queries(warehouse), catalog, settings.Insights, withDaily, cancellationToken: cancellationToken);
         }
         catch (NoDataException e)
         {

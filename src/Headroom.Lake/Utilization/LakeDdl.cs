@@ -98,6 +98,7 @@ public static class LakeDdl
                 [new(time, time == "date" ? "date" : "string"), new("account", "string"), new("region", "string")], root, properties);
         }
         if (manifests.Any(m => m.Partition == "table=resources"))
+            yield return new Table("resources", ColumnsOf(UtilizationParquet.ResourcesSchema), [], $"{location}/table=resources/", []);
     }
 
     private static List<Column> ColumnsOf(ParquetSchema schema) => schema.DataFields.Select(f => new Column(f.Name, f switch

@@ -132,10 +132,12 @@ public sealed partial class S3ObjectStore : IObjectStore
 
     public async Task<string> LocalPathAsync(string key, string version, CancellationToken cancellationToken = default)
     {
-        var path = Path.Combine(_cache, version[..Math.Min(16, version.Length)] + "-" + key.Replace('/', '_'));
+        // The key's folders are kept: readers take Hive partition values from them.
+        var slash = key.LastIndexOf('/');
+        var path = Path.Combine(_cache, key[..(slash + 1)] + version[..Math.Min(16, version.Length)] + "-" + key[(slash + 1)..]);
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(_cache);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await DownloadAsync(key, path, cancellationToken).ConfigureAwait(false);
         }
         return path;

@@ -94,7 +94,7 @@ public sealed class LakeCommandTests(ITestOutputHelper log) : IDisposable
             $"SELECT count(*) AS n FROM hourly WHERE date = DATE '{today.AddDays(-15):yyyy-MM-dd}'");
         Assert.True(query.ExitCode == 0, query.Error);
         log.WriteLine(query.Output);
-        Assert.StartsWith($"n\n{12 * 24 * 5}\nscanned 1 of ", query.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.StartsWith($"n\n{12 * 24 * 4}\nscanned 1 of ", query.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("Athena would bill at most $0.00005", query.Output, StringComparison.Ordinal);
 
         var ddl = await Cli.RunAsync("lake", "ddl", "--lake", lake, "--location", "s3://bucket/headroom");

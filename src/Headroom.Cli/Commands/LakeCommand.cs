@@ -37,13 +37,10 @@ internal static class LakeCommand
             database, from, to, compression, format,
         };
         location.AddTo(command);
-        command.Validators.Add(r =>
-        {
-            if (r.GetValue(from) is { } f && r.GetValue(to) is { } t && f >= t)
-                r.AddError($"--from ({f:yyyy-MM-dd}) must be before --to ({t:yyyy-MM-dd})");
-        });
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(from) is { } f && parse.GetValue(to) is { } t && f >= t)
+                throw new CliException($"--from ({f:yyyy-MM-dd}) must be before --to ({t:yyyy-MM-dd})", ExitCodes.Usage);
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
             await using var store = location.Open(parse, http)!;
             await using var warehouse = await OpenExistingAsync(parse.GetValue(database), cancellationToken);

@@ -88,42 +88,36 @@ public sealed class UtilizationExport(IWarehouseHistory warehouse, PartitionPubl
         return bytes is null ? null : JsonSerializer.Deserialize(bytes, LakeJsonContext.Default.ExportWatermark);
     }
 
-    private async Task ExportHourlyDayAsync(DateOnly day, LakeExportOptions options, Tally tally, CancellationToken cancellationToken)
-    {
-        var leaves = new Dictionary<(string?, string?), List<HourlyHistoryRow>>();
-        await foreach (var row in warehouse.ReadHourlyDayAsync(day, cancellationToken).ConfigureAwait(false))
-        {
-            if (!leaves.TryGetValue((row.Account, row.Region), out var list))
-                leaves[(row.Account, row.Region)] = list = [];
-            list.Add(row);
-        }
-        // A day without hourly rows is one the warehouse pruned (or never had): the lake's copy stays.
-        if (leaves.Count == 0)
-            return;
-        var current = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var ((account, region), rows) in leaves)
-        {
-            var (path, keys) = LakeLayout.Hourly(day, account, region);
-            current.Add(path);
-            var checksum = new ContentChecksum();
-            foreach (var row in rows)
-                UtilizationParquet.Add(checksum, row);
-            await PublishIfChangedAsync(path, keys, rows.Count, checksum.ToString(), options, tally, (file, ct) =>
+    private Task ExportHourlyDayAsync(DateOnly day, LakeExportOptions options, Tally tally, CancellationToken cancellationToken) =>
+        ExportLeavesAsync(warehouse.ReadHourlyDayAsync(day, cancellationToken), r => (r.Account, r.Region), (a, r) => LakeLayout.Hourly(day, a, r),
+            UtilizationParquet.Add, (file, rows, ct) =>
             {
                 rows.Sort(UtilizationParquet.Compare);
                 return UtilizationParquet.WriteHourlyAsync(file, rows, options.Compression, ct);
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        await DeleteVanishedAsync(LakeLayout.Hourly(day, null, null).Path.Split("/account=")[0] + "/", current, cancellationToken).ConfigureAwait(false);
-    }
+            }, options, tally, cancellationToken);
 
-    private async Task ExportDailyMonthAsync(DateOnly month, LakeExportOptions options, Tally tally, CancellationToken cancellationToken)
+    private Task ExportDailyMonthAsync(DateOnly month, LakeExportOptions options, Tally tally, CancellationToken cancellationToken) =>
+        ExportLeavesAsync(warehouse.ReadDailyRangeAsync(month, month.AddMonths(1), cancellationToken), r => (r.Account, r.Region), (a, r) => LakeLayout.Daily(month, a, r),
+            UtilizationParquet.Add, (file, rows, ct) =>
+            {
+                rows.Sort(UtilizationParquet.Compare);
+                return UtilizationParquet.WriteDailyAsync(file, rows, options.Compression, ct);
+            }, options, tally, cancellationToken);
+
+    /// <summary>
+    /// Splits one day's (or month's) rows by account and region, publishes each leaf partition that changed, and deletes
+    /// the leaves of that day the warehouse no longer has rows for (a resource that moved account or region). A day
+    /// without rows is one the warehouse pruned (or never had): the lake's copy stays.
+    /// </summary>
+    private async Task ExportLeavesAsync<T>(IAsyncEnumerable<T> source, Func<T, (string?, string?)> place,
+        Func<string?, string?, (string Path, IReadOnlyList<PartitionKey> Keys)> partition, Action<ContentChecksum, T> add,
+        Func<string, List<T>, CancellationToken, Task> write, LakeExportOptions options, Tally tally, CancellationToken cancellationToken)
     {
-        var leaves = new Dictionary<(string?, string?), List<DailyHistoryRow>>();
-        await foreach (var row in warehouse.ReadDailyRangeAsync(month, month.AddMonths(1), cancellationToken).ConfigureAwait(false))
+        var leaves = new Dictionary<(string?, string?), List<T>>();
+        await foreach (var row in source.ConfigureAwait(false))
         {
-            if (!leaves.TryGetValue((row.Account, row.Region), out var list))
-                leaves[(row.Account, row.Region)] = list = [];
+            if (!leaves.TryGetValue(place(row), out var list))
+                leaves[place(row)] = list = [];
             list.Add(row);
         }
         if (leaves.Count == 0)
@@ -131,18 +125,14 @@ public sealed class UtilizationExport(IWarehouseHistory warehouse, PartitionPubl
         var current = new HashSet<string>(StringComparer.Ordinal);
         foreach (var ((account, region), rows) in leaves)
         {
-            var (path, keys) = LakeLayout.Daily(month, account, region);
+            var (path, keys) = partition(account, region);
             current.Add(path);
             var checksum = new ContentChecksum();
             foreach (var row in rows)
-                UtilizationParquet.Add(checksum, row);
-            await PublishIfChangedAsync(path, keys, rows.Count, checksum.ToString(), options, tally, (file, ct) =>
-            {
-                rows.Sort(UtilizationParquet.Compare);
-                return UtilizationParquet.WriteDailyAsync(file, rows, options.Compression, ct);
-            }, cancellationToken).ConfigureAwait(false);
+                add(checksum, row);
+            await PublishIfChangedAsync(path, keys, rows.Count, checksum.ToString(), options, tally, (file, ct) => write(file, rows, ct), cancellationToken).ConfigureAwait(false);
         }
-        await DeleteVanishedAsync(LakeLayout.Daily(month, null, null).Path.Split("/account=")[0] + "/", current, cancellationToken).ConfigureAwait(false);
+        await DeleteVanishedAsync(partition(null, null).Path.Split("/account=")[0] + "/", current, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ExportResourcesAsync(LakeExportOptions options, Tally tally, CancellationToken cancellationToken)

@@ -104,7 +104,7 @@ public static class LakeDdl
     private static List<Column> ColumnsOf(ParquetSchema schema) => schema.DataFields.Select(f => new Column(f.Name, f switch
     {
         DateTimeDataField => "timestamp",
-        _ when f.ClrType == typeof(string) => "string",
+        _ when f.ClrType == typeof(string) || f.ClrType == typeof(ReadOnlyMemory<char>) => "string",
         _ when f.ClrType == typeof(double) => "double",
         _ when f.ClrType == typeof(long) => "bigint",
         _ when f.ClrType == typeof(int) => "int",

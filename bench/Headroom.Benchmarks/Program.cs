@@ -6,6 +6,9 @@ using Headroom.Benchmarks;
 if (args.Length > 0 && args[0] == "etl")
     return await EtlMacro.RunAsync(args[1..]);
 // The insights reports over 10,000 resources × 14 days: ... -- insights sqlite:/tmp/i.db|postgres [resources] [days] [runs]
+// The lake: export throughput, size, and the report's queries over Parquet against the warehouse: -- lake sqlite:/tmp/l.db|postgres DIR [resources] [days] [runs]
+if (args.Length > 0 && args[0] == "lake")
+    return await LakeMacro.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "insights")
     return await InsightsMacro.RunAsync(args[1..]);
 // The CloudWatch collector against a real moto_server: ... -- cloudwatch RESOURCES (driven by bench/cloudwatch.sh)

@@ -27,6 +27,7 @@ internal static class HeadroomCli
         root.Subcommands.Add(GatewayCommand.Create());
         root.Subcommands.Add(RulerCommand.Create());
         root.Subcommands.Add(ShardCommand.Create());
+        root.Subcommands.Add(LakeCommand.Create());
         return root;
     }
 

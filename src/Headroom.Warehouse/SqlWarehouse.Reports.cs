@@ -32,17 +32,42 @@ internal abstract partial class SqlWarehouse : IReportQueries
             cancellationToken);
     }
 
-    public async Task<IReadOnlyList<PeakUsageRow>> ReadPeakUsageAsync(PeakUsageQuery query, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<PeakUsageRow>> ReadPeakUsageAsync(PeakUsageQuery query, CancellationToken cancellationToken = default) =>
+        ReadPeakUsageAsync(query, null, cancellationToken);
+
+    /// <summary>The peak usage, with the hours before the warehouse's first hourly CPU row read from <paramref name="olderHours"/> when given.</summary>
+    internal async Task<IReadOnlyList<PeakUsageRow>> ReadPeakUsageAsync(PeakUsageQuery query, IHourlyHistory? olderHours, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         var w = query.Window;
-        // The hours are streamed and ranked here: sorting 3.4 million hours (10,000 resources × 14 days) in the
-        // database took 3x the time of reading them on SQLite. ReportSql.PeakUsage gives the same numbers in SQL.
-        var cpu = ReadCpuMaximaAsync(w, query.CpuDimension, cancellationToken);
         var resources = QueryAsync(ReportSql.Resources,
             new { profile = w.Profile, mem = query.MemoryDimension, from = DayValue(w.From), to = DayValue(w.To), start = Ts(w.Start), end = Ts(w.End) },
             static r => (Resource: Resource(r), Id: Long(r, 5), MemoryHours: Long(r, 6), MemoryMax: Double(r, 7), Seen: Long(r, 8) == 1),
             cancellationToken);
+        var seeded = new Dictionary<long, CpuHours>();
+        if (olderHours is not null)
+        {
+            // The archived hours come first, in hour order, so that each resource's sum of means adds up in the same
+            // order as a warehouse that still held them: the report is the same number, not just a close one.
+            var firstHour = await FirstHourlyAsync(w.Profile, query.CpuDimension, cancellationToken).ConfigureAwait(false);
+            var archivedEnd = firstHour is { } f && f < w.End ? f : w.End;
+            if (archivedEnd > w.Start)
+            {
+                var ids = (await resources.ConfigureAwait(false)).ToDictionary(r => r.Resource.Key, r => r.Id, StringComparer.Ordinal);
+                await foreach (var hour in olderHours.ReadHourlyAsync(w.Profile, query.CpuDimension, w.Start, archivedEnd, cancellationToken).ConfigureAwait(false))
+                {
+                    if (!ids.TryGetValue(hour.ResourceKey, out var id))
+                        continue;
+                    if (!seeded.TryGetValue(id, out var h))
+                        seeded[id] = h = new CpuHours();
+                    h.Maxima.Add(hour.Max5m ?? hour.Max);
+                    h.MeanSum += hour.Avg;
+                }
+            }
+        }
+        // The hours are streamed and ranked here: sorting 3.4 million hours (10,000 resources × 14 days) in the
+        // database took 3x the time of reading them on SQLite. ReportSql.PeakUsage gives the same numbers in SQL.
+        var cpu = ReadCpuMaximaAsync(w, query.CpuDimension, seeded, cancellationToken);
         await Task.WhenAll(cpu, resources).ConfigureAwait(false);
         var hours = await cpu.ConfigureAwait(false);
         var rows = new List<PeakUsageRow>();
@@ -61,7 +86,7 @@ internal abstract partial class SqlWarehouse : IReportQueries
         return rows;
     }
 
-    /// <summary>The reference SQL of <see cref="ReadPeakUsageAsync"/> (<see cref="ReportSql.PeakUsage"/>), for tests and comparison.</summary>
+    /// <summary>The reference SQL of <see cref="ReadPeakUsageAsync(PeakUsageQuery, CancellationToken)"/> (<see cref="ReportSql.PeakUsage"/>), for tests and comparison.</summary>
     internal Task<IReadOnlyList<PeakUsageRow>> ReadPeakUsageInSqlAsync(PeakUsageQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -102,7 +127,18 @@ internal abstract partial class SqlWarehouse : IReportQueries
         public double MeanSum { get; set; }
     }
 
-    private async Task<Dictionary<long, CpuHours>> ReadCpuMaximaAsync(ReportWindow w, string dimension, CancellationToken cancellationToken)
+    private async Task<DateTimeOffset?> FirstHourlyAsync(string profile, string dimension, CancellationToken cancellationToken)
+    {
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionDisposal = connection.ConfigureAwait(false);
+        var reader = await connection.ExecuteReaderAsync(Definition(
+            "SELECT MIN(h.hour_start) FROM utilization_hourly h JOIN resources r ON r.id = h.resource_id WHERE h.dimension = @dim AND r.profile = @profile",
+            new { profile, dim = dimension }, null, cancellationToken)).ConfigureAwait(false);
+        await using var readerDisposal = reader.ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Timestamps.ReadNullable(reader, 0) : null;
+    }
+
+    private async Task<Dictionary<long, CpuHours>> ReadCpuMaximaAsync(ReportWindow w, string dimension, Dictionary<long, CpuHours> result, CancellationToken cancellationToken)
     {
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var connectionDisposal = connection.ConfigureAwait(false);
@@ -112,7 +148,6 @@ internal abstract partial class SqlWarehouse : IReportQueries
         Add(command, "@cpu", dimension);
         Add(command, "@start", Ts(w.Start));
         Add(command, "@end", Ts(w.End));
-        var result = new Dictionary<long, CpuHours>();
         var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
         await using var readerDisposal = reader.ConfigureAwait(false);
         CpuHours? current = null;

@@ -18,6 +18,7 @@ internal static partial class EtlCommand
         command.Subcommands.Add(Run("run", "Load everything new since the watermark (a first run starts 7 days back, 14 from CloudWatch), retrying open gaps first.", EtlMode.Incremental));
         command.Subcommands.Add(Run("backfill", "Reprocess a range (--from and --to required); loaded rows are replaced, never duplicated.", EtlMode.Backfill));
         command.Subcommands.Add(Status());
+        command.Subcommands.Add(EtlPruneCommand.Create());
         return command;
     }
 

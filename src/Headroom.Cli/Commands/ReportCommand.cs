@@ -30,7 +30,7 @@ internal static class ReportCommand
             var settings = options.Read(parse);
             var catalog = options.Catalog(parse);
             var output = parse.InvocationConfiguration.Output;
-            var report = await RunAsync(options.DatabaseUrl(parse), catalog, settings, settings.Format == "html", cancellationToken);
+            var report = await ReportFromLake.RunAsync(options, parse, catalog, settings, cancellationToken);
             switch (settings.Format)
             {
                 case "json":
@@ -76,14 +76,15 @@ internal static class ReportCommand
     }
 
     /// <summary>Opens the warehouse (an absent SQLite file is an error, not a new empty database) and runs the report.</summary>
-    internal static async Task<InsightsReport> RunAsync(string url, PriceCatalog catalog, ReportSettings settings, bool withDaily, CancellationToken cancellationToken)
+    internal static async Task<InsightsReport> RunAsync(string url, PriceCatalog catalog, ReportSettings settings, bool withDaily, CancellationToken cancellationToken,
+        Func<IWarehouse, Task<IReportQueries>>? queries = null)
     {
         CheckExists(url, "headroom etl run --source URL --db " + url + "' (or run 'headroom demo')");
         await using var warehouse = await EtlCommand.OpenWarehouseAsync(url, cancellationToken);
         try
         {
             var priced = await WithMonthlyCostLabelsAsync(warehouse, catalog, settings.Insights.Profile, cancellationToken);
-            return await InsightsEngine.RunAsync(warehouse.Reports(), priced, settings.Insights, withDaily, cancellationToken: cancellationToken);
+            return await InsightsEngine.RunAsync(queries is null ? warehouse.Reports() : await queries(warehouse), priced, settings.Insights, withDaily, cancellationToken: cancellationToken);
         }
         catch (NoDataException e)
         {

@@ -84,6 +84,8 @@ internal sealed class ReportOptions
         Validators = { SharedOptions.Check<int>(n => n < 0 ? $"--chart-limit must be at least 0, got {n}" : null) },
     };
 
+    public LakeLocation Lake { get; } = new(false, "Read hourly rows older than the warehouse holds (pruned by 'headroom etl prune') from this lake: a folder or s3://BUCKET/PREFIX");
+
     public ReportOptions()
     {
         Statistic.AcceptOnlyFromAmong("p99.5", "p99", "p95", "max");
@@ -100,6 +102,7 @@ internal sealed class ReportOptions
         command.Options.Add(Format);
         command.Options.Add(Out);
         command.Options.Add(ChartLimit);
+        Lake.AddTo(command);
         command.Validators.Add(r =>
         {
             var html = r.GetValue(Format) == "html";

@@ -100,7 +100,7 @@ internal static class RulerCommand
                     MinBackoff = TimeSpan.FromMilliseconds(Math.Min(30, ((TimeSpan)parse.GetValue(maxBackoff)).TotalMilliseconds)),
                 },
                 FlushTimeout = parse.GetValue(flush),
-                SigV4 = parse.GetValue(sigV4Region) is { } region ? new SigV4Settings(region, AmbientCredentials()) : null,
+                SigV4 = parse.GetValue(sigV4Region) is { } region ? new SigV4Settings(region, AmbientCredentials("--sigv4-region")) : null,
             };
             using var logging = SharedOptions.CreateLogging(parse.GetValue(logLevel)!, parse.GetValue(logFormat)!);
             // Credentials in the --source URL belong to the source alone: remote write and the Alertmanagers get a client without them.
@@ -171,7 +171,8 @@ internal static class RulerCommand
     }
 
     /// <summary>The AWS default credential chain, asked on every request so that rotated temporary credentials are used.</summary>
-    private static Func<AwsCredentials> AmbientCredentials()
+    /// <param name="neededBy">What needs them, for the error message (<c>--sigv4-region</c>, <c>an s3:// lake</c>).</param>
+    internal static Func<AwsCredentials> AmbientCredentials(string neededBy)
     {
         AWSCredentials chain;
         try
@@ -180,7 +181,7 @@ internal static class RulerCommand
         }
         catch (AmazonClientException e)
         {
-            throw new CliException($"--sigv4-region needs AWS credentials and none were found ({e.Message}); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or run with an instance role");
+            throw new CliException($"{neededBy} needs AWS credentials and none were found ({e.Message}); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or run with an instance role");
         }
         return () =>
         {

@@ -141,8 +141,8 @@ public static class SigV4Signer
             .Select(p => p.Name + "=" + p.Value));
     }
 
-    /// <summary>RFC 3986 percent-encoding: everything but unreserved characters, upper-case hex.</summary>
-    internal static string Encode(string value)
+    /// <summary>RFC 3986 percent-encoding as SigV4 and S3 keys use it: everything but unreserved characters, upper-case hex.</summary>
+    public static string Encode(string value)
     {
         var builder = new StringBuilder(value.Length);
         foreach (var b in Encoding.UTF8.GetBytes(value))

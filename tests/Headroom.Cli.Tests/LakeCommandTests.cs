@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using Headroom.Lake.Publishing;
+using Headroom.Lake.Query;
+using Headroom.Lake.Storage;
+using Headroom.Testing;
+using Xunit.Abstractions;
+
+namespace Headroom.Cli.Tests;
+
+/// <summary><c>headroom lake</c>, <c>etl prune</c> and <c>report --lake</c> end to end, and the export killed with SIGKILL.</summary>
+public sealed class LakeCommandTests(ITestOutputHelper log) : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("headroom-lake-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Help_names_every_lake_command_and_option()
+    {
+        var lake = await Cli.RunAsync("lake", "--help");
+        Assert.Equal(0, lake.ExitCode);
+        foreach (var word in (string[])["export", "ddl", "query"])
+            Assert.Contains(word, lake.Output, StringComparison.Ordinal);
+        var export = await Cli.RunAsync("lake", "export", "--help");
+        foreach (var option in (string[])["--lake", "--db", "--from", "--to", "--compression", "--endpoint-url", "--s3-addressing"])
+            Assert.Contains(option, export.Output, StringComparison.Ordinal);
+        var query = await Cli.RunAsync("lake", "query", "--help");
+        Assert.Contains("--explain", query.Output, StringComparison.Ordinal);
+        var prune = await Cli.RunAsync("etl", "prune", "--help");
+        Assert.Contains("--keep-hourly", prune.Output, StringComparison.Ordinal);
+        var report = await Cli.RunAsync("report", "rightsizing", "--help");
+        Assert.Contains("--lake", report.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_input_is_named_with_its_fix()
+    {
+        var db = "sqlite:" + Path.Combine(_directory, "absent.db");
+        var scheme = await Cli.RunAsync("lake", "export", "--db", db, "--lake", "http://example/lake");
+        Assert.Equal(ExitCodes.Usage, scheme.ExitCode);
+        Assert.Contains("neither a folder nor s3://BUCKET/PREFIX", scheme.Error, StringComparison.Ordinal);
+        var day = await Cli.RunAsync("lake", "export", "--db", db, "--lake", _directory, "--from", "yesterday");
+        Assert.Equal(ExitCodes.Usage, day.ExitCode);
+        Assert.Contains("use YYYY-MM-DD", day.Error, StringComparison.Ordinal);
+        var bucket = await Cli.RunAsync("lake", "query", "--lake", "s3://A_B", "SELECT 1");
+        Assert.Equal(ExitCodes.Usage, bucket.ExitCode);
+        Assert.Contains("is not a bucket name", bucket.Error, StringComparison.Ordinal);
+        var missing = await Cli.RunAsync("lake", "export", "--db", db, "--lake", Path.Combine(_directory, "lake"));
+        Assert.Equal(ExitCodes.Failure, missing.ExitCode);
+        Assert.Contains("no warehouse at", missing.Error, StringComparison.Ordinal);
+        var sql = await Cli.RunAsync("lake", "query", "--lake", Path.Combine(_directory, "lake"), "SELEC nonsense");
+        Assert.Equal(ExitCodes.Failure, sql.ExitCode);
+        Assert.Contains("the query failed", sql.Error, StringComparison.Ordinal);
+        var ddl = await Cli.RunAsync("lake", "ddl", "--lake", Path.Combine(_directory, "lake"));
+        Assert.Equal(ExitCodes.Usage, ddl.ExitCode);
+        Assert.Contains("--location s3://BUCKET/PREFIX", ddl.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Export_prune_and_report_over_lake_and_warehouse_equal_the_report_before()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var start = new DateTimeOffset(today.AddDays(-20).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var db = "sqlite:" + Path.Combine(_directory, "warehouse.db");
+        var lake = Path.Combine(_directory, "lake");
+        await using (var warehouse = await Warehouse.Warehouse.OpenAsync(db))
+        {
+            await warehouse.MigrateAsync();
+            await SyntheticUtilization.FillAsync(warehouse, 12, start, 18 * 24);
+        }
+        string[] report = ["report", "rightsizing", "--db", db, "--days", "18", "--format", "json"];
+        var before = await Cli.RunAsync(report);
+        Assert.True(before.ExitCode == 0, before.Error);
+
+        var refused = await Cli.RunAsync("etl", "prune", "--db", db, "--lake", lake, "--keep-hourly", "10d");
+        Assert.Equal(ExitCodes.Failure, refused.ExitCode);
+        Assert.Contains("refusing to prune", refused.Error, StringComparison.Ordinal);
+
+        var export = await Cli.RunAsync("lake", "export", "--db", db, "--lake", lake, "--compression", "snappy");
+        Assert.True(export.ExitCode == 0, export.Error);
+        log.WriteLine(export.Output);
+        var prune = await Cli.RunAsync("etl", "prune", "--db", db, "--lake", lake, "--keep-hourly", "10d");
+        Assert.True(prune.ExitCode == 0, prune.Error);
+        log.WriteLine(prune.Output);
+        Assert.Contains("pruned", prune.Output, StringComparison.Ordinal);
+
+        var after = await Cli.RunAsync([.. report, "--lake", lake]);
+        Assert.True(after.ExitCode == 0, after.Error);
+        Assert.Equal(Strip(before.Output), Strip(after.Output));
+        var warehouseOnly = await Cli.RunAsync(report);
+        Assert.NotEqual(Strip(before.Output), Strip(warehouseOnly.Output));
+
+        var query = await Cli.RunAsync("lake", "query", "--lake", lake, "--explain", "--format", "csv",
+            $"SELECT count(*) AS n FROM hourly WHERE date = DATE '{today.AddDays(-15):yyyy-MM-dd}'");
+        Assert.True(query.ExitCode == 0, query.Error);
+        log.WriteLine(query.Output);
+        Assert.StartsWith($"n\n{12 * 24 * 4}\nscanned 1 of ", query.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("Athena would bill at most $0.00005", query.Output, StringComparison.Ordinal);
+
+        var ddl = await Cli.RunAsync("lake", "ddl", "--lake", lake, "--location", "s3://bucket/headroom");
+        Assert.True(ddl.ExitCode == 0, ddl.Error);
+        Assert.Contains("CREATE EXTERNAL TABLE IF NOT EXISTS `headroom`.`hourly`", ddl.Output, StringComparison.Ordinal);
+        Assert.Contains($"'projection.date.range' = '{start:yyyy-MM-dd},NOW'", ddl.Output, StringComparison.Ordinal);
+        Assert.Contains("'storage.location.template' = 's3://bucket/headroom/table=hourly/date=${date}/account=${account}/region=${region}/'", ddl.Output, StringComparison.Ordinal);
+        var glue = await Cli.RunAsync("lake", "ddl", "--lake", lake, "--location", "s3://bucket/headroom", "--format", "glue-json");
+        Assert.True(glue.ExitCode == 0, glue.Error);
+        using var json = System.Text.Json.JsonDocument.Parse(glue.Output);
+        Assert.Equal(["hourly", "daily", "resources"], json.RootElement.EnumerateArray().Select(t => t.GetProperty("TableInput").GetProperty("Name").GetString()));
+    }
+
+    [Fact]
+    public async Task Killing_the_export_at_random_points_then_rerunning_equals_a_clean_export()
+    {
+        var db = "sqlite:" + Path.Combine(_directory, "warehouse.db");
+        await using (var warehouse = await Warehouse.Warehouse.OpenAsync(db))
+        {
+            await warehouse.MigrateAsync();
+            await SyntheticUtilization.FillAsync(warehouse, 8, new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.Zero), 30 * 24);
+        }
+        var crashed = Path.Combine(_directory, "crashed");
+        var random = new Random(20261130);
+        var kills = new List<string>();
+        var published = 0;
+        // Bounded: 3 kills, each after this run published a partition of its own, at a random point after it.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            using var process = Process.Start(Cli.StartInfo(new Dictionary<string, string>(), ["lake", "export", "--db", db, "--lake", crashed]))!;
+            var watch = Stopwatch.StartNew();
+            while (!process.HasExited && Manifests(crashed) <= published && watch.Elapsed < TimeSpan.FromMinutes(2))
+                await Task.Delay(10);
+            await Task.Delay(random.Next(0, 150));
+            if (!process.HasExited)
+            {
+                process.Kill(); // SIGKILL on Linux
+                kills.Add($"attempt {attempt}: killed with {Manifests(crashed)} manifests published");
+            }
+            else
+            {
+                kills.Add($"attempt {attempt}: not killed, exited {process.ExitCode}: {(await process.StandardError.ReadToEndAsync()).Trim()}");
+            }
+            await process.WaitForExitAsync();
+            published = Manifests(crashed);
+        }
+        log.WriteLine(string.Join("\n", kills));
+        Assert.True(kills.Count(k => k.Contains("killed with", StringComparison.Ordinal)) >= 2, string.Join("; ", kills));
+
+        var rerun = await Cli.RunProcessAsync(new Dictionary<string, string>(), "lake", "export", "--db", db, "--lake", crashed);
+        Assert.True(rerun.ExitCode == 0, rerun.Error);
+        var clean = Path.Combine(_directory, "clean");
+        var reference = await Cli.RunAsync("lake", "export", "--db", db, "--lake", clean);
+        Assert.True(reference.ExitCode == 0, reference.Error);
+
+        Assert.Equal(Files(clean), Files(crashed));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(crashed, FolderObjectStore.StagingFolder)));
+        await using var a = await LakeQuery.OpenAsync(new FolderObjectStore(clean));
+        await using var b = await LakeQuery.OpenAsync(new FolderObjectStore(crashed));
+        Assert.Equal(Summary(a.Manifests), Summary(b.Manifests));
+        const string all = "SELECT * FROM hourly ORDER BY profile, resource_key, dimension, hour_start";
+        var expected = (await a.QueryAsync(all)).Rows;
+        var actual = (await b.QueryAsync(all)).Rows;
+        Assert.Equal(8 * 30 * 24 * 4, expected.Count);
+        Assert.Equal(expected.Count, actual.Count);
+        Assert.True(expected.Zip(actual).All(p => p.First.SequenceEqual(p.Second)), "the rows of the crashed-then-rerun lake differ from a clean export's");
+        Assert.Equal(0L, (long)(await b.QueryAsync("SELECT count(*) - count(DISTINCT (resource_key, dimension, hour_start)) FROM hourly")).Rows[0][0]!);
+    }
+
+    private static int Manifests(string lake) =>
+        Directory.Exists(lake) ? Directory.EnumerateFiles(lake, PartitionManifest.FileName, SearchOption.AllDirectories).Count() : 0;
+
+    /// <summary>Every published file but the manifests' timestamps: the data files with their hashes, the manifests, the watermark.</summary>
+    private static List<string> Files(string lake) => Directory.EnumerateFiles(lake, "*", SearchOption.AllDirectories)
+        .Select(f => Path.GetRelativePath(lake, f))
+        .Where(f => !f.StartsWith(FolderObjectStore.StagingFolder, StringComparison.Ordinal))
+        .Order(StringComparer.Ordinal).ToList();
+
+    private static List<string> Summary(IReadOnlyList<PartitionManifest> manifests) => manifests
+        .Select(m => $"{m.Partition} {m.Rows} {m.ContentChecksum} {string.Join(',', m.Files.Select(f => $"{f.Name}:{f.Rows}:{f.Bytes}:{f.Sha256}"))}")
+        .Order(StringComparer.Ordinal).ToList();
+
+    private static string Strip(string json) => System.Text.RegularExpressions.Regex.Replace(json, "\"generated_at\": \"[^\"]*\"", "");
+}

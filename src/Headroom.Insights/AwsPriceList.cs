@@ -178,7 +178,7 @@ public static class AwsPriceList
             {
                 var text = reader.GetString() ?? "";
                 if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var usd) || usd < 0)
-                    throw new PriceFileException(name, $"SKU {_names[3]}: pricePerUnit.USD '{PriceCatalog.Shorten(text)}' is not a price");
+                    throw new PriceFileException(name, $"SKU {_names[3]}: pricePerUnit.USD '{PriceFile.Shorten(text)}' is not a price");
                 _usd = usd;
             }
         }

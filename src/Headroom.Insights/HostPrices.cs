@@ -57,22 +57,9 @@ public sealed class HostPrices
         if (!File.Exists(path))
             throw new PriceFileException(path, "the file does not exist");
         var patterns = new List<KeyValuePair<string, decimal>>();
-        var header = false;
-        var number = 0;
-        foreach (var line in File.ReadLines(path))
+        using var reader = new StreamReader(path);
+        foreach (var (number, fields) in PriceFile.Rows(reader, path, CsvHeader, emptyHint: " and lines such as 'db-*,450'"))
         {
-            number++;
-            var text = line.Trim();
-            if (text.Length == 0 || text[0] == '#')
-                continue;
-            if (!header)
-            {
-                if (!string.Equals(text.Replace(" ", "", StringComparison.Ordinal), CsvHeader, StringComparison.OrdinalIgnoreCase))
-                    throw new PriceFileException(path, $"line {number}: expected the header '{CsvHeader}', got '{PriceCatalog.Shorten(text)}'");
-                header = true;
-                continue;
-            }
-            var fields = text.Split(',');
             if (fields.Length != 2 || fields[0].Trim().Length == 0)
                 throw new PriceFileException(path, $"line {number}: expected a name pattern and a monthly price in USD, e.g. 'db-*,450'");
             if (!decimal.TryParse(fields[1].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var monthly) || monthly < 0)

@@ -71,16 +71,7 @@ public sealed class PriceCatalog
     public static PriceCatalog Load(string path, string region = AwsPriceList.DefaultRegion)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
-            throw new PriceFileException(path, "the file does not exist");
-        int first;
-        using (var probe = File.OpenRead(path))
-        {
-            do
-                first = probe.ReadByte();
-            while (first is ' ' or '\t' or '\r' or '\n' or 0xEF or 0xBB or 0xBF);
-        }
-        if (first == '{')
+        if (PriceFile.IsJson(path))
             return AwsPriceList.Read(path, region);
         using var reader = new StreamReader(path);
         return ReadCsv(reader, path);
@@ -92,22 +83,8 @@ public sealed class PriceCatalog
     {
         ArgumentNullException.ThrowIfNull(reader);
         var offers = new Dictionary<string, InstanceOffer>(StringComparer.OrdinalIgnoreCase);
-        var header = false;
-        var number = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (var (number, fields) in PriceFile.Rows(reader, name, CsvHeader, " (or an AWS price-list JSON file)", " and one line per instance type"))
         {
-            number++;
-            var text = line.Trim();
-            if (text.Length == 0 || text[0] == '#')
-                continue;
-            if (!header)
-            {
-                if (!string.Equals(text.Replace(" ", "", StringComparison.Ordinal), CsvHeader, StringComparison.OrdinalIgnoreCase))
-                    throw new PriceFileException(name, $"line {number}: expected the header '{CsvHeader}' (or an AWS price-list JSON file), got '{Shorten(text)}'");
-                header = true;
-                continue;
-            }
-            var fields = text.Split(',');
             if (fields.Length != 4)
                 throw new PriceFileException(name, $"line {number}: expected 4 fields ({CsvHeader}), got {fields.Length}");
             var type = fields[0].Trim();
@@ -122,8 +99,6 @@ public sealed class PriceCatalog
             if (!offers.TryAdd(type, new InstanceOffer(type, vcpu, memory, price)))
                 throw new PriceFileException(name, $"line {number}: instance type {type} appears twice");
         }
-        if (!header)
-            throw new PriceFileException(name, $"the file is empty; expected the header '{CsvHeader}' and one line per instance type");
         if (offers.Count == 0)
             throw new PriceFileException(name, "the file lists no instance type");
         return new PriceCatalog(offers.Values, name);
@@ -137,7 +112,6 @@ public sealed class PriceCatalog
         return ReadCsv(reader, "built-in EC2 on-demand prices, us-east-1, Linux");
     }
 
-    internal static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
 }
 
 /// <summary>A price file could not be used; the message names the file and the problem.</summary>

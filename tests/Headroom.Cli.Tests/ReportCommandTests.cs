@@ -14,6 +14,9 @@ public sealed class ReportWarehouse : IAsyncLifetime
 
     public string EmptyUrl => "sqlite:" + Path.Combine(_directory.FullName, "empty.db");
 
+    /// <summary>A warehouse after a first ETL run on a young source: the run succeeded and loaded nothing.</summary>
+    public string AfterEmptyRunUrl => "sqlite:" + Path.Combine(_directory.FullName, "after-empty-run.db");
+
     public async Task InitializeAsync()
     {
         await using (var warehouse = await Warehouse.Warehouse.OpenAsync(Url))
@@ -23,6 +26,13 @@ public sealed class ReportWarehouse : IAsyncLifetime
         }
         await using (var empty = await Warehouse.Warehouse.OpenAsync(EmptyUrl))
             await empty.MigrateAsync();
+        await using (var young = await Warehouse.Warehouse.OpenAsync(AfterEmptyRunUrl))
+        {
+            await young.MigrateAsync();
+            var to = new DateTimeOffset(2026, 11, 30, 6, 0, 0, TimeSpan.Zero);
+            var run = await young.StartRunAsync(new Warehouse.EtlRunStart("node", "http://127.0.0.1:9090", to.AddDays(-7), to));
+            await young.FinishRunAsync(run, new Warehouse.EtlRunResult(Warehouse.EtlRunStatus.Succeeded, 0, 0));
+        }
     }
 
     public Task DisposeAsync()
@@ -71,6 +81,17 @@ public sealed class ReportCommandTests(ReportWarehouse fixture) : IClassFixture<
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("has no 'cpu' data for profile 'node'", result.Error, StringComparison.Ordinal);
         Assert.Contains("headroom etl run", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task After_a_run_that_loaded_nothing_the_report_says_to_wait_not_to_load()
+    {
+        var result = await Cli.RunAsync("report", "underused", "--db", fixture.AfterEmptyRunUrl);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("no 'node' data yet although the ETL has run", result.Error, StringComparison.Ordinal);
+        Assert.Contains("up to 2026-11-30 06:00Z, 0 rows loaded", result.Error, StringComparison.Ordinal);
+        Assert.Contains("again after its first complete hour ends", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("load it first", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

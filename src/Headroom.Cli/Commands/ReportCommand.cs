@@ -75,6 +75,22 @@ internal static class ReportCommand
         }
     }
 
+    /// <summary>
+    /// Why there is nothing to report. After an ETL run that loaded nothing (a Prometheus installed minutes ago, whose
+    /// first complete hour has not ended) "load it first" would send the user back to what they just did.
+    /// </summary>
+    private static async Task<string> NoDataMessageAsync(IWarehouse warehouse, string profile, NoDataException e, CancellationToken cancellationToken)
+    {
+        var runs = (await warehouse.GetStatusAsync(cancellationToken: cancellationToken)).RecentRuns
+            .Where(r => r.Profile == profile && r.Status == EtlRunStatus.Succeeded).ToList();
+        if (runs.Count == 0 || runs.Sum(r => r.RowsLoaded) > 0)
+            return e.Message;
+        var last = runs.MaxBy(r => r.StartedAt)!;
+        return $"the warehouse holds no '{profile}' data yet although the ETL has run (last run {last.Id} at {last.StartedAt:yyyy-MM-dd HH:mm}Z, " +
+            $"up to {last.WindowTo:yyyy-MM-dd HH:mm}Z, 0 rows loaded): a source whose history began less than a complete hour ago has nothing to load; " +
+            "run 'headroom etl run' again after its first complete hour ends (that run's output says when)";
+    }
+
     /// <summary>Opens the warehouse (an absent SQLite file is an error, not a new empty database) and runs the report.</summary>
     internal static async Task<InsightsReport> RunAsync(string url, PriceCatalog catalog, ReportSettings settings, bool withDaily, CancellationToken cancellationToken,
         Func<IWarehouse, Task<IReportQueries>>? queries = null)
@@ -88,7 +104,7 @@ internal static class ReportCommand
         }
         catch (NoDataException e)
         {
-            throw new CliException($"{e.Message} (warehouse {warehouse.DisplayUrl})");
+            throw new CliException($"{await NoDataMessageAsync(warehouse, settings.Insights.Profile, e, cancellationToken)} (warehouse {warehouse.DisplayUrl})");
         }
         catch (WarehouseException e)
         {

@@ -120,7 +120,7 @@ public static class AwsServicePriceList
                 case JsonTokenType.String when depth == 8 && InPriceDimensions && Is(7, "pricePerUnit") && Is(8, "USD"):
                     var text = reader.GetString() ?? "";
                     if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var price) || price < 0)
-                        throw new PriceFileException(name, $"SKU {_names[3]}: pricePerUnit.USD '{PriceCatalog.Shorten(text)}' is not a price");
+                        throw new PriceFileException(name, $"SKU {_names[3]}: pricePerUnit.USD '{PriceFile.Shorten(text)}' is not a price");
                     _usd = price;
                     break;
             }

@@ -77,16 +77,7 @@ public sealed class ServicePrices
     public static ServicePrices Load(string path, string region = AwsPriceList.DefaultRegion)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
-            throw new PriceFileException(path, "the file does not exist");
-        int first;
-        using (var probe = File.OpenRead(path))
-        {
-            do
-                first = probe.ReadByte();
-            while (first is ' ' or '\t' or '\r' or '\n' or 0xEF or 0xBB or 0xBF);
-        }
-        if (first == '{')
+        if (PriceFile.IsJson(path))
             return AwsServicePriceList.Read(path, region);
         using var reader = new StreamReader(path);
         return ReadCsv(reader, path);
@@ -98,22 +89,8 @@ public sealed class ServicePrices
     {
         ArgumentNullException.ThrowIfNull(reader);
         var prices = new List<ServicePrice>();
-        var header = false;
-        var number = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (var (number, f) in PriceFile.Rows(reader, name, CsvHeader, " (or an AWS price-list JSON file)", " and one price a line"))
         {
-            number++;
-            var text = line.Trim();
-            if (text.Length == 0 || text[0] == '#')
-                continue;
-            if (!header)
-            {
-                if (!string.Equals(text.Replace(" ", "", StringComparison.Ordinal), CsvHeader, StringComparison.OrdinalIgnoreCase))
-                    throw new PriceFileException(name, $"line {number}: expected the header '{CsvHeader}' (or an AWS price-list JSON file), got '{PriceCatalog.Shorten(text)}'");
-                header = true;
-                continue;
-            }
-            var f = text.Split(',').Select(static s => s.Trim()).ToArray();
             if (f.Length != 5)
                 throw new PriceFileException(name, $"line {number}: expected 5 fields ({CsvHeader}), got {f.Length}");
             if (f[0].Length == 0 || f[1].Length == 0 || f[2].Length == 0)
@@ -124,8 +101,6 @@ public sealed class ServicePrices
                 throw new PriceFileException(name, $"line {number}: price_usd '{f[4]}' is not a number of USD at or above 0");
             prices.Add(new ServicePrice(f[0], f[1].ToLowerInvariant(), f[2], f[3], usd));
         }
-        if (!header)
-            throw new PriceFileException(name, $"the file is empty; expected the header '{CsvHeader}' and one price a line");
         if (prices.Count == 0)
             throw new PriceFileException(name, "the file lists no price");
         return new ServicePrices(prices, name);

@@ -224,4 +224,100 @@ public sealed class CloudWatchCommandTests : IDisposable
         Assert.Contains("headroom_cloudwatch_last_loop_success{period=\"60\"} 1", metrics, StringComparison.Ordinal);
         Assert.Contains("loops every 60s", output.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Serve_from_cloudwatch_loads_the_warehouse_directly_and_reports_ready()
+    {
+        await using var moto = await MotoServer.StartAsync();
+        var credentials = new AwsCredentials("AKIDCLITEST", "cli-test-secret");
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", credentials.AccessKeyId);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", credentials.SecretAccessKey);
+        using var ec2 = new AmazonEC2Client(new BasicAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey),
+            new AmazonEC2Config { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = "us-east-1" });
+        var run = await ec2.RunInstancesAsync(new RunInstancesRequest
+        {
+            ImageId = "ami-12c6146b", MinCount = 1, MaxCount = 1, InstanceType = InstanceType.T3Medium,
+            TagSpecifications = [new TagSpecification { ResourceType = ResourceType.Instance, Tags = [new Amazon.EC2.Model.Tag("Name", "api-1")] }],
+        });
+        var id = run.Reservation.Instances[0].InstanceId;
+        // Two complete hours of 5-minute datapoints that end before the 15-minute safety delay: both load on the first run.
+        var to = new DateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-20).Ticks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour, TimeSpan.Zero);
+        var from = to.AddHours(-2);
+        var dimensions = new Dictionary<string, string> { ["InstanceId"] = id };
+        var points = new List<Datapoint>();
+        for (var t = from; t < to; t = t.AddMinutes(5))
+        {
+            points.Add(new Datapoint("CPUUtilization", dimensions, t, 20, "Percent"));
+            points.Add(new Datapoint("NetworkIn", dimensions, t, 3_000_000, "Bytes"));
+            points.Add(new Datapoint("NetworkOut", dimensions, t, 1_500_000, "Bytes"));
+        }
+        using var http = new HttpClient();
+        var publisher = new CloudWatchPublisher(http, new AwsEndpoints(moto.Endpoint), credentials);
+        foreach (var chunk in points.Chunk(20))
+            await publisher.PutAsync("us-east-1", "AWS/EC2", chunk);
+        var config = Write("direct.yml", """
+            apiVersion: v1alpha1
+            discovery:
+              jobs:
+                - type: AWS/EC2
+                  regions: [us-east-1]
+                  metrics:
+                    - {name: CPUUtilization, statistics: [Average], period: 300}
+                    - {name: NetworkIn, statistics: [Sum], period: 300}
+                    - {name: NetworkOut, statistics: [Sum], period: 300}
+            """);
+        var db = "sqlite:" + Path.Combine(_directory.FullName, "serve-cw.db");
+        var port = FreePort.Next();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        var serve = HeadroomCli.RunAsync(["serve", "--source", "cloudwatch", "--cloudwatch-config", config, "--aws-endpoint-url", moto.Endpoint.ToString(),
+            "--db", db, "--from", from.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), "--listen", $"127.0.0.1:{port}"], output, error, stop.Token);
+
+        var baseUri = new Uri($"http://127.0.0.1:{port}/");
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            if (serve.IsCompleted)
+                Assert.Fail($"serve exited with {await serve}: {output} {error}");
+            try
+            {
+                using var ready = await http.GetAsync(new Uri(baseUri, "-/ready"));
+                if (ready.IsSuccessStatusCode)
+                    break;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"not ready after 90 s; output: {output}; error: {error}");
+            await Task.Delay(200);
+        }
+        await stop.CancelAsync();
+        Assert.Equal(0, await serve);
+
+        Assert.Contains("headroom serve: aws-ec2 from cloudwatch", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("cloudwatch:123456789012/us-east-1: run 1:", output.ToString(), StringComparison.Ordinal);
+        await using var warehouse = await Warehouse.Warehouse.OpenAsync(db);
+        var status = await warehouse.GetStatusAsync();
+        var loaded = Assert.Single(status.RecentRuns);
+        Assert.Equal(Warehouse.EtlRunStatus.Succeeded, loaded.Status);
+        Assert.True(loaded.RowsLoaded >= 2, $"{loaded.RowsLoaded} rows loaded; output: {output}");
+        Assert.True(Assert.Single(status.Watermarks).Watermark.End >= to, $"watermark {status.Watermarks[0].Watermark.End:u}, expected at least {to:u}");
+    }
+
+    [Fact]
+    public async Task Serve_from_cloudwatch_without_its_configuration_names_the_flag()
+    {
+        var result = await Cli.RunAsync("serve", "--source", "cloudwatch", "--db", "sqlite:" + Path.Combine(_directory.FullName, "none.db"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--cloudwatch-config", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_aws_endpoint_that_is_not_an_http_url_is_a_usage_error()
+    {
+        var result = await Cli.RunAsync("etl", "run", "--source", "cloudwatch", "--aws-endpoint-url", "ftp://127.0.0.1:5000");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--aws-endpoint-url: 'ftp://127.0.0.1:5000' is not an http(s) URL", result.Error, StringComparison.Ordinal);
+    }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using Headroom.Cli.Configuration;
 using Headroom.Etl;
+using Headroom.Etl.CloudWatch;
 using Headroom.Insights;
 using Headroom.Warehouse;
 using Headroom.Prometheus.Client;
@@ -37,8 +38,13 @@ internal static partial class ServeCommand
         {
             var config = settings.LoadConfig(parse);
             var profile = settings.LoadProfile(parse, config);
-            var connection = settings.Connection(parse, config);
-            var options = settings.EtlOptions(parse, config, profile, connection.Display);
+            var cloudWatch = settings.IsCloudWatch(parse, config);
+            var yace = cloudWatch ? settings.LoadCloudWatchConfig(parse, config) : null;
+            if (yace is not null)
+                CloudWatchWanted(yace, profile);
+            var connection = cloudWatch ? null : settings.Connection(parse, config);
+            var sourceDisplay = connection?.Display ?? EtlSettings.CloudWatchSource;
+            var options = cloudWatch ? settings.CloudWatchOptions(parse, config, profile) : settings.EtlOptions(parse, config, profile, sourceDisplay);
             var every = parse.GetResult(interval) is null && config.Serve.Interval is { } configured
                 ? (Durations.TryParseSetting(configured, out var d, out var e) ? d : throw new CliException($"serve.interval: {e}", ExitCodes.Usage))
                 : parse.GetValue(interval).Value;
@@ -51,9 +57,11 @@ internal static partial class ServeCommand
             var logger = logging.CreateLogger("headroom.serve");
 
             await using var warehouse = await EtlCommand.OpenWarehouseAsync(settings.DatabaseUrl(parse, config), cancellationToken);
-            using var http = connection.CreateHttpClient();
+            using var http = connection?.CreateHttpClient() ?? new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
             var metrics = new EtlMetrics();
-            var runner = new EtlRunner(warehouse, connection.CreateClient(http), EtlSettings.Extraction(config), metrics);
+            Func<EtlOptions, Task> runOnce = yace is null
+                ? RunOnce(new EtlRunner(warehouse, connection!.CreateClient(http), EtlSettings.Extraction(config), metrics), output, logger, cancellationToken)
+                : RunOnce(new CloudWatchEtl(warehouse, settings.CloudWatchCollector(parse, yace, http), metrics), yace, output, logger, cancellationToken);
             var ready = false;
 
             var builder = WebApplication.CreateSlimBuilder();
@@ -75,16 +83,16 @@ internal static partial class ServeCommand
             }
             var everyText = Durations.Format(every);
             var url = $"http://{endpoint}/";
-            await output.WriteLineAsync($"headroom serve: {profile.Name} from {connection.Display} into {warehouse.DisplayUrl} every {everyText}; metrics at {url}metrics, insights at {url}");
+            await output.WriteLineAsync($"headroom serve: {profile.Name} from {sourceDisplay} into {warehouse.DisplayUrl} every {everyText}; metrics at {url}metrics, insights at {url}");
             // Both addresses are the redacted ones: the source's without its user and password, the warehouse's without its password.
-            Log.Started(logger, profile.Name, connection.Display, warehouse.DisplayUrl, everyText, url);
+            Log.Started(logger, profile.Name, sourceDisplay, warehouse.DisplayUrl, everyText, url);
 
             using var timer = new PeriodicTimer(every);
             try
             {
                 do
                 {
-                    await RunOnceAsync(runner, options, output, logger, cancellationToken);
+                    await runOnce(options);
                     ready = true;
                     options = options with { From = null, To = null };
                 }
@@ -118,6 +126,9 @@ internal static partial class ServeCommand
     /// One scheduled run, summed up on <paramref name="output"/> for people and logged; a failure is logged and the schedule goes
     /// on (the metrics and alerts say so). The runner's messages name the source and warehouse by their redacted addresses.
     /// </summary>
+    private static Func<EtlOptions, Task> RunOnce(EtlRunner runner, TextWriter output, ILogger logger, CancellationToken cancellationToken) =>
+        options => RunOnceAsync(runner, options, output, logger, cancellationToken);
+
     private static async Task RunOnceAsync(EtlRunner runner, EtlOptions options, TextWriter output, ILogger logger, CancellationToken cancellationToken)
     {
         var stamp = TimeProvider.System.GetUtcNow().ToString("u", CultureInfo.InvariantCulture);

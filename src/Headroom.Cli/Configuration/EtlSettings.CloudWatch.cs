@@ -24,6 +24,15 @@ internal sealed partial class EtlSettings
     {
         Description = "With --source cloudwatch: send every AWS call here (a moto_server or VPC endpoint); default AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, then AWS's regional endpoints",
         HelpName = "url",
+        // System.CommandLine does not convert a Uri by itself: without this every value failed at GetValue.
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+                return uri;
+            r.AddError($"--aws-endpoint-url: '{text}' is not an http(s) URL; use e.g. http://127.0.0.1:5000");
+            return null;
+        },
     };
 
     public Option<int?> Window { get; } = new("--window")

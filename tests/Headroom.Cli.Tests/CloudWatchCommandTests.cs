@@ -164,17 +164,7 @@ public sealed class CloudWatchCommandTests : IDisposable
     public async Task Serve_exports_what_was_put_into_moto_on_metrics()
     {
         await using var moto = await MotoServer.StartAsync();
-        var credentials = new AwsCredentials("AKIDCLITEST", "cli-test-secret");
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", credentials.AccessKeyId);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", credentials.SecretAccessKey);
-        using var ec2 = new AmazonEC2Client(new BasicAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey),
-            new AmazonEC2Config { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = "us-east-1" });
-        var run = await ec2.RunInstancesAsync(new RunInstancesRequest
-        {
-            ImageId = "ami-12c6146b", MinCount = 1, MaxCount = 1, InstanceType = InstanceType.T3Medium,
-            TagSpecifications = [new TagSpecification { ResourceType = ResourceType.Instance, Tags = [new Amazon.EC2.Model.Tag("Name", "api-1")] }],
-        });
-        var id = run.Reservation.Instances[0].InstanceId;
+        var (credentials, id) = await RunApiInstanceAsync(moto);
         using var http = new HttpClient();
         // A one-minute metric over the last ten minutes: the datapoint stays in the window while the test runs.
         await new CloudWatchPublisher(http, new AwsEndpoints(moto.Endpoint), credentials).PutAsync("us-east-1", "AWS/EC2",
@@ -229,17 +219,7 @@ public sealed class CloudWatchCommandTests : IDisposable
     public async Task Serve_from_cloudwatch_loads_the_warehouse_directly_and_reports_ready()
     {
         await using var moto = await MotoServer.StartAsync();
-        var credentials = new AwsCredentials("AKIDCLITEST", "cli-test-secret");
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", credentials.AccessKeyId);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", credentials.SecretAccessKey);
-        using var ec2 = new AmazonEC2Client(new BasicAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey),
-            new AmazonEC2Config { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = "us-east-1" });
-        var run = await ec2.RunInstancesAsync(new RunInstancesRequest
-        {
-            ImageId = "ami-12c6146b", MinCount = 1, MaxCount = 1, InstanceType = InstanceType.T3Medium,
-            TagSpecifications = [new TagSpecification { ResourceType = ResourceType.Instance, Tags = [new Amazon.EC2.Model.Tag("Name", "api-1")] }],
-        });
-        var id = run.Reservation.Instances[0].InstanceId;
+        var (credentials, id) = await RunApiInstanceAsync(moto);
         // Two complete hours of 5-minute datapoints that end before the 15-minute safety delay: both load on the first run.
         var to = new DateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-20).Ticks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour, TimeSpan.Zero);
         var from = to.AddHours(-2);
@@ -319,5 +299,21 @@ public sealed class CloudWatchCommandTests : IDisposable
         var result = await Cli.RunAsync("etl", "run", "--source", "cloudwatch", "--aws-endpoint-url", "ftp://127.0.0.1:5000");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--aws-endpoint-url: 'ftp://127.0.0.1:5000' is not an http(s) URL", result.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>One t3.medium named api-1 in moto's us-east-1, with the credentials the CLI reads from the environment.</summary>
+    private static async Task<(AwsCredentials Credentials, string InstanceId)> RunApiInstanceAsync(MotoServer moto)
+    {
+        var credentials = new AwsCredentials("AKIDCLITEST", "cli-test-secret");
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", credentials.AccessKeyId);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", credentials.SecretAccessKey);
+        using var ec2 = new AmazonEC2Client(new BasicAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey),
+            new AmazonEC2Config { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = "us-east-1" });
+        var run = await ec2.RunInstancesAsync(new RunInstancesRequest
+        {
+            ImageId = "ami-12c6146b", MinCount = 1, MaxCount = 1, InstanceType = InstanceType.T3Medium,
+            TagSpecifications = [new TagSpecification { ResourceType = ResourceType.Instance, Tags = [new Amazon.EC2.Model.Tag("Name", "api-1")] }],
+        });
+        return (credentials, run.Reservation.Instances[0].InstanceId);
     }
 }

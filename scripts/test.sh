@@ -15,6 +15,11 @@ if ! dotnet format whitespace Headroom.slnx --verify-no-changes --verbosity quie
   echo "!!! the files above are not laid out as .editorconfig asks: run 'dotnet format whitespace Headroom.slnx' and commit the result" >&2
   exit 1
 fi
+echo "==> checking the code style (dotnet format style: file-scoped namespaces, sorted usings, readonly fields)"
+if ! dotnet format style Headroom.slnx --verify-no-changes --verbosity quiet; then
+  echo "!!! the files above break .editorconfig's style rules: run 'dotnet format style Headroom.slnx' and commit the result" >&2
+  exit 1
+fi
 echo "==> building (warnings are errors)"
 dotnet build Headroom.slnx --no-restore --configuration Release --verbosity quiet -warnaserror -nologo
 

@@ -7,8 +7,8 @@ using Headroom.CloudWatch.Aws;
 using Headroom.CloudWatch.Collection;
 using Headroom.CloudWatch.Config;
 using Headroom.CloudWatch.Cost;
-using Headroom.Servers;
 using Headroom.Prometheus.Aws;
+using Headroom.Servers;
 
 namespace Headroom.Benchmarks;
 

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using Headroom.Gateway;
-using Headroom.Servers;
 using Headroom.Prometheus.RemoteRead;
 using Headroom.PromQL;
 using Headroom.PromQL.Engine;
 using Headroom.PromQL.Storage;
 using Headroom.PromQL.Syntax;
+using Headroom.Servers;
 
 namespace Headroom.Benchmarks;
 

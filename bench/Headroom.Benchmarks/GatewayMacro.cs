@@ -4,12 +4,12 @@ using System.Net;
 using System.Text;
 using Headroom.Gateway;
 using Headroom.Gateway.Configuration;
-using Headroom.Servers;
-using Headroom.Prometheus.ServerApi;
 using Headroom.Prometheus.RemoteRead;
+using Headroom.Prometheus.ServerApi;
 using Headroom.PromQL;
 using Headroom.PromQL.Engine;
 using Headroom.PromQL.Storage;
+using Headroom.Servers;
 
 namespace Headroom.Benchmarks;
 

@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Headroom.Servers;
 using Headroom.Prometheus.RemoteRead;
 using Headroom.PromQL;
 using Headroom.PromQL.Engine;
 using Headroom.PromQL.Storage;
 using Headroom.PromQL.Syntax;
+using Headroom.Servers;
 
 namespace Headroom.Benchmarks;
 

@@ -1,8 +1,8 @@
-using Headroom.Prometheus.Relabeling;
 using System.Diagnostics;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using Headroom.Fleet;
+using Headroom.Prometheus.Relabeling;
 using Headroom.Sharding;
 
 namespace Headroom.Benchmarks;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using Headroom.Cli.Commands;
 using Headroom.Fleet;
-using Headroom.Servers;
 using Headroom.Prometheus.Client;
 using Headroom.Prometheus.RemoteRead;
+using Headroom.Servers;
 
 namespace Headroom.Cli;
 

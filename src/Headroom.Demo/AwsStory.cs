@@ -3,9 +3,9 @@ using Headroom.CloudWatch.Aws;
 using Headroom.CloudWatch.Collection;
 using Headroom.CloudWatch.Config;
 using Headroom.Fleet;
-using Headroom.Servers;
-using Headroom.Prometheus.Client;
 using Headroom.Prometheus.Aws;
+using Headroom.Prometheus.Client;
+using Headroom.Servers;
 
 namespace Headroom.Demo;
 

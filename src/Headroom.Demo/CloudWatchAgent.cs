@@ -1,6 +1,6 @@
-using Headroom.Prometheus.Aws;
 using Headroom.CloudWatch.Aws;
 using Headroom.Fleet;
+using Headroom.Prometheus.Aws;
 
 namespace Headroom.Demo;
 

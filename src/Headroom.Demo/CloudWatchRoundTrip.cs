@@ -1,9 +1,9 @@
 using System.Globalization;
-using Headroom.Prometheus.Aws;
 using Headroom.CloudWatch.Aws;
 using Headroom.CloudWatch.Collection;
 using Headroom.CloudWatch.Config;
 using Headroom.Fleet;
+using Headroom.Prometheus.Aws;
 using Headroom.Servers;
 using Spectre.Console;
 

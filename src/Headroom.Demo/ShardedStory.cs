@@ -6,10 +6,10 @@ using Headroom.Etl.Rules;
 using Headroom.Fleet;
 using Headroom.Gateway;
 using Headroom.Gateway.Configuration;
-using Headroom.Servers;
 using Headroom.Prometheus.Client;
 using Headroom.Prometheus.Rules;
 using Headroom.PromQL;
+using Headroom.Servers;
 
 namespace Headroom.Demo;
 

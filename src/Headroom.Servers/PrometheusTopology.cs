@@ -1,6 +1,6 @@
-using Headroom.Prometheus.Relabeling;
 using System.Globalization;
 using Headroom.Prometheus;
+using Headroom.Prometheus.Relabeling;
 
 namespace Headroom.Servers;
 

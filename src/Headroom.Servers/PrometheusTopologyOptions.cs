@@ -1,7 +1,7 @@
-using Headroom.Prometheus.Relabeling;
 using System.Globalization;
 using System.Text;
 using Headroom.Prometheus;
+using Headroom.Prometheus.Relabeling;
 
 namespace Headroom.Servers;
 

@@ -4,8 +4,8 @@ using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.Runtime;
 using Headroom.CloudWatch.Aws;
-using Headroom.Servers;
 using Headroom.Prometheus.Aws;
+using Headroom.Servers;
 using Headroom.Testing;
 
 namespace Headroom.Cli.Tests;

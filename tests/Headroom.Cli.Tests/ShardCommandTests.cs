@@ -1,9 +1,9 @@
-using Headroom.Prometheus.Client;
 using System.Net;
 using System.Text.Json;
 using Headroom.Fleet;
-using Headroom.Servers;
 using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
+using Headroom.Servers;
 
 namespace Headroom.Cli.Tests;
 

@@ -1,5 +1,5 @@
-using Headroom.Prometheus.Configuration;
 using Headroom.CloudWatch.Config;
+using Headroom.Prometheus.Configuration;
 
 namespace Headroom.CloudWatch.Tests;
 

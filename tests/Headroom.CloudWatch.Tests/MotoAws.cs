@@ -5,8 +5,8 @@ using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using Headroom.CloudWatch.Aws;
 using Headroom.CloudWatch.Collection;
-using Headroom.Servers;
 using Headroom.Prometheus.Aws;
+using Headroom.Servers;
 
 namespace Headroom.CloudWatch.Tests;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Headroom.Servers;
 using Headroom.Prometheus.Client;
+using Headroom.Servers;
 
 namespace Headroom.Etl.Tests;
 

@@ -1,8 +1,8 @@
 using Headroom.Etl.Rules;
 using Headroom.Fleet;
-using Headroom.Servers;
 using Headroom.Prometheus.Client;
 using Headroom.Prometheus.Rules;
+using Headroom.Servers;
 using Headroom.Warehouse;
 
 namespace Headroom.Etl.Tests;

@@ -1,6 +1,6 @@
 using Headroom.Etl.Rules;
-using Headroom.Servers;
 using Headroom.Prometheus.Rules;
+using Headroom.Servers;
 
 namespace Headroom.Etl.Tests;
 

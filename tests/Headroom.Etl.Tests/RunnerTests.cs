@@ -1,8 +1,7 @@
 using Headroom.Fleet;
+using Headroom.Testing;
 using Headroom.Warehouse;
 using Microsoft.Extensions.Time.Testing;
-
-using Headroom.Testing;
 
 namespace Headroom.Etl.Tests;
 

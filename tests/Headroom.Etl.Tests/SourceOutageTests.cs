@@ -1,6 +1,6 @@
 using Headroom.Fleet;
-using Headroom.Servers;
 using Headroom.Prometheus.Client;
+using Headroom.Servers;
 using Headroom.Warehouse;
 
 namespace Headroom.Etl.Tests;

@@ -1,7 +1,7 @@
 using Headroom.Etl;
 using Headroom.Fleet;
-using Headroom.Servers;
 using Headroom.Prometheus.Client;
+using Headroom.Servers;
 using Headroom.Warehouse;
 
 namespace Headroom.Insights.Tests;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Headroom.Servers;
 using Headroom.Prometheus.Exposition;
 using Headroom.PromQL;
+using Headroom.Servers;
 
 namespace Headroom.IntegrationTests;
 

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Text;
 using Google.Protobuf;
+using Headroom.Prometheus.RemoteRead;
 using Headroom.PromQL;
 using Headroom.PromQL.Storage;
 using Headroom.PromQL.Syntax;
-using Headroom.Prometheus.RemoteRead;
 using Snappier;
 
 namespace Headroom.IntegrationTests;

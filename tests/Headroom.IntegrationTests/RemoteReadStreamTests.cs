@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using Google.Protobuf;
+using Headroom.Prometheus.RemoteRead;
 using Headroom.PromQL;
 using Headroom.PromQL.Storage;
-using Headroom.Prometheus.RemoteRead;
 using static Headroom.IntegrationTests.RemoteReadCodecTests;
 
 namespace Headroom.IntegrationTests;

@@ -1,8 +1,8 @@
 using System.Text.Json;
+using Headroom.Prometheus.RemoteRead;
 using Headroom.PromQL;
 using Headroom.PromQL.Storage;
 using Headroom.PromQL.Syntax;
-using Headroom.Prometheus.RemoteRead;
 using Headroom.Testing;
 
 namespace Headroom.IntegrationTests;

@@ -4,9 +4,9 @@ using Headroom.Etl.Rules;
 using Headroom.Fleet;
 using Headroom.Gateway;
 using Headroom.Gateway.Configuration;
-using Headroom.Servers;
 using Headroom.Prometheus.Rules;
 using Headroom.PromQL;
+using Headroom.Servers;
 
 namespace Headroom.IntegrationTests;
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Headroom.Prometheus.Relabeling;
-using Headroom.Servers;
 using Headroom.Prometheus.RemoteRead;
 using Headroom.PromQL;
 using Headroom.PromQL.Syntax;
+using Headroom.Servers;
 using Headroom.Testing;
 using Xunit.Abstractions;
 

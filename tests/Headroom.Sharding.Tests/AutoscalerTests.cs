@@ -1,6 +1,6 @@
-using Headroom.Prometheus.Client;
 using Headroom.Gateway.Configuration;
 using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.Sharding;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,6 @@
-using Headroom.Prometheus.Client;
 using Headroom.Fleet;
 using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.Sharding;
 
 namespace Headroom.Sharding.Tests;

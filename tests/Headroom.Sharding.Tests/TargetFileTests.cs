@@ -1,5 +1,5 @@
-using Headroom.Prometheus.Client;
 using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.Sharding;
 
 namespace Headroom.Sharding.Tests;

@@ -1,4 +1,3 @@
-using Headroom.Prometheus.Configuration;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -7,6 +6,7 @@ using Headroom.CloudWatch.Aws;
 using Headroom.CloudWatch.Collection;
 using Headroom.CloudWatch.Config;
 using Headroom.CloudWatch.Cost;
+using Headroom.Prometheus.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using Headroom.Etl;
 using Headroom.Etl.Rules;
-using Headroom.Servers;
 using Headroom.Prometheus.Client;
 using Headroom.Prometheus.Rules;
+using Headroom.Servers;
 
 namespace Headroom.Cli.Commands;
 

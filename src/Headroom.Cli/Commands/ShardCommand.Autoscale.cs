@@ -1,7 +1,7 @@
 using System.CommandLine;
+using Headroom.Demo;
 using Headroom.Prometheus.Configuration;
 using Headroom.Sharding;
-using Headroom.Demo;
 
 namespace Headroom.Cli.Commands;
 

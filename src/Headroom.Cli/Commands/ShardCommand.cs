@@ -1,10 +1,10 @@
-using Headroom.Prometheus.Client;
-using Headroom.Prometheus.Relabeling;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Headroom.Cli.Configuration;
 using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
+using Headroom.Prometheus.Relabeling;
 using Headroom.Sharding;
 using Spectre.Console;
 

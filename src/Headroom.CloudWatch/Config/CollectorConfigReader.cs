@@ -1,6 +1,6 @@
-using Headroom.Prometheus.Configuration;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Headroom.Prometheus.Configuration;
 using YamlDotNet.RepresentationModel;
 
 namespace Headroom.CloudWatch.Config;

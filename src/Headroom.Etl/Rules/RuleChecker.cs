@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using Headroom.PromQL.Syntax;
 using Headroom.Prometheus.Client;
 using Headroom.Prometheus.Rules;
+using Headroom.PromQL.Syntax;
 
 namespace Headroom.Etl.Rules;
 

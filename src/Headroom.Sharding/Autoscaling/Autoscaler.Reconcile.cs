@@ -1,6 +1,6 @@
-using Headroom.Prometheus.Client;
 using System.Globalization;
 using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 
 namespace Headroom.Sharding;
 

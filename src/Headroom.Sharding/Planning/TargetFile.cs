@@ -1,7 +1,7 @@
-using Headroom.Prometheus.Client;
 using System.Globalization;
 using System.Text.Json;
 using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 
 namespace Headroom.Sharding;
 

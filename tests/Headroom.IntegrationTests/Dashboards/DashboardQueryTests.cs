@@ -1,10 +1,10 @@
-using Headroom.Prometheus.Client;
 using System.Net;
 using Headroom.Gateway;
 using Headroom.Gateway.Configuration;
-using Headroom.Servers;
 using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.PromQL.Syntax;
+using Headroom.Servers;
 using Headroom.Testing;
 using Xunit.Abstractions;
 

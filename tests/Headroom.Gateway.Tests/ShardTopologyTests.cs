@@ -91,6 +91,33 @@ public sealed class ShardTopologyTests : IDisposable
         Assert.True(merged.Points.Zip(merged.Points.Skip(1)).All(p => p.Second.T - p.First.T <= 10_000));
     }
 
+    /// <summary>
+    /// The query reaches the present just after the old shard dropped the target: the new shard's next scrape has not
+    /// happened, so nothing of it lies after the marker. It was scraping up to the marker, so the series goes on.
+    /// </summary>
+    [Fact]
+    public void At_the_present_edge_a_handover_marker_does_not_hide_the_series()
+    {
+        var old = Scrapes(0, 100, 10).Append(new FloatPoint(105_000, StaleMarker.Value)).ToArray();
+        var moved = Scrapes(53, 103, 10).ToArray();
+        var merged = Assert.Single(FederatedSource.Merge([[new Series(Up, old)], [new Series(Up, moved)]]));
+
+        Assert.DoesNotContain(merged.Points, p => StaleMarker.IsStale(p.F));
+        Assert.Equal(103_000, merged.Points[^1].T);
+    }
+
+    /// <summary>The new shard's last sample is three intervals before the marker: it stopped too, so the marker stays.</summary>
+    [Fact]
+    public void A_marker_stays_where_the_other_copy_stopped_earlier()
+    {
+        var old = Scrapes(0, 100, 10).Append(new FloatPoint(105_000, StaleMarker.Value)).ToArray();
+        var moved = Scrapes(3, 73, 10).ToArray();
+        var merged = Assert.Single(FederatedSource.Merge([[new Series(Up, old)], [new Series(Up, moved)]]));
+
+        Assert.True(StaleMarker.IsStale(merged.Points[^1].F));
+        Assert.Equal(105_000, merged.Points[^1].T);
+    }
+
     [Fact]
     public void A_target_gone_from_both_shards_still_goes_stale()
     {

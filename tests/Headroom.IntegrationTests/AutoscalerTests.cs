@@ -1,4 +1,3 @@
-using Headroom.Prometheus.Client;
 using System.Globalization;
 using System.Net;
 using Headroom.Demo;
@@ -6,6 +5,7 @@ using Headroom.Fleet;
 using Headroom.Gateway;
 using Headroom.Gateway.Configuration;
 using Headroom.Prometheus;
+using Headroom.Prometheus.Client;
 using Headroom.Sharding;
 using Xunit.Abstractions;
 

@@ -13,8 +13,11 @@ namespace Headroom.Gateway.Federation;
 /// <remarks>
 /// A shard that drops a target writes a staleness marker into each of its series. Where another copy goes on
 /// scraping (its next sample comes within two of its scrape intervals) the marker is dropped: the series did not end,
-/// it moved, and keeping the marker would hide the series from instant queries until the new copy's next sample. A
-/// marker with no copy going on stays, so a target that left the fleet still goes stale at once.
+/// it moved, and keeping the marker would hide the series from instant queries until the new copy's next sample. At
+/// the edge of what was read (the present, or a query's end) the other copy's next sample does not exist yet; there a
+/// copy that was scraping up to the marker (its last sample within two intervals before it) and wrote no marker of
+/// its own counts as going on. A marker with no copy going on stays, so a target that left the fleet still goes stale
+/// at once: both shards that held it write a marker, and neither supersedes the other.
 /// </remarks>
 internal static class ShardOverlap
 {
@@ -46,7 +49,10 @@ internal static class ShardOverlap
         return [.. kept];
     }
 
-    /// <summary>Whether another copy has a real sample after <paramref name="t"/> and within two of its scrape intervals.</summary>
+    /// <summary>
+    /// Whether another copy has a real sample after <paramref name="t"/> within two of its scrape intervals, or, where it
+    /// holds nothing after <paramref name="t"/> yet, ended with a real sample within two intervals before it.
+    /// </summary>
     private static bool GoesOnElsewhere(IReadOnlyList<FloatPoint[]> copies, int index, long t)
     {
         for (var c = 0; c < copies.Count; c++)
@@ -63,6 +69,10 @@ internal static class ShardOverlap
             }
             var i = FirstAfter(other, t);
             if (i < other.Length && !StaleMarker.IsStale(other[i].F) && other[i].T - t <= 2 * spacing)
+            {
+                return true;
+            }
+            if (i == other.Length && i > 0 && !StaleMarker.IsStale(other[i - 1].F) && t - other[i - 1].T <= 2 * spacing)
             {
                 return true;
             }

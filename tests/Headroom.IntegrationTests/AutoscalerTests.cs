@@ -28,12 +28,10 @@ public sealed class AutoscalerTests(ITestOutputHelper output) : IDisposable
     // In 1 of 5 full runs this test once found a counter stepping back where the gateway switched shards during a
     // handover (the old shard's scrape read the target later than the new shard's next one): ShardOverlap now passes
     // over such earlier reads at a switch, and the assertions below on the raw counter samples hold it to that.
-    // Known defect, found by this test in 1 of 4 full runs after that fix: at the last step of the window (the present)
-    // count(up) was 6 of 8. The likely cause (not yet proven): a shard that drops a moved target writes a staleness
-    // marker, and ShardOverlap drops the marker only where the other copy has a sample after it, which at the present
-    // edge it does not have yet, so the series looks ended until the new shard's next scrape. Skipped, and reported as skipped by scripts/test.sh, until a
-    // marker is also superseded by a copy that was scraping up to it (issue 17 stays open for it).
-    [Fact(Skip = "known defect: at the present edge a moved target's staleness marker hides it until the new shard's next scrape (issue 17 stays open)")]
+    // In 1 of 4 full runs after that fix it found count(up) 6 of 8 at the window's last step, the present: the old
+    // shard's staleness marker for a moved target was kept until the new shard's next scrape. ShardOverlap now also
+    // drops a marker where the other copy was scraping up to it and holds nothing after it yet.
+    [Fact]
     public async Task The_fleet_grows_and_shrinks_and_the_gateway_sees_every_series_once_with_no_gap()
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));

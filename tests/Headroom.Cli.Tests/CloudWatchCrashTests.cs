@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Headroom.CloudWatch.Aws;
 using Headroom.Prometheus.Aws;
 using Headroom.Servers;
+using Headroom.Testing;
 
 namespace Headroom.Cli.Tests;
 
@@ -25,7 +26,7 @@ public sealed class CloudWatchCrashTests : IAsyncLifetime
 
     private MotoServer _moto = null!;
 
-    // 24 whole hours that ended at least an hour ago: CloudWatch's path refuses a window in the future.
+    // 12 whole hours that ended at least an hour ago: CloudWatch's path refuses a window in the future.
     private readonly DateTimeOffset _end = new DateTimeOffset(DateTimeOffset.UtcNow.Ticks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour, TimeSpan.Zero).AddHours(-1);
 
     public async Task InitializeAsync() => _moto = await MotoServer.StartAsync();
@@ -39,14 +40,14 @@ public sealed class CloudWatchCrashTests : IAsyncLifetime
     [Fact]
     public async Task Killing_the_cloudwatch_etl_mid_window_and_running_it_again_gives_the_warehouse_of_a_clean_run()
     {
-        // Three instances with 24 hours of 5-minute CPUUtilization, NetworkIn and NetworkOut.
+        // Three instances with 12 hours of 5-minute CPUUtilization, NetworkIn and NetworkOut.
         var credentials = new AwsCredentials(_environment["AWS_ACCESS_KEY_ID"], _environment["AWS_SECRET_ACCESS_KEY"]);
         var sandbox = new AwsSandbox(_moto.Endpoint, credentials);
         var ids = new List<string>();
         for (var i = 0; i < 3; i++)
             ids.Add(await sandbox.RunInstanceAsync(credentials, Region, "m5.large", new Dictionary<string, string> { ["Name"] = $"web-{i}" }));
         var points = new List<Datapoint>();
-        for (var t = _end.AddHours(-24); t < _end; t = t.AddMinutes(5))
+        for (var t = _end.AddHours(-12); t < _end; t = t.AddMinutes(5))
         {
             for (var i = 0; i < ids.Count; i++)
             {
@@ -61,25 +62,15 @@ public sealed class CloudWatchCrashTests : IAsyncLifetime
         await new CloudWatchPublisher(http, new AwsEndpoints(_moto.Endpoint), credentials).PutAsync(Region, "AWS/EC2", points);
 
         var yace = Path.Combine(_directory, "yace.yml");
-        await File.WriteAllTextAsync(yace, """
-            apiVersion: v1alpha1
-            discovery:
-              jobs:
-                - type: AWS/EC2
-                  regions: [us-east-1]
-                  metrics:
-                    - {name: CPUUtilization, statistics: [Average], period: 300}
-                    - {name: NetworkIn, statistics: [Sum], period: 300}
-                    - {name: NetworkOut, statistics: [Sum], period: 300}
-            """);
-        // 24 one-hour windows from a first run (no --from): the watermark carries each restart forward.
+        await File.WriteAllTextAsync(yace, CloudWatchConfigs.AwsEc2Profile);
+        // 12 one-hour windows from a first run (no --from): the watermark carries each restart forward.
         var config = Path.Combine(_directory, "headroom.yaml");
-        await File.WriteAllTextAsync(config, "etl:\n  first_run_lookback: 24h\n  window_hours: 1\n");
+        await File.WriteAllTextAsync(config, "etl:\n  first_run_lookback: 12h\n  window_hours: 1\n");
         string[] Args(string db) => ["etl", "run", "--config", config, "--source", "cloudwatch", "--cloudwatch-config", yace, "--aws-endpoint-url", _moto.Endpoint.ToString(),
             "--db", "sqlite:" + db, "--to", _end.ToString("O")];
 
         var crashed = Path.Combine(_directory, "crashed.db");
-        var runs = await SigkillRuns.RunAsync(() => Process.Start(Cli.StartInfo(_environment, Args(crashed)))!, crashed, "aws-ec2", s_source, attempts: 3, new Random(20261130), maxDelayMilliseconds: 150);
+        var runs = await SigkillRuns.RunAsync(() => Process.Start(Cli.StartInfo(_environment, Args(crashed)))!, crashed, "aws-ec2", s_source, attempts: 3, new Random(20261130), maxDelayMilliseconds: 100);
         Assert.True(runs.Killed >= 2, $"fewer than 2 runs were killed after committing a window: {string.Join("; ", runs.Attempts)}");
         Assert.True(runs.Watermark < _end, $"the killed runs loaded everything (watermark {runs.Watermark:O}): nothing was left for the rerun; {string.Join("; ", runs.Attempts)}");
 
@@ -96,7 +87,7 @@ public sealed class CloudWatchCrashTests : IAsyncLifetime
         await using var b = await Warehouse.Warehouse.OpenAsync("sqlite:" + reference);
         var expected = (await b.ReadHourlyAsync("aws-ec2")).OrderBy(r => (r.ResourceKey, r.Dimension, r.HourStart)).ToList();
         var actual = (await a.ReadHourlyAsync("aws-ec2")).OrderBy(r => (r.ResourceKey, r.Dimension, r.HourStart)).ToList();
-        Assert.Equal(ids.Count * 24 * 3, expected.Count);
+        Assert.Equal(ids.Count * 12 * 3, expected.Count);
         Assert.Equal(expected, actual);
         Assert.Equal(await b.ReadDailyAsync("aws-ec2"), await a.ReadDailyAsync("aws-ec2"));
         Assert.Equal((await b.ReadResourcesAsync("aws-ec2")).Select(r => (r.Key, r.InstanceType, r.Name)), (await a.ReadResourcesAsync("aws-ec2")).Select(r => (r.Key, r.InstanceType, r.Name)));

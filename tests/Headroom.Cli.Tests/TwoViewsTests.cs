@@ -72,7 +72,7 @@ public sealed class TwoViewsTests : IDisposable
         var node = await Cli.RunAsync(["etl", "backfill", "--source", prometheus.BaseUri.AbsoluteUri, "--profile", "node", "--window", "1h", .. window]);
         Assert.True(node.ExitCode == 0, node.Error + node.Output);
         var config = Path.Combine(_directory.FullName, "yace.yml");
-        await File.WriteAllTextAsync(config, Config(accounts, regions));
+        await File.WriteAllTextAsync(config, AwsStory.Config(accounts, regions));   // the demo's own
         var cloud = await Cli.RunAsync(["etl", "backfill", "--source", "cloudwatch", "--cloudwatch-config", config, "--aws-endpoint-url", moto.Endpoint.ToString(), "--window", "6h", .. window]);
         Assert.True(cloud.ExitCode == 0, cloud.Error + cloud.Output);
 
@@ -126,20 +126,4 @@ public sealed class TwoViewsTests : IDisposable
             Assert.Empty(document.RootElement.GetProperty("data_quality").GetProperty("disagreements").EnumerateArray());
         Assert.DoesNotContain("disagree", (await Cli.RunAsync("etl", "status", "--db", db, "--cpu-tolerance", "0.5")).Output, StringComparison.Ordinal);
     }
-
-    /// <summary>The demo's collector configuration for the fleet's accounts and regions, as <c>headroom demo --aws</c> writes it.</summary>
-    private static string Config(IReadOnlyList<string> accounts, IReadOnlyList<string> regions) => $$"""
-        apiVersion: v1alpha1
-        discovery:
-          jobs:
-            - type: AWS/EC2
-              regions: [{{string.Join(", ", regions)}}]
-              roles:
-        {{string.Join('\n', accounts.Select(a => $"        - roleArn: {AwsStory.RoleArn(a)}"))}}
-              searchTags: [{key: headroom, value: demo}]
-              metrics:
-                - {name: CPUUtilization, statistics: [Average], period: 300}
-                - {name: NetworkIn, statistics: [Sum], period: 300}
-                - {name: NetworkOut, statistics: [Sum], period: 300}
-        """;
 }

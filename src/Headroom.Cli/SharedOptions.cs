@@ -101,6 +101,17 @@ internal static class SharedOptions
                 o.LogToStandardErrorThreshold = Microsoft.Extensions.Logging.LogLevel.Trace);
         });
 
+    /// <summary>
+    /// <c>--cpu-tolerance</c> of <c>etl status</c> and the reports: how far (0..1 of CPU) a host's hourly CPU may differ between
+    /// its node_exporter and CloudWatch views before the disagreement is a data-quality finding.
+    /// </summary>
+    public static Option<double> CpuTolerance() => new("--cpu-tolerance")
+    {
+        Description = "Hosts seen by node_exporter and by CloudWatch (matched by instance id) whose hourly CPU differs by more than this (0..1, e.g. 0.10 = 10 points) are a data-quality finding, both values shown",
+        DefaultValueFactory = _ => Etl.SourceAgreement.DefaultTolerance,
+        Validators = { Check<double>(t => t is < 0 or > 1 || double.IsNaN(t) ? $"--cpu-tolerance must be between 0 and 1 (a ratio of CPU, e.g. 0.10 for 10 points), got {t}" : null) },
+    };
+
     public static Option<string> Format(params string[] formats)
     {
         var option = new Option<string>("--format")

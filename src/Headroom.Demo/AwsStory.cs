@@ -131,7 +131,7 @@ internal static partial class AwsStory
     internal static string RoleArn(string account) => $"arn:aws:iam::{account}:role/headroom-demo";
 
     /// <summary>The collector's configuration: what <c>deploy/cloudwatch/ec2.yml</c> asks for, in the fleet's accounts.</summary>
-    private static string Config(IReadOnlyList<string> accounts, IReadOnlyList<string> regions) => $$"""
+    internal static string Config(IReadOnlyList<string> accounts, IReadOnlyList<string> regions) => $$"""
         apiVersion: v1alpha1
         discovery:
           jobs:

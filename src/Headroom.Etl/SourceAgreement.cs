@@ -14,8 +14,14 @@ public static class SourceAgreement
     /// (steal time, sampling), so ten points is a real disagreement.</summary>
     public const double DefaultTolerance = 0.10;
 
-    /// <summary>Compares the hourly CPU of the hosts both profiles hold, over the last <paramref name="days"/> days.</summary>
-    public static async Task<IReadOnlyList<AgreementFinding>> CompareAsync(IWarehouse warehouse, DateTimeOffset now, string hostProfile = "node", string cloudProfile = "aws-ec2",
+    /// <summary>The profile of the node_exporter view.</summary>
+    public const string HostProfile = "node";
+
+    /// <summary>The profile of the CloudWatch view.</summary>
+    public const string CloudProfile = "aws-ec2";
+
+    /// <summary>Compares the hourly CPU of the hosts both profiles hold, over the <paramref name="days"/> days before <paramref name="now"/>.</summary>
+    public static async Task<IReadOnlyList<AgreementFinding>> CompareAsync(IWarehouse warehouse, DateTimeOffset now, string hostProfile = HostProfile, string cloudProfile = CloudProfile,
         double tolerance = DefaultTolerance, int days = 14, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
@@ -31,9 +37,9 @@ public static class SourceAgreement
             return [];
         var since = now.AddDays(-days);
         var hostRows = (await warehouse.ReadHourlyAsync(hostProfile, "cpu", cancellationToken).ConfigureAwait(false))
-            .Where(r => r.HourStart >= since).ToLookup(r => r.ResourceKey, StringComparer.Ordinal);
+            .Where(r => r.HourStart >= since && r.HourStart < now).ToLookup(r => r.ResourceKey, StringComparer.Ordinal);
         var cloudRows = (await warehouse.ReadHourlyAsync(cloudProfile, "cpu", cancellationToken).ConfigureAwait(false))
-            .Where(r => r.HourStart >= since).ToLookup(r => r.ResourceKey, StringComparer.Ordinal);
+            .Where(r => r.HourStart >= since && r.HourStart < now).ToLookup(r => r.ResourceKey, StringComparer.Ordinal);
         var findings = new List<AgreementFinding>();
         foreach (var (hostKey, id) in pairs)
         {
@@ -72,7 +78,3 @@ public static class SourceAgreement
         return at < 0 ? null : arn[(at + ":instance/".Length)..].TrimEnd('"');
     }
 }
-
-/// <summary>A host whose two views disagree beyond the tolerance in some hours: both values of the worst hour are shown.</summary>
-public sealed record AgreementFinding(string InstanceId, string HostResource, string CloudResource, int HoursCompared, int HoursDisagreeing,
-    DateTimeOffset WorstHour, double HostCpu, double CloudCpu);

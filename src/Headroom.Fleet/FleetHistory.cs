@@ -15,6 +15,18 @@ public sealed record HistoryOptions(DateTimeOffset Start, DateTimeOffset End, Ti
     /// </summary>
     public bool TargetLabels { get; init; }
 
+    /// <summary>
+    /// With <see cref="TargetLabels"/>: the instance ids an EC2 API (moto_server, in the AWS tests) gave the hosts, by host id;
+    /// their <c>instance_id</c> target label carries these instead of <see cref="SimulatedHost.InstanceId"/>, as EC2 service
+    /// discovery would, so the node_exporter view matches the CloudWatch view of the same instances.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? InstanceIds { get; init; }
+
+    internal IReadOnlyList<KeyValuePair<string, string>> TargetLabelsOf(SimulatedHost host) =>
+        InstanceIds?.TryGetValue(host.Id, out var id) == true
+            ? [.. FleetTargets.Metadata(host).Select(l => l.Key == "instance_id" ? new KeyValuePair<string, string>(l.Key, id) : l)]
+            : FleetTargets.Metadata(host);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad field and how to fix it.</summary>
     public void Validate()
     {
@@ -80,7 +92,7 @@ public static class FleetHistory
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var firstAfterBoot = FirstAfter(timestamps, host.BootTime.ToUnixTimeMilliseconds());
-                var targetLabels = options.TargetLabels ? FleetTargets.Metadata(host) : [];
+                var targetLabels = options.TargetLabels ? options.TargetLabelsOf(host) : [];
                 foreach (var s in FleetMetrics.SeriesOf(host, family))
                 {
                     var prefix = ExpositionWriter.Series(family.Name, options.TargetLabels

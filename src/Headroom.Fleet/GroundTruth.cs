@@ -26,8 +26,14 @@ public sealed record HostTruth(
         return new(host.Id, host.Name, host.Account, host.Region, host.InstanceType.Name, host.InstanceType.VCpus,
             host.MemoryTotalBytes, ProfileName(host.CpuProfile), ProfileName(host.MemoryProfile),
             Math.Round(host.MeanCpuUtilization, 4), Math.Round(host.MeanMemoryUtilization, 4),
-            Math.Round(host.MeanNetworkBytesPerDay), host.BootTime);
+            Math.Round(host.MeanNetworkBytesPerDay), host.BootTime)
+        {
+            CloudWatchCpuSkew = host.CloudWatchCpuSkew,
+        };
     }
+
+    /// <summary>Percentage points the host's CloudWatch CPU reads above its node_exporter CPU (0: the views agree).</summary>
+    public double CloudWatchCpuSkew { get; init; }
 
     /// <summary>Profile names as they appear in JSON and tables: lower case.</summary>
     public static string ProfileName<T>(T profile)

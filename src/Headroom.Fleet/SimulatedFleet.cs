@@ -66,6 +66,21 @@ public sealed class SimulatedFleet
         return new SimulatedFleet(seed, list);
     }
 
+    /// <summary>
+    /// The same fleet with one host's CloudWatch CPU view reading <paramref name="points"/> percentage points above its
+    /// node_exporter view from <paramref name="from"/> on (clamped to 0..100): the known truth a cross-validation of the two
+    /// sources must find, for that host and no other.
+    /// </summary>
+    /// <exception cref="ArgumentException">No host has id <paramref name="hostId"/>, or <paramref name="points"/> is not between -100 and 100.</exception>
+    public SimulatedFleet WithCloudWatchCpuSkew(string hostId, double points, DateTimeOffset? from = null)
+    {
+        if (!ById.ContainsKey(hostId))
+            throw new ArgumentException($"no host '{hostId}' in the fleet; ids run from {Hosts[0].Id} to {Hosts[^1].Id}", nameof(hostId));
+        if (points is < -100 or > 100 || double.IsNaN(points))
+            throw new ArgumentOutOfRangeException(nameof(points), points, "the skew is in percentage points of CPU, between -100 and 100");
+        return new SimulatedFleet(Seed, [.. Hosts.Select(h => h.Id == hostId ? h.WithCloudWatchCpuSkew(points, from ?? DateTimeOffset.MinValue) : h)]);
+    }
+
     private static string[] Accounts(long seed)
     {
         var draw = new Draw(DeterministicRandom.Stream((ulong)seed, ulong.MaxValue, 0x616363));

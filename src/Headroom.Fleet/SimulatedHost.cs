@@ -47,6 +47,24 @@ public sealed partial class SimulatedHost
         return hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>This host with its CloudWatch CPU view skewed by <paramref name="points"/> from <paramref name="from"/> on; all else equal.</summary>
+    internal SimulatedHost WithCloudWatchCpuSkew(double points, DateTimeOffset from) => new()
+    {
+        Id = Id,
+        Name = Name,
+        Account = Account,
+        Region = Region,
+        InstanceType = InstanceType,
+        CpuProfile = CpuProfile,
+        MemoryProfile = MemoryProfile,
+        BootTime = BootTime,
+        ContainerInterfaces = ContainerInterfaces,
+        Model = Model,
+        BootSeconds = BootSeconds,
+        CloudWatchCpuSkew = points,
+        CloudWatchSkewFrom = from,
+    };
+
     /// <summary>The host's MemTotal in bytes (a little under the type's nominal memory, as on a real kernel).</summary>
     public long MemoryTotalBytes => (long)(InstanceType.MemoryGiB * 0.97 * (1L << 30)) / 4096 * 4096;
 
@@ -67,6 +85,16 @@ public sealed partial class SimulatedHost
     /// families, and a receive and a transmit series per network interface.
     /// </summary>
     public int SeriesCount => (6 * InstanceType.VCpus) + 11 + (2 * (1 + ContainerInterfaces));
+
+    /// <summary>
+    /// Percentage points CloudWatch's <c>CPUUtilization</c> of this host reads above what its own CPU counters (node_exporter)
+    /// show, from <see cref="CloudWatchSkewFrom"/> on: a deliberately wrong view with known truth, for the cross-validation of
+    /// the two sources. 0 (the default): both views agree. See <see cref="SimulatedFleet.WithCloudWatchCpuSkew"/>.
+    /// </summary>
+    public double CloudWatchCpuSkew { get; init; }
+
+    /// <summary>When <see cref="CloudWatchCpuSkew"/> starts: periods starting earlier agree.</summary>
+    public DateTimeOffset CloudWatchSkewFrom { get; init; } = DateTimeOffset.MinValue;
 
     internal HostModel Model { get; init; } = null!;
 
@@ -93,8 +121,11 @@ public sealed partial class SimulatedHost
         var busy = 0.0;
         foreach (var cpu in Model.CpuBusy)
             busy += cpu.IntegralTo(to) - cpu.IntegralTo(from);
+        var percent = 100 * busy / Model.CpuBusy.Length / period.TotalSeconds;
+        if (CloudWatchCpuSkew != 0 && start >= CloudWatchSkewFrom)
+            percent = Math.Clamp(percent + CloudWatchCpuSkew, 0, 100);
         return new CloudWatchPeriod(
-            100 * busy / Model.CpuBusy.Length / period.TotalSeconds,
+            percent,
             Model.ReceiveBytes.IntegralTo(to) - Model.ReceiveBytes.IntegralTo(from),
             Model.TransmitBytes.IntegralTo(to) - Model.TransmitBytes.IntegralTo(from));
     }

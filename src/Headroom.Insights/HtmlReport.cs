@@ -8,7 +8,7 @@ namespace Headroom.Insights;
 /// The report as one self-contained HTML page: styles inline, charts as inline SVG drawn here, no script and
 /// no external URL, so it opens offline and can be mailed or archived as is.
 /// </summary>
-public static class HtmlReport
+public static partial class HtmlReport
 {
     /// <summary>Charts drawn at most, for the top-ranked resources; a page for 10,000 resources stays readable.</summary>
     public const int DefaultChartLimit = 200;
@@ -46,6 +46,8 @@ public static class HtmlReport
         Card(html, "waste", "Waste", ReportRenderers.Usd(s.MonthlyWaste), $"{s.Idle} idle, {s.LowUtilization} low utilization");
         Card(html, "savings", "Savings", ReportRenderers.Usd(s.MonthlySavings), $"{s.OverProvisioned} over-, {s.UnderProvisioned} under-provisioned");
         html.Append("</section>\n");
+        if (report.Sources is { Disagreements.Count: > 0 } sources)
+            SourceSection(html, sources);
 
         var charted = new List<ResourceInsight>();
         if (view is ReportView.Underused or ReportView.All)

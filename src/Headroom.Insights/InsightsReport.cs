@@ -140,6 +140,12 @@ public sealed record InsightsReport(
     public long HoursOfData { get; init; }
 
     /// <summary>
+    /// Hosts whose node_exporter and CloudWatch views disagree about CPU in the window (a data-quality finding); null when
+    /// the sources were not compared (a profile other than the two views').
+    /// </summary>
+    public SourceCheck? Sources { get; init; }
+
+    /// <summary>
     /// When the warehouse holds less than the window (a young source), what the report is based on; null otherwise.
     /// </summary>
     public string? ShortHistory => HoursOfData >= (long)Options.Days * 24 ? null : string.Create(CultureInfo.InvariantCulture,

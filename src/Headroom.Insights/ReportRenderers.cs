@@ -21,7 +21,7 @@ public enum ReportView
 }
 
 /// <summary>Renders an <see cref="InsightsReport"/> as a terminal table, CSV or JSON (HTML: <see cref="HtmlReport"/>).</summary>
-public static class ReportRenderers
+public static partial class ReportRenderers
 {
     /// <summary>The rows a view lists, ranked.</summary>
     public static IReadOnlyList<ResourceInsight> Rows(InsightsReport report, ReportView view)
@@ -72,14 +72,19 @@ public static class ReportRenderers
             console.WriteLine("No resource is idle or under-used in the window.");
         if (report.ShortHistory is { } note)
             console.WriteLine(note);
+        if (report.Sources is { Disagreements.Count: > 0 } sources)
+            console.Write(SourceTable(sources));
     }
 
-    /// <summary>CSV (RFC 4180): one line per resource of the view, a header first.</summary>
+    /// <summary>
+    /// CSV (RFC 4180): one line per resource of the view, a header first. The last columns are the resource's data-quality
+    /// finding (its node_exporter and CloudWatch views disagree), empty when it has none.
+    /// </summary>
     public static void WriteCsv(TextWriter output, InsightsReport report, ReportView view)
     {
         ArgumentNullException.ThrowIfNull(output);
         output.WriteLine("resource_key,name,account,region,instance_type,rule,days,low_days,cpu_avg,cpu_max,network_bytes_per_day,cpu_peak,memory_max,cpu_hours," +
-                         "finding,recommended_type,risk,action,monthly_cost_usd,monthly_savings_usd,reasons");
+                         "finding,recommended_type,risk,action,monthly_cost_usd,monthly_savings_usd,reasons," + SourceCsvColumns);
         foreach (var r in Rows(report, view))
         {
             var z = r.Rightsizing;
@@ -88,7 +93,7 @@ public static class ReportRenderers
                 r.Resource.Key, r.Resource.Name ?? "", r.Resource.Account ?? "", r.Resource.Region ?? "", r.Resource.InstanceType ?? "",
                 Rule(r.Underuse.Kind), I(r.Underuse.Days), I(r.Underuse.LowDays), D(r.Underuse.CpuAverage), D(r.Underuse.CpuMax), D(r.Underuse.NetworkBytesPerDay),
                 D(z.CpuPeak), D(z.MemoryMax), I(z.CpuHours), FindingName(z.Finding), z.Recommended?.Name ?? "", z.Risk is { } risk ? RiskName(risk) : "",
-                r.Action, M(r.MonthlyCost), M(r.MonthlySavings), string.Join("; ", z.Reasons),
+                r.Action, M(r.MonthlyCost), M(r.MonthlySavings), string.Join("; ", z.Reasons), .. SourceCsvFields(report.Sources, r.Resource.Key),
             ];
             output.WriteLine(string.Join(',', fields.Select(Csv)));
         }
@@ -99,7 +104,7 @@ public static class ReportRenderers
     {
         ArgumentNullException.ThrowIfNull(report);
         var document = new ReportDocument(view.ToString().ToLowerInvariant(), report.Options.Profile, report.FirstDay, report.LastDay, report.PriceSource, report.GeneratedAt,
-            report.Options.CpuStatisticName, report.Options.Margin, report.Summary, Rows(report, view));
+            report.Options.CpuStatisticName, report.Options.Margin, report.Summary, Rows(report, view), report.Sources);
         return JsonSerializer.Serialize(document, InsightsJsonContext.Default.ReportDocument);
     }
 
@@ -164,7 +169,8 @@ internal sealed record ReportDocument(
     string CpuStatistic,
     double Margin,
     InsightsSummary Summary,
-    IReadOnlyList<ResourceInsight> Resources);
+    IReadOnlyList<ResourceInsight> Resources,
+    SourceCheck? DataQuality);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]

@@ -235,17 +235,7 @@ public sealed class CloudWatchCommandTests : IDisposable
         var publisher = new CloudWatchPublisher(http, new AwsEndpoints(moto.Endpoint), credentials);
         foreach (var chunk in points.Chunk(20))
             await publisher.PutAsync("us-east-1", "AWS/EC2", chunk);
-        var config = Write("direct.yml", """
-            apiVersion: v1alpha1
-            discovery:
-              jobs:
-                - type: AWS/EC2
-                  regions: [us-east-1]
-                  metrics:
-                    - {name: CPUUtilization, statistics: [Average], period: 300}
-                    - {name: NetworkIn, statistics: [Sum], period: 300}
-                    - {name: NetworkOut, statistics: [Sum], period: 300}
-            """);
+        var config = Write("direct.yml", CloudWatchConfigs.AwsEc2Profile);
         var db = "sqlite:" + Path.Combine(_directory.FullName, "serve-cw.db");
         var port = FreePort.Next();
         using var output = new StringWriter();

@@ -27,33 +27,8 @@ public sealed class CrashTests(FleetPrometheus source) : IDisposable
 
         var crashed = Path.Combine(_directory, "crashed.db");
         var sourceKey = source.Server.BaseUri.AbsoluteUri.TrimEnd('/');
-        var random = new Random(20261123);
-        var kills = new List<string>();
-        DateTimeOffset? watermark = null;
-        for (var attempt = 0; attempt < 4; attempt++)
-        {
-            using var process = Start(Args(crashed));
-            // Kill once this run has committed a window of its own (the watermark moved), at a point inside the next
-            // one: a fixed delay after the start could land before the first commit on a loaded machine, every time.
-            var moved = await WaitForWatermarkPastAsync(crashed, sourceKey, watermark, process, TimeSpan.FromMinutes(2));
-            await Task.Delay(random.Next(0, 300));
-            if (moved is not null && !process.HasExited)
-            {
-                process.Kill(); // SIGKILL on Linux
-                kills.Add($"attempt {attempt}: killed after the watermark reached {moved:O}");
-            }
-            else
-            {
-                // Not killed: say why, so that a run that failed (rather than finished) is visible in the message below.
-                var stderr = await process.StandardError.ReadToEndAsync();
-                await process.WaitForExitAsync();
-                kills.Add($"attempt {attempt}: not killed, exited with code {process.ExitCode}: {stderr.Trim()}");
-            }
-            await process.WaitForExitAsync();
-            watermark = await ReadWatermarkAsync(crashed, sourceKey) ?? watermark;
-        }
-        Assert.True(kills.Count(k => k.Contains("killed after", StringComparison.Ordinal)) >= 2,
-            $"fewer than 2 runs were killed after committing a window: {string.Join("; ", kills)}");
+        var runs = await SigkillRuns.RunAsync(() => Start(Args(crashed)), crashed, "node", sourceKey, attempts: 4, new Random(20261123), maxDelayMilliseconds: 300);
+        Assert.True(runs.Killed >= 2, $"fewer than 2 runs were killed after committing a window: {string.Join("; ", runs.Attempts)}");
 
         using (var final = Start(Args(crashed)))
         {
@@ -75,41 +50,5 @@ public sealed class CrashTests(FleetPrometheus source) : IDisposable
         Assert.Empty(await a.ListOpenGapsAsync("node", source.Server.BaseUri.AbsoluteUri.TrimEnd('/')));
     }
 
-    /// <summary>The watermark once it is past <paramref name="previous"/>; null when the process exits first.</summary>
-    private static async Task<DateTimeOffset?> WaitForWatermarkPastAsync(string db, string source, DateTimeOffset? previous, Process process, TimeSpan deadline)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!process.HasExited)
-        {
-            if (await ReadWatermarkAsync(db, source) is { } end && (previous is null || end > previous))
-                return end;
-            Assert.True(watch.Elapsed < deadline, $"the watermark did not move past {previous:O} within {deadline}");
-            await Task.Delay(20);
-        }
-        return null;
-    }
-
-    private static async Task<DateTimeOffset?> ReadWatermarkAsync(string db, string source)
-    {
-        if (!File.Exists(db))
-            return null;
-        try
-        {
-            await using var warehouse = await Warehouse.Warehouse.OpenAsync("sqlite:" + db);
-            return (await warehouse.GetWatermarkAsync("node", source))?.End;
-        }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or Warehouse.WarehouseException)
-        {
-            return null; // the process has not migrated the schema yet, or holds a lock for a moment
-        }
-    }
-
-    private static Process Start(string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "headroom.dll"));
-        foreach (var arg in args)
-            info.ArgumentList.Add(arg);
-        return Process.Start(info)!;
-    }
+    private static Process Start(string[] args) => Process.Start(Cli.StartInfo(new Dictionary<string, string>(), args))!;
 }

@@ -64,20 +64,33 @@ public sealed class FaultProxy : IAsyncDisposable
             {
                 return;
             }
+            // Each request on its own: a stalled region must not hold up another region's requests queued behind it (one
+            // AWS region timing out does not slow the others), nor one slow moto answer the rest of a concurrent batch.
+            _ = ServeOneAsync(context);
+        }
+    }
+
+    private async Task ServeOneAsync(HttpListenerContext context)
+    {
+        try
+        {
+            await HandleAsync(context);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or HttpListenerException)
+        {
             try
-            {
-                await HandleAsync(context);
-            }
-            catch (Exception e) when (e is HttpRequestException or IOException or HttpListenerException)
             {
                 context.Response.StatusCode = 502;
                 context.Response.Close();
             }
-            catch (ObjectDisposedException)
+            catch (Exception closing) when (closing is HttpListenerException or ObjectDisposedException or InvalidOperationException)
             {
-                // The client gave up on a stalled request and the proxy is being disposed.
-                return;
+                // The client is gone.
             }
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+        {
+            // The client gave up on a stalled request and the proxy is being disposed.
         }
     }
 

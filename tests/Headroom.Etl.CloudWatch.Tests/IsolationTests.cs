@@ -1,3 +1,4 @@
+using Headroom.CloudWatch.Aws;
 using Headroom.CloudWatch.Collection;
 using Headroom.CloudWatch.Config;
 using Headroom.CloudWatch.Tests;
@@ -65,7 +66,9 @@ public sealed class IsolationTests(MotoAws moto) : IClassFixture<MotoAws>, IAsyn
     private async Task SeedAsync(string? role, string region = MotoAws.Region)
     {
         var credentials = role is null ? MotoAws.Ambient : await moto.AssumeAsync(role);
-        var ids = await moto.RunInstancesAsync(credentials, 2, "m5.large", ("Name", "web"));
+        IReadOnlyList<string> ids = region == MotoAws.Region
+            ? await moto.RunInstancesAsync(credentials, 2, "m5.large", ("Name", "web"))
+            : [.. await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => new AwsSandbox(moto.Endpoint, credentials).RunInstanceAsync(credentials, region, "m5.large", new Dictionary<string, string> { ["Name"] = "web" })))];
         await DirectHistory.PutAsync(moto, credentials, ids, _to.AddHours(-6), _to, region);
     }
 
@@ -111,6 +114,14 @@ public sealed class IsolationTests(MotoAws moto) : IClassFixture<MotoAws>, IAsyn
         await SeedAsync(null);
         await SeedAsync(null, "us-west-2");
         var config = Config("[{}]", "[us-east-1, us-west-2]").Replace("      roles: [{}]\n", "", StringComparison.Ordinal);
+        // moto builds a region's backends on their first use, which on a loaded machine takes longer than the 2.5 s this test
+        // gives a call: read us-east-1 once without that timeout, so that only the stalled region times out below.
+        await using (var warm = await Warehouse.Warehouse.OpenAsync($"sqlite:{Path.Combine(_directory.FullName, "warm.db")}"))
+        {
+            await warm.MigrateAsync();
+            var eastOnly = Config("[{}]").Replace("      roles: [{}]\n", "", StringComparison.Ordinal);
+            await new CloudWatchEtl(warm, SamePointsTests.Collector(moto, moto.Endpoint, eastOnly)).RunAsync(CollectorConfigReader.Read(eastOnly), Incremental(), EtlMode.Incremental);
+        }
         _proxy.Stall("us-west-2", TimeSpan.FromSeconds(6));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2.5) };
         var etl = new CloudWatchEtl(_warehouse, SamePointsTests.Collector(moto, _proxy.Endpoint, config, http));
@@ -123,7 +134,49 @@ public sealed class IsolationTests(MotoAws moto) : IClassFixture<MotoAws>, IAsyn
         Assert.Empty(east.Report.Unavailable);
         Assert.NotEmpty(west.Report!.Unavailable);
         Assert.All(west.Report.Unavailable, u => Assert.Contains("did not answer in time", u, StringComparison.Ordinal));
-        Assert.Equal(3 * 3, (await _warehouse.ListOpenGapsAsync("aws-ec2", CloudWatchEtl.SourceName(MotoAws.DefaultAccount, "us-west-2"))).Count);
+        var westSource = CloudWatchEtl.SourceName(MotoAws.DefaultAccount, "us-west-2");
+        Assert.Equal(3 * 3, (await _warehouse.ListOpenGapsAsync("aws-ec2", westSource)).Count);
+
+        // The region answers again (a proxy without the stall: the stalled one still holds requests the client gave up on):
+        // the next run has nothing new to load and fills the region's gaps.
+        await using var healthy = new FaultProxy(moto.Endpoint);
+        var second = await new CloudWatchEtl(_warehouse, SamePointsTests.Collector(moto, healthy.Endpoint, config))
+            .RunAsync(CollectorConfigReader.Read(config), Incremental() with { WindowHours = 3 }, EtlMode.Incremental);
+
+        Assert.Equal(3 * 3, second.Targets.Single(t => t.Region == "us-west-2").Report!.GapsResolved);
+        Assert.Empty(await _warehouse.ListOpenGapsAsync("aws-ec2", westSource));
+        Assert.Equal(2 * 2 * 3 * 3, (await _warehouse.ReadHourlyAsync("aws-ec2")).Count);
+    }
+
+    [Fact]
+    public async Task Throttling_past_the_retries_becomes_a_gap_of_that_account_and_window_only_and_the_next_run_fills_it()
+    {
+        await SeedAsync(RoleA);
+        await SeedAsync(RoleB);
+        var config = Config($"[{{roleArn: '{RoleA}'}}, {{roleArn: '{RoleB}'}}]");
+        // Targets run in the configuration's order, windows oldest first: account A's first window asks first, and as many
+        // throttled answers as a call has attempts exhaust it. Every later call is answered by moto.
+        for (var attempt = 0; attempt < new RetryOptions().MaxAttempts; attempt++)
+            _proxy.Enqueue("GetMetricData", 400, FaultProxy.Error("Throttling", "Rate exceeded"));
+        var etl = new CloudWatchEtl(_warehouse, SamePointsTests.Collector(moto, _proxy.Endpoint, config));
+
+        var first = await etl.RunAsync(CollectorConfigReader.Read(config), Incremental(), EtlMode.Incremental);
+
+        var (a, b) = (first.Targets[0], first.Targets[1]);
+        var unavailable = Assert.Single(a.Report!.Unavailable);
+        Assert.Contains("Throttling", unavailable, StringComparison.Ordinal);
+        Assert.Equal(2 * 3 * 2, a.Report.RowsLoaded);                 // its two other windows load
+        var gaps = await _warehouse.ListOpenGapsAsync("aws-ec2", CloudWatchEtl.SourceName("111111111111", "us-east-1"));
+        Assert.Equal(3, gaps.Count);                                    // one hour × three dimensions
+        Assert.All(gaps, g => Assert.Equal(From, g.WindowStart));
+        Assert.Equal(2 * 3 * 3, b.Report!.RowsLoaded);
+        Assert.Equal(0, await OpenGapsAsync("222222222222"));
+
+        var second = await etl.RunAsync(CollectorConfigReader.Read(config), Incremental(), EtlMode.Incremental);
+
+        Assert.Equal(3, second.Targets[0].Report!.GapsResolved);
+        Assert.Equal(0, await OpenGapsAsync("111111111111"));
+        Assert.Equal(2 * 2 * 3 * 3, (await _warehouse.ReadHourlyAsync("aws-ec2")).Count);
     }
 
     [Fact]

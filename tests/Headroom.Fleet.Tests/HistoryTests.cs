@@ -41,6 +41,17 @@ public class HistoryTests
     }
 
     [Fact]
+    public void Instance_ids_given_by_an_ec2_api_replace_the_simulated_ones_on_the_target_label()
+    {
+        var fleet = SimulatedFleet.Create(2, 4);
+        var ids = new Dictionary<string, string> { [fleet.Hosts[0].Id] = "i-0moto00000000001" };
+        var (text, _) = Write(fleet, new HistoryOptions(End.AddMinutes(-2), End, TimeSpan.FromMinutes(1)) { TargetLabels = true, InstanceIds = ids });
+        var lines = text.Split('\n').Where(l => l.Contains("instance_id=", StringComparison.Ordinal)).ToList();
+        Assert.All(lines.Where(l => l.Contains($"instance=\"{fleet.Hosts[0].Id}\"", StringComparison.Ordinal)), l => Assert.Contains("instance_id=\"i-0moto00000000001\"", l, StringComparison.Ordinal));
+        Assert.All(lines.Where(l => l.Contains($"instance=\"{fleet.Hosts[1].Id}\"", StringComparison.Ordinal)), l => Assert.Contains($"instance_id=\"{fleet.Hosts[1].InstanceId}\"", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void With_target_labels_every_series_carries_them_and_a_clashing_own_label_is_exported_as_prometheus_does()
     {
         var fleet = SimulatedFleet.Create(2, 4);

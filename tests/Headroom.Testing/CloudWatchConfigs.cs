@@ -20,4 +20,17 @@ public static class CloudWatchConfigs
                 - {name: NetworkOut, statistics: [Sum]}
                 - {name: StatusCheckFailed, statistics: [Maximum]}
         """;
+
+    /// <summary>EC2 in us-east-1, the three metrics and statistics the <c>aws-ec2</c> profile reads, period 300 s.</summary>
+    public const string AwsEc2Profile = """
+        apiVersion: v1alpha1
+        discovery:
+          jobs:
+            - type: AWS/EC2
+              regions: [us-east-1]
+              metrics:
+                - {name: CPUUtilization, statistics: [Average], period: 300}
+                - {name: NetworkIn, statistics: [Sum], period: 300}
+                - {name: NetworkOut, statistics: [Sum], period: 300}
+        """;
 }

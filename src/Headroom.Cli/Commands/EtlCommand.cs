@@ -98,12 +98,7 @@ internal static partial class EtlCommand
     {
         var settings = new EtlSettings();
         var format = SharedOptions.Format("table", "json");
-        var tolerance = new Option<double>("--cpu-tolerance")
-        {
-            Description = "Hosts seen by node_exporter and by CloudWatch (matched by instance id) whose hourly CPU differs by more than this (0..1) are listed",
-            DefaultValueFactory = _ => SourceAgreement.DefaultTolerance,
-            Validators = { SharedOptions.Check<double>(t => t is < 0 or > 1 ? $"--cpu-tolerance must be between 0 and 1, got {t}" : null) },
-        };
+        var tolerance = SharedOptions.CpuTolerance();
         var command = new Command("status", "Show recent runs, watermarks and their lag, open gaps, quarantined rows, and where node_exporter and CloudWatch disagree about a host's CPU.") { settings.Config, settings.Database, format, tolerance };
         command.SetAction(async (parse, cancellationToken) =>
         {

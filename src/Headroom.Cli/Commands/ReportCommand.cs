@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Headroom.Cli.Configuration;
+using Headroom.Etl;
 using Headroom.Insights;
 using Headroom.Warehouse;
 
@@ -100,7 +101,8 @@ internal static class ReportCommand
         try
         {
             var priced = await WithMonthlyCostLabelsAsync(warehouse, catalog, settings.Insights.Profile, cancellationToken);
-            return await InsightsEngine.RunAsync(queries is null ? warehouse.Reports() : await queries(warehouse), priced, settings.Insights, withDaily, cancellationToken: cancellationToken);
+            var report = await InsightsEngine.RunAsync(queries is null ? warehouse.Reports() : await queries(warehouse), priced, settings.Insights, withDaily, cancellationToken: cancellationToken);
+            return await WithSourceCheckAsync(warehouse, report, settings.CpuTolerance, cancellationToken);
         }
         catch (NoDataException e)
         {
@@ -110,6 +112,20 @@ internal static class ReportCommand
         {
             throw new CliException(e.Message);
         }
+    }
+
+    /// <summary>
+    /// The report with its data-quality finding: over the report's window, the hosts whose node_exporter and CloudWatch views
+    /// disagree about CPU (<see cref="SourceAgreement"/>, the comparison <c>etl status</c> shows). The CLI is where the ETL's
+    /// comparison and the report meet. Only a report on one of the two views' profiles is checked.
+    /// </summary>
+    internal static async Task<InsightsReport> WithSourceCheckAsync(IWarehouse warehouse, InsightsReport report, double tolerance, CancellationToken cancellationToken)
+    {
+        if (report.Options.Profile is not (SourceAgreement.HostProfile or SourceAgreement.CloudProfile))
+            return report;
+        var end = new DateTimeOffset(report.LastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var findings = await SourceAgreement.CompareAsync(warehouse, end, tolerance: tolerance, days: report.Options.Days, cancellationToken: cancellationToken);
+        return report with { Sources = new SourceCheck(tolerance, SourceAgreement.HostProfile, SourceAgreement.CloudProfile, findings) };
     }
 
     /// <summary>The catalog with the monthly_cost the ETL stored per resource (from a label) ahead of the host price file.</summary>

@@ -5,7 +5,7 @@ using Headroom.Insights;
 namespace Headroom.Cli.Commands;
 
 /// <summary>The settings of a report, read from the command line.</summary>
-internal sealed record ReportSettings(InsightsOptions Insights, string Format, string? Out, int ChartLimit);
+internal sealed record ReportSettings(InsightsOptions Insights, string Format, string? Out, int ChartLimit, double CpuTolerance = Etl.SourceAgreement.DefaultTolerance);
 
 /// <summary>The options of the report commands, shared by <c>report underused</c>, <c>report rightsizing</c> and <c>serve</c>.</summary>
 internal sealed class ReportOptions
@@ -84,6 +84,8 @@ internal sealed class ReportOptions
         Validators = { SharedOptions.Check<int>(n => n < 0 ? $"--chart-limit must be at least 0, got {n}" : null) },
     };
 
+    public Option<double> CpuTolerance { get; } = SharedOptions.CpuTolerance();
+
     public LakeLocation Lake { get; } = new(false, "Read hourly rows older than the warehouse holds (pruned by 'headroom etl prune') from this lake: a folder or s3://BUCKET/PREFIX");
 
     public ReportOptions()
@@ -92,7 +94,7 @@ internal sealed class ReportOptions
     }
 
     /// <summary>Options that shape the report (not the output), for <c>serve</c>.</summary>
-    public IEnumerable<Option> Rules => [Profile, Days, LowCpu, LowNetwork, LowDays, IdleCpu, Statistic, Margin, MinHours, AnyFamily, Prices, HostPrices, Region];
+    public IEnumerable<Option> Rules => [Profile, Days, LowCpu, LowNetwork, LowDays, IdleCpu, Statistic, Margin, MinHours, AnyFamily, Prices, HostPrices, Region, CpuTolerance];
 
     public void AddTo(Command command)
     {
@@ -139,7 +141,7 @@ internal sealed class ReportOptions
             MinHours = parse.GetValue(MinHours),
             AnyFamily = parse.GetValue(AnyFamily),
         };
-        return new ReportSettings(insights, parse.GetValue(Format) ?? "table", parse.GetValue(Out), parse.GetValue(ChartLimit));
+        return new ReportSettings(insights, parse.GetValue(Format) ?? "table", parse.GetValue(Out), parse.GetValue(ChartLimit), parse.GetValue(CpuTolerance));
     }
 
     /// <summary>The built-in catalog, or the file of --prices, with the host prices of --host-prices (errors name the file and the problem).</summary>

@@ -112,7 +112,9 @@ internal static partial class ServeCommand
     {
         try
         {
-            var insights = await InsightsEngine.RunAsync(warehouse.Reports(), catalog, new InsightsOptions { Profile = profile }, withDaily: true, cancellationToken: cancellationToken);
+            var insights = await ReportCommand.WithSourceCheckAsync(warehouse,
+                await InsightsEngine.RunAsync(warehouse.Reports(), catalog, new InsightsOptions { Profile = profile }, withDaily: true, cancellationToken: cancellationToken),
+                Etl.SourceAgreement.DefaultTolerance, cancellationToken);
             return Results.Content(HtmlReport.Render(insights, ReportView.All), "text/html; charset=utf-8");
         }
         catch (NoDataException e)

@@ -187,42 +187,29 @@ internal static class LakeMacro
         if (postgres is null)
             await ExecuteAsync(connection, null, "PRAGMA cache_size = -262144; PRAGMA synchronous = OFF");
         var end = start.AddDays(days);
+        var format = postgres is null ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss+00";
         long added = 0;
         for (var offset = week; offset < days; offset += week)
         {
             var copy = Math.Min(week, days - offset);
-            string hourly, daily;
-            if (postgres is null)
-            {
-                var hourEnd = start.AddDays(copy).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-                var dayEnd = start.AddDays(copy).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                hourly = $"INSERT INTO utilization_hourly (resource_id, dimension, hour_start, avg_value, min_value, max_value, p95_value, max_5m_value, samples, expected, run_id) " +
-                         $"SELECT resource_id, dimension, strftime('%Y-%m-%d %H:%M:%S', hour_start, '+{offset} days'), avg_value, min_value, max_value, p95_value, max_5m_value, samples, expected, run_id " +
+            var sqlite = postgres is null;
+            var hourEnd = start.AddDays(copy).ToString(format, CultureInfo.InvariantCulture);
+            var dayEnd = start.AddDays(copy).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var hourLater = sqlite ? $"strftime('%Y-%m-%d %H:%M:%S', hour_start, '+{offset} days')" : $"hour_start + interval '{offset} days'";
+            var dayLater = sqlite ? $"date(day, '+{offset} days')" : $"day + {offset}";
+            var hourly = $"INSERT INTO utilization_hourly (resource_id, dimension, hour_start, avg_value, min_value, max_value, p95_value, max_5m_value, samples, expected, run_id) " +
+                         $"SELECT resource_id, dimension, {hourLater}, avg_value, min_value, max_value, p95_value, max_5m_value, samples, expected, run_id " +
                          $"FROM utilization_hourly WHERE hour_start < '{hourEnd}'";
-                daily = $"INSERT INTO utilization_daily (resource_id, dimension, day, avg_value, min_value, max_value, p95_value, max_5m_value, samples, expected, hours, run_id) " +
-                        $"SELECT resource_id, dimension, date(day, '+{offset} days'), avg_value, min_value, max_value, p95_value, max_5m_value, samples, expected, hours, run_id " +
+            var daily = $"INSERT INTO utilization_daily (resource_id, dimension, day, avg_value, min_value, max_value, p95_value, max_5m_value, samples, expected, hours, run_id) " +
+                        $"SELECT resource_id, dimension, {dayLater}, avg_value, min_value, max_value, p95_value, max_5m_value, samples, expected, hours, run_id " +
                         $"FROM utilization_daily WHERE day < '{dayEnd}'";
-            }
-            else
-            {
-                var hourEnd = start.AddDays(copy).ToString("yyyy-MM-dd HH:mm:ss+00", CultureInfo.InvariantCulture);
-                var dayEnd = start.AddDays(copy).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                hourly = $"INSERT INTO utilization_hourly (resource_id, dimension, hour_start, avg_value, min_value, max_value, p95_value, max_5m_value, samples, expected, run_id) " +
-                         $"SELECT resource_id, dimension, hour_start + interval '{offset} days', avg_value, min_value, max_value, p95_value, max_5m_value, samples, expected, run_id " +
-                         $"FROM utilization_hourly WHERE hour_start < '{hourEnd}'";
-                daily = $"INSERT INTO utilization_daily (resource_id, dimension, day, avg_value, min_value, max_value, p95_value, max_5m_value, samples, expected, hours, run_id) " +
-                        $"SELECT resource_id, dimension, day + {offset}, avg_value, min_value, max_value, p95_value, max_5m_value, samples, expected, hours, run_id " +
-                        $"FROM utilization_daily WHERE day < '{dayEnd}'";
-            }
             await using var transaction = await connection.BeginTransactionAsync();
             added += await ExecuteAsync(connection, transaction, hourly);
             await ExecuteAsync(connection, transaction, daily);
             await transaction.CommitAsync();
         }
         var lastSeen = end.AddHours(-1);
-        await ExecuteAsync(connection, null, postgres is null
-            ? $"UPDATE resources SET last_seen = '{lastSeen.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}'"
-            : $"UPDATE resources SET last_seen = '{lastSeen.ToString("yyyy-MM-dd HH:mm:ss+00", CultureInfo.InvariantCulture)}'");
+        await ExecuteAsync(connection, null, $"UPDATE resources SET last_seen = '{lastSeen.ToString(format, CultureInfo.InvariantCulture)}'");
         await ExecuteAsync(connection, null, postgres is null ? "ANALYZE" : "VACUUM ANALYZE");
         return added;
     }

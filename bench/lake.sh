@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Lake macro benchmark: a warehouse of RESOURCES × DAYS (4 dimensions) in SQLite and PostgreSQL (started by the
-# harness), exported to a Parquet folder (rows/s, lake size against the warehouse), then the report's two queries over
-# the last 14 days in the warehouse and in the lake (DuckDB). The size is 2,000 resources × 90 days
+# harness; the Debian package), exported to a Parquet folder (rows/s, lake size against the warehouse), then the
+# report's two queries over the last 14 days in the warehouse and in the lake (DuckDB). Each phase prints its seconds:
+# fill-commit (the first week through the ETL's commit path), fill-copy (later weeks copied forward by SQL),
+# breakdown (one day's export step by step, wall/CPU), export, queries. The size is 2,000 resources × 90 days
 # (17 million hourly rows): bench/lake.sh /tmp/headroom-bench-lake 2000 90
 # Usage: bench/lake.sh [work-dir] [resources=2000] [days=90] [runs=3]
 set -euo pipefail

@@ -6,18 +6,23 @@ namespace Headroom.Warehouse;
 /// <summary>
 /// The history an archive reads (<see cref="IWarehouseHistory"/>). Each read is one query per dimension so that it
 /// runs on the <c>(dimension, hour_start)</c> and <c>(dimension, day)</c> indexes instead of scanning the table.
+/// The rows are not joined to <c>resources</c>: the resources are read once per call into a map by id, so that each
+/// row costs one string (SQLite's timestamp) instead of six. The export reads every hourly row through here; with the
+/// join, materialising the strings was three quarters of a day's read (issue 15's breakdown, docs/benchmarks.md).
 /// </summary>
 internal abstract partial class SqlWarehouse : IWarehouseHistory
 {
+    // "resources r CROSS JOIN utilization_hourly h": SQLite then loops over resources and seeks each one's rows on the
+    // hourly primary key (resource_id, dimension, hour_start), reading them in key order; filtered on the
+    // (dimension, hour_start) index instead it looks up every row's key at random, which took 2-3 times the CPU for a
+    // day of 1,000 resources (sqlite3 .timer, issue 15). PostgreSQL and MariaDB plan a CROSS JOIN like any inner join.
     private const string HourlyHistorySql =
-        "SELECT r.profile, r.account, r.region, r.resource_key, h.dimension, h.hour_start, h.avg_value, h.min_value, h.max_value, h.p95_value, " +
-        "h.max_5m_value, h.samples, h.expected FROM utilization_hourly h JOIN resources r ON r.id = h.resource_id " +
-        "WHERE h.dimension = @dim AND h.hour_start >= @start AND h.hour_start < @end";
+        "SELECT h.resource_id, h.hour_start, h.avg_value, h.min_value, h.max_value, h.p95_value, h.max_5m_value, h.samples, h.expected " +
+        "FROM resources r CROSS JOIN utilization_hourly h WHERE h.resource_id = r.id AND h.dimension = @dim AND h.hour_start >= @start AND h.hour_start < @end";
 
     private const string DailyHistorySql =
-        "SELECT r.profile, r.account, r.region, r.resource_key, d.dimension, d.day, d.avg_value, d.min_value, d.max_value, d.p95_value, " +
-        "d.max_5m_value, d.samples, d.expected, d.hours FROM utilization_daily d JOIN resources r ON r.id = d.resource_id " +
-        "WHERE d.dimension = @dim AND d.day >= @from AND d.day < @to";
+        "SELECT resource_id, day, avg_value, min_value, max_value, p95_value, max_5m_value, samples, expected, hours FROM utilization_daily " +
+        "WHERE dimension = @dim AND day >= @from AND day < @to";
 
     public async Task<IReadOnlyList<string>> ListDimensionsAsync(CancellationToken cancellationToken = default) =>
         await QueryAsync("SELECT DISTINCT dimension FROM utilization_daily ORDER BY dimension", null, static r => r.GetString(0), cancellationToken).ConfigureAwait(false);
@@ -47,6 +52,7 @@ internal abstract partial class SqlWarehouse : IWarehouseHistory
     public async IAsyncEnumerable<HourlyHistoryRow> ReadHourlyDayAsync(DateOnly day, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var places = await ReadPlacesAsync(cancellationToken).ConfigureAwait(false);
         foreach (var dimension in await ListDimensionsAsync(cancellationToken).ConfigureAwait(false))
         {
             var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -60,16 +66,18 @@ internal abstract partial class SqlWarehouse : IWarehouseHistory
             await using var readerDisposal = reader.ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                yield return new HourlyHistoryRow(reader.GetString(0), NullableString(reader, 1), NullableString(reader, 2),
-                    new HourlyUtilization(reader.GetString(3), reader.GetString(4), Timestamps.Read(reader, 5), reader.GetDouble(6), reader.GetDouble(7),
-                        reader.GetDouble(8), reader.GetDouble(9), reader.IsDBNull(10) ? null : reader.GetDouble(10), Convert.ToInt64(reader.GetValue(11), null),
-                        Convert.ToInt64(reader.GetValue(12), null)));
+                var place = places[Convert.ToInt64(reader.GetValue(0), null)];
+                yield return new HourlyHistoryRow(place.Profile, place.Account, place.Region,
+                    new HourlyUtilization(place.Key, dimension, Timestamps.Read(reader, 1), reader.GetDouble(2), reader.GetDouble(3),
+                        reader.GetDouble(4), reader.GetDouble(5), reader.IsDBNull(6) ? null : reader.GetDouble(6), Convert.ToInt64(reader.GetValue(7), null),
+                        Convert.ToInt64(reader.GetValue(8), null)));
             }
         }
     }
 
     public async IAsyncEnumerable<DailyHistoryRow> ReadDailyRangeAsync(DateOnly from, DateOnly to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        var places = await ReadPlacesAsync(cancellationToken).ConfigureAwait(false);
         foreach (var dimension in await ListDimensionsAsync(cancellationToken).ConfigureAwait(false))
         {
             var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -83,12 +91,22 @@ internal abstract partial class SqlWarehouse : IWarehouseHistory
             await using var readerDisposal = reader.ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                yield return new DailyHistoryRow(reader.GetString(0), NullableString(reader, 1), NullableString(reader, 2),
-                    new DailyUtilization(reader.GetString(3), reader.GetString(4), Timestamps.ReadDay(reader, 5), reader.GetDouble(6), reader.GetDouble(7),
-                        reader.GetDouble(8), reader.GetDouble(9), reader.IsDBNull(10) ? null : reader.GetDouble(10), Convert.ToInt64(reader.GetValue(11), null),
-                        Convert.ToInt64(reader.GetValue(12), null), Convert.ToInt32(reader.GetValue(13), null)));
+                var place = places[Convert.ToInt64(reader.GetValue(0), null)];
+                yield return new DailyHistoryRow(place.Profile, place.Account, place.Region,
+                    new DailyUtilization(place.Key, dimension, Timestamps.ReadDay(reader, 1), reader.GetDouble(2), reader.GetDouble(3),
+                        reader.GetDouble(4), reader.GetDouble(5), reader.IsDBNull(6) ? null : reader.GetDouble(6), Convert.ToInt64(reader.GetValue(7), null),
+                        Convert.ToInt64(reader.GetValue(8), null), Convert.ToInt32(reader.GetValue(9), null)));
             }
         }
+    }
+
+    /// <summary>Every resource's profile, key, account and region by id (the rows' <c>resource_id</c>).</summary>
+    private async Task<Dictionary<long, (string Profile, string Key, string? Account, string? Region)>> ReadPlacesAsync(CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync("SELECT id, profile, resource_key, account, region FROM resources", null,
+            static r => (Id: Convert.ToInt64(r.GetValue(0), null), Profile: r.GetString(1), Key: r.GetString(2), Account: NullableString(r, 3), Region: NullableString(r, 4)),
+            cancellationToken).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Id, r => (r.Profile, r.Key, r.Account, r.Region));
     }
 
     public async Task<IReadOnlyList<(string Profile, ResourceRecord Resource)>> ReadAllResourcesAsync(CancellationToken cancellationToken = default)

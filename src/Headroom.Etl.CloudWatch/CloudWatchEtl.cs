@@ -48,7 +48,9 @@ public sealed partial class CloudWatchEtl
         var wanted = provided.Where(read.Contains).ToHashSet(StringComparer.Ordinal);
         if (wanted.Count == 0)
         {
-            var needs = read.Where(r => r.Contains('_', StringComparison.Ordinal) && !r.Contains(':', StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+            // Info series come from discovery, not from metrics: they are not what the configuration lacks.
+            var needs = read.Where(r => r.Contains('_', StringComparison.Ordinal) && !r.Contains(':', StringComparison.Ordinal) && !r.EndsWith("_info", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal);
             throw new CloudWatchEtlException(
                 $"the CloudWatch configuration provides none of the series profile '{profile.Name}' reads ({string.Join(", ", needs)}); " +
                 $"it provides {string.Join(", ", provided.Order(StringComparer.Ordinal))}. Add the metrics and statistics the profile needs " +

@@ -73,6 +73,7 @@ public sealed class CloudWatchUtilizationSource : IUtilizationSource
         // Points sit exactly on the steps (both are multiples of the period since the epoch); a lookback shorter than one
         // step keeps a missing point missing instead of repeating the one before it.
         var step = profile.Resolution;
+        AppendInfo(storage, read.Info, start, end, step);
         var engine = new QueryEngine(storage, new EngineOptions { LookbackDelta = step / 2 });
         var rows = new List<IReadOnlyList<HourlyRow>>();
         foreach (var dimension in profile.Dimensions)
@@ -81,6 +82,30 @@ public sealed class CloudWatchUtilizationSource : IUtilizationSource
             rows.Add(Hourly(result.Value, dimension.Name, (long)(TimeSpan.FromHours(1) / step)));
         }
         return new SourceWindow(rows, Metadata(profile, read.Info));
+    }
+
+    /// <summary>
+    /// The info series (value 0, as the collector exports them) at every step of the window from the resource's creation on,
+    /// so that expressions over them (<c>count by (name) (aws_rds_info)</c>, the waste profiles' <c>present</c>) mean here
+    /// what they mean over the collector's series: the hours the resource existed. Discovery sees what exists now, so a
+    /// resource created inside the window exists from its <c>created</c> label on (where the describe API gives one).
+    /// </summary>
+    internal static void AppendInfo(InMemoryStorage storage, IReadOnlyList<CollectedSeries> info, DateTimeOffset start, DateTimeOffset end, TimeSpan step)
+    {
+        var stepMs = (long)step.TotalMilliseconds;
+        foreach (var series in info)
+        {
+            var from = start.ToUnixTimeMilliseconds();
+            if (series.Label(InfoLabels.Created) is { } created
+                && DateTimeOffset.TryParse(created, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
+            {
+                // The first step at or after creation.
+                from = Math.Max(from, (at.ToUnixTimeMilliseconds() + stepMs - 1) / stepMs * stepMs);
+            }
+            var labels = Labels.From(series.Labels.Select(l => new Label(l.Key, l.Value)).Append(new Label(Labels.MetricName, series.Name)));
+            for (var t = from; t < end.ToUnixTimeMilliseconds(); t += stepMs)
+                storage.Append(labels, t, series.Value);
+        }
     }
 
     private static List<HourlyRow> Hourly(QueryValue value, string dimension, long expected)

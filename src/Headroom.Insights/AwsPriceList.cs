@@ -1,106 +1,178 @@
 using System.Globalization;
 using System.Text.Json;
+using Headroom.Insights.Waste;
 
 namespace Headroom.Insights;
 
 /// <summary>
-/// Reads AWS's bulk price-list JSON (an EC2 "offer file") as a stream: <c>products.{sku}.attributes</c> give the
-/// instance type, vCPUs and memory; <c>terms.OnDemand.{sku}.{term}.priceDimensions.{rate}.pricePerUnit.USD</c>
-/// the hourly price. Only Linux, shared-tenancy, no pre-installed software, used-capacity products of one region
-/// are kept. The files are gigabytes, so nothing is loaded as a document: a <see cref="Utf8JsonReader"/> walks
-/// the tokens over a refilled buffer and only the kept products' attributes are held in memory.
+/// Reads AWS's bulk price-list JSON ("offer files") as a stream, for EC2 instance types (<see cref="Read(string, string)"/>:
+/// a <see cref="PriceCatalog"/>) and for the services the waste rules price (<see cref="ReadServices(string, string)"/>:
+/// <see cref="ServicePrices"/>) alike. <c>products.{sku}</c> give a product's <c>productFamily</c> and attributes;
+/// <c>terms.OnDemand.{sku}.{term}.priceDimensions.{rate}</c> its unit and <c>pricePerUnit.USD</c>. One walk serves both:
+/// only the products a caller keeps (of one region) are held, and each one's lowest non-zero on-demand price. The files are
+/// gigabytes, so nothing is loaded as a document: a <see cref="Utf8JsonReader"/> walks the tokens over a refilled buffer.
 /// </summary>
 public static class AwsPriceList
 {
     /// <summary>The region kept when none is given.</summary>
     public const string DefaultRegion = "us-east-1";
 
-    /// <summary>Reads the offer file at <paramref name="path"/>.</summary>
+    /// <summary>Reads the EC2 instance types of the offer file at <paramref name="path"/> (Linux, shared tenancy, no pre-installed software, used capacity).</summary>
     /// <exception cref="PriceFileException">The file is not an offer file, is malformed, or has no usable price.</exception>
     public static PriceCatalog Read(string path, string region = DefaultRegion)
     {
         ArgumentNullException.ThrowIfNull(path);
+        using var stream = Open(path);
+        return Read(stream, path, region);
+    }
+
+    /// <summary>Reads EC2 instance types from <paramref name="stream"/>; <paramref name="name"/> names it in errors.</summary>
+    /// <exception cref="PriceFileException">The content is not an offer file, is malformed, or has no usable price.</exception>
+    public static PriceCatalog Read(Stream stream, string name, string region = DefaultRegion)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var offers = new Dictionary<string, InstanceOffer>(StringComparer.OrdinalIgnoreCase);
+        var file = Walk(stream, name, region, IsInstance, static unit => unit is null || unit.StartsWith("Hrs", StringComparison.OrdinalIgnoreCase));
+        foreach (var (sku, attributes) in file.Kept)
+        {
+            // Every kept product is checked, priced or not: a malformed file is said, not half read.
+            var offer = Instance(name, sku, attributes, file.Prices.GetValueOrDefault(sku));
+            if (!file.Prices.ContainsKey(sku))
+                continue;
+            if (!offers.TryGetValue(offer.Name, out var known) || offer.HourlyUsd < known.HourlyUsd)
+                offers[offer.Name] = offer;
+        }
+        if (offers.Count == 0)
+        {
+            throw new PriceFileException(name,
+                $"no on-demand hourly price for a Linux, shared-tenancy instance in region {region} among {file.Products} products; check the region (--region) or the file");
+        }
+        return new PriceCatalog(offers.Values, $"{name} (AWS price list, {region}, on-demand Linux)");
+    }
+
+    /// <summary>
+    /// Reads the prices the waste rules use — of AmazonRDS, AmazonElastiCache, AmazonRedshift, AWSELB, AWSLambda,
+    /// AmazonDynamoDB or AmazonEC2 (its EBS <c>Storage</c> and <c>NAT Gateway</c> products) — from the offer file at
+    /// <paramref name="path"/>: each product the rules price (<see cref="Classify"/>) with its lowest non-zero on-demand price.
+    /// </summary>
+    /// <exception cref="PriceFileException">Not an offer file, malformed, or no usable price in the region.</exception>
+    public static ServicePrices ReadServices(string path, string region = DefaultRegion)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = Open(path);
+        return ReadServices(stream, path, region);
+    }
+
+    /// <summary>Reads service prices from <paramref name="stream"/>; <paramref name="name"/> names it in errors.</summary>
+    /// <exception cref="PriceFileException">Not an offer file, malformed, or no usable price in the region.</exception>
+    public static ServicePrices ReadServices(Stream stream, string name, string region = DefaultRegion)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var file = Walk(stream, name, region, static a => Classify(a) is not null, static _ => true);
+        var prices = new Dictionary<(string, string), ServicePrice>();
+        foreach (var (sku, attributes) in file.Kept)
+        {
+            if (!file.Prices.TryGetValue(sku, out var usd))
+                continue;
+            var p = Classify(attributes)!.Value;
+            if (!prices.TryGetValue((p.Service, p.Type), out var known) || usd < known.Usd)
+                prices[(p.Service, p.Type)] = new ServicePrice(region, p.Service, p.Type, p.Unit, usd);
+        }
+        if (prices.Count == 0)
+        {
+            throw new PriceFileException(name,
+                $"no on-demand price of a load balancer, NAT gateway, EBS volume, Lambda, DynamoDB, RDS (MySQL, Single-AZ), ElastiCache or Redshift product in region {region} among {file.Products} products; check the region (--region) or the file");
+        }
+        return new ServicePrices(prices.Values, $"{name} (AWS price list, {region})");
+    }
+
+    /// <summary>
+    /// The service, type and unit a product's attributes describe, or null when it is not one the waste rules price.
+    /// RDS is MySQL Single-AZ and ElastiCache Redis, as the built-in list.
+    /// </summary>
+    internal static (string Service, string Type, string Unit)? Classify(IReadOnlyDictionary<string, string> a)
+    {
+        string A(string key) => a.TryGetValue(key, out var v) ? v : "";
+        bool Is(string key, string value) => string.Equals(A(key), value, StringComparison.OrdinalIgnoreCase);
+        var usage = A("usagetype");
+        return A("productFamily") switch
+        {
+            "Database Instance" when Is("databaseEngine", "MySQL") && Is("deploymentOption", "Single-AZ") && A("instanceType").Length > 0
+                => ("rds", A("instanceType"), "hour"),
+            "Cache Instance" when (Is("cacheEngine", "Redis") || A("cacheEngine").Length == 0) && A("instanceType").Length > 0
+                => ("elasticache", A("instanceType"), "hour"),
+            "Compute Instance" when Is("servicecode", "AmazonRedshift") && A("instanceType").Length > 0
+                => ("redshift", A("instanceType"), "hour"),
+            "Storage" when A("volumeApiName").Length > 0 => ("ebs", A("volumeApiName"), "gb_month"),
+            "NAT Gateway" when usage.EndsWith("NatGateway-Hours", StringComparison.Ordinal) => ("nat", "gateway", "hour"),
+            "Load Balancer-Application" when usage.EndsWith("LoadBalancerUsage", StringComparison.Ordinal) => ("elb", "application", "hour"),
+            "Load Balancer-Network" when usage.EndsWith("LoadBalancerUsage", StringComparison.Ordinal) => ("elb", "network", "hour"),
+            "Load Balancer" when usage.EndsWith("LoadBalancerUsage", StringComparison.Ordinal) => ("elb", "classic", "hour"),
+            "Serverless" when Is("group", "AWS-Lambda-Duration") => ("lambda", "x86_64", "gb_second"),
+            "Serverless" when Is("group", "AWS-Lambda-Duration-ARM") => ("lambda", "arm64", "gb_second"),
+            "Provisioned IOPS" when Is("group", "DDB-ReadUnits") => ("dynamodb", "read", "unit_hour"),
+            "Provisioned IOPS" when Is("group", "DDB-WriteUnits") => ("dynamodb", "write", "unit_hour"),
+            _ => null,
+        };
+    }
+
+    /// <summary>An EC2 instance type of Linux, shared tenancy, no pre-installed software, used capacity (EC2's other products are not).</summary>
+    private static bool IsInstance(IReadOnlyDictionary<string, string> a)
+    {
+        string A(string key) => a.TryGetValue(key, out var v) ? v : "";
+        bool IsOrAbsent(string key, string expected) => !a.ContainsKey(key) || string.Equals(A(key), expected, StringComparison.OrdinalIgnoreCase);
+        return A("instanceType").Length > 0
+            // Redshift, RDS and ElastiCache products carry an instanceType too; EC2's are Compute Instances with an operating system.
+            && string.Equals(A("operatingSystem"), "Linux", StringComparison.OrdinalIgnoreCase)
+            && string.Equals(A("tenancy"), "Shared", StringComparison.OrdinalIgnoreCase)
+            && IsOrAbsent("preInstalledSw", "NA")
+            && IsOrAbsent("capacitystatus", "Used");
+    }
+
+    private static InstanceOffer Instance(string name, string sku, IReadOnlyDictionary<string, string> a, decimal price)
+    {
+        string A(string key) => a.TryGetValue(key, out var v) ? v : "";
+        var type = A("instanceType");
+        if (!int.TryParse(A("vcpu"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var vcpu) || vcpu < 1)
+            throw new PriceFileException(name, $"product {sku} ({type}): vcpu '{A("vcpu")}' is not a positive whole number");
+        var memoryText = A("memory");
+        var number = memoryText.Replace("GiB", "", StringComparison.OrdinalIgnoreCase).Replace(",", "", StringComparison.Ordinal).Trim();
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var memory) || !(memory > 0))
+            throw new PriceFileException(name, $"product {sku} ({type}): memory '{memoryText}' is not a size such as '8 GiB'");
+        return new InstanceOffer(type, vcpu, memory, price);
+    }
+
+    private static FileStream Open(string path)
+    {
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-            return Read(stream, path, region);
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new PriceFileException(path, "the file does not exist");
         }
     }
 
-    /// <summary>Reads an offer file from <paramref name="stream"/>; <paramref name="name"/> names it in errors.</summary>
-    /// <exception cref="PriceFileException">The content is not an offer file, is malformed, or has no usable price.</exception>
-    public static PriceCatalog Read(Stream stream, string name, string region = DefaultRegion)
+    /// <summary>What a walk kept: each kept product's attributes by SKU, the lowest accepted price by SKU, and how many products the file had.</summary>
+    private sealed record OfferFile(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Kept, IReadOnlyDictionary<string, decimal> Prices, long Products);
+
+    /// <summary>Walks an offer file once, keeping the products of <paramref name="region"/> that <paramref name="keep"/> accepts.</summary>
+    /// <param name="acceptUnit">Which price units count (EC2: hours only).</param>
+    private static OfferFile Walk(Stream stream, string name, string region, Func<IReadOnlyDictionary<string, string>, bool> keep, Func<string?, bool> acceptUnit)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        var walker = new OfferWalker(name, region);
-        Walk(stream, name, walker.Token);
+        var walker = new OfferWalker(name, region, keep, acceptUnit);
+        PriceFile.Walk(stream, name, walker.Token);
         return walker.Finish();
     }
 
-    /// <summary>A handler of each JSON token of an offer file.</summary>
-    internal delegate void TokenHandler(ref Utf8JsonReader reader);
-
-    /// <summary>
-    /// Streams the tokens of <paramref name="stream"/> to <paramref name="token"/> over a refilled buffer (offer files are
-    /// gigabytes); malformed JSON becomes a <see cref="PriceFileException"/> naming <paramref name="name"/> and the place.
-    /// </summary>
-    internal static void Walk(Stream stream, string name, TokenHandler token)
-    {
-        var buffer = new byte[1 << 16];
-        var length = 0;
-        var final = false;
-        var state = new JsonReaderState();
-        long consumedBefore = 0;
-        try
-        {
-            while (true)
-            {
-                while (!final && length < buffer.Length)
-                {
-                    var read = stream.Read(buffer, length, buffer.Length - length);
-                    if (read == 0)
-                        final = true;
-                    length += read;
-                }
-                var reader = new Utf8JsonReader(buffer.AsSpan(0, length), final, state);
-                while (reader.Read())
-                    token(ref reader);
-                if (final)
-                    break;
-                var consumed = (int)reader.BytesConsumed;
-                consumedBefore += consumed;
-                state = reader.CurrentState;
-                Buffer.BlockCopy(buffer, consumed, buffer, 0, length - consumed);
-                length -= consumed;
-                // One token larger than the buffer (a very long string): grow until it fits.
-                if (length == buffer.Length)
-                    Array.Resize(ref buffer, buffer.Length * 2);
-            }
-        }
-        catch (JsonException e)
-        {
-            var where = e.LineNumber is { } line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : $" near byte {consumedBefore}";
-            throw new PriceFileException(name, $"not valid JSON{where}: {FirstSentence(e.Message)}", e);
-        }
-    }
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end < 0 ? message.TrimEnd('.') : message[..end];
-    }
-
     /// <summary>The state of the walk: the property name at each depth, and what has been kept so far.</summary>
-    private sealed class OfferWalker(string name, string region)
+    private sealed class OfferWalker(string name, string region, Func<IReadOnlyDictionary<string, string>, bool> keep, Func<string?, bool> acceptUnit)
     {
         private const int MaxTrackedDepth = 9;
         private readonly string?[] _names = new string?[MaxTrackedDepth + 1];
-        private readonly Dictionary<string, string> _attributes = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, (string Type, int VCpus, double MemoryGiB)> _products = new(StringComparer.Ordinal);
+        private Dictionary<string, string> _attributes = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _products = new(StringComparer.Ordinal);
         private readonly Dictionary<string, decimal> _prices = new(StringComparer.Ordinal);
         private bool _sawRoot;
         private bool _sawProducts;
@@ -125,127 +197,67 @@ public static class AwsPriceList
                     if (depth < MaxTrackedDepth)
                         _names[depth + 1] = null;
                     break;
-                case JsonTokenType.StartObject:
-                    StartObject(depth);
+                case JsonTokenType.StartObject when depth == 1 && Is(1, "products"):
+                    _sawProducts = true;
                     break;
-                case JsonTokenType.EndObject:
-                    EndObject(depth);
+                case JsonTokenType.StartObject when depth == 2 && InOnDemand:
+                    _sawOnDemand = true;
                     break;
-                case JsonTokenType.String:
-                    Value(ref reader, depth);
+                case JsonTokenType.StartObject when depth == 2 && Is(1, "products"):
+                    _attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+                    break;
+                case JsonTokenType.StartObject when depth == 6 && InPriceDimensions:
+                    _unit = null;
+                    _usd = null;
+                    break;
+                case JsonTokenType.EndObject when depth == 2 && Is(1, "products") && _names[2] is { } sku:
+                    _productCount++;
+                    if ((!_attributes.TryGetValue("regionCode", out var r) || string.Equals(r, region, StringComparison.OrdinalIgnoreCase)) && keep(_attributes))
+                        _products[sku] = _attributes;
+                    break;
+                case JsonTokenType.EndObject when depth == 6 && InPriceDimensions && _names[3] is { } termSku:
+                    // A zero price is a free tier or placeholder, not an offer; of tiered or repeated prices the lowest is kept,
+                    // so a saving is never overstated. Terms before products (not AWS's order) are kept until the join.
+                    if (_usd is { } usd && usd > 0 && acceptUnit(_unit) && (!_sawProducts || _products.ContainsKey(termSku))
+                        && (!_prices.TryGetValue(termSku, out var known) || usd < known))
+                    {
+                        _prices[termSku] = usd;
+                    }
+                    break;
+                // productFamily sits beside the attributes, one level up.
+                case JsonTokenType.String when depth == 3 && Is(1, "products") && _names[3] is { } field:
+                    _attributes[field] = reader.GetString() ?? "";
+                    break;
+                case JsonTokenType.String when depth == 4 && Is(1, "products") && Is(3, "attributes") && _names[4] is { } attribute:
+                    _attributes[attribute] = reader.GetString() ?? "";
+                    break;
+                case JsonTokenType.String when depth == 7 && InPriceDimensions && Is(7, "unit"):
+                    _unit = reader.GetString();
+                    break;
+                case JsonTokenType.String when depth == 8 && InPriceDimensions && Is(7, "pricePerUnit") && Is(8, "USD"):
+                    var text = reader.GetString() ?? "";
+                    if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var price) || price < 0)
+                        throw new PriceFileException(name, $"SKU {_names[3]}: pricePerUnit.USD '{PriceFile.Shorten(text)}' is not a price");
+                    _usd = price;
                     break;
             }
         }
 
-        private bool Under(string first) => string.Equals(_names[1], first, StringComparison.Ordinal);
+        private bool Is(int depth, string value) => string.Equals(_names[depth], value, StringComparison.Ordinal);
 
-        private bool InOnDemand => Under("terms") && string.Equals(_names[2], "OnDemand", StringComparison.Ordinal);
+        private bool InOnDemand => Is(1, "terms") && Is(2, "OnDemand");
 
-        private void StartObject(int depth)
-        {
-            if (depth == 1 && Under("products"))
-                _sawProducts = true;
-            else if (depth == 2 && InOnDemand)
-                _sawOnDemand = true;
-            else if (depth == 2 && Under("products"))
-                _attributes.Clear();
-            else if (depth == 6 && InOnDemand && string.Equals(_names[5], "priceDimensions", StringComparison.Ordinal))
-            {
-                _unit = null;
-                _usd = null;
-            }
-        }
+        private bool InPriceDimensions => InOnDemand && Is(5, "priceDimensions");
 
-        private void EndObject(int depth)
-        {
-            if (depth == 2 && Under("products") && _names[2] is { } sku)
-                EndProduct(sku);
-            else if (depth == 6 && InOnDemand && string.Equals(_names[5], "priceDimensions", StringComparison.Ordinal) && _names[3] is { } termSku)
-                EndPriceDimension(termSku);
-        }
-
-        private void Value(ref Utf8JsonReader reader, int depth)
-        {
-            if (depth == 4 && Under("products") && string.Equals(_names[3], "attributes", StringComparison.Ordinal) && _names[4] is { } attribute)
-            {
-                _attributes[attribute] = reader.GetString() ?? "";
-            }
-            else if (depth == 7 && InOnDemand && string.Equals(_names[5], "priceDimensions", StringComparison.Ordinal) && string.Equals(_names[7], "unit", StringComparison.Ordinal))
-            {
-                _unit = reader.GetString();
-            }
-            else if (depth == 8 && InOnDemand && string.Equals(_names[7], "pricePerUnit", StringComparison.Ordinal) && string.Equals(_names[8], "USD", StringComparison.Ordinal))
-            {
-                var text = reader.GetString() ?? "";
-                if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var usd) || usd < 0)
-                    throw new PriceFileException(name, $"SKU {_names[3]}: pricePerUnit.USD '{PriceFile.Shorten(text)}' is not a price");
-                _usd = usd;
-            }
-        }
-
-        private void EndProduct(string sku)
-        {
-            _productCount++;
-            if (!Keep())
-                return;
-            var type = _attributes["instanceType"];
-            if (!int.TryParse(Attribute("vcpu"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var vcpu) || vcpu < 1)
-                throw new PriceFileException(name, $"product {sku} ({type}): vcpu '{Attribute("vcpu")}' is not a positive whole number");
-            var memoryText = Attribute("memory");
-            var number = memoryText.Replace("GiB", "", StringComparison.OrdinalIgnoreCase).Replace(",", "", StringComparison.Ordinal).Trim();
-            if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var memory) || !(memory > 0))
-                throw new PriceFileException(name, $"product {sku} ({type}): memory '{memoryText}' is not a size such as '8 GiB'");
-            _products[sku] = (type, vcpu, memory);
-        }
-
-        /// <summary>Linux, shared tenancy, no pre-installed software, used capacity, in the region (when the file says).</summary>
-        private bool Keep() =>
-            Attribute("instanceType").Length > 0
-            && Is("operatingSystem", "Linux")
-            && Is("tenancy", "Shared")
-            && IsOrAbsent("preInstalledSw", "NA")
-            && IsOrAbsent("capacitystatus", "Used")
-            && IsOrAbsent("regionCode", region);
-
-        private string Attribute(string key) => _attributes.TryGetValue(key, out var value) ? value : "";
-
-        private bool Is(string key, string expected) => string.Equals(Attribute(key), expected, StringComparison.OrdinalIgnoreCase);
-
-        private bool IsOrAbsent(string key, string expected) => !_attributes.ContainsKey(key) || Is(key, expected);
-
-        private void EndPriceDimension(string sku)
-        {
-            // Hourly prices only; a zero price is a placeholder (e.g. reserved capacity), not an offer.
-            if (_usd is not { } usd || usd == 0 || (_unit is not null && !_unit.StartsWith("Hrs", StringComparison.OrdinalIgnoreCase)))
-                return;
-            if (_sawProducts && !_products.ContainsKey(sku))
-                return;
-            if (!_prices.TryGetValue(sku, out var known) || usd < known)
-                _prices[sku] = usd;
-        }
-
-        public PriceCatalog Finish()
+        public OfferFile Finish()
         {
             if (!_sawRoot)
                 throw new PriceFileException(name, "the file is empty");
             if (!_sawProducts)
-                throw new PriceFileException(name, "no 'products' object: not an AWS price-list offer file (download one from https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEC2/current/region_index.json)");
+                throw new PriceFileException(name, "no 'products' object: not an AWS price-list offer file (the index of them is https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/index.json)");
             if (!_sawOnDemand)
                 throw new PriceFileException(name, "no 'terms.OnDemand' object: the offer file has no on-demand prices");
-            var offers = new Dictionary<string, InstanceOffer>(StringComparer.OrdinalIgnoreCase);
-            foreach (var (sku, product) in _products)
-            {
-                if (!_prices.TryGetValue(sku, out var price))
-                    continue;
-                if (!offers.TryGetValue(product.Type, out var known) || price < known.HourlyUsd)
-                    offers[product.Type] = new InstanceOffer(product.Type, product.VCpus, product.MemoryGiB, price);
-            }
-            if (offers.Count == 0)
-            {
-                throw new PriceFileException(name,
-                    $"no on-demand hourly price for a Linux, shared-tenancy instance in region {region} among {_productCount} products; check the region (--region) or the file");
-            }
-            return new PriceCatalog(offers.Values, $"{name} (AWS price list, {region}, on-demand Linux)");
+            return new OfferFile(_products, _prices, _productCount);
         }
     }
 }

@@ -1,9 +1,11 @@
+using System.Text.Json;
+
 namespace Headroom.Insights;
 
 /// <summary>
 /// What the three price files (instance types, AWS services, host name patterns) share: an AWS offer file is told from
-/// CSV by its first character, and a CSV file is a header line, then one price a line, with blank lines and
-/// <c>#</c> comments skipped.
+/// CSV by its first character and streamed token by token (<see cref="Walk"/>), and a CSV file is a header line, then one
+/// price a line, with blank lines and <c>#</c> comments skipped.
 /// </summary>
 internal static class PriceFile
 {
@@ -48,6 +50,59 @@ internal static class PriceFile
         }
         if (!seenHeader)
             throw new PriceFileException(name, $"the file is empty; expected the header '{header}'{emptyHint}");
+    }
+
+    /// <summary>A handler of each JSON token of an offer file.</summary>
+    public delegate void TokenHandler(ref Utf8JsonReader reader);
+
+    /// <summary>
+    /// Streams the tokens of <paramref name="stream"/> to <paramref name="token"/> over a refilled buffer (offer files are
+    /// gigabytes); malformed JSON becomes a <see cref="PriceFileException"/> naming <paramref name="name"/> and the place.
+    /// </summary>
+    public static void Walk(Stream stream, string name, TokenHandler token)
+    {
+        var buffer = new byte[1 << 16];
+        var length = 0;
+        var final = false;
+        var state = new JsonReaderState();
+        long consumedBefore = 0;
+        try
+        {
+            while (true)
+            {
+                while (!final && length < buffer.Length)
+                {
+                    var read = stream.Read(buffer, length, buffer.Length - length);
+                    if (read == 0)
+                        final = true;
+                    length += read;
+                }
+                var reader = new Utf8JsonReader(buffer.AsSpan(0, length), final, state);
+                while (reader.Read())
+                    token(ref reader);
+                if (final)
+                    break;
+                var consumed = (int)reader.BytesConsumed;
+                consumedBefore += consumed;
+                state = reader.CurrentState;
+                Buffer.BlockCopy(buffer, consumed, buffer, 0, length - consumed);
+                length -= consumed;
+                // One token larger than the buffer (a very long string): grow until it fits.
+                if (length == buffer.Length)
+                    Array.Resize(ref buffer, buffer.Length * 2);
+            }
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : $" near byte {consumedBefore}";
+            throw new PriceFileException(name, $"not valid JSON{where}: {FirstSentence(e.Message)}", e);
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? message.TrimEnd('.') : message[..end];
     }
 
     public static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";

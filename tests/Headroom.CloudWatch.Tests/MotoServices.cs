@@ -60,14 +60,30 @@ internal sealed class MotoServices(MotoAws moto)
     private static (string, string)[] Tags(string prefix, (string Key, string Value)[] tags) =>
         [.. tags.SelectMany((t, i) => new[] { ($"{prefix}.{i + 1}.Key", t.Key), ($"{prefix}.{i + 1}.Value", t.Value) })];
 
-    public Task CreateDbInstanceAsync(string id, params (string Key, string Value)[] tags) =>
+    public Task CreateDbInstanceAsync(string id, params (string Key, string Value)[] tags) => CreateDbInstanceAsync(id, "db.t3.micro", "postgres", false, tags);
+
+    /// <summary>A DB instance of a class and engine, Multi-AZ or not.</summary>
+    public Task CreateDbInstanceAsync(string id, string instanceClass, string engine, bool multiAz, params (string Key, string Value)[] tags) =>
         QueryAsync("rds", "2014-10-31", "CreateDBInstance",
-            [("DBInstanceIdentifier", id), ("DBInstanceClass", "db.t3.micro"), ("Engine", "postgres"), ("AllocatedStorage", "20"),
+            [("DBInstanceIdentifier", id), ("DBInstanceClass", instanceClass), ("Engine", engine), ("AllocatedStorage", "20"), ("MultiAZ", multiAz ? "true" : "false"),
              ("MasterUsername", "admin"), ("MasterUserPassword", "password123"), .. Tags("Tags.Tag", tags)]);
 
-    public Task CreateCacheClusterAsync(string id, params (string Key, string Value)[] tags) =>
+    public Task CreateCacheClusterAsync(string id, params (string Key, string Value)[] tags) => CreateCacheClusterAsync(id, "redis", "cache.t3.micro", 1, tags);
+
+    /// <summary>A cluster of an engine (a Redis cluster without cluster mode has one node; memcached up to 40), node type and count.</summary>
+    public Task CreateCacheClusterAsync(string id, string engine, string nodeType, int nodes, params (string Key, string Value)[] tags) =>
         QueryAsync("elasticache", "2015-02-02", "CreateCacheCluster",
-            [("CacheClusterId", id), ("CacheNodeType", "cache.t3.micro"), ("Engine", "redis"), ("NumCacheNodes", "1"), .. Tags("Tags.Tag", tags)]);
+            [("CacheClusterId", id), ("CacheNodeType", nodeType), ("Engine", engine), ("NumCacheNodes", nodes.ToString(System.Globalization.CultureInfo.InvariantCulture)), .. Tags("Tags.Tag", tags)]);
+
+    /// <summary>A Redshift cluster of a node type and count (multi-node when more than one); returns its ARN.</summary>
+    public async Task<string> CreateRedshiftClusterAsync(string id, string nodeType, int nodes, params (string Key, string Value)[] tags)
+    {
+        await QueryAsync("redshift", "2012-12-01", "CreateCluster",
+            [("ClusterIdentifier", id), ("NodeType", nodeType), ("ClusterType", nodes > 1 ? "multi-node" : "single-node"),
+             ("NumberOfNodes", nodes.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("MasterUsername", "admin"), ("MasterUserPassword", "Password123"),
+             .. Tags("Tags.Tag", tags)]);
+        return $"arn:aws:redshift:{Region}:{MotoAws.DefaultAccount}:cluster:{id}";
+    }
 
     public Task CreateClassicLoadBalancerAsync(string name, params (string Key, string Value)[] tags) =>
         QueryAsync("elasticloadbalancing", "2012-06-01", "CreateLoadBalancer",
@@ -93,15 +109,23 @@ internal sealed class MotoServices(MotoAws moto)
         return answer.Descendants().First(e => e.Name.LocalName == "TargetGroupArn").Value;
     }
 
-    public Task CreateTableAsync(string name, params (string Key, string Value)[] tags) =>
-        JsonAsync("dynamodb", "DynamoDB_20120810.CreateTable", new JsonObject
+    public Task CreateTableAsync(string name, params (string Key, string Value)[] tags) => CreateTableAsync(name, null, tags);
+
+    /// <summary>A table on demand (<paramref name="capacity"/> null) or with provisioned read and write units.</summary>
+    public Task CreateTableAsync(string name, (int Read, int Write)? capacity, params (string Key, string Value)[] tags)
+    {
+        var body = new JsonObject
         {
             ["TableName"] = name,
             ["AttributeDefinitions"] = new JsonArray(new JsonObject { ["AttributeName"] = "id", ["AttributeType"] = "S" }),
             ["KeySchema"] = new JsonArray(new JsonObject { ["AttributeName"] = "id", ["KeyType"] = "HASH" }),
-            ["BillingMode"] = "PAY_PER_REQUEST",
+            ["BillingMode"] = capacity is null ? "PAY_PER_REQUEST" : "PROVISIONED",
             ["Tags"] = new JsonArray([.. tags.Select(t => (JsonNode)new JsonObject { ["Key"] = t.Key, ["Value"] = t.Value })]),
-        });
+        };
+        if (capacity is { } c)
+            body["ProvisionedThroughput"] = new JsonObject { ["ReadCapacityUnits"] = c.Read, ["WriteCapacityUnits"] = c.Write };
+        return JsonAsync("dynamodb", "DynamoDB_20120810.CreateTable", body);
+    }
 
     public Task PutItemAsync(string table, string id) =>
         JsonAsync("dynamodb", "DynamoDB_20120810.PutItem", new JsonObject { ["TableName"] = table, ["Item"] = new JsonObject { ["id"] = new JsonObject { ["S"] = id } } });
@@ -118,7 +142,11 @@ internal sealed class MotoServices(MotoAws moto)
     public async Task CreateFunctionAsync(string name, int memoryMb, params (string Key, string Value)[] tags) => await CreateFunctionAsync(name, memoryMb, 3, tags);
 
     /// <summary>A Lambda function with its timeout (seconds).</summary>
-    public async Task CreateFunctionAsync(string name, int memoryMb, int timeoutSeconds, params (string Key, string Value)[] tags)
+    public Task CreateFunctionAsync(string name, int memoryMb, int timeoutSeconds, params (string Key, string Value)[] tags) =>
+        CreateFunctionAsync(name, memoryMb, timeoutSeconds, "x86_64", tags);
+
+    /// <summary>A Lambda function with its timeout (seconds) and architecture (x86_64 or arm64).</summary>
+    public async Task CreateFunctionAsync(string name, int memoryMb, int timeoutSeconds, string architecture, params (string Key, string Value)[] tags)
     {
         const string Role = "lambda-exec";
         try
@@ -140,6 +168,7 @@ internal sealed class MotoServices(MotoAws moto)
             ["Handler"] = "handler.main",
             ["MemorySize"] = memoryMb,
             ["Timeout"] = timeoutSeconds,
+            ["Architectures"] = new JsonArray(architecture),
             ["Code"] = new JsonObject { ["ZipFile"] = Convert.ToBase64String(HandlerZip()) },
             ["Tags"] = tagObject,
         });
@@ -157,17 +186,32 @@ internal sealed class MotoServices(MotoAws moto)
     }
 
     /// <summary>An EBS volume; returns its id.</summary>
-    public async Task<string> CreateVolumeAsync(params (string Key, string Value)[] tags)
+    public Task<string> CreateVolumeAsync(params (string Key, string Value)[] tags) => CreateVolumeAsync(8, "gp3", tags);
+
+    /// <summary>An EBS volume of a size (GiB) and type, unattached; returns its id.</summary>
+    public async Task<string> CreateVolumeAsync(int sizeGib, string type, params (string Key, string Value)[] tags)
     {
         using var ec2 = Ec2();
         var response = await ec2.CreateVolumeAsync(new CreateVolumeRequest
         {
             AvailabilityZone = "us-east-1a",
-            Size = 8,
-            VolumeType = VolumeType.Gp3,
+            Size = sizeGib,
+            VolumeType = VolumeType.FindValue(type),
             TagSpecifications = [new TagSpecification { ResourceType = ResourceType.Volume, Tags = [.. tags.Select(t => new Amazon.EC2.Model.Tag(t.Key, t.Value))] }],
         });
         return response.Volume.VolumeId;
+    }
+
+    /// <summary>Attaches a volume to a new instance in its zone, so its state becomes in-use.</summary>
+    public async Task AttachVolumeAsync(string volumeId)
+    {
+        using var ec2 = Ec2();
+        var run = await ec2.RunInstancesAsync(new RunInstancesRequest
+        {
+            ImageId = "ami-12c6146b", MinCount = 1, MaxCount = 1, InstanceType = InstanceType.T3Micro,
+            Placement = new Placement { AvailabilityZone = "us-east-1a" },
+        });
+        await ec2.AttachVolumeAsync(new AttachVolumeRequest { VolumeId = volumeId, InstanceId = run.Reservation.Instances[0].InstanceId, Device = "/dev/sdf" });
     }
 
     /// <summary>A NAT gateway in a fresh subnet with an Elastic IP; returns its id.</summary>

@@ -90,7 +90,7 @@ public sealed class ServicesMotoTests(MotoAws moto) : IAsyncLifetime
         _proxy = new FaultProxy(moto.Endpoint) { Rewrite = MotoTypeNames };
     }
 
-    private static string MotoTypeNames(string operation, string body)
+    internal static string MotoTypeNames(string operation, string body)
     {
         if (operation != "GetResources")
             return body;

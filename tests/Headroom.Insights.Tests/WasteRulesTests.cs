@@ -30,6 +30,9 @@ public sealed class WasteRulesTests
     private static WasteSection Run(WasteKind kind, params WasteSubject[] subjects) =>
         WasteRules.Evaluate(new WasteRules.Context(WasteKindInfo.Of(kind), End, ServicePrices.BuiltIn, Options), subjects);
 
+    /// <summary>An RDS instance's facts as DescribeDBInstances gives them: class, Single-AZ, MySQL.</summary>
+    private static Dictionary<string, string> Rds(string type) => new() { ["type"] = type, ["multi_az"] = "false", ["engine"] = "mysql" };
+
     private const string Alb = "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/web/1";
 
     [Fact]
@@ -72,9 +75,9 @@ public sealed class WasteRulesTests
     [Fact]
     public void A_resource_that_appeared_mid_window_or_a_partial_window_gives_insufficient_data()
     {
-        var late = Subject("arn:aws:rds:us-east-1:1:db:late", new Dictionary<string, string> { ["type"] = "db.m5.large" }, End.AddDays(-3), ("connections", _ => 0));
+        var late = Subject("arn:aws:rds:us-east-1:1:db:late", Rds("db.m5.large"), End.AddDays(-3), ("connections", _ => 0));
         // Rows in only every other hour of the 7 days: half the data is missing.
-        var gappy = Subject("arn:aws:rds:us-east-1:1:db:gappy", new Dictionary<string, string> { ["type"] = "db.m5.large" }, End.AddDays(-14), ("connections", t => t.Hour % 2 == 0 ? 0 : null));
+        var gappy = Subject("arn:aws:rds:us-east-1:1:db:gappy", Rds("db.m5.large"), End.AddDays(-14), ("connections", t => t.Hour % 2 == 0 ? 0 : null));
         var section = Run(WasteKind.RdsInstance, late, gappy);
         var lateFinding = section.Findings.Single(f => f.Resource.Key.Contains("late", StringComparison.Ordinal));
         Assert.Equal(WasteVerdict.InsufficientData, lateFinding.Verdict);
@@ -88,7 +91,7 @@ public sealed class WasteRulesTests
     [Fact]
     public void A_region_without_prices_flags_with_no_saving_and_names_the_region()
     {
-        var section = Run(WasteKind.RdsInstance, Subject("arn:aws:rds:ap-south-1:1:db:x", new Dictionary<string, string> { ["type"] = "db.m5.large" }, End.AddDays(-14), ("connections", _ => 0)));
+        var section = Run(WasteKind.RdsInstance, Subject("arn:aws:rds:ap-south-1:1:db:x", Rds("db.m5.large"), End.AddDays(-14), ("connections", _ => 0)));
         var f = section.Findings.Single();
         Assert.Equal(WasteVerdict.Idle, f.Verdict);
         Assert.Null(f.MonthlyCost);
@@ -100,7 +103,7 @@ public sealed class WasteRulesTests
     [Fact]
     public void An_unknown_instance_class_is_not_priced()
     {
-        var f = Run(WasteKind.RdsInstance, Subject("arn:aws:rds:us-east-1:1:db:x", new Dictionary<string, string> { ["type"] = "db.z9.huge" }, End.AddDays(-14), ("connections", _ => 0))).Findings.Single();
+        var f = Run(WasteKind.RdsInstance, Subject("arn:aws:rds:us-east-1:1:db:x", Rds("db.z9.huge"), End.AddDays(-14), ("connections", _ => 0))).Findings.Single();
         Assert.Equal(0, f.MonthlySavings);
         Assert.Contains("no rds price for db.z9.huge in us-east-1", f.PriceNote, StringComparison.Ordinal);
     }
@@ -159,6 +162,69 @@ public sealed class WasteRulesTests
         var b = section.Findings.Single(f => f.Resource.Key.Contains("cluster:b", StringComparison.Ordinal));
         Assert.Equal(WasteVerdict.Underused, b.Verdict);
         Assert.Equal(0, b.MonthlySavings);
+    }
+
+    [Fact]
+    public void A_waste_resource_whose_pricing_facts_are_missing_is_insufficient_data_never_a_guessed_saving()
+    {
+        var from = End.AddDays(-14);
+        // EBS: unattached, but no size (the info series lacks size_gib).
+        var volume = Run(WasteKind.EbsVolume, Subject("arn:aws:ec2:us-east-1:1:volume/vol-a", new Dictionary<string, string> { ["type"] = "gp3", ["state"] = "available" }, from)).Findings.Single();
+        // RDS: no connection, but no class, or no Multi-AZ flag.
+        var noClass = Run(WasteKind.RdsInstance, Subject("arn:aws:rds:us-east-1:1:db:a", new Dictionary<string, string> { ["multi_az"] = "false" }, from, ("connections", _ => 0))).Findings.Single();
+        var noMultiAz = Run(WasteKind.RdsInstance, Subject("arn:aws:rds:us-east-1:1:db:b", new Dictionary<string, string> { ["type"] = "db.m5.large" }, from, ("connections", _ => 0))).Findings.Single();
+        // ElastiCache and Redshift: no node count.
+        var cache = Run(WasteKind.ElastiCacheCluster, Subject("arn:aws:elasticache:us-east-1:1:cluster:c", new Dictionary<string, string> { ["type"] = "cache.m5.large" }, from, ("connections", _ => 0))).Findings.Single();
+        var redshift = Run(WasteKind.RedshiftCluster, Subject("arn:aws:redshift:us-east-1:1:cluster:d", new Dictionary<string, string> { ["type"] = "dc2.large" }, from, ("connections", _ => 0), ("cpu", _ => 1))).Findings.Single();
+        // Lambda: used memory measured, configured memory known from neither Lambda Insights nor ListFunctions.
+        var function = Run(WasteKind.LambdaFunction, Subject("arn:aws:lambda:us-east-1:1:function:f", null, from,
+            ("invocations", _ => 1.0 / 3600), ("duration_ms", _ => 2000.0 / 3600), ("memory_used_mb", _ => 150))).Findings.Single();
+        // DynamoDB: consumed capacity only; whether it is provisioned is not known.
+        var table = Run(WasteKind.DynamoDbTable, Subject("arn:aws:dynamodb:us-east-1:1:table/t", null, from, ("read_consumed", _ => 1))).Findings.Single();
+
+        foreach (var (f, fact, call) in new[]
+        {
+            (volume, "size_gib", "ec2:DescribeVolumes"), (noClass, "instance_type", "rds:DescribeDBInstances"), (noMultiAz, "multi_az", "rds:DescribeDBInstances"),
+            (cache, "node_count", "elasticache:DescribeCacheClusters"), (redshift, "node_count", "redshift:DescribeClusters"),
+            (function, "memory_size_mb", "lambda:ListFunctions"), (table, "billing_mode", "dynamodb:DescribeTable"),
+        })
+        {
+            Assert.Equal(WasteVerdict.InsufficientData, f.Verdict);
+            Assert.Equal(0, f.MonthlySavings);
+            Assert.Null(f.MonthlyCost);
+            Assert.Contains(fact, f.Evidence, StringComparison.Ordinal);
+            Assert.Contains(call, f.Evidence, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_describe_apis_facts_price_what_the_metrics_do_not_carry()
+    {
+        var from = End.AddDays(-14);
+        // Lambda: configured memory from ListFunctions (memory_size_mb) when Lambda Insights' total_memory is not collected.
+        var function = Run(WasteKind.LambdaFunction, Subject("arn:aws:lambda:us-east-1:1:function:f", new Dictionary<string, string> { ["memory_size_mb"] = "1024" }, from,
+            ("invocations", _ => 1.0 / 3600), ("duration_ms", _ => 2000.0 / 3600), ("memory_used_mb", _ => 150))).Findings.Single();
+        Assert.Equal(WasteVerdict.OverProvisioned, function.Verdict);
+        Assert.Equal(decimal.Round(0.0000166667m * 336 * 2 * 832 / 1024 * 730 / 336, 2, MidpointRounding.AwayFromZero), function.MonthlySavings);
+        // DynamoDB: provisioned units from DescribeTable when ProvisionedCapacityUnits is not collected: 100 read units, peak 3/s
+        // consumed → 4 required; (100 − 4) × $0.00013 × 730. Write: 10 units, peak 4/s → 5 required, exactly 2×: kept.
+        var table = Run(WasteKind.DynamoDbTable, Subject("arn:aws:dynamodb:us-east-1:1:table/t",
+            new Dictionary<string, string> { ["billing_mode"] = "PROVISIONED", ["read_capacity_units"] = "100", ["write_capacity_units"] = "10" }, from,
+            ("read_consumed", _ => 3), ("write_consumed", _ => 4))).Findings.Single();
+        Assert.Equal(WasteVerdict.OverProvisioned, table.Verdict);
+        Assert.Equal(decimal.Round(96 * 0.00013m * 730, 2, MidpointRounding.AwayFromZero), table.MonthlySavings);
+        Assert.Equal("set read capacity 4", table.Action);
+        var onDemand = Run(WasteKind.DynamoDbTable, Subject("arn:aws:dynamodb:us-east-1:1:table/o", new Dictionary<string, string> { ["billing_mode"] = "PAY_PER_REQUEST" }, from,
+            ("read_consumed", _ => 3))).Findings.Single();
+        Assert.Equal(WasteVerdict.Ok, onDemand.Verdict);
+        // A load balancer's type from DescribeLoadBalancers wins over its ARN (moto names an NLB loadbalancer/app/…).
+        var nlb = Run(WasteKind.LoadBalancer, Subject(Alb, new Dictionary<string, string> { ["load_balancer_type"] = "network" }, from, ("requests", _ => 0))).Findings.Single();
+        Assert.Contains("network: new flows", nlb.Evidence, StringComparison.Ordinal);
+        // RDS Multi-AZ doubles the price; an engine other than MySQL says the saving is a lower bound.
+        var multiAz = Run(WasteKind.RdsInstance, Subject("arn:aws:rds:us-east-1:1:db:m", new Dictionary<string, string> { ["type"] = "db.m5.large", ["multi_az"] = "true", ["engine"] = "postgres" }, from,
+            ("connections", _ => 0))).Findings.Single();
+        Assert.Equal(decimal.Round(2 * 0.171m * 730, 2, MidpointRounding.AwayFromZero), multiAz.MonthlySavings);
+        Assert.Contains("lower bound", multiAz.PriceNote, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -107,6 +107,33 @@ internal sealed class AwsAccounts(AwsHttpClient client, AwsEndpoints endpoints, 
         return result;
     }
 
+    /// <summary>Size (GiB), type, state and creation time of EBS volumes, by id (DescribeVolumes, paginated).</summary>
+    public async Task<IReadOnlyDictionary<string, (int? SizeGib, string Type, string State, DateTime? Created)>> DescribeVolumesAsync(
+        AwsCredentials credentials, string region, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, (int?, string, string, DateTime?)>(StringComparer.Ordinal);
+        if (ids.Count == 0)
+            return result;
+        using var ec2 = new AmazonEC2Client(Sdk(credentials), SdkConfig(new AmazonEC2Config(), AwsService.Ec2, region));
+        // As DescribeInstances: ids in chunks of 200 keep requests small.
+        foreach (var chunk in ids.Chunk(200))
+        {
+            string? token = null;
+            // Bounded like the other describe calls (see ResourceApis.MaxPages).
+            for (var page = 0; page < 1_000; page++)
+            {
+                var request = new DescribeVolumesRequest { Filters = [new Filter("volume-id", [.. chunk])], NextToken = token, MaxResults = 500 };
+                var answer = await client.WithRetriesAsync(AwsApi.DescribeVolumes, () => Sdk(AwsApi.DescribeVolumes, () => ec2.DescribeVolumesAsync(request, cancellationToken)), cancellationToken).ConfigureAwait(false);
+                foreach (var v in answer.Volumes ?? [])
+                    result[v.VolumeId] = (v.Size, v.VolumeType?.Value ?? "", v.State?.Value ?? "", v.CreateTime);
+                token = answer.NextToken;
+                if (string.IsNullOrEmpty(token))
+                    break;
+            }
+        }
+        return result;
+    }
+
     private static BasicAWSCredentials Basic(AwsCredentials c) => new(c.AccessKeyId, c.SecretAccessKey);
 
     private static AWSCredentials Sdk(AwsCredentials c) => c.SessionToken is { } token ? new SessionAWSCredentials(c.AccessKeyId, c.SecretAccessKey, token) : Basic(c);

@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Xml;
+using System.Xml.Linq;
 using Headroom.CloudWatch.Collection;
 using Headroom.Prometheus.Aws;
 using Microsoft.Extensions.Logging;
@@ -31,16 +34,50 @@ internal sealed class AwsHttpClient(HttpClient http, AwsEndpoints endpoints, Col
         JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(body, requestType);
-        return SendAsync(api, region, credentials, HttpMethod.Post, endpoints.For(api.Service, region), payload, responseType, cancellationToken);
+        return SendAsync(api, region, credentials, HttpMethod.Post, endpoints.For(api.Service, region), payload, Json(api, responseType), cancellationToken);
+    }
+
+    /// <summary>
+    /// A Query-protocol call (RDS, ElastiCache, Redshift, Elastic Load Balancing): a form POST of <c>Action</c>,
+    /// <c>Version</c> and <paramref name="parameters"/>, answered with XML.
+    /// </summary>
+    public Task<XDocument> QueryAsync(AwsApi api, string region, AwsCredentials credentials, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+    {
+        var form = new[] { new KeyValuePair<string, string>("Action", api.Name), new("Version", api.Target) }.Concat(parameters);
+        var payload = Encoding.UTF8.GetBytes(string.Join('&', form.Select(static p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}")));
+        return SendAsync(api, region, credentials, HttpMethod.Post, endpoints.For(api.Service, region), payload, (status, text) =>
+        {
+            try
+            {
+                using var stream = new MemoryStream(text);
+                return XDocument.Load(stream);
+            }
+            catch (XmlException e)
+            {
+                throw new AwsApiException(api.Name, status, "MalformedResponse", $"the answer is not XML: {e.Message}", e);
+            }
+        }, cancellationToken);
     }
 
     /// <summary>A REST GET of <paramref name="pathAndQuery"/> (Lambda's API), answered with JSON.</summary>
     public Task<TResponse> GetAsync<TResponse>(AwsApi api, string region, AwsCredentials credentials, string pathAndQuery, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
-        SendAsync(api, region, credentials, HttpMethod.Get, new Uri(endpoints.For(api.Service, region), pathAndQuery), [], responseType, cancellationToken);
+        SendAsync(api, region, credentials, HttpMethod.Get, new Uri(endpoints.For(api.Service, region), pathAndQuery), [], Json(api, responseType), cancellationToken);
+
+    private static Func<HttpStatusCode, byte[], TResponse> Json<TResponse>(AwsApi api, JsonTypeInfo<TResponse> responseType) => (status, text) =>
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(text, responseType) ?? throw new AwsApiException(api.Name, status, "EmptyResponse", "the answer had no body");
+        }
+        catch (JsonException e)
+        {
+            throw new AwsApiException(api.Name, status, "MalformedResponse", $"the answer is not the expected JSON: {e.Message}", e);
+        }
+    };
 
     private async Task<TResponse> SendAsync<TResponse>(
         AwsApi api, string region, AwsCredentials credentials, HttpMethod method, Uri endpoint, byte[] payload,
-        JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+        Func<HttpStatusCode, byte[], TResponse> parse, CancellationToken cancellationToken)
     {
         return await WithRetriesAsync(api, async () =>
         {
@@ -49,7 +86,8 @@ internal sealed class AwsHttpClient(HttpClient http, AwsEndpoints endpoints, Col
             {
                 request.Content = new ByteArrayContent(payload);
                 request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(api.ContentType);
-                request.Headers.TryAddWithoutValidation("X-Amz-Target", api.Target);
+                if (!api.IsQuery)
+                    request.Headers.TryAddWithoutValidation("X-Amz-Target", api.Target);
             }
             SigV4Signer.Sign(request, payload, credentials, region, api.Service.SigningName, time.GetUtcNow());
             HttpResponseMessage response;
@@ -66,14 +104,7 @@ internal sealed class AwsHttpClient(HttpClient http, AwsEndpoints endpoints, Col
                 var text = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
                     throw Error(api, response.StatusCode, text);
-                try
-                {
-                    return JsonSerializer.Deserialize(text, responseType) ?? throw new AwsApiException(api.Name, response.StatusCode, "EmptyResponse", "the answer had no body");
-                }
-                catch (JsonException e)
-                {
-                    throw new AwsApiException(api.Name, response.StatusCode, "MalformedResponse", $"the answer is not the expected JSON: {e.Message}", e);
-                }
+                return parse(response.StatusCode, text);
             }
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -127,6 +158,8 @@ internal sealed class AwsHttpClient(HttpClient http, AwsEndpoints endpoints, Col
     private static AwsApiException Error(AwsApi api, HttpStatusCode status, byte[] body)
     {
         string code = status.ToString(), message = "";
+        if (body.Length > 0 && body[0] == (byte)'<')
+            return QueryError(api, status, body);
         try
         {
             if (body.Length > 0 && JsonSerializer.Deserialize(body, AwsJsonContext.Default.AwsErrorBody) is { } error)
@@ -140,6 +173,24 @@ internal sealed class AwsHttpClient(HttpClient http, AwsEndpoints endpoints, Col
         catch (JsonException)
         {
             message = System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 200)));
+        }
+        return new AwsApiException(api.Name, status, code, message.Length > 0 ? message : $"HTTP {(int)status}");
+    }
+
+    /// <summary>The Query protocol's error: <c>&lt;ErrorResponse&gt;&lt;Error&gt;&lt;Code&gt;…&lt;/Code&gt;&lt;Message&gt;…</c>.</summary>
+    private static AwsApiException QueryError(AwsApi api, HttpStatusCode status, byte[] body)
+    {
+        string code = status.ToString(), message = "";
+        try
+        {
+            using var stream = new MemoryStream(body);
+            var document = XDocument.Load(stream);
+            code = document.Descendants().FirstOrDefault(static e => e.Name.LocalName == "Code")?.Value is { Length: > 0 } c ? c : code;
+            message = document.Descendants().FirstOrDefault(static e => e.Name.LocalName == "Message")?.Value ?? "";
+        }
+        catch (XmlException)
+        {
+            message = Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 200)));
         }
         return new AwsApiException(api.Name, status, code, message.Length > 0 ? message : $"HTTP {(int)status}");
     }

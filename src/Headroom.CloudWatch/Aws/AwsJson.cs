@@ -41,11 +41,17 @@ internal sealed record GetResourcesResponse(IReadOnlyList<ResourceTagMapping>? R
 
 internal sealed record DescribeTableRequest(string TableName);
 
-internal sealed record TableDescription(string? TableName, string? TableArn, long? ItemCount, long? TableSizeBytes);
+internal sealed record BillingModeSummary(string? BillingMode);
+
+internal sealed record ProvisionedThroughputDescription(long? ReadCapacityUnits, long? WriteCapacityUnits);
+
+/// <param name="CreationDateTime">Seconds since the epoch.</param>
+internal sealed record TableDescription(string? TableName, string? TableArn, long? ItemCount, long? TableSizeBytes,
+    BillingModeSummary? BillingModeSummary = null, ProvisionedThroughputDescription? ProvisionedThroughput = null, double? CreationDateTime = null);
 
 internal sealed record DescribeTableResponse(TableDescription? Table);
 
-internal sealed record FunctionConfiguration(string? FunctionName, string? FunctionArn, int? MemorySize, int? Timeout);
+internal sealed record FunctionConfiguration(string? FunctionName, string? FunctionArn, int? MemorySize, int? Timeout, IReadOnlyList<string>? Architectures = null);
 
 internal sealed record ListFunctionsResponse(IReadOnlyList<FunctionConfiguration>? Functions, string? NextMarker);
 

@@ -177,7 +177,7 @@ public sealed partial class Collector
                     match?.Dimensions ?? new Dictionary<string, string>(), Rule: match?.Rule));
             }
             if (!job.Service.IsEc2 || resources.Count == 0)
-                return (IReadOnlyList<DiscoveredResource>)resources;
+                return await WithFactsAsync(job, region, role, credentials, resources, cancellationToken).ConfigureAwait(false);
 
             var instances = await _accounts.DescribeInstancesAsync(credentials, region, resources.Select(r => r.Dimensions["InstanceId"]).ToList(), cancellationToken).ConfigureAwait(false);
             return resources
@@ -292,7 +292,8 @@ public sealed partial class Collector
         var labels = new List<KeyValuePair<string, string>> { new("name", r.Arn), new("region", r.Region), new("account_id", r.AccountId) };
         labels.AddRange(r.Tags.Select(t => new KeyValuePair<string, string>("tag_" + PromNames.Sanitize(t.Key), t.Value)));
         if (r.InstanceType is { Length: > 0 } type)
-            labels.Add(new("instance_type", type));
+            labels.Add(new(InfoLabels.InstanceType, type));
+        labels.AddRange((r.Facts ?? new Dictionary<string, string>()).Where(static f => f.Value.Length > 0));
         labels.AddRange(job.CustomTags.Select(t => new KeyValuePair<string, string>("custom_tag_" + PromNames.Sanitize(t.Name), t.Value)));
         return new CollectedSeries(PromNames.Info(job.Namespace), CollectedSeries.SortLabels(labels), 0);
     }

@@ -28,6 +28,10 @@ internal static partial class CollectorLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "AWS call failed for account {Account} in {Region}: {Problem}")]
     public static partial void AwsFailed(ILogger logger, string account, string region, string problem);
 
+    /// <summary>A describe call of the resources' facts failed: their info series go out without them.</summary>
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Namespace} resources of account {Account} in {Region} have no size, class or capacity labels (the describe call failed): {Problem}")]
+    public static partial void FactsFailed(ILogger logger, string @namespace, string account, string region, string problem);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "AWS {Api}: {Code}, retrying in {DelayMs} ms (attempt {Attempt} of {MaxAttempts})")]
     public static partial void Retrying(ILogger logger, string api, string code, long delayMs, int attempt, int maxAttempts);
 

@@ -5,8 +5,8 @@ namespace Headroom.Fleet.Aws;
 /// <summary>
 /// Simulated AWS resources beyond EC2 — load balancers (ALB, NLB, classic), EBS volumes, RDS and ElastiCache
 /// instances, Redshift clusters, NAT gateways, Lambda functions, DynamoDB tables — with known truth (waste, busy,
-/// appeared late), exporting what YACE would: <c>aws_*_info</c> and the CloudWatch metrics the waste rules read,
-/// one value per 5-minute period. Deterministic for a seed.
+/// appeared late), exporting what YACE would: <c>aws_*_info</c> (with the describe APIs' facts headroom cloudwatch adds:
+/// class, size, node count, memory, capacity) and the CloudWatch metrics the waste rules read, one value per 5-minute period. Deterministic for a seed.
 /// </summary>
 public sealed class AwsFleet
 {
@@ -83,7 +83,7 @@ public sealed class AwsFleet
                         "net" => ("aws_networkelb_info", "aws_networkelb_new_flow_count_sum"),
                         _ => ("aws_elb_info", "aws_elb_request_count_sum"),
                     };
-                    Info(info);
+                    Info(info, ("load_balancer_type", type switch { "app" => "application", "net" => "network", _ => "classic" }));
                     // Idle: a request in about one period of 20 (~14 a day), and no datapoint otherwise (CloudWatch
                     // publishes RequestCount only when requests flow). Busy: ~290 a day just past 100, or thousands.
                     Func<DateTimeOffset, double> value = waste ? t => Jitter(t) < 0.05 ? 1 : double.NaN
@@ -111,7 +111,7 @@ public sealed class AwsFleet
                 case "aws-elasticache":
                 {
                     var rds = kind == "aws-rds";
-                    Info(rds ? "aws_rds_info" : "aws_elasticache_info", ("instance_type", rds ? "db.m5.large" : "cache.m5.large"), rds ? ("multi_az", "false") : ("node_count", "2"));
+                    Info(rds ? "aws_rds_info" : "aws_elasticache_info", ("instance_type", rds ? "db.m5.large" : "cache.m5.large"), rds ? ("multi_az", "false") : ("node_count", "2"), ("engine", rds ? "mysql" : "redis"));
                     // Busy near the threshold: one connection in one period a day.
                     Func<DateTimeOffset, double> connections = waste ? static _ => 0
                         : nearThreshold ? t => t.ToUnixTimeSeconds() % 86_400 < 300 ? 1 : 0
@@ -149,9 +149,9 @@ public sealed class AwsFleet
                 }
                 case "aws-lambda":
                 {
-                    Info("aws_lambda_info");
                     // Waste: 1024 MB configured, ~150 MB used (192 MB recommended). Busy: 256 MB, 200–230 MB used (320 recommended).
                     var configured = waste ? 1024 : 256;
+                    Info("aws_lambda_info", ("memory_size_mb", configured.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("architecture", "x86_64"));
                     Metric("aws_lambda_invocations_sum", t => 30 + Math.Floor(10 * Jitter(t)));
                     Metric("aws_lambda_duration_sum", t => 30 * 200 * (1 + Jitter(t)));
                     series.Add(("aws_lambdainsights_used_memory_max_maximum",
@@ -164,7 +164,7 @@ public sealed class AwsFleet
                 }
                 default:
                 {
-                    Info("aws_dynamodb_info");
+                    Info("aws_dynamodb_info", ("billing_mode", "PROVISIONED"), ("read_capacity_units", "100"), ("write_capacity_units", "50"));
                     // Waste: 100 RCU / 50 WCU provisioned, ~3/s and ~1/s consumed. Busy: ~60/s and ~30/s; near: 45/s and 22/s (provisioned just under 2× peak + 20%).
                     var (reads, writes) = waste ? (3.0, 1.0) : nearThreshold ? (45.0, 22.0) : (60.0, 30.0);
                     Metric("aws_dynamodb_provisioned_read_capacity_units_average", static _ => 100);

@@ -72,13 +72,13 @@ public sealed class ServicePrices
         return new ServicePrices(All.Concat(other.All), $"{Source} + {other.Source}");
     }
 
-    /// <summary>Reads a price file: AWS offer JSON (<see cref="AwsServicePriceList"/>) when it starts with <c>{</c>, else the CSV format.</summary>
+    /// <summary>Reads a price file: AWS offer JSON (<see cref="AwsPriceList.ReadServices(string, string)"/>) when it starts with <c>{</c>, else the CSV format.</summary>
     /// <exception cref="PriceFileException">Missing, malformed or without a usable price.</exception>
     public static ServicePrices Load(string path, string region = AwsPriceList.DefaultRegion)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (PriceFile.IsJson(path))
-            return AwsServicePriceList.Read(path, region);
+            return AwsPriceList.ReadServices(path, region);
         using var reader = new StreamReader(path);
         return ReadCsv(reader, path);
     }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Headroom.Insights.Waste;
 
 /// <summary>The capacity rules: Lambda memory and DynamoDB provisioned capacity, sized from peaks plus margin.</summary>
@@ -23,11 +25,18 @@ public static partial class WasteRules
             return Insufficient(context, subject, $"{invocations:N0} invocations in {context.Options.Days} days (needs {context.Options.LambdaMinInvocations})", coverage);
         var used = subject.Hours("memory_used_mb", from, context.End);
         var configured = subject.Hours("memory_configured_mb", from, context.End);
-        if (used.Count == 0 || configured.Count == 0)
-            return Insufficient(context, subject, "no Lambda Insights memory data (used_memory_max, total_memory) for the function: enable Lambda Insights on it", coverage);
+        if (used.Count == 0)
+            return Insufficient(context, subject, "no Lambda Insights memory data (used_memory_max) for the function: enable Lambda Insights on it", coverage);
+        // The configuration now: Lambda Insights' latest total_memory (a function resized in the window is judged as it
+        // is), else the memory ListFunctions gave (the info series' memory_size_mb).
+        double current;
+        if (configured.Count > 0)
+            current = configured[^1].Max;
+        else if (double.TryParse(subject.Label("memory_size_mb"), NumberStyles.Float, CultureInfo.InvariantCulture, out var listed) && listed > 0)
+            current = listed;
+        else
+            return Insufficient(context, subject, "the function's configured memory is not known (neither Lambda Insights' total_memory nor a memory_size_mb label, which headroom cloudwatch reads with lambda:ListFunctions), so no saving is priced", coverage);
         var peak = used.Max(static h => h.Max);
-        // The configuration now: the latest hour's setting (a function resized in the window is judged as it is).
-        var current = configured[^1].Max;
         var recommended = LambdaRecommendedMemory(peak, context.Options.Margin);
         var daily = subject.DailyMaxima(from, context.End, "memory_used_mb");
         var durationSeconds = subject.Hours("duration_ms", from, context.End).Sum(WasteSubject.Total) / 1000;
@@ -57,13 +66,19 @@ public static partial class WasteRules
         string? note = null;
         var over = false;
         var provisionedMode = false;
+        var mode = subject.Label("billing_mode");
+        if (string.Equals(mode, "PAY_PER_REQUEST", StringComparison.OrdinalIgnoreCase))
+            return Finding(context, subject, WasteVerdict.Ok, "on-demand capacity (billing mode PAY_PER_REQUEST): nothing to resize", "none", null, 0, null, coverage, "", []);
         foreach (var (side, service) in new[] { ("read", "read"), ("write", "write") })
         {
+            // The provisioned units now: CloudWatch's latest ProvisionedCapacityUnits, else DescribeTable's (the info series'
+            // read/write_capacity_units).
             var provisioned = subject.Hours($"{side}_provisioned", from, context.End);
-            if (provisioned.Count == 0 || provisioned[^1].Avg <= 0)
+            var now = provisioned.Count > 0 ? provisioned[^1].Avg
+                : double.TryParse(subject.Label($"{side}_capacity_units"), NumberStyles.Float, CultureInfo.InvariantCulture, out var described) ? described : 0;
+            if (now <= 0)
                 continue;
             provisionedMode = true;
-            var now = provisioned[^1].Avg;
             // Consumed capacity has no datapoint in a period without requests, so a missing hour counts as 0.
             var consumed = subject.Hours($"{side}_consumed", from, context.End);
             var peak = consumed.Count == 0 ? 0 : consumed.Max(static h => h.Max);
@@ -88,8 +103,15 @@ public static partial class WasteRules
                     saving += price.Usd * (decimal)(now - required) * PriceCatalog.HoursPerMonth;
             }
         }
+        if (!provisionedMode && mode is null)
+        {
+            // Neither the provisioned units nor the billing mode: the table may be provisioned with its capacity metrics not
+            // collected. Saying "on demand" would be a guess.
+            return Insufficient(context, subject, "neither provisioned capacity (ProvisionedRead/WriteCapacityUnits) nor the billing mode is known "
+                + "(a billing_mode label, which headroom cloudwatch reads with dynamodb:DescribeTable), so no verdict", coverage);
+        }
         if (!provisionedMode)
-            return Finding(context, subject, WasteVerdict.Ok, "on-demand capacity (no provisioned units): nothing to resize", "none", null, 0, null, coverage, "", []);
+            return Finding(context, subject, WasteVerdict.Ok, "no provisioned units: nothing to resize", "none", null, 0, null, coverage, "", []);
         var daily = subject.DailyMaxima(from, context.End, "read_consumed");
         return Finding(context, subject, over ? WasteVerdict.OverProvisioned : WasteVerdict.Ok, string.Join("; ", parts),
             "set " + string.Join(", ", actions), cost, saving, note, coverage, "peak read units/s", daily);

@@ -29,8 +29,8 @@ public static partial class WasteRules
         WasteKind.ElastiCacheCluster => (["connections"], "CurrConnections (AWS/ElastiCache) with statistic Maximum"),
         WasteKind.RedshiftCluster => (["connections"], "DatabaseConnections and CPUUtilization (AWS/Redshift)"),
         WasteKind.NatGateway => (["bytes"], "BytesOutToDestination, BytesOutToSource, BytesInFromSource, BytesInFromDestination (AWS/NATGateway) with statistic Sum"),
-        WasteKind.LambdaFunction => (["memory_used_mb", "memory_configured_mb"], "Lambda Insights' used_memory_max and total_memory (namespace LambdaInsights, statistic Maximum) beside AWS/Lambda Invocations and Duration"),
-        _ => (["read_provisioned", "write_provisioned"], "ProvisionedRead/WriteCapacityUnits (Average) and ConsumedRead/WriteCapacityUnits (Sum) of AWS/DynamoDB"),
+        WasteKind.LambdaFunction => (["memory_used_mb"], "Lambda Insights' used_memory_max and total_memory (namespace LambdaInsights, statistic Maximum) beside AWS/Lambda Invocations and Duration"),
+        _ => (["read_provisioned", "write_provisioned", "read_consumed", "write_consumed"], "ProvisionedRead/WriteCapacityUnits (Average) and ConsumedRead/WriteCapacityUnits (Sum) of AWS/DynamoDB"),
     };
 
     /// <summary>Applies <paramref name="context"/>'s rule to every subject; the findings are ranked by savings, then key.</summary>
@@ -98,6 +98,15 @@ public static partial class WasteRules
 
     private static WasteFinding Insufficient(Context context, WasteSubject subject, string why, double coverage) =>
         new(context.Info.Kind, subject.Resource.Resource, WasteVerdict.InsufficientData, why, "wait for data", null, 0, null, coverage, "", []);
+
+    /// <summary>
+    /// The metrics say waste, but a fact the saving is priced with (a size, class, node count, memory) is not known: no saving
+    /// is claimed, not even a partial one, and the action says where the fact comes from.
+    /// </summary>
+    private static WasteFinding MissingFacts(Context context, WasteSubject subject, string seen, string missing, string source, double coverage, string measure, IReadOnlyList<WasteDay> daily) =>
+        new(context.Info.Kind, subject.Resource.Resource, WasteVerdict.InsufficientData,
+            $"{seen}, but {missing} is not known, so no saving is priced (the info series needs it: headroom cloudwatch reads it with {source})",
+            $"collect {source}", null, 0, null, coverage, measure, daily);
 
     /// <summary>A flagged or ok finding; the saving counts only when flagged and priced.</summary>
     private static WasteFinding Finding(Context context, WasteSubject subject, WasteVerdict verdict, string evidence, string action,

@@ -41,12 +41,12 @@ internal static class GatewayPushedLayers
             {
                 var forms = m.Pushed.Select(GatewayMacro.Bench.Form).ToArray();
                 long bytes = 0;
-                var plain = await Timed(runs, prometheus, async () =>
+                // Plain and gzip interleaved run by run, twice as many runs: the difference is the shards' compression.
+                var (plain, zipped) = await TimedPair(2 * runs, prometheus, async () =>
                 {
                     var bodies = await Task.WhenAll(topology.Shards.SelectMany(s => forms.Select(f => bench.PostAsync(new Uri(s.Replicas[0].BaseUri, "api/v1/query_range"), f))));
                     bytes = bodies.Sum(static b => (long)Encoding.UTF8.GetByteCount(b));
-                });
-                var zipped = await Timed(runs, prometheus, () => Task.WhenAll(topology.Shards.SelectMany(s => forms.Select(async f =>
+                }, () => Task.WhenAll(topology.Shards.SelectMany(s => forms.Select(async f =>
                 {
                     using var content = new StringContent(f, Encoding.UTF8, "application/x-www-form-urlencoded");
                     using var response = await gzip.PostAsync(new Uri(s.Replicas[0].BaseUri, "api/v1/query_range"), content);
@@ -127,6 +127,29 @@ internal static class GatewayPushedLayers
         return (wall, (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - own).TotalSeconds / runs, (servers.Sum(CpuSeconds) - theirs) / runs);
     }
 
+    /// <summary>Two actions interleaved run by run after a warm-up each: median wall-clock seconds and CPU seconds per run of each.</summary>
+    private static async Task<((double, double, double) A, (double, double, double) B)> TimedPair(int runs, int[] servers, Func<Task> a, Func<Task> b)
+    {
+        await a();
+        await b();
+        var wall = new[] { new double[runs], new double[runs] };
+        var own = new double[2];
+        var theirs = new double[2];
+        for (var i = 0; i < runs; i++)
+        {
+            for (var k = 0; k < 2; k++)
+            {
+                var (ownBefore, theirsBefore) = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime, servers.Sum(CpuSeconds));
+                var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+                await (k == 0 ? a() : b());
+                wall[k][i] = stopwatch.Elapsed.TotalSeconds;
+                own[k] += (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - ownBefore).TotalSeconds;
+                theirs[k] += servers.Sum(CpuSeconds) - theirsBefore;
+            }
+        }
+        return ((GatewayMacro.Median(wall[0]), own[0] / runs, theirs[0] / runs), (GatewayMacro.Median(wall[1]), own[1] / runs, theirs[1] / runs));
+    }
+
     /// <summary>A process' user + system CPU seconds from /proc (clock ticks of 1/100 s).</summary>
     private static double CpuSeconds(int pid)
     {
@@ -136,5 +159,65 @@ internal static class GatewayPushedLayers
         var text = File.ReadAllText(stat);
         var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+}
+
+/// <summary>
+/// Reading one shard's answer to histogram_quantile's pushed inner sum as bench/gateway.sh gets it (200 series × 288
+/// steps, about 1.6 MB of JSON): the gateway's one-pass reader against a JsonDocument with a string per value (how
+/// the gateway read it before). <c>gateway-parse [iterations]</c>; CPU seconds of this thread, so load hardly matters.
+/// </summary>
+internal static class GatewayParseCost
+{
+    public static int Run(string[] args)
+    {
+        var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
+        var random = new Random(1);
+        var series = new List<Headroom.PromQL.Series>();
+        for (var job = 0; job < 20; job++)
+        {
+            foreach (var le in new[] { "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "+Inf" })
+            {
+                var rate = random.NextDouble() * 50;
+                series.Add(new(Headroom.PromQL.Labels.Of("job", $"job-{job}", "le", le),
+                    [.. Enumerable.Range(0, 288).Select(i => new Headroom.PromQL.FloatPoint(1_793_491_200_000 + i * 300_000L, rate * (1 + random.NextDouble() / 10)))]));
+            }
+        }
+        var body = Encoding.UTF8.GetBytes(Headroom.Prometheus.ServerApi.QueryResponseWriter.ToJson(
+            new QueryResult(new MatrixResult(series), new Annotations())));
+        var onePass = Cpu(iterations, () => QueryRangeAnswer.Read(body).Series.Count);
+        var document = Cpu(iterations, () => ReadWithDocument(body));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"One shard's answer ({series.Count} series x 288 steps, {body.Length / 1e6:F1} MB), CPU per read, {iterations} reads: one pass {onePass * 1000:F1} ms; JsonDocument with a string per value {document * 1000:F1} ms."));
+        return 0;
+    }
+
+    private static double Cpu(int iterations, Func<int> read)
+    {
+        read();
+        var before = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var total = 0;
+        for (var i = 0; i < iterations; i++)
+            total += read();
+        GC.KeepAlive(total);
+        return (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - before).TotalSeconds / iterations;
+    }
+
+    /// <summary>The reading the gateway did before: a JsonDocument, then a string per value parsed.</summary>
+    private static int ReadWithDocument(byte[] body)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(body);
+        var count = 0;
+        foreach (var item in document.RootElement.GetProperty("data").GetProperty("result").EnumerateArray())
+        {
+            var labels = Headroom.PromQL.Labels.From(item.GetProperty("metric").EnumerateObject().Select(p => new Headroom.PromQL.Label(p.Name, p.Value.GetString() ?? "")));
+            var values = item.GetProperty("values");
+            var points = new Headroom.PromQL.FloatPoint[values.GetArrayLength()];
+            var i = 0;
+            foreach (var pair in values.EnumerateArray())
+                points[i++] = new Headroom.PromQL.FloatPoint((long)Math.Round(pair[0].GetDouble() * 1000), double.Parse(pair[1].GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture));
+            count += labels.Count + points.Length;
+        }
+        return count;
     }
 }

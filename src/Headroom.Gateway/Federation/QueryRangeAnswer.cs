@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Json;
 using Headroom.PromQL;
@@ -180,7 +181,7 @@ internal sealed class QueryRangeAnswer
             return Value(reader.GetString());
         }
         var text = reader.ValueSpan;
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        if (Utf8Parser.TryParse(text, out double value, out var consumed) && consumed == text.Length)
         {
             return value;
         }

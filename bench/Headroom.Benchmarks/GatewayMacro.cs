@@ -35,7 +35,7 @@ internal static class GatewayMacro
     private static readonly string[] s_prometheusArguments =
         ["--query.max-samples=500000000", "--storage.remote.read-sample-limit=0", "--query.timeout=10m"];
 
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args, bool layersOnly = false)
     {
         if (args.Length > 0 && args[0] == "--help")
         {
@@ -101,6 +101,22 @@ internal static class GatewayMacro
 
             Console.WriteLine($"Load average before: {LoadAverage()}");
             Console.WriteLine();
+            if (layersOnly)
+            {
+                // Only where a pushed query's time goes (bench/gateway.sh --layers): the queries' pushed texts, then the layers.
+                var asked = new List<Measured>();
+                foreach (var (name, query) in PromqlBenchData.Queries)
+                {
+                    var pushed = GatewayAnswers.Pushed(await bench.PostAsync(bench.Gateway, Bench.Form(query) + "&stats=all"));
+                    asked.Add(new Measured(name, query, 0, 0, 0, default, default, pushed));
+                }
+                await GatewayPushedLayers.RunAsync(bench, gateway, topology, runs, asked);
+                Console.WriteLine();
+                await GatewayPushedLayers.RateAsync(bench, gateway, topology, runs);
+                Console.WriteLine();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Load average after: {LoadAverage()}; whole run {total.Elapsed.TotalMinutes:F1} min."));
+                return 0;
+            }
             memory.Reset();
             var measured = await bench.QueriesAsync(runs);
             var (sequentialSet, sequentialHeap) = (memory.WorkingSet, memory.Heap);

@@ -23,6 +23,12 @@ if (args.Length > 0 && args[0] == "promql")
 // The gateway over 4 shards × 2 replicas against one Prometheus: ... -- gateway [series] [runs] [load-seconds] [clients] (bench/gateway.sh)
 if (args.Length > 0 && args[0] == "gateway")
     return await GatewayMacro.RunAsync(args[1..]);
+// Only a pushed query's layers, on the same setup: ... -- gateway-layers [series] [runs] (bench/gateway.sh --layers)
+if (args.Length > 0 && args[0] == "gateway-layers")
+    return await GatewayMacro.RunAsync(args[1..], layersOnly: true);
+// Reading one shard's pushed answer: the gateway's one-pass reader against a JsonDocument: ... -- gateway-parse [iterations]
+if (args.Length > 0 && args[0] == "gateway-parse")
+    return GatewayParseCost.Run(args[1..]);
 // The global ruler over a 2-shard gateway against one Prometheus evaluating the node rules itself: -- ruler [hosts] [runs] (bench/ruler.sh)
 if (args.Length > 0 && args[0] == "ruler")
     return await RulerMacro.RunAsync(args[1..]);

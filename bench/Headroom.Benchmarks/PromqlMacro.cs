@@ -166,9 +166,10 @@ internal static class PromqlMacro
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     /// <summary>The median wall time of <paramref name="runs"/> runs of <paramref name="action"/>, after one warm-up.</summary>
-    internal static async Task<double> MedianAsync(int runs, Func<Task> action)
+    internal static async Task<double> MedianAsync(int runs, Func<Task> action, bool warmUp = true)
     {
-        await action();
+        if (warmUp)
+            await action();
         var seconds = new double[runs];
         for (var i = 0; i < runs; i++)
         {

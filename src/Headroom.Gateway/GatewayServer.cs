@@ -191,7 +191,12 @@ public sealed partial class GatewayServer : IAsyncDisposable
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(5),
-            AutomaticDecompression = DecompressionMethods.GZip,
+            // No Accept-Encoding: asked for gzip, Prometheus compresses every API answer, and a pushed query's answer is
+            // large (6.3 MB of JSON for histogram_quantile's inner sum over 4 shards in bench/gateway.sh): compressing
+            // it on the shards and inflating it here cost more than the shards took to evaluate it (docs/benchmarks.md,
+            // "The pushdown overhead, found"). Remote read is snappy-compressed either way. A proxy that compresses
+            // unasked is still understood (ReplicaBackend.OpenJsonAsync).
+            AutomaticDecompression = DecompressionMethods.None,
             MaxConnectionsPerServer = 64,
         };
         return new HttpClient(handler) { Timeout = config.BackendTimeout };

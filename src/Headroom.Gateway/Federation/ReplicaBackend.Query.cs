@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Headroom.Prometheus.RemoteRead;
@@ -41,76 +42,71 @@ internal sealed partial class ReplicaBackend
         }
         using (response)
         {
-            JsonDocument document;
+            QueryRangeAnswer answer;
             try
             {
-                var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+                using var stream = await OpenJsonAsync(response, cancellationToken).ConfigureAwait(false);
+                answer = await ReadAnswerAsync(stream, cancellationToken).ConfigureAwait(false);
             }
             catch (JsonException e)
             {
                 throw new RemoteReadException($"{Name} answered a pushed query with HTTP {(int)response.StatusCode} and a body that is not JSON: {e.Message}", e);
             }
-            using (document)
+            if (!response.IsSuccessStatusCode || answer.Status != "success")
             {
-                var root = document.RootElement;
-                if (!response.IsSuccessStatusCode || root.GetProperty("status").GetString() != "success")
+                var error = answer.Error ?? response.ReasonPhrase;
+                var code = (int)response.StatusCode;
+                if (code is 400 or 422)
                 {
-                    var error = root.TryGetProperty("error", out var e) ? e.GetString() : response.ReasonPhrase;
-                    var code = (int)response.StatusCode;
-                    if (code is 400 or 422)
-                    {
-                        throw new QueryException($"shard {Shard} ({Name}) refused the pushed query {expr}: {error}");
-                    }
-                    throw new RemoteReadException($"{Name} answered HTTP {code} to a pushed query: {error}", code);
+                    throw new QueryException($"shard {Shard} ({Name}) refused the pushed query {expr}: {error}");
                 }
-                foreach (var name in new[] { "warnings", "infos" })
-                {
-                    if (root.TryGetProperty(name, out var messages))
-                    {
-                        foreach (var message in messages.EnumerateArray())
-                        {
-                            warnings.Add(message.GetString() ?? "");
-                        }
-                    }
-                }
-                return ParseMatrix(root.GetProperty("data"), expr);
+                throw new RemoteReadException($"{Name} answered HTTP {code} to a pushed query: {error}", code);
             }
-        }
-    }
-
-    private List<Series> ParseMatrix(JsonElement data, string expr)
-    {
-        if (data.GetProperty("resultType").GetString() != "matrix")
-        {
-            throw new RemoteReadException($"{Name} answered a range query with a {data.GetProperty("resultType").GetString()}");
-        }
-        var result = new List<Series>();
-        foreach (var item in data.GetProperty("result").EnumerateArray())
-        {
-            if (item.TryGetProperty("histograms", out _))
+            foreach (var message in answer.Messages)
+            {
+                warnings.Add(message);
+            }
+            if (answer.ResultType != "matrix")
+            {
+                throw new RemoteReadException($"{Name} answered a range query with a {answer.ResultType}");
+            }
+            if (answer.HasHistograms)
             {
                 // The gateway's evaluation of a pushed node carries floats only: exact, or not at all.
                 throw new QueryException($"shard {Shard} answered the pushed query {expr} with native histograms, which pushdown does not carry; ask again with pushdown=false");
             }
-            var labels = Labels.From(item.GetProperty("metric").EnumerateObject().Select(p => new Label(p.Name, p.Value.GetString() ?? "")));
-            var values = item.GetProperty("values");
-            var points = new FloatPoint[values.GetArrayLength()];
-            var i = 0;
-            foreach (var pair in values.EnumerateArray())
-            {
-                points[i++] = new FloatPoint((long)Math.Round(pair[0].GetDouble() * 1000), ParseValue(pair[1].GetString()));
-            }
-            result.Add(new Series(labels, points));
+            return answer.Series;
         }
-        return result;
     }
 
-    private static double ParseValue(string? text) => text switch
+    /// <summary>Reads the whole body into a pooled buffer and the answer out of it in one pass.</summary>
+    private static async Task<QueryRangeAnswer> ReadAnswerAsync(Stream stream, CancellationToken cancellationToken)
     {
-        "+Inf" or "Inf" => double.PositiveInfinity,
-        "-Inf" => double.NegativeInfinity,
-        "NaN" => double.NaN,
-        _ => double.Parse(text ?? "", NumberStyles.Float, CultureInfo.InvariantCulture),
-    };
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var grown = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(grown);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = grown;
+                }
+                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+                length += read;
+            }
+            return QueryRangeAnswer.Read(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 }

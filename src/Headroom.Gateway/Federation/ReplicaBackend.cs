@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.Json;
 using Headroom.Prometheus.RemoteRead;
 using Headroom.PromQL;
@@ -162,7 +163,7 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable
             }
             try
             {
-                var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                using var stream = await OpenJsonAsync(response, cancellationToken).ConfigureAwait(false);
                 return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (JsonException e)
@@ -170,6 +171,18 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable
                 throw new RemoteReadException($"{Name} answered {path} with a body that is not JSON: {e.Message}", e);
             }
         }
+    }
+
+    /// <summary>
+    /// The body of a JSON answer. The gateway does not ask for compression (GatewayServer's client sends no
+    /// Accept-Encoding), but a proxy in front of a replica may gzip anyway: such a body is inflated here.
+    /// </summary>
+    private static async Task<Stream> OpenJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        return response.Content.Headers.ContentEncoding.Contains("gzip", StringComparer.OrdinalIgnoreCase)
+            ? new GZipStream(stream, CompressionMode.Decompress)
+            : stream;
     }
 
     public async Task<Labels> ExternalLabelsAsync(CancellationToken cancellationToken)

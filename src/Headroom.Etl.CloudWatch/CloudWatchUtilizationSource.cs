@@ -41,6 +41,30 @@ public sealed class CloudWatchUtilizationSource : IUtilizationSource
     /// <summary>Series (metric × resource) read so far; 0 after a run means discovery found nothing to read.</summary>
     public long SeriesRead => Interlocked.Read(ref _series);
 
+    /// <summary>
+    /// Nothing to load, and no gap to open, where this account and region have no resource (or no metric) the profile
+    /// reads: discovery sees what exists now, and a window could never load anything there, so its hours would be gaps
+    /// retried for the 63 days CloudWatch keeps them, for nothing. Anything else (resources found, or a call that
+    /// failed: the probe is advisory) is <see cref="SourceHistory.Unknown"/>, and an empty hour stays a gap.
+    /// </summary>
+    public async Task<SourceHistory> HistoryAsync(Profile profile, DateTimeOffset from, DateTimeOffset to, TimeSpan lookBack, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _collector.HoldsMetricsAsync(_target, _wanted.Contains, cancellationToken).ConfigureAwait(false)
+                ? SourceHistory.Unknown
+                : new SourceHistory(null, HoldsNoData: true);
+        }
+        catch (AwsApiException)
+        {
+            return SourceHistory.Unknown;
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return SourceHistory.Unknown;
+        }
+    }
+
     /// <inheritdoc />
     public async Task<SourceWindow> ReadAsync(EtlOptions options, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
     {

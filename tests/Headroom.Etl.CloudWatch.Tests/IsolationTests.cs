@@ -81,8 +81,9 @@ public sealed class IsolationTests(MotoAws moto) : IClassFixture<MotoAws>, IAsyn
         await SeedAsync(RoleA);
         await SeedAsync(RoleB);
         var config = Config($"[{{roleArn: '{RoleA}'}}, {{roleArn: '{RoleB}'}}]");
-        // Targets run in the configuration's order: the first AssumeRole is account A's. Throttling on top is retried.
-        for (var window = 0; window < 3; window++)
+        // Targets run in the configuration's order: the first AssumeRole calls are account A's, one for the run's history
+        // probe (is there anything to read?) and one per window. Throttling on top is retried.
+        for (var call = 0; call < 1 + 3; call++)
             _proxy.Enqueue("AssumeRole", 403, FaultProxy.XmlError("AccessDenied", "not authorized to perform sts:AssumeRole"));
         _proxy.Enqueue("GetMetricData", 400, FaultProxy.Error("Throttling", "Rate exceeded"));
         var etl = new CloudWatchEtl(_warehouse, SamePointsTests.Collector(moto, _proxy.Endpoint, config));
@@ -106,6 +107,30 @@ public sealed class IsolationTests(MotoAws moto) : IClassFixture<MotoAws>, IAsyn
         Assert.Equal(3 * 3, second.Targets[0].Report!.GapsResolved);
         Assert.Equal(0, await OpenGapsAsync("111111111111"));
         Assert.Equal(2 * 2 * 3 * 3, (await _warehouse.ReadHourlyAsync("aws-ec2")).Count);
+    }
+
+    /// <summary>
+    /// A configuration names two regions and only one has instances: the empty one holds nothing a window could ever load,
+    /// so its hours are not gaps (they would be retried for 63 days for nothing, and `etl status` would count them).
+    /// </summary>
+    [Fact]
+    public async Task A_region_with_no_resource_opens_no_gaps_while_the_other_loads()
+    {
+        await SeedAsync(null);
+        var config = Config("[{}]", "[us-east-1, us-west-2]").Replace("      roles: [{}]\n", "", StringComparison.Ordinal);
+        var etl = new CloudWatchEtl(_warehouse, SamePointsTests.Collector(moto, _proxy.Endpoint, config));
+
+        var report = await etl.RunAsync(CollectorConfigReader.Read(config), Incremental() with { WindowHours = 3 }, EtlMode.Incremental);
+
+        var east = report.Targets.Single(t => t.Region == "us-east-1").Report!;
+        var west = report.Targets.Single(t => t.Region == "us-west-2").Report!;
+        Assert.Equal(2 * 3 * 3, east.RowsLoaded);
+        Assert.False(east.SourceHoldsNoData);
+        Assert.True(west.SourceHoldsNoData);
+        Assert.Equal(0, west.RowsLoaded);
+        Assert.Equal(0, west.GapsOpened);
+        Assert.Empty(await _warehouse.ListOpenGapsAsync("aws-ec2", CloudWatchEtl.SourceName(MotoAws.DefaultAccount, "us-west-2")));
+        Assert.Empty(await _warehouse.ListOpenGapsAsync("aws-ec2", CloudWatchEtl.SourceName(MotoAws.DefaultAccount, "us-east-1")));
     }
 
     [Fact]

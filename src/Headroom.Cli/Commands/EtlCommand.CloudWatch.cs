@@ -77,7 +77,8 @@ internal static partial class EtlCommand
                     r is null ? "" : $"{r.GapsOpened}/{r.GapsResolved}",
                     r?.Requests.ToString(CultureInfo.InvariantCulture) ?? "",
                     t.MetricsRequested.ToString("N0", CultureInfo.InvariantCulture),
-                    Markup.Escape(t.Error ?? (r is { Unavailable.Count: > 0 } ? $"{r.Unavailable.Count} windows unavailable" : "")));
+                    Markup.Escape(t.Error ?? (r is { Unavailable.Count: > 0 } ? $"{r.Unavailable.Count} windows unavailable"
+                        : r is { SourceHoldsNoData: true } ? "no resource or metric here: nothing to load, no gap opened" : "")));
             }
             var console = FleetCommand.Console(output);
             console.Write(table);

@@ -33,6 +33,60 @@ public sealed partial class Collector
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(wanted);
         var (region, role) = (target.Region, target.Role);
+        var (info, queries) = await PlanWindowAsync(target, wanted, cancellationToken).ConfigureAwait(false);
+
+        limits ??= WindowLimits.Default;
+        var series = new List<WindowSeries>(queries.Count);
+        var calls = 0;
+        var requested = 0;
+        foreach (var group in queries.GroupBy(q => q.Config.Period))
+        {
+            var period = group.Key;
+            // Whole periods only: CloudWatch aligns datapoints to the start time, and a partial last period would be a partial value.
+            var (slices, perCall) = limits.Plan(start, end, period);
+            var batches = group.Chunk(perCall).ToList();
+            var results = await Task.WhenAll(batches.SelectMany(b => slices.Select(s => ReadBatchAsync(region, role, b, s.Start, s.End, cancellationToken)))).ConfigureAwait(false);
+            calls += results.Sum(r => r.Calls);
+            requested += results.Sum(r => r.Requested);
+            var points = new Dictionary<PlannedQuery, SortedDictionary<long, double>>(ReferenceEqualityComparer.Instance);
+            foreach (var (batchPoints, _, _) in results)
+            {
+                foreach (var (query, byTime) in batchPoints)
+                {
+                    if (!points.TryGetValue(query, out var all))
+                        points[query] = all = [];
+                    foreach (var (t, v) in byTime)
+                        all[t] = v;
+                }
+            }
+            foreach (var q in group)
+            {
+                var name = PromNames.Metric(q.Metric.Namespace, q.Metric.MetricName, q.Statistic);
+                series.Add(new WindowSeries(name, q.Labels, points.TryGetValue(q, out var p) ? [.. p.Select(x => (x.Key, x.Value))] : []));
+            }
+        }
+        return new WindowRead(info, series, requested, calls);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="target"/> has anything to read for <paramref name="wanted"/>: discovery and ListMetrics as a
+    /// window's read does them (cached alike, so the read that follows repeats no call), no GetMetricData. An account and
+    /// region where discovery finds no resource, or CloudWatch lists no metric, holds nothing a window could load.
+    /// </summary>
+    /// <exception cref="AwsApiException">A call failed (after retries where retrying helps).</exception>
+    public async Task<bool> HoldsMetricsAsync(CollectorTarget target, Func<string, bool> wanted, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(wanted);
+        var (_, queries) = await PlanWindowAsync(target, wanted, cancellationToken).ConfigureAwait(false);
+        return queries.Count > 0;
+    }
+
+    /// <summary>The info series of the resources discovered for <paramref name="target"/>, and one query per wanted metric, statistic and resource.</summary>
+    private async Task<(List<CollectedSeries> Info, List<PlannedQuery> Queries)> PlanWindowAsync(CollectorTarget target, Func<string, bool> wanted,
+        CancellationToken cancellationToken)
+    {
+        var (region, role) = (target.Region, target.Role);
         var info = new List<CollectedSeries>();
         var queries = new List<PlannedQuery>();
         bool Mine(JobConfig job) => job.Regions.Contains(region) && job.Roles.Any(r => RoleKey(r) == RoleKey(role));
@@ -81,37 +135,7 @@ public sealed partial class Collector
             }
         }
 
-        limits ??= WindowLimits.Default;
-        var series = new List<WindowSeries>(queries.Count);
-        var calls = 0;
-        var requested = 0;
-        foreach (var group in queries.GroupBy(q => q.Config.Period))
-        {
-            var period = group.Key;
-            // Whole periods only: CloudWatch aligns datapoints to the start time, and a partial last period would be a partial value.
-            var (slices, perCall) = limits.Plan(start, end, period);
-            var batches = group.Chunk(perCall).ToList();
-            var results = await Task.WhenAll(batches.SelectMany(b => slices.Select(s => ReadBatchAsync(region, role, b, s.Start, s.End, cancellationToken)))).ConfigureAwait(false);
-            calls += results.Sum(r => r.Calls);
-            requested += results.Sum(r => r.Requested);
-            var points = new Dictionary<PlannedQuery, SortedDictionary<long, double>>(ReferenceEqualityComparer.Instance);
-            foreach (var (batchPoints, _, _) in results)
-            {
-                foreach (var (query, byTime) in batchPoints)
-                {
-                    if (!points.TryGetValue(query, out var all))
-                        points[query] = all = [];
-                    foreach (var (t, v) in byTime)
-                        all[t] = v;
-                }
-            }
-            foreach (var q in group)
-            {
-                var name = PromNames.Metric(q.Metric.Namespace, q.Metric.MetricName, q.Statistic);
-                series.Add(new WindowSeries(name, q.Labels, points.TryGetValue(q, out var p) ? [.. p.Select(x => (x.Key, x.Value))] : []));
-            }
-        }
-        return new WindowRead(info, series, requested, calls);
+        return (info, queries);
     }
 
     /// <summary>One batch over one time slice, every page followed; points by query, keyed by time (a later page wins).</summary>

@@ -111,7 +111,9 @@ public sealed partial class CloudWatchEtl
             }
             done++;
         }
-        if (results.All(r => r.Error is null && r.Report is { Unavailable.Count: 0 }) && results.Sum(r => r.SeriesRead) == 0)
+        // Only a run that read windows can say discovery found nothing; one that is up to date read none.
+        if (results.All(r => r.Error is null && r.Report is { Unavailable.Count: 0 }) && results.Any(r => r.Report is { Windows: > 0 })
+            && results.Sum(r => r.SeriesRead) == 0)
         {
             throw new CloudWatchEtlException(
                 $"discovery found nothing to read in {string.Join(", ", targets.Select(t => t.Region).Distinct())}: no resource matched the jobs' type and searchTags, " +

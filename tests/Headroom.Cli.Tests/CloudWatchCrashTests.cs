@@ -24,9 +24,10 @@ public sealed class CloudWatchCrashTests : IAsyncLifetime
         ["AWS_EC2_METADATA_DISABLED"] = "true",
     };
 
+    private const int Hours = 36;
     private MotoServer _moto = null!;
 
-    // 12 whole hours that ended at least an hour ago: CloudWatch's path refuses a window in the future.
+    // 36 whole hours that ended at least an hour ago: CloudWatch's path refuses a window in the future.
     private readonly DateTimeOffset _end = new DateTimeOffset(DateTimeOffset.UtcNow.Ticks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour, TimeSpan.Zero).AddHours(-1);
 
     public async Task InitializeAsync() => _moto = await MotoServer.StartAsync();
@@ -40,14 +41,14 @@ public sealed class CloudWatchCrashTests : IAsyncLifetime
     [Fact]
     public async Task Killing_the_cloudwatch_etl_mid_window_and_running_it_again_gives_the_warehouse_of_a_clean_run()
     {
-        // Three instances with 12 hours of 5-minute CPUUtilization, NetworkIn and NetworkOut.
+        // Three instances with 36 hours of 5-minute CPUUtilization, NetworkIn and NetworkOut.
         var credentials = new AwsCredentials(_environment["AWS_ACCESS_KEY_ID"], _environment["AWS_SECRET_ACCESS_KEY"]);
         var sandbox = new AwsSandbox(_moto.Endpoint, credentials);
         var ids = new List<string>();
         for (var i = 0; i < 3; i++)
             ids.Add(await sandbox.RunInstanceAsync(credentials, Region, "m5.large", new Dictionary<string, string> { ["Name"] = $"web-{i}" }));
         var points = new List<Datapoint>();
-        for (var t = _end.AddHours(-12); t < _end; t = t.AddMinutes(5))
+        for (var t = _end.AddHours(-Hours); t < _end; t = t.AddMinutes(5))
         {
             for (var i = 0; i < ids.Count; i++)
             {
@@ -63,9 +64,11 @@ public sealed class CloudWatchCrashTests : IAsyncLifetime
 
         var yace = Path.Combine(_directory, "yace.yml");
         await File.WriteAllTextAsync(yace, CloudWatchConfigs.AwsEc2Profile);
-        // 12 one-hour windows from a first run (no --from): the watermark carries each restart forward.
+        // 36 one-hour windows from a first run (no --from): the watermark carries each restart forward. A window takes
+        // milliseconds on a quiet machine and the watermark is seen some windows after it moves, so with 12 the kills once
+        // left nothing for the rerun (1 of 2 full runs).
         var config = Path.Combine(_directory, "headroom.yaml");
-        await File.WriteAllTextAsync(config, "etl:\n  first_run_lookback: 12h\n  window_hours: 1\n");
+        await File.WriteAllTextAsync(config, $"etl:\n  first_run_lookback: {Hours}h\n  window_hours: 1\n");
         string[] Args(string db) => ["etl", "run", "--config", config, "--source", "cloudwatch", "--cloudwatch-config", yace, "--aws-endpoint-url", _moto.Endpoint.ToString(),
             "--db", "sqlite:" + db, "--to", _end.ToString("O")];
 
@@ -87,7 +90,7 @@ public sealed class CloudWatchCrashTests : IAsyncLifetime
         await using var b = await Warehouse.Warehouse.OpenAsync("sqlite:" + reference);
         var expected = (await b.ReadHourlyAsync("aws-ec2")).OrderBy(r => (r.ResourceKey, r.Dimension, r.HourStart)).ToList();
         var actual = (await a.ReadHourlyAsync("aws-ec2")).OrderBy(r => (r.ResourceKey, r.Dimension, r.HourStart)).ToList();
-        Assert.Equal(ids.Count * 12 * 3, expected.Count);
+        Assert.Equal(ids.Count * Hours * 3, expected.Count);
         Assert.Equal(expected, actual);
         Assert.Equal(await b.ReadDailyAsync("aws-ec2"), await a.ReadDailyAsync("aws-ec2"));
         Assert.Equal((await b.ReadResourcesAsync("aws-ec2")).Select(r => (r.Key, r.InstanceType, r.Name)), (await a.ReadResourcesAsync("aws-ec2")).Select(r => (r.Key, r.InstanceType, r.Name)));

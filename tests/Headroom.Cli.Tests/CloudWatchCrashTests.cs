@@ -38,7 +38,11 @@ public sealed class CloudWatchCrashTests : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    [Fact]
+    // Skipped, and reported as skipped: a window against moto takes milliseconds, so a run can finish all 36 windows before
+    // the test, polling the watermark, sees it move (2 of 4 full runs on 2026-11-30: nothing left to kill, or to rerun).
+    // It needs a run slowed where it cannot be seen (e.g. GetMetricData through the fault proxy with a stall) before it
+    // can say anything; issue 14 stays open for it.
+    [Fact(Skip = "flaky: the ETL can finish every window before the test sees its watermark move (issue 14 stays open)")]
     public async Task Killing_the_cloudwatch_etl_mid_window_and_running_it_again_gives_the_warehouse_of_a_clean_run()
     {
         // Three instances with 36 hours of 5-minute CPUUtilization, NetworkIn and NetworkOut.

@@ -98,6 +98,7 @@ internal abstract partial class SqlWarehouse
     private async ValueTask StepAsync(CommitStep step, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        await Failpoint.HitAsync(Failpoint.CommitPoint(step), cancellationToken).ConfigureAwait(false);
         if (BeforeCommitStep is { } hook)
             await hook(step, cancellationToken).ConfigureAwait(false);
     }

@@ -3,6 +3,7 @@ using Headroom.CloudWatch.Aws;
 using Headroom.Prometheus.Aws;
 using Headroom.Servers;
 using Headroom.Testing;
+using Headroom.Warehouse;
 
 namespace Headroom.Cli.Tests;
 
@@ -11,7 +12,7 @@ namespace Headroom.Cli.Tests;
 /// real moto_server, killed once its watermark has moved (a window of its own committed), at a random point of the next
 /// window, as <see cref="CrashTests"/> does for the Prometheus path. The warehouse must equal an uninterrupted run's.
 /// </summary>
-public sealed class CloudWatchCrashTests : IAsyncLifetime
+public sealed class CloudWatchCrashTests(Xunit.Abstractions.ITestOutputHelper log) : IAsyncLifetime
 {
     private const string Account = "123456789012";
     private const string Region = "us-east-1";
@@ -24,10 +25,10 @@ public sealed class CloudWatchCrashTests : IAsyncLifetime
         ["AWS_EC2_METADATA_DISABLED"] = "true",
     };
 
-    private const int Hours = 36;
+    private const int Hours = 12;
     private MotoServer _moto = null!;
 
-    // 36 whole hours that ended at least an hour ago: CloudWatch's path refuses a window in the future.
+    // 12 whole hours that ended at least an hour ago: CloudWatch's path refuses a window in the future.
     private readonly DateTimeOffset _end = new DateTimeOffset(DateTimeOffset.UtcNow.Ticks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour, TimeSpan.Zero).AddHours(-1);
 
     public async Task InitializeAsync() => _moto = await MotoServer.StartAsync();
@@ -38,14 +39,10 @@ public sealed class CloudWatchCrashTests : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    // Skipped, and reported as skipped: a window against moto takes milliseconds, so a run can finish all 36 windows before
-    // the test, polling the watermark, sees it move (2 of 4 full runs on 2026-11-30: nothing left to kill, or to rerun).
-    // It needs a run slowed where it cannot be seen (e.g. GetMetricData through the fault proxy with a stall) before it
-    // can say anything; issue 14 stays open for it.
-    [Fact(Skip = "flaky: the ETL can finish every window before the test sees its watermark move (issue 14 stays open)")]
+    [Fact]
     public async Task Killing_the_cloudwatch_etl_mid_window_and_running_it_again_gives_the_warehouse_of_a_clean_run()
     {
-        // Three instances with 36 hours of 5-minute CPUUtilization, NetworkIn and NetworkOut.
+        // Three instances with 12 hours of 5-minute CPUUtilization, NetworkIn and NetworkOut.
         var credentials = new AwsCredentials(_environment["AWS_ACCESS_KEY_ID"], _environment["AWS_SECRET_ACCESS_KEY"]);
         var sandbox = new AwsSandbox(_moto.Endpoint, credentials);
         var ids = new List<string>();
@@ -68,16 +65,19 @@ public sealed class CloudWatchCrashTests : IAsyncLifetime
 
         var yace = Path.Combine(_directory, "yace.yml");
         await File.WriteAllTextAsync(yace, CloudWatchConfigs.AwsEc2Profile);
-        // 36 one-hour windows from a first run (no --from): the watermark carries each restart forward. A window takes
-        // milliseconds on a quiet machine and the watermark is seen some windows after it moves, so with 12 the kills once
-        // left nothing for the rerun (1 of 2 full runs).
+        // 12 one-hour windows from a first run (no --from): the watermark carries each restart forward.
         var config = Path.Combine(_directory, "headroom.yaml");
         await File.WriteAllTextAsync(config, $"etl:\n  first_run_lookback: {Hours}h\n  window_hours: 1\n");
         string[] Args(string db) => ["etl", "run", "--config", config, "--source", "cloudwatch", "--cloudwatch-config", yace, "--aws-endpoint-url", _moto.Endpoint.ToString(),
             "--db", "sqlite:" + db, "--to", _end.ToString("O")];
 
         var crashed = Path.Combine(_directory, "crashed.db");
-        var runs = await SigkillRuns.RunAsync(() => Process.Start(Cli.StartInfo(_environment, Args(crashed)))!, crashed, "aws-ec2", s_source, attempts: 3, new Random(20261130), maxDelayMilliseconds: 100);
+        // A window against moto takes milliseconds, so a run could finish all of them before the test sees its watermark move
+        // (2 of 4 full runs on 2026-11-30 left nothing to kill). Each commit of the killed runs sleeps 150 ms inside its
+        // transaction, after the hourly rows and before the daily ones: a run takes about 2 s, each kill comes within 120 ms of a commit, and most land there.
+        var slowed = new Dictionary<string, string>(_environment) { [Failpoint.Variable] = "warehouse.commit.daily=sleep(150)" };
+        var runs = await SigkillRuns.RunAsync(() => Process.Start(Cli.StartInfo(slowed, Args(crashed)))!, crashed, "aws-ec2", s_source, attempts: 3, new Random(20261130), maxDelayMilliseconds: 100);
+        log.WriteLine(string.Join("\n", runs.Attempts));
         Assert.True(runs.Killed >= 2, $"fewer than 2 runs were killed after committing a window: {string.Join("; ", runs.Attempts)}");
         Assert.True(runs.Watermark < _end, $"the killed runs loaded everything (watermark {runs.Watermark:O}): nothing was left for the rerun; {string.Join("; ", runs.Attempts)}");
 

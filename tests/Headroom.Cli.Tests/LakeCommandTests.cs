@@ -3,6 +3,7 @@ using Headroom.Lake.Publishing;
 using Headroom.Lake.Query;
 using Headroom.Lake.Storage;
 using Headroom.Testing;
+using Headroom.Warehouse;
 using Xunit.Abstractions;
 
 namespace Headroom.Cli.Tests;
@@ -109,6 +110,17 @@ public sealed class LakeCommandTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public async Task A_mistyped_failpoint_stops_the_command_before_it_does_anything()
+    {
+        var lake = Path.Combine(_directory, "lake");
+        var run = await Cli.RunProcessAsync(new Dictionary<string, string> { [Failpoint.Variable] = "lake.publish=kill(1)" },
+            "lake", "export", "--db", "sqlite:" + Path.Combine(_directory, "absent.db"), "--lake", lake);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("HEADROOM_FAILPOINTS: unknown point 'lake.publish'; known: ", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(lake));
+    }
+
+    [Fact]
     public async Task Killing_the_export_at_random_points_then_rerunning_equals_a_clean_export()
     {
         var db = "sqlite:" + Path.Combine(_directory, "warehouse.db");
@@ -118,31 +130,28 @@ public sealed class LakeCommandTests(ITestOutputHelper log) : IDisposable
             await SyntheticUtilization.FillAsync(warehouse, 8, new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.Zero), 30 * 24);
         }
         var crashed = Path.Combine(_directory, "crashed");
-        var random = new Random(20261130);
+        string[] export = ["lake", "export", "--db", db, "--lake", crashed];
         var kills = new List<string>();
-        var published = 0;
-        // Bounded: 3 kills, each after this run published a partition of its own, at a random point after it.
-        for (var attempt = 0; attempt < 3; attempt++)
+        // Killed by the process itself at named steps (Failpoint): a partition's files uploaded and its manifest not
+        // (the third partition of the run), a manifest published and the files it replaces not yet deleted (the second),
+        // every partition published and the watermark not moved; and once from outside, at a random moment.
+        const string outside = "killed from outside";
+        foreach (var point in (string[])["lake.files-uploaded=kill(3)", "lake.manifest-published=kill(2)", outside, "lake.watermark=kill(1)"])
         {
-            using var process = Process.Start(Cli.StartInfo(new Dictionary<string, string>(), ["lake", "export", "--db", db, "--lake", crashed]))!;
-            var watch = Stopwatch.StartNew();
-            while (!process.HasExited && Manifests(crashed) <= published && watch.Elapsed < TimeSpan.FromMinutes(2))
-                await Task.Delay(10);
-            await Task.Delay(random.Next(0, 150));
-            if (!process.HasExited)
+            if (point == outside)
             {
-                process.Kill(); // SIGKILL on Linux
-                kills.Add($"attempt {attempt}: killed with {Manifests(crashed)} manifests published");
+                kills.Add(await KillFromOutsideAsync(export, crashed));
+                continue;
             }
-            else
-            {
-                kills.Add($"attempt {attempt}: not killed, exited {process.ExitCode}: {(await process.StandardError.ReadToEndAsync()).Trim()}");
-            }
-            await process.WaitForExitAsync();
-            published = Manifests(crashed);
+            var run = await Cli.RunProcessAsync(new Dictionary<string, string> { [Failpoint.Variable] = point }, export);
+            // 137 = 128 + SIGKILL: the process died at the point, not by finishing or failing.
+            Assert.True(run.ExitCode == 137, $"{point}: exited {run.ExitCode}: {run.Error}");
+            Assert.Contains("killing the process with SIGKILL", run.Error, StringComparison.Ordinal);
+            kills.Add($"{point}: killed with {Manifests(crashed)} manifests published");
         }
         log.WriteLine(string.Join("\n", kills));
-        Assert.True(kills.Count(k => k.Contains("killed with", StringComparison.Ordinal)) >= 2, string.Join("; ", kills));
+        Assert.Contains(kills, k => k.StartsWith("from outside: killed", StringComparison.Ordinal));
+        Assert.False(File.Exists(Path.Combine(crashed, Lake.Utilization.LakeLayout.WatermarkKey)), "the last kill came before the watermark, yet one was written");
 
         var rerun = await Cli.RunProcessAsync(new Dictionary<string, string>(), "lake", "export", "--db", db, "--lake", crashed);
         Assert.True(rerun.ExitCode == 0, rerun.Error);
@@ -162,6 +171,26 @@ public sealed class LakeCommandTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(expected.Count, actual.Count);
         Assert.True(expected.Zip(actual).All(p => p.First.SequenceEqual(p.Second)), "the rows of the crashed-then-rerun lake differ from a clean export's");
         Assert.Equal(0L, (long)(await b.QueryAsync("SELECT count(*) - count(DISTINCT (resource_key, dimension, hour_start)) FROM hourly")).Rows[0][0]!);
+    }
+
+    /// <summary>
+    /// An export killed with SIGKILL from outside at a random moment after it published a partition of its own, each
+    /// partition's publication slowed by 30 ms (a failpoint's sleep) so that the kill lands before the run finishes.
+    /// </summary>
+    private static async Task<string> KillFromOutsideAsync(string[] export, string lake)
+    {
+        var published = Manifests(lake);
+        using var process = Process.Start(Cli.StartInfo(new Dictionary<string, string> { [Failpoint.Variable] = $"{Failpoint.LakeFilesUploaded}=sleep(30)" }, export))!;
+        var watch = Stopwatch.StartNew();
+        while (!process.HasExited && Manifests(lake) <= published && watch.Elapsed < TimeSpan.FromMinutes(2))
+            await Task.Delay(10);
+        await Task.Delay(new Random(20261130).Next(0, 150));
+        var outcome = process.HasExited
+            ? $"from outside: not killed, exited {process.ExitCode}: {(await process.StandardError.ReadToEndAsync()).Trim()}"
+            : $"from outside: killed with {Manifests(lake)} manifests published";
+        process.Kill(); // SIGKILL on Linux
+        await process.WaitForExitAsync();
+        return outcome;
     }
 
     private static int Manifests(string lake) =>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Headroom.Lake.Storage;
+using Headroom.Warehouse;
 
 namespace Headroom.Lake.Publishing;
 
@@ -102,8 +103,10 @@ public sealed class PartitionPublisher(IObjectStore store, TimeProvider? timePro
             if (size != entry.Bytes)
                 throw new LakeVerificationException($"{store.Location}/{key}: the store holds {size?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing"} bytes after the upload, {entry.Bytes} were sent; the manifest was not published");
         }
+        await Failpoint.HitAsync(Failpoint.LakeFilesUploaded, cancellationToken).ConfigureAwait(false);
         var manifest = new PartitionManifest(partition, keys, published.Sum(f => f.Rows), contentChecksum, published, _clock.GetUtcNow());
         await store.PutAsync(manifest.Key, manifest.ToJson(), cancellationToken).ConfigureAwait(false);
+        await Failpoint.HitAsync(Failpoint.LakeManifestPublished, cancellationToken).ConfigureAwait(false);
         var named = published.Select(f => partition + "/" + f.Name).Append(manifest.Key).ToHashSet(StringComparer.Ordinal);
         var stale = new List<string>();
         await foreach (var o in store.ListAsync(partition + "/", cancellationToken).ConfigureAwait(false))

@@ -81,6 +81,7 @@ public sealed class UtilizationExport(IWarehouseHistory warehouse, PartitionPubl
 
         if (watermark is null || to > watermark.HourlyThrough)
         {
+            await Failpoint.HitAsync(Failpoint.LakeWatermark, cancellationToken).ConfigureAwait(false);
             var next = new ExportWatermark(to, _clock.GetUtcNow());
             await publisher.Store.PutAsync(LakeLayout.WatermarkKey, JsonSerializer.SerializeToUtf8Bytes(next, LakeJsonContext.Default.ExportWatermark), cancellationToken).ConfigureAwait(false);
         }

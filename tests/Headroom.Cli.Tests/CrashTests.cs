@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Headroom.Testing;
+using Headroom.Warehouse;
 
 namespace Headroom.Cli.Tests;
 
@@ -27,8 +28,12 @@ public sealed class CrashTests(FleetPrometheus source) : IDisposable
 
         var crashed = Path.Combine(_directory, "crashed.db");
         var sourceKey = source.Server.BaseUri.AbsoluteUri.TrimEnd('/');
-        var runs = await SigkillRuns.RunAsync(() => Start(Args(crashed)), crashed, "node", sourceKey, attempts: 4, new Random(20261123), maxDelayMilliseconds: 300);
+        // Each commit of the killed runs sleeps 60 ms inside its transaction, before the hourly rows: on a fast machine a
+        // window takes a few milliseconds and 4 kills up to 300 ms apart could otherwise find the load finished.
+        var slowed = new Dictionary<string, string> { [Failpoint.Variable] = "warehouse.commit.hourly=sleep(60)" };
+        var runs = await SigkillRuns.RunAsync(() => Process.Start(Cli.StartInfo(slowed, Args(crashed)))!, crashed, "node", sourceKey, attempts: 4, new Random(20261123), maxDelayMilliseconds: 300);
         Assert.True(runs.Killed >= 2, $"fewer than 2 runs were killed after committing a window: {string.Join("; ", runs.Attempts)}");
+        Assert.True(runs.Watermark < FleetPrometheus.End, $"the killed runs loaded everything (watermark {runs.Watermark:O}): nothing was left for the rerun; {string.Join("; ", runs.Attempts)}");
 
         using (var final = Start(Args(crashed)))
         {

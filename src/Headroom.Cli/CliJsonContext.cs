@@ -7,5 +7,5 @@ namespace Headroom.Cli;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(EtlReport))]
 [JsonSerializable(typeof(Headroom.Etl.CloudWatch.CloudWatchEtlReport))]
-[JsonSerializable(typeof(WarehouseStatus))]
+[JsonSerializable(typeof(Headroom.Cli.Commands.EtlStatusDocument))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -85,6 +85,21 @@ public sealed class TwoViewsTests : IDisposable
         foreach (var other in fleet.Hosts.Where(h => h.Id != skewed.Id))
             Assert.False(status.Output.Contains(idOf[other.Id], StringComparison.Ordinal), $"{other.Id} ({idOf[other.Id]}) is not skewed but is named:\n{status.Output}");
 
+        // etl status --format json: the same finding in the report's data_quality shape, beside the status it always had.
+        var statusJson = await Cli.RunAsync("etl", "status", "--db", db, "--format", "json");
+        Assert.True(statusJson.ExitCode == 0, statusJson.Error);
+        using (var document = JsonDocument.Parse(statusJson.Output))
+        {
+            // Backfills (both views here) move no watermark; their runs are listed.
+            Assert.Contains(document.RootElement.GetProperty("recent_runs").EnumerateArray(), r => r.GetProperty("profile").GetString() == "node");
+            Assert.Contains(document.RootElement.GetProperty("recent_runs").EnumerateArray(), r => r.GetProperty("profile").GetString() == "aws-ec2");
+            var quality = document.RootElement.GetProperty("data_quality");
+            Assert.Equal(0.10, quality.GetProperty("cpu_tolerance").GetDouble());
+            var finding = Assert.Single(quality.GetProperty("disagreements").EnumerateArray());
+            Assert.Equal(idOf[skewed.Id], finding.GetProperty("instance_id").GetString());
+            Assert.Equal(3, finding.GetProperty("hours_disagreeing").GetInt32());
+        }
+
         // The report, on either view's profile: JSON names the host and no other, with both values and the tolerance.
         string[] report = ["report", "rightsizing", "--db", db, "--days", "2", "--low-days", "1"];
         foreach (var profile in new[] { "node", "aws-ec2" })

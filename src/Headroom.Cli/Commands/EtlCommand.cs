@@ -108,7 +108,9 @@ internal static partial class EtlCommand
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(format) == "json")
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(status, CliJsonContext.Default.WarehouseStatus));
+                var check = await CheckSourcesAsync(warehouse, parse.GetValue(tolerance), cancellationToken);
+                var answer = new EtlStatusDocument(status.RecentRuns, status.Watermarks, status.OpenGaps, status.QuarantineByReason, check);
+                await output.WriteLineAsync(JsonSerializer.Serialize(answer, CliJsonContext.Default.EtlStatusDocument));
                 return ExitCodes.Success;
             }
 

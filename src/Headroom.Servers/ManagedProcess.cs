@@ -13,6 +13,8 @@ internal sealed class ManagedProcess : IAsyncDisposable
     private static readonly TimeSpan s_maxProbeDelay = TimeSpan.FromMilliseconds(500);
     private readonly Process _process;
     private readonly ProcessSpec _spec;
+    private readonly TaskCompletionSource _outputClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _errorClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _stopped;
     private int _disposed;
 
@@ -54,8 +56,9 @@ internal sealed class ManagedProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var managed = new ManagedProcess(spec, process);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) managed.Logs.Add(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) managed.Logs.Add(e.Data); };
+        // A null line is the end of the stream: every line the process wrote has been added.
+        process.OutputDataReceived += (_, e) => { if (e.Data is null) managed._outputClosed.TrySetResult(); else managed.Logs.Add(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is null) managed._errorClosed.TrySetResult(); else managed.Logs.Add(e.Data); };
         try
         {
             process.Start();
@@ -103,9 +106,11 @@ internal sealed class ManagedProcess : IAsyncDisposable
 
     public ServerStartException StartFailure(string reason)
     {
-        // Let the output readers drain the last lines of a process that just exited.
+        // Let the output readers drain the last lines of a process that just exited: WaitForExit with a timeout does not
+        // wait for them (a full run once read the exit before Prometheus' one error line, and the failure showed no logs).
+        // Bounded, because a grandchild that inherited the pipes can hold them open after the process is gone.
         if (HasExited)
-            _process.WaitForExit(500);
+            Task.WaitAll([_outputClosed.Task, _errorClosed.Task], TimeSpan.FromSeconds(2));
         return new ServerStartException(Name, reason, Logs.Tail(50));
     }
 

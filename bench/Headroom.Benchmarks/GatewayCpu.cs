@@ -70,6 +70,14 @@ internal static class GatewayCpu
             Console.WriteLine();
         }
 
+        if (only is "read")
+        {
+            // Only the replicas' reads (remote read decoded into series), many runs: the steadiest view of reading.
+            var matchers = new[] { new LabelMatcher(LabelMatchType.Equal, Labels.MetricName, "http_requests_total") };
+            var backends = gateway.Shards.SelectMany(static s => ((ShardSource)s).Replicas).ToArray();
+            Console.WriteLine($"| 8 replicas read | {Cell(await Cpu(runs, () => Task.WhenAll(backends.Select(r => Drain(r, matchers, start - 300_000, end)))))} |");
+        }
+
         if (only is null or "write")
         {
             // The JSON writer alone, on answers computed once: the steadiest of these numbers.

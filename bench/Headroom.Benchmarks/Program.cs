@@ -26,6 +26,9 @@ if (args.Length > 0 && args[0] == "gateway")
 // Only a pushed query's layers, on the same setup: ... -- gateway-layers [series] [runs] (bench/gateway.sh --layers)
 if (args.Length > 0 && args[0] == "gateway-layers")
     return await GatewayMacro.RunAsync(args[1..], layersOnly: true);
+// The gateway's own CPU per layer, replicas served from memory (no Prometheus): ... -- gateway-cpu [series] [runs] [rate|pushed]
+if (args.Length > 0 && args[0] == "gateway-cpu")
+    return await GatewayCpu.RunAsync(args[1..]);
 // Reading one shard's pushed answer: the gateway's one-pass reader against a JsonDocument: ... -- gateway-parse [iterations]
 if (args.Length > 0 && args[0] == "gateway-parse")
     return GatewayParseCost.Run(args[1..]);

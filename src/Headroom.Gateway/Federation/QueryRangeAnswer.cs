@@ -152,7 +152,7 @@ internal sealed class QueryRangeAnswer
                 // [ <seconds with a fraction>, "<value>" ]
                 Check(ref reader, JsonTokenType.StartArray);
                 Expect(ref reader, JsonTokenType.Number);
-                var t = (long)Math.Round(reader.GetDouble() * 1000);
+                var t = Milliseconds(ref reader);
                 Expect(ref reader, JsonTokenType.String);
                 var f = Value(ref reader);
                 Expect(ref reader, JsonTokenType.EndArray);
@@ -171,6 +171,31 @@ internal sealed class QueryRangeAnswer
         {
             ArrayPool<FloatPoint>.Shared.Return(points);
         }
+    }
+
+    /// <summary>
+    /// A timestamp in seconds with up to three decimals (how Prometheus writes them) as milliseconds, read as integers:
+    /// a double parse per timestamp was a fifth of reading a pushed answer. Anything else goes through a double.
+    /// </summary>
+    private static long Milliseconds(ref Utf8JsonReader reader)
+    {
+        if (!reader.HasValueSequence)
+        {
+            var text = reader.ValueSpan;
+            if (Utf8Parser.TryParse(text, out long seconds, out var consumed) && seconds is >= 0 and < long.MaxValue / 1000)
+            {
+                if (consumed == text.Length)
+                {
+                    return seconds * 1000;
+                }
+                var fraction = text[(consumed + 1)..];
+                if (text[consumed] == (byte)'.' && fraction.Length is > 0 and <= 3 && Utf8Parser.TryParse(fraction, out uint digits, out var read) && read == fraction.Length)
+                {
+                    return seconds * 1000 + digits * (fraction.Length == 1 ? 100 : fraction.Length == 2 ? 10 : 1);
+                }
+            }
+        }
+        return (long)Math.Round(reader.GetDouble() * 1000);
     }
 
     /// <summary>A sample value as Prometheus writes it: a decimal, <c>+Inf</c>, <c>-Inf</c> or <c>NaN</c>, as a string.</summary>

@@ -1,0 +1,56 @@
+using System.Text;
+using System.Text.Json;
+using Headroom.Gateway.Federation;
+using Headroom.Prometheus.ServerApi;
+using Headroom.PromQL;
+using Headroom.PromQL.Engine;
+
+namespace Headroom.Gateway.Tests;
+
+/// <summary>
+/// The query answer's JSON, now formatted straight into bytes (the gateway's and the API server's answers): every
+/// value and timestamp must read exactly as <see cref="PromValueFormat"/> spells it, as the writer wrote it before.
+/// </summary>
+public sealed class QueryResponseWriterTests
+{
+    [Fact]
+    public void Values_and_timestamps_are_spelled_as_PromValueFormat_spells_them()
+    {
+        var random = new Random(5);
+        var special = new[] { 0.0, -0.0, 1.5, -2.25e-7, 1e21, -1e15, 999_999_999_999_999, 1e-4, 1e-5, 1e300, 5e-324, double.MaxValue, 0.1 + 0.2, double.NaN, double.PositiveInfinity, double.NegativeInfinity };
+        var values = special.Concat(Enumerable.Range(0, 3000).Select(_ => (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-12, 22)))).ToArray();
+        var points = values.Select((v, i) => new FloatPoint(1_793_491_200_000 + i * 15_000 + (i % 9) * 111 - (i % 2 == 0 ? 0 : 1_793_491_200_000 * 2), v)).ToArray();
+        var json = QueryResponseWriter.ToJson(new QueryResult(new MatrixResult([new Series(Labels.Of("le", "+Inf"), points)]), new Annotations()));
+
+        using var document = JsonDocument.Parse(json);
+        var written = document.RootElement.GetProperty("data").GetProperty("result")[0].GetProperty("values").EnumerateArray().ToList();
+        Assert.Equal(points.Length, written.Count);
+        for (var i = 0; i < points.Length; i++)
+        {
+            Assert.Equal(PromValueFormat.Timestamp(points[i].T), written[i][0].GetRawText());
+            Assert.Equal(PromValueFormat.Value(points[i].F), written[i][1].GetString());
+        }
+        Assert.Contains("\"le\":\"+Inf\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Instant_and_scalar_answers_carry_the_same_spelling()
+    {
+        var vector = QueryResponseWriter.ToJson(new QueryResult(new VectorResult([new Sample(Labels.Of("a", "b"), 1_793_491_207_500, 1e22)]), new Annotations()));
+        var scalar = QueryResponseWriter.ToJson(new QueryResult(new ScalarResult(1_793_491_207_050, double.NegativeInfinity), new Annotations()));
+
+        Assert.Equal("""{"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":"b"},"value":[1793491207.5,"10000000000000000000000"]}]}}""", vector);
+        Assert.Equal("""{"status":"success","data":{"resultType":"scalar","result":[1793491207.05,"-Inf"]}}""", scalar);
+    }
+
+    [Fact]
+    public void A_pushed_answer_reads_timestamps_in_every_spelling_JSON_allows()
+    {
+        var json = """{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1.5,"1"],[2.05,"2"],[3.001,"3"],[4.10,"4"],[5,"5"],[6.0,"6"],[-7.5,"7"],[1.5e3,"8"],[0.0005,"9"],[9.1234,"10"]]}]}}""";
+
+        var answer = QueryRangeAnswer.Read(Encoding.UTF8.GetBytes(json));
+
+        // Past three decimals, as before, through a double rounded half to even: 0.5 ms is 0, 9123.4 ms is 9123.
+        Assert.Equal([1500L, 2050, 3001, 4100, 5000, 6000, -7500, 1_500_000, 0, 9123], answer.Series[0].Points.Select(p => p.T));
+    }
+}

@@ -36,7 +36,7 @@ public static partial class Failpoint
     private static readonly FrozenSet<string> s_known = new[] { LakeFilesUploaded, LakeManifestPublished, LakeWatermark }
         .Concat(s_commitPoints).ToFrozenSet(StringComparer.Ordinal);
 
-    private static readonly Lazy<FrozenDictionary<string, Action>> s_points =
+    private static readonly Lazy<FrozenDictionary<string, PointAction>> s_points =
         new(() => Parse(Environment.GetEnvironmentVariable(Variable)), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The names a point may have, for an error message and the docs.</summary>
@@ -60,9 +60,9 @@ public static partial class Failpoint
     internal static string CommitPoint(CommitStep step) => s_commitPoints[(int)step];
 
     /// <summary>Parses the variable's value: comma-separated <c>name=sleep(MILLISECONDS)</c> or <c>name=kill(HIT)</c>.</summary>
-    internal static FrozenDictionary<string, Action> Parse(string? value)
+    internal static FrozenDictionary<string, PointAction> Parse(string? value)
     {
-        var points = new Dictionary<string, Action>(StringComparer.Ordinal);
+        var points = new Dictionary<string, PointAction>(StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(value))
             return points.ToFrozenDictionary(StringComparer.Ordinal);
         foreach (var entry in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -75,7 +75,7 @@ public static partial class Failpoint
                 throw new FormatException($"{Variable}: unknown point '{name}'; known: {string.Join(", ", s_known.Order(StringComparer.Ordinal))}");
             if (!int.TryParse(match.Groups["n"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
                 throw new FormatException($"{Variable}: '{entry}' needs a whole number of at least 1 in the parentheses");
-            if (!points.TryAdd(name, new Action(match.Groups["action"].Value == "kill", n)))
+            if (!points.TryAdd(name, new PointAction(match.Groups["action"].Value == "kill", n)))
                 throw new FormatException($"{Variable}: the point '{name}' is named twice; give it one action");
         }
         return points.ToFrozenDictionary(StringComparer.Ordinal);
@@ -85,7 +85,7 @@ public static partial class Failpoint
     private static partial Regex EntryPattern();
 
     /// <summary>What a point does: sleep <see cref="N"/> milliseconds at every hit, or kill the process at its <see cref="N"/>th hit.</summary>
-    internal sealed class Action(bool kill, int n)
+    internal sealed class PointAction(bool kill, int n)
     {
         private int _hits;
 

@@ -121,7 +121,7 @@ public sealed class LakeCommandTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
-    public async Task Killing_the_export_at_random_points_then_rerunning_equals_a_clean_export()
+    public async Task Killing_the_export_at_named_points_and_at_a_random_moment_then_rerunning_equals_a_clean_export()
     {
         var db = "sqlite:" + Path.Combine(_directory, "warehouse.db");
         await using (var warehouse = await Warehouse.Warehouse.OpenAsync(db))

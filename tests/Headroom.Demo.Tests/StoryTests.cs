@@ -53,7 +53,10 @@ public class StoryTests
         // The warehouse loaded through the gateway flags every idle host of the fleet and nothing that is busy.
         var flagged = (await run.ReportAsync("node")).Underused.Select(r => r.Resource.Name ?? "").ToHashSet();
         var hosts = SimulatedFleet.Create(8, 3).Hosts;
-        Assert.Superset(hosts.Where(h => h.CpuProfile == CpuProfile.Idle).Select(h => h.Name).ToHashSet(), flagged);
+        // Failed once (2026-11-30 12:56 UTC, nothing flagged at all) and passed alone after: the story's output says
+        // what was loaded and when, for the next time.
+        var idle = hosts.Where(h => h.CpuProfile == CpuProfile.Idle).Select(h => h.Name).ToHashSet();
+        Assert.True(idle.IsSubsetOf(flagged), $"idle {string.Join(",", idle)} not all flagged ({string.Join(",", flagged)}) at {DateTimeOffset.UtcNow:O}:\n{run.Output}");
         Assert.Subset(hosts.Where(h => h.CpuProfile is CpuProfile.Idle or CpuProfile.Underused).Select(h => h.Name).ToHashSet(), flagged);
     }
 

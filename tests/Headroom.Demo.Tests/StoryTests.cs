@@ -51,12 +51,16 @@ public class StoryTests
         Assert.Matches(@"hourly rows loaded \(0 quarantined, 0 gaps\)", run.Output);
 
         // The warehouse loaded through the gateway flags every idle host of the fleet and nothing that is busy.
-        var flagged = (await run.ReportAsync("node")).Underused.Select(r => r.Resource.Name ?? "").ToHashSet();
+        var report = await run.ReportAsync("node");
+        var flagged = report.Underused.Select(r => r.Resource.Name ?? "").ToHashSet();
         var hosts = SimulatedFleet.Create(8, 3).Hosts;
         // Failed once (2026-11-30 12:56 UTC, nothing flagged at all) and passed alone after: the story's output says
         // what was loaded and when, for the next time.
         var idle = hosts.Where(h => h.CpuProfile == CpuProfile.Idle).Select(h => h.Name).ToHashSet();
-        Assert.True(idle.IsSubsetOf(flagged), $"idle {string.Join(",", idle)} not all flagged ({string.Join(",", flagged)}) at {DateTimeOffset.UtcNow:O}:\n{run.Output}");
+        var verdicts = string.Join("\n", report.Resources.Where(r => idle.Contains(r.Resource.Name ?? "")).Select(r =>
+            $"{r.Resource.Name}: {r.Underuse.Kind}, {r.Underuse.Hours} hours in {r.Underuse.Days} days, CPU max {r.Underuse.CpuMax:G6}"));
+        Assert.True(idle.IsSubsetOf(flagged),
+            $"idle {string.Join(",", idle)} not all flagged ({string.Join(",", flagged)}) at {DateTimeOffset.UtcNow:O}:\n{verdicts}\n{run.Output}");
         Assert.Subset(hosts.Where(h => h.CpuProfile is CpuProfile.Idle or CpuProfile.Underused).Select(h => h.Name).ToHashSet(), flagged);
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Headroom.Etl;
 using Headroom.Insights;
 using Headroom.Prometheus.Client;
+using Headroom.PromQL.Syntax;
 using Headroom.Warehouse;
 
 namespace Headroom.Demo;
@@ -45,12 +46,12 @@ internal static class StoryEnding
         await using (warehouse.ConfigureAwait(false))
         {
             var runner = new EtlRunner(warehouse, client, new ExtractionOptions());
+            var loaded = ProfileLoader.Load(profile);
             var options = new EtlOptions
             {
-                Profile = ProfileLoader.Load(profile),
+                Profile = loaded,
                 Source = source.AbsoluteUri.TrimEnd('/'),
-                // The first whole hour of the history: an hour cut by the history's start would be incomplete.
-                From = EtlRunner.FloorHour(historyStart).AddHours(1),
+                From = FirstWholeHour(historyStart, loaded),
             };
             var stopwatch = Stopwatch.StartNew();
             var report = await console.Progress.RunAsync("    etl run", p =>
@@ -59,6 +60,33 @@ internal static class StoryEnding
                 $"    {report.RowsLoaded:N0} hourly rows loaded ({report.RowsRejected:N0} quarantined, {report.GapsOpened} gaps) from {report.Requests} queries in {stopwatch.Elapsed.TotalSeconds:F1} s; {report.RecordedReads} window×dimension reads from recording rules, {report.RawFallbacks} raw fallbacks")).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// The first whole hour whose every range lies in the history. An hour cut by the history's start is incomplete,
+    /// and so is one that starts less than a range after it: rate(idle[5m]) over the 2 minutes a window holds
+    /// extrapolates only half a scrape interval into the missing 3, and an idle host's 1 - rate(idle) reads about 30%
+    /// busy for that minute.
+    /// </summary>
+    internal static DateTimeOffset FirstWholeHour(DateTimeOffset historyStart, Profile profile) =>
+        EtlRunner.FloorHour(historyStart + LongestRange(profile)).AddHours(1);
+
+    /// <summary>The longest range any dimension's expression reads back (range selectors and subqueries).</summary>
+    internal static TimeSpan LongestRange(Profile profile) =>
+        profile.Dimensions.Select(d => LongestRange(Parser.Parse(d.Expr))).DefaultIfEmpty(TimeSpan.Zero).Max();
+
+    private static TimeSpan LongestRange(Expr expr) => expr switch
+    {
+        MatrixSelector m => m.Range,
+        SubqueryExpr q => q.Range + LongestRange(q.Inner),
+        ParenExpr p => LongestRange(p.Inner),
+        UnaryExpr u => LongestRange(u.Operand),
+        AggregateExpr a => LongestRange(a.Inner),
+        Call c => c.Arguments.Select(LongestRange).DefaultIfEmpty(TimeSpan.Zero).Max(),
+        BinaryExpr b => Max(LongestRange(b.Left), LongestRange(b.Right)),
+        _ => TimeSpan.Zero,
+    };
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static async Task ReportAsync(string database, string profile, string page, bool kept, DemoConsole console, CancellationToken cancellationToken)
     {

@@ -31,7 +31,11 @@ public sealed partial class Ruler : IAsyncDisposable
     private readonly Labels _externalLabels;
     private readonly string _externalUrl;
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _loops = [];
+    private readonly RecentSamplesSource _overlay;
+    private readonly EngineOptions _engine;
+    private readonly SemaphoreSlim _reload = new(1, 1);
+    private List<(CancellationTokenSource Stop, Task Loop)> _loops = [];
+    private volatile IReadOnlyList<GroupEvaluator> _groups;
     private int _stopped;
 
     private Ruler(RulerOptions options, IReadOnlyList<LoadedGroup> groups, HttpClient http, bool ownsHttp, ISeriesSource source, TimeProvider time, ILogger logger)
@@ -44,10 +48,10 @@ public sealed partial class Ruler : IAsyncDisposable
         _remote = source;
         _externalLabels = Labels.From(options.ExternalLabels.Select(static l => new Label(l.Key, l.Value)));
         _externalUrl = (options.ExternalUrl ?? options.Source).AbsoluteUri.TrimEnd('/');
-        var engine = new EngineOptions { LookbackDelta = options.LookbackDelta, Timeout = options.QueryTimeout };
+        _engine = new EngineOptions { LookbackDelta = options.LookbackDelta, Timeout = options.QueryTimeout };
         // The overlay keeps a lookback's worth of the ruler's own output: enough for instant selectors of later rules.
-        var overlay = new RecentSamplesSource(source, options.LookbackDelta);
-        Groups = [.. groups.Select(g => new GroupEvaluator(g, overlay, engine, _externalLabels, _externalUrl))];
+        _overlay = new RecentSamplesSource(source, options.LookbackDelta);
+        _groups = [.. groups.Select(NewEvaluator)];
         var sign = options.SigV4 is { } sigV4
             ? (Action<HttpRequestMessage, byte[]>)((request, body) => SigV4Signer.Sign(request, body, sigV4.Credentials(), sigV4.Region, sigV4.Service, _time.GetUtcNow()))
             : null;
@@ -56,6 +60,7 @@ public sealed partial class Ruler : IAsyncDisposable
         _alertmanagers = [.. options.Alertmanagers.Select(a => new AlertmanagerClient(http, a))];
         foreach (var group in Groups)
             Metrics.Group(group.Group.Key, group.Group.Interval);
+        Metrics.Loaded(time.GetUtcNow());
     }
 
     /// <summary>The ruler's metrics.</summary>
@@ -70,7 +75,8 @@ public sealed partial class Ruler : IAsyncDisposable
     /// <summary>True once the group loops run.</summary>
     public bool Ready { get; private set; }
 
-    internal IReadOnlyList<GroupEvaluator> Groups { get; }
+    /// <summary>The groups evaluated now; a reload replaces the list.</summary>
+    internal IReadOnlyList<GroupEvaluator> Groups => _groups;
 
     internal RemoteWriteQueue Queue => _queue;
 
@@ -95,8 +101,7 @@ public sealed partial class Ruler : IAsyncDisposable
     /// <summary>Starts one loop per group.</summary>
     public void Start()
     {
-        foreach (var group in Groups)
-            _loops.Add(Task.Run(() => RunGroupAsync(group, _stop.Token)));
+        StartLoops();
         Ready = true;
         Log.Started(_logger, Groups.Count, RuleCount, _options.Source, _options.RemoteWrite, _alertmanagers.Count);
     }
@@ -108,7 +113,10 @@ public sealed partial class Ruler : IAsyncDisposable
             return;
         Ready = false;
         await _stop.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_loops).ConfigureAwait(false);
+        // A reload under way finishes first (it holds the loops); one that starts after this sees the ruler stopped.
+        await _reload.WaitAsync().ConfigureAwait(false);
+        _reload.Release();
+        await Task.WhenAll(_loops.Select(static l => l.Loop)).ConfigureAwait(false);
         await _queue.StopAsync(_options.FlushTimeout).ConfigureAwait(false);
     }
 
@@ -116,6 +124,8 @@ public sealed partial class Ruler : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         await _queue.DisposeAsync().ConfigureAwait(false);
+        foreach (var (stop, _) in _loops)
+            stop.Dispose();
         _stop.Dispose();
         if (_ownsHttp)
             _http.Dispose();
@@ -146,17 +156,22 @@ public sealed partial class Ruler : IAsyncDisposable
         return DateTimeOffset.FromUnixTimeMilliseconds(slot < ms ? slot + interval : slot);
     }
 
-    private async Task RunGroupAsync(GroupEvaluator group, CancellationToken cancellationToken)
+    /// <summary>
+    /// One group's loop. <paramref name="loopToken"/> (a reload) ends it between evaluations: an evaluation under way
+    /// finishes, so its samples and alerts go out and its state is whole for the next group to take over.
+    /// <paramref name="cancellationToken"/> (the ruler stopping) also cancels an evaluation under way.
+    /// </summary>
+    private async Task RunGroupAsync(GroupEvaluator group, CancellationToken loopToken, CancellationToken cancellationToken)
     {
         var next = NextSlot(group.Group, _time.GetUtcNow());
         var evaluations = 0;
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            while (!loopToken.IsCancellationRequested)
             {
                 var wait = next - _time.GetUtcNow();
                 if (wait > TimeSpan.Zero)
-                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(wait, _time, loopToken).ConfigureAwait(false);
                 await EvaluateAsync(group, next, cancellationToken).ConfigureAwait(false);
                 // Prometheus restores after the second evaluation: by then recording rules the alerts read have run.
                 if (++evaluations == 2)
@@ -171,7 +186,7 @@ public sealed partial class Ruler : IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (loopToken.IsCancellationRequested)
         {
         }
     }
@@ -184,12 +199,16 @@ public sealed partial class Ruler : IAsyncDisposable
         Metrics.Evaluated(group.Group.Key, result.Evaluated, result.Failures.Count, _time.GetElapsedTime(started), at);
         foreach (var (rule, error) in result.Failures)
             Log.RuleFailed(_logger, group.Group.Key, rule.Name, error.Message);
-        _queue.Enqueue(result.Samples.GroupBy(static s => s.Labels).Select(static g => new WriteSeries(g.Key, [.. g.Select(static s => new FloatPoint(s.T, s.F))])));
+        Write(result.Samples);
         // Each group counts its own alerts in its own loop; summing the counts never touches another loop's alerts.
         Metrics.Alerts(Groups.Sum(static g => g.AlertCounts.Pending), Groups.Sum(static g => g.AlertCounts.Firing));
         await NotifyAsync(group, at, cancellationToken).ConfigureAwait(false);
         return result;
     }
+
+    /// <summary>Queues samples for remote write, one series per label set.</summary>
+    private void Write(IEnumerable<Sample> samples) =>
+        _queue.Enqueue(samples.GroupBy(static s => s.Labels).Select(static g => new WriteSeries(g.Key, [.. g.Select(static s => new FloatPoint(s.T, s.F))])));
 
     private async Task NotifyAsync(GroupEvaluator group, DateTimeOffset at, CancellationToken cancellationToken)
     {

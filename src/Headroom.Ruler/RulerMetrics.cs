@@ -23,6 +23,9 @@ public sealed class RulerMetrics : IRemoteWriteObserver
     private readonly Gauge _alerts;
     private readonly Counter _notifications;
     private readonly Counter _notificationErrors;
+    private readonly Gauge _reloadSuccessful;
+    private readonly Gauge _reloadSuccessTime;
+    private readonly Counter _reloads;
 
     /// <summary>Creates the metrics in a registry of their own.</summary>
     public RulerMetrics()
@@ -46,6 +49,13 @@ public sealed class RulerMetrics : IRemoteWriteObserver
         _notifications = factory.CreateCounter("headroom_ruler_notifications_sent_total", "Alerts sent, by Alertmanager.", new CounterConfiguration { LabelNames = ["alertmanager"] });
         _notificationErrors = factory.CreateCounter("headroom_ruler_notifications_errors_total", "Alerts that could not be sent, by Alertmanager.",
             new CounterConfiguration { LabelNames = ["alertmanager"] });
+        _reloadSuccessful = factory.CreateGauge("headroom_ruler_config_last_reload_successful",
+            "1 when the last reload of the rule files succeeded (or none was asked), 0 when it was refused and the rules loaded before run on.");
+        _reloadSuccessTime = factory.CreateGauge("headroom_ruler_config_last_reload_success_timestamp_seconds", "When the rule files were last loaded (Unix seconds).");
+        _reloads = factory.CreateCounter("headroom_ruler_config_reloads_total", "Reloads of the rule files asked for, by result: success, failure.",
+            new CounterConfiguration { LabelNames = ["result"] });
+        foreach (var result in new[] { "success", "failure" })
+            _reloads.WithLabels(result).IncTo(0);
         foreach (var reason in new[] { DropReasons.QueueFull, DropReasons.Rejected, DropReasons.Shutdown })
             _dropped.WithLabels(reason).IncTo(0);
         foreach (var state in new[] { "pending", "firing" })
@@ -68,6 +78,31 @@ public sealed class RulerMetrics : IRemoteWriteObserver
         _interval.WithLabels(group).Set(interval.TotalSeconds);
         _evaluations.WithLabels(group).IncTo(0);
         _failures.WithLabels(group).IncTo(0);
+    }
+
+    /// <summary>A group a reload removed: its series leave the metrics.</summary>
+    internal void RemoveGroup(string group)
+    {
+        _interval.RemoveLabelled(group);
+        _evaluations.RemoveLabelled(group);
+        _failures.RemoveLabelled(group);
+        _lastDuration.RemoveLabelled(group);
+        _lastEvaluation.RemoveLabelled(group);
+    }
+
+    /// <summary>The rule files were loaded at start.</summary>
+    internal void Loaded(DateTimeOffset at)
+    {
+        _reloadSuccessful.Set(1);
+        _reloadSuccessTime.Set(at.ToUnixTimeMilliseconds() / 1000.0);
+    }
+
+    internal void Reloaded(bool succeeded, DateTimeOffset at)
+    {
+        _reloads.WithLabels(succeeded ? "success" : "failure").Inc();
+        _reloadSuccessful.Set(succeeded ? 1 : 0);
+        if (succeeded)
+            _reloadSuccessTime.Set(at.ToUnixTimeMilliseconds() / 1000.0);
     }
 
     internal void Evaluated(string group, int rules, int failures, TimeSpan took, DateTimeOffset at)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Headroom.Prometheus.Exposition;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -9,15 +10,28 @@ using Prometheus;
 
 namespace Headroom.Ruler;
 
-/// <summary>The ruler's HTTP endpoints: <c>/metrics</c>, <c>/-/healthy</c> and <c>/-/ready</c> (ready once the group loops run).</summary>
+/// <summary>
+/// The ruler's HTTP endpoints: <c>/metrics</c>, <c>/-/healthy</c>, <c>/-/ready</c> (ready once the group loops run) and
+/// <c>POST /-/reload</c>; SIGHUP reloads the rule files too, as it does Prometheus'.
+/// </summary>
 public sealed class RulerServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly PosixSignalRegistration? _sighup;
 
-    private RulerServer(WebApplication app, Uri baseUri)
+    private RulerServer(WebApplication app, Uri baseUri, Ruler ruler)
     {
         _app = app;
         BaseUri = baseUri;
+        if (!OperatingSystem.IsWindows())
+        {
+            _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                // Handled: the default action of SIGHUP would end the process.
+                context.Cancel = true;
+                _ = ruler.ReloadAsync("SIGHUP");
+            });
+        }
     }
 
     /// <summary>The server's root, e.g. <c>http://127.0.0.1:9096/</c>.</summary>
@@ -40,7 +54,10 @@ public sealed class RulerServer : IAsyncDisposable
             context.Response.ContentType = ExpositionWriter.TextContentType;
             await ruler.Metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         });
-        app.MapFallback((HttpContext context) => Results.Text($"no endpoint {context.Request.Path}; the ruler serves /metrics, /-/healthy and /-/ready\n", statusCode: 404));
+        app.MapPost("/-/reload", async (HttpContext context) => await ruler.ReloadAsync("POST /-/reload", context.RequestAborted).ConfigureAwait(false)
+            ? Results.Text($"Reloaded: {ruler.GroupCount} groups ({ruler.RuleCount} rules)\n")
+            : Results.Text($"Not reloaded; the rules loaded before keep running. The rule files have problems:\n{ruler.ReloadProblems}\n", statusCode: 500));
+        app.MapFallback((HttpContext context) => Results.Text($"no endpoint {context.Request.Path}; the ruler serves /metrics, /-/healthy, /-/ready and POST /-/reload\n", statusCode: 404));
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -57,11 +74,12 @@ public sealed class RulerServer : IAsyncDisposable
             throw new InvalidOperationException($"cannot listen on {listen}: {e.Message}", e);
         }
         var bound = new Uri(app.Urls.First());
-        return new RulerServer(app, new Uri($"http://{listen.Address}:{bound.Port}/"));
+        return new RulerServer(app, new Uri($"http://{listen.Address}:{bound.Port}/"), ruler);
     }
 
     public async ValueTask DisposeAsync()
     {
+        _sighup?.Dispose();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }

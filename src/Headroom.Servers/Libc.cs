@@ -5,6 +5,7 @@ namespace Headroom.Servers;
 /// <summary>The few POSIX calls .NET does not expose: sending a chosen signal and reading the effective uid.</summary>
 internal static partial class Libc
 {
+    public const int SigHup = 1;
     public const int SigInt = 2;
     public const int SigKill = 9;
     public const int SigTerm = 15;

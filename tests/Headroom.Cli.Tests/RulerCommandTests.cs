@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Headroom.Servers;
 
 namespace Headroom.Cli.Tests;
 
@@ -78,5 +79,46 @@ public sealed class RulerCommandTests : IDisposable
         Assert.Contains("headroom_ruler_group_interval_seconds{rule_group=", text, StringComparison.Ordinal);
         await stop.CancelAsync();
         Assert.Equal(0, await run);
+    }
+    [Fact]
+    public async Task Sighup_and_post_reload_read_the_rule_files_again_and_a_bad_file_is_refused()
+    {
+        var rules = Rules(Good);
+        var port = FreePort.Next();
+        await using var ruler = ServerProcess.Start(new Dictionary<string, string>(), "ruler", "--rules", rules, "--source", "http://127.0.0.1:1",
+            "--remote-write", "http://127.0.0.1:1/api/v1/write", "--listen", $"127.0.0.1:{port}", "--flush-timeout", "0s", "--log-level", "info");
+        var baseUri = new Uri($"http://127.0.0.1:{port}/");
+        using var http = new HttpClient();
+        await ruler.WaitForAsync(http, new Uri(baseUri, "-/ready"));
+
+        // SIGHUP: a second group appears, the first is kept.
+        File.WriteAllText(rules, Good + "  - name: h\n    interval: 2s\n    rules:\n      - record: x:z\n        expr: vector(2)\n");
+        ruler.Hangup();
+        await ruler.WaitUntilAsync(async () => (await http.GetStringAsync(new Uri(baseUri, "metrics"))).Contains($"rule_group=\"{rules};h\"", StringComparison.Ordinal),
+            "group h in the metrics after SIGHUP");
+        var metrics = await http.GetStringAsync(new Uri(baseUri, "metrics"));
+        Assert.Contains("headroom_ruler_config_reloads_total{result=\"success\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains($"rule_group=\"{rules};g\"", metrics, StringComparison.Ordinal);
+
+        // A bad file: 500 with the problem, the old groups run on; the process is still up and ready.
+        File.WriteAllText(rules, Good.Replace("vector(1)", "vector(", StringComparison.Ordinal));
+        using var refused = await http.PostAsync(new Uri(baseUri, "-/reload"), null);
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, refused.StatusCode);
+        var body = await refused.Content.ReadAsStringAsync();
+        Assert.Contains($"{rules}:", body, StringComparison.Ordinal);
+        Assert.Contains("the rules loaded before keep running", body, StringComparison.Ordinal);
+        metrics = await http.GetStringAsync(new Uri(baseUri, "metrics"));
+        Assert.Contains("headroom_ruler_config_last_reload_successful 0", metrics, StringComparison.Ordinal);
+        Assert.Contains($"rule_group=\"{rules};h\"", metrics, StringComparison.Ordinal);
+        Assert.Equal("Ready\n", await http.GetStringAsync(new Uri(baseUri, "-/ready")));
+
+        // Fixed, POST /-/reload loads it: one group again.
+        File.WriteAllText(rules, Good);
+        using var reloaded = await http.PostAsync(new Uri(baseUri, "-/reload"), null);
+        Assert.Equal("Reloaded: 1 groups (1 rules)\n", await reloaded.Content.ReadAsStringAsync());
+        Assert.DoesNotContain($"rule_group=\"{rules};h\"", await http.GetStringAsync(new Uri(baseUri, "metrics")), StringComparison.Ordinal);
+        Assert.Equal(0, await ruler.StopAsync());
+        Assert.Contains(ruler.Error, l => l.Contains("rules reloaded (SIGHUP): 2 groups", StringComparison.Ordinal));
+        Assert.Contains(ruler.Error, l => l.Contains("rules not reloaded (POST /-/reload)", StringComparison.Ordinal));
     }
 }

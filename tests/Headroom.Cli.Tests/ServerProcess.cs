@@ -67,6 +67,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     public Task WaitForAsync(HttpClient http, Uri url) =>
         WaitUntilAsync(async () => (await http.GetAsync(url)).IsSuccessStatusCode, $"answer from {url}");
 
+    /// <summary>Sends SIGHUP (a reload, for the servers that read files).</summary>
+    public void Hangup() => Libc.Signal(_process.Id, Libc.SigHup);
+
     /// <summary>Sends SIGTERM and waits for the exit and the end of both streams; the exit code.</summary>
     public async Task<int> StopAsync()
     {

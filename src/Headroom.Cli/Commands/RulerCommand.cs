@@ -68,7 +68,8 @@ internal static class RulerCommand
         var (logLevel, logFormat) = (SharedOptions.LogLevel(), SharedOptions.LogFormat());
         var command = new Command("ruler",
             "Evaluate Prometheus rule files (recording and alerting rules) on each group's interval with Headroom's PromQL engine over the gateway's " +
-            "global view; send the results by remote write (batched, retried, optionally SigV4-signed) and alerts to every Alertmanager.")
+            "global view; send the results by remote write (batched, retried, optionally SigV4-signed) and alerts to every Alertmanager. " +
+            "SIGHUP or POST /-/reload reads the rule files again (a file with problems is refused and the old rules run on).")
         {
             rules, source, remoteWrite, alertmanagers, listen, interval, resend, outage, grace, lookback, timeout, externalLabels, externalUrl,
             capacity, batch, deadline, maxBackoff, flush, sigV4Region, logLevel, logFormat,

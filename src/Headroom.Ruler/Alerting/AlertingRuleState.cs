@@ -29,6 +29,15 @@ internal sealed class AlertingRuleState(LoadedAlertingRule rule)
     /// </summary>
     public bool Restored { get; set; }
 
+    /// <summary>Takes over the alerts of the same rule before a reload, and whether their <c>for</c> state was restored.</summary>
+    public void CarryOver(AlertingRuleState old)
+    {
+        ArgumentNullException.ThrowIfNull(old);
+        foreach (var (labels, alert) in old._active)
+            _active[labels] = alert;
+        Restored = old.Restored;
+    }
+
     /// <summary>The alerts, pending, firing and recently resolved.</summary>
     public IEnumerable<Alert> Alerts => _active.Values;
 

@@ -23,6 +23,7 @@ internal sealed class GroupEvaluator
     private readonly Labels _externalLabels;
     private readonly string _externalUrl;
     private readonly HashSet<Labels>[] _previous;
+    private List<Labels> _endedByReload = [];
 
     public GroupEvaluator(LoadedGroup group, RecentSamplesSource source, EngineOptions engineOptions, Labels externalLabels, string externalUrl)
     {
@@ -88,10 +89,62 @@ internal sealed class GroupEvaluator
             _source.Add(output.Where(static s => !StaleMarker.IsStale(s.F)), sampleTime);
             written.AddRange(output);
         }
+        // The series of rules a reload removed end at this group's first evaluation after it.
+        if (_endedByReload.Count > 0)
+        {
+            var now = written.Select(static s => s.Labels).ToHashSet();
+            foreach (var gone in _endedByReload.Where(l => !now.Contains(l)))
+                written.Add(new Sample(gone, sampleTime, StaleMarker.Value));
+        }
+        _endedByReload = [];
         var alerts = Alerting.OfType<AlertingRuleState>().SelectMany(static a => a.Alerts).ToList();
         AlertCounts = (alerts.Count(static a => a.State == AlertState.Pending), alerts.Count(static a => a.State == AlertState.Firing));
         return new GroupResult(written, failures, Group.Rules.Count);
     }
+
+    /// <summary>
+    /// Takes over the state of the same group before a reload, as Prometheus' rule manager does: a rule whose name and
+    /// labels match an old rule of the group (the first unused one, in order) keeps the series it wrote last (so
+    /// that the ones it stops writing get staleness markers) and, if both are alerting rules, its pending and firing
+    /// alerts with their active-since times. The series of old rules nothing matched end at the next evaluation.
+    /// Call before the group's first evaluation, with <paramref name="old"/>'s loop stopped.
+    /// </summary>
+    public void CarryOver(GroupEvaluator old)
+    {
+        ArgumentNullException.ThrowIfNull(old);
+        var unused = new Dictionary<string, Queue<int>>(StringComparer.Ordinal);
+        for (var j = 0; j < old.Group.Rules.Count; j++)
+        {
+            var key = Identity(old.Group.Rules[j]);
+            if (!unused.TryGetValue(key, out var queue))
+                unused[key] = queue = new Queue<int>();
+            queue.Enqueue(j);
+        }
+        for (var i = 0; i < Group.Rules.Count; i++)
+        {
+            if (!unused.TryGetValue(Identity(Group.Rules[i]), out var queue) || !queue.TryDequeue(out var j))
+                continue;
+            _previous[i] = old._previous[j];
+            if (Alerting[i] is { } state && old.Alerting[j] is { } before)
+                state.CarryOver(before);
+        }
+        _endedByReload = [.. old._endedByReload, .. unused.Values.SelectMany(static q => q).SelectMany(j => old._previous[j])];
+    }
+
+    /// <summary>Staleness markers at <paramref name="time"/> for every series the group wrote last: a reload removed it.</summary>
+    public IReadOnlyList<Sample> End(DateTimeOffset time)
+    {
+        var sampleTime = (time - Group.QueryOffset).ToUnixTimeMilliseconds();
+        return [.. _previous.SelectMany(static p => p).Concat(_endedByReload).Select(l => new Sample(l, sampleTime, StaleMarker.Value))];
+    }
+
+    /// <summary>What makes two rules the same across a reload: kind, name and labels (Prometheus matches name and labels).</summary>
+    private static string Identity(LoadedRule rule) => rule switch
+    {
+        LoadedRecordingRule r => "record\n" + r.Name + "\n" + r.Labels,
+        LoadedAlertingRule a => "alert\n" + a.Name + "\n" + string.Join("\n", a.Labels.Select(static l => l.Key + "=" + l.Value.Text)),
+        _ => throw new InvalidOperationException(rule.GetType().Name),
+    };
 
     /// <summary>External labels go on every series written, unless the series has the label already (Prometheus' remote write rule).</summary>
     private Labels WithExternalLabels(Labels labels)

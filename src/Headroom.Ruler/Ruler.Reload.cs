@@ -1,0 +1,107 @@
+using Headroom.Ruler.Evaluation;
+using Headroom.Ruler.Rules;
+using Microsoft.Extensions.Logging;
+
+namespace Headroom.Ruler;
+
+/// <summary>
+/// Reloading the rule files while the ruler runs (SIGHUP or <c>POST /-/reload</c>), as Prometheus reloads its rules:
+/// a bad file is refused whole and the rules loaded before keep running; a good one replaces the groups, each group
+/// keeping the state of the same group before (its alerts and the series it wrote last, matched rule by rule on name
+/// and labels), and the series of removed groups and rules end with staleness markers.
+/// </summary>
+public sealed partial class Ruler
+{
+    /// <summary>What the last refused reload found wrong with the rule files; null after a reload that succeeded.</summary>
+    public string? ReloadProblems { get; private set; }
+
+    /// <summary>Reads the rule files again and replaces the groups; false, with the old rules still running, when they have problems.</summary>
+    /// <param name="reason">What asked for it (<c>SIGHUP</c>, <c>POST /-/reload</c>), for the log.</param>
+    /// <param name="cancellationToken">Stops waiting for another reload under way.</param>
+    public async Task<bool> ReloadAsync(string reason, CancellationToken cancellationToken = default)
+    {
+        await _reload.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Volatile.Read(ref _stopped) == 1)
+                return false;
+            IReadOnlyList<LoadedGroup> loaded;
+            try
+            {
+                loaded = RuleLoader.Load(_options.RuleFiles, _options.EvaluationInterval);
+            }
+            catch (RuleLoadException e)
+            {
+                ReloadProblems = e.Message;
+                Metrics.Reloaded(succeeded: false, _time.GetUtcNow());
+                Log.ReloadRefused(_logger, reason, GroupCount, e.Message);
+                return false;
+            }
+            var running = _loops.Count > 0;
+            await StopLoopsAsync().ConfigureAwait(false);
+            var old = _groups.ToDictionary(static g => g.Group.Key, StringComparer.Ordinal);
+            var fresh = new List<GroupEvaluator>(loaded.Count);
+            foreach (var group in loaded)
+            {
+                var evaluator = NewEvaluator(group);
+                if (old.Remove(group.Key, out var before))
+                    evaluator.CarryOver(before);
+                fresh.Add(evaluator);
+            }
+            // What is left was removed: its series end now, as a removed group's do in Prometheus.
+            var now = _time.GetUtcNow();
+            foreach (var (key, gone) in old)
+            {
+                Write(gone.End(now));
+                Metrics.RemoveGroup(key);
+            }
+            _groups = fresh;
+            foreach (var group in fresh)
+                Metrics.Group(group.Group.Key, group.Group.Interval);
+            if (running)
+                StartLoops();
+            ReloadProblems = null;
+            Metrics.Reloaded(succeeded: true, now);
+            Log.Reloaded(_logger, reason, fresh.Count, RuleCount, old.Count);
+            return true;
+        }
+        finally
+        {
+            _reload.Release();
+        }
+    }
+
+    private GroupEvaluator NewEvaluator(LoadedGroup group) => new(group, _overlay, _engine, _externalLabels, _externalUrl);
+
+    private void StartLoops()
+    {
+        var loops = new List<(CancellationTokenSource, Task)>(_groups.Count);
+        foreach (var group in _groups)
+        {
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            loops.Add((stop, Task.Run(() => RunGroupAsync(group, stop.Token, _stop.Token))));
+        }
+        _loops = loops;
+    }
+
+    /// <summary>Ends every group's loop after the evaluation under way, if any, and waits for them.</summary>
+    private async Task StopLoopsAsync()
+    {
+        var loops = _loops;
+        foreach (var (stop, _) in loops)
+            await stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(loops.Select(static l => l.Loop)).ConfigureAwait(false);
+        foreach (var (stop, _) in loops)
+            stop.Dispose();
+        _loops = [];
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "rules reloaded ({Reason}): {Groups} groups ({Rules} rules), {Removed} groups removed")]
+        public static partial void Reloaded(ILogger logger, string reason, int groups, int rules, int removed);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "rules not reloaded ({Reason}); the {Groups} groups loaded before keep running. The rule files have problems:\n{Problems}")]
+        public static partial void ReloadRefused(ILogger logger, string reason, int groups, string problems);
+    }
+}

@@ -1,0 +1,168 @@
+using Headroom.PromQL;
+using Headroom.PromQL.Storage;
+using Headroom.Ruler.Alerting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Headroom.Ruler.Tests;
+
+/// <summary>
+/// Reloading the rule files: a bad file changes nothing; a good one keeps each kept rule's alerts and last series,
+/// ends the series of removed rules and groups with staleness markers, and counts the reload in the metrics.
+/// </summary>
+public sealed class ReloadTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly string _directory = Directory.CreateTempSubdirectory("headroom-ruler-reload-").FullName;
+    private readonly string _file;
+
+    public ReloadTests() => _file = Path.Combine(_directory, "rules.yml");
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private const string Before = """
+        groups:
+          - name: hosts
+            interval: 1m
+            rules:
+              - record: host:cpu:max
+                expr: max by (instance) (cpu)
+              - record: host:cpu:min
+                expr: min by (instance) (cpu)
+              - alert: HostBusy
+                expr: cpu > 0.9
+                for: 2m
+                labels: {severity: page}
+          - name: old
+            interval: 1m
+            rules:
+              - record: fleet:cpu:count
+                expr: count(cpu)
+        """;
+
+    // host:cpu:min removed, the alert's expression changed (same name and labels: same alert), a group added, one removed.
+    private const string After = """
+        groups:
+          - name: hosts
+            interval: 1m
+            rules:
+              - record: host:cpu:max
+                expr: max by (instance) (cpu)
+              - alert: HostBusy
+                expr: cpu > 0.8
+                for: 2m
+                labels: {severity: page}
+          - name: new
+            interval: 30s
+            rules:
+              - record: fleet:cpu:avg
+                expr: avg(cpu)
+        """;
+
+    private async Task<(Ruler Ruler, InMemoryStorage Storage)> StartAsync()
+    {
+        await File.WriteAllTextAsync(_file, Before);
+        var storage = new InMemoryStorage();
+        var series = Labels.Of("__name__", "cpu", "instance", "a");
+        for (var minute = 0; minute <= 10; minute++)
+            storage.Append(series, T0.AddMinutes(minute).ToUnixTimeMilliseconds(), 0.97);
+        var ruler = Ruler.Create(new RulerOptions
+        {
+            RuleFiles = [_file],
+            Source = new Uri("http://127.0.0.1:1/"),
+            RemoteWrite = new Uri("http://127.0.0.1:1/api/v1/write"),
+            FlushTimeout = TimeSpan.Zero,
+        }, time: new FakeTimeProvider(T0), source: storage);
+        return (ruler, storage);
+    }
+
+    [Fact]
+    public async Task A_kept_alert_stays_firing_since_the_same_time_and_removed_rules_end_with_staleness_markers()
+    {
+        var (ruler, _) = await StartAsync();
+        await using var _ruler = ruler;
+        var hosts = ruler.Groups.Single(g => g.Group.Name == "hosts");
+        await ruler.RestoreAsync(hosts, T0, default);
+        for (var minute = 0; minute <= 3; minute++)
+            await ruler.EvaluateAsync(hosts, T0.AddMinutes(minute), default);
+        var firing = hosts.Alerting[2]!.Alerts.Single();
+        Assert.Equal(AlertState.Firing, firing.State);
+        var old = ruler.Groups.Single(g => g.Group.Name == "old");
+        await ruler.EvaluateAsync(old, T0.AddMinutes(3), default);
+
+        await File.WriteAllTextAsync(_file, After);
+        Assert.True(await ruler.ReloadAsync("test"));
+
+        Assert.Equal(["hosts", "new"], ruler.Groups.Select(g => g.Group.Name).Order());
+        var reloaded = ruler.Groups.Single(g => g.Group.Name == "hosts");
+        Assert.NotSame(hosts, reloaded);
+        var kept = Assert.Single(reloaded.Alerting[1]!.Alerts);
+        Assert.Equal(AlertState.Firing, kept.State);
+        Assert.Equal(T0, kept.ActiveAt);
+
+        // The next evaluation: still firing (no new 'for'), and host:cpu:min's series ends.
+        var result = await ruler.EvaluateAsync(reloaded, T0.AddMinutes(4), default);
+        Assert.Empty(result.Failures);
+        Assert.Equal(AlertState.Firing, reloaded.Alerting[1]!.Alerts.Single().State);
+        var stale = result.Samples.Where(s => StaleMarker.IsStale(s.F)).Select(s => s.Labels.Name).ToList();
+        Assert.Equal(["host:cpu:min"], stale);
+        Assert.Contains(result.Samples, s => s.Labels.Name == "ALERTS" && s.Labels.Get("alertstate") == "firing" && !StaleMarker.IsStale(s.F));
+        // A second evaluation writes no marker again.
+        Assert.DoesNotContain((await ruler.EvaluateAsync(reloaded, T0.AddMinutes(5), default)).Samples, s => StaleMarker.IsStale(s.F));
+
+        // The removed group's last series end at once.
+        var ended = old.End(T0.AddMinutes(4));
+        Assert.Equal("fleet:cpu:count", Assert.Single(ended).Labels.Name);
+        Assert.True(StaleMarker.IsStale(ended[0].F));
+
+        var metrics = await ruler.Metrics.ExportAsync();
+        Assert.Contains("headroom_ruler_config_reloads_total{result=\"success\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("headroom_ruler_config_last_reload_successful 1", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("rule_group=\"" + old.Group.Key + "\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("headroom_ruler_group_interval_seconds{rule_group=\"" + _file + ";new\"} 30", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_file_is_refused_and_the_rules_loaded_before_keep_their_state()
+    {
+        var (ruler, _) = await StartAsync();
+        await using var _ruler = ruler;
+        var hosts = ruler.Groups.Single(g => g.Group.Name == "hosts");
+        await ruler.RestoreAsync(hosts, T0, default);
+        await ruler.EvaluateAsync(hosts, T0, default);
+        var groups = ruler.Groups;
+
+        await File.WriteAllTextAsync(_file, After.Replace("avg(cpu)", "avg(cpu", StringComparison.Ordinal));
+        Assert.False(await ruler.ReloadAsync("test"));
+
+        Assert.Same(groups, ruler.Groups);
+        Assert.Contains("fleet:cpu:avg", ruler.ReloadProblems, StringComparison.Ordinal);
+        Assert.Contains(_file, ruler.ReloadProblems, StringComparison.Ordinal);
+        Assert.Equal(AlertState.Pending, hosts.Alerting[2]!.Alerts.Single().State);
+        var metrics = await ruler.Metrics.ExportAsync();
+        Assert.Contains("headroom_ruler_config_reloads_total{result=\"failure\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("headroom_ruler_config_last_reload_successful 0", metrics, StringComparison.Ordinal);
+
+        // Fixed, it loads; the problems are cleared.
+        await File.WriteAllTextAsync(_file, After);
+        Assert.True(await ruler.ReloadAsync("test"));
+        Assert.Null(ruler.ReloadProblems);
+        Assert.Contains("headroom_ruler_config_last_reload_successful 1", await ruler.Metrics.ExportAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Running_groups_are_stopped_and_the_new_ones_run()
+    {
+        var (ruler, _) = await StartAsync();
+        await using var _ruler = ruler;
+        ruler.Start();
+        await File.WriteAllTextAsync(_file, After);
+        Assert.True(await ruler.ReloadAsync("test"));
+        Assert.True(ruler.Ready);
+        Assert.Equal(2, ruler.GroupCount);
+        await ruler.StopAsync();
+        // Stopped, a reload changes nothing.
+        await File.WriteAllTextAsync(_file, Before);
+        Assert.False(await ruler.ReloadAsync("test"));
+        Assert.Equal(2, ruler.GroupCount);
+    }
+}

@@ -38,15 +38,18 @@ public sealed class HaAlertmanagerTests(HaAlertmanagerFixture fixture) : IClassF
         var after = $"HeadroomHaAfterKill{victim}";
         var testName = $"kill{victim}";
         var survivor = pair.Members[1 - victim];
-        var heard = await GossipUpdatesReceivedAsync(survivor);
+        var heard = await Task.WhenAll(pair.Members.Select(GossipReceivedAsync));
         await fixture.FireAsync(pair, testName, before);
         var first = await ExpectExactlyOnceAsync(before, pair.Members);
         // Alertmanager's HA is at-least-once: a member that has not yet heard of a notification by gossip sends it
-        // again. Killing the sender before its log reached the survivor would test gossip's timing, not the pair.
-        if (first.Sender.Port != survivor.BaseUri.Port)
-            await WaitForGossipAsync(survivor, heard);
+        // again. So the member that did not send waits for the sender's notification log to reach it (either way:
+        // the victim could otherwise send it late, the survivor after the kill) before anything is killed.
+        var other = pair.Members.Single(m => m.BaseUri.Port != first.Sender.Port);
+        await WaitForGossipAsync(other, heard[pair.Members.ToList().IndexOf(other)]);
+        Assert.True(fixture.Receiver.Firing(before).Count == 1, "notified twice with both members up: " + string.Join("; ", fixture.Receiver.Firing(before)));
 
         var victimPid = pair.Members[victim].ProcessId;
+        var killedAt = DateTimeOffset.UtcNow;
         await pair.Members[victim].KillAsync();
         Assert.False(TestSupport.ProcessExists(victimPid), "the killed member is gone");
         await fixture.FireAsync(pair, testName, before, after);
@@ -54,24 +57,41 @@ public sealed class HaAlertmanagerTests(HaAlertmanagerFixture fixture) : IClassF
         var notified = await ExpectExactlyOnceAsync(after, [survivor]);
         Assert.Equal(survivor.BaseUri.Port, notified.Sender.Port);
         // The survivor knew from gossip that the first alert went out, and does not send it again.
-        Assert.Single(fixture.Receiver.Firing(before));
+        var sent = fixture.Receiver.Firing(before);
+        Assert.True(sent.Count == 1, $"{before} sent {sent.Count} times (member {victim} at {pair.Members[victim].BaseUri.Authority} killed at {killedAt:HH:mm:ss.fff}): "
+            + string.Join("; ", sent));
     }
 
-    /// <summary>The gossip updates (notification log and silence entries) a member has received from its peers.</summary>
-    private static async Task<double> GossipUpdatesReceivedAsync(AlertmanagerServer member)
+    /// <summary>
+    /// The gossip a member has received from its peers: updates (notification log and silence entries, as they are
+    /// made) and full states (the whole log, at each push-pull).
+    /// </summary>
+    private static async Task<(double Updates, double FullStates)> GossipReceivedAsync(AlertmanagerServer member)
     {
-        const string Name = "alertmanager_cluster_messages_received_total{msg_type=\"update\"} ";
-        var metrics = await TestSupport.Http.GetStringAsync(new Uri(member.BaseUri, "metrics"));
-        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith(Name, StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line[Name.Length..], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Waits until <paramref name="member"/> has received a gossip update since it had <paramref name="before"/>.</summary>
-    private async Task WaitForGossipAsync(AlertmanagerServer member, double before)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (await GossipUpdatesReceivedAsync(member) <= before)
+        var metrics = (await TestSupport.Http.GetStringAsync(new Uri(member.BaseUri, "metrics"))).Split('\n');
+        double Value(string type)
         {
+            var name = $"alertmanager_cluster_messages_received_total{{msg_type=\"{type}\"}} ";
+            var line = metrics.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal));
+            return line is null ? 0 : double.Parse(line[name.Length..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return (Value("update"), Value("full_state"));
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="member"/> holds its peer's newest notification log: an update received since it had
+    /// <paramref name="before"/>, or three full states from now on (a push-pull every second; the first may have left
+    /// before the sender logged its notification).
+    /// </summary>
+    private async Task WaitForGossipAsync(AlertmanagerServer member, (double Updates, double FullStates) before)
+    {
+        var fullStates = (await GossipReceivedAsync(member)).FullStates;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var now = await GossipReceivedAsync(member);
+            if (now.Updates > before.Updates || now.FullStates >= fullStates + 3)
+                return;
             if (waited.Elapsed > s_firstNotification)
                 Assert.Fail($"{member.BaseUri} heard no gossip of the first notification within {s_firstNotification.TotalSeconds} s.\n"
                     + await fixture.DiagnosticsAsync([member]));
@@ -92,7 +112,7 @@ public sealed class HaAlertmanagerTests(HaAlertmanagerFixture fixture) : IClassF
         var notifications = fixture.Receiver.Firing(alert);
         Assert.True(notifications.Count == 1,
             $"{alert} was notified {notifications.Count} times within {s_window.TotalSeconds} s of the first: "
-            + string.Join(", ", notifications.Select(n => n.Sender)));
+            + string.Join("; ", notifications));
         return notifications[0];
     }
 }

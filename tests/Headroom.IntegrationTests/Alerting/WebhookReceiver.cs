@@ -8,7 +8,11 @@ namespace Headroom.IntegrationTests.Alerting;
 /// <param name="Sender">The sending Alertmanager's <c>externalURL</c> (its listen port tells the members apart).</param>
 /// <param name="Status">The group's status, <c>firing</c> or <c>resolved</c>.</param>
 /// <param name="AlertNames">The <c>alertname</c> of every alert in the notification.</param>
-internal sealed record Notification(Uri Sender, string Status, IReadOnlyList<string> AlertNames);
+/// <param name="At">When it arrived.</param>
+internal sealed record Notification(Uri Sender, string Status, IReadOnlyList<string> AlertNames, DateTimeOffset At)
+{
+    public override string ToString() => $"{Status} {string.Join(",", AlertNames)} from {Sender.Authority} at {At:HH:mm:ss.fff}";
+}
 
 /// <summary>
 /// The receiving end of Alertmanager's webhook on a loopback port: it answers 200 and records every notification,
@@ -80,7 +84,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
                 var root = json.RootElement;
                 var names = root.GetProperty("alerts").EnumerateArray()
                     .Select(a => a.GetProperty("labels").GetProperty("alertname").GetString() ?? "").ToList();
-                var notification = new Notification(new Uri(root.GetProperty("externalURL").GetString()!), root.GetProperty("status").GetString()!, names);
+                var notification = new Notification(new Uri(root.GetProperty("externalURL").GetString()!), root.GetProperty("status").GetString()!, names, DateTimeOffset.UtcNow);
                 lock (_received)
                     _received.Add(notification);
                 context.Response.StatusCode = 200;

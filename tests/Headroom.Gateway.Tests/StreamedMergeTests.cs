@@ -236,6 +236,42 @@ public sealed class StreamedMergeTests
         Assert.True(replicas.Concat(again).All(r => r.Produced < 10_000), "a replica went on reading after the merge stopped");
     }
 
+    /// <summary>
+    /// A streamed remote read through the gateway whose second shard fails after the answer has begun: under
+    /// <c>fail</c> the reader sees a broken answer, never a short one passed off as whole; under <c>warn</c> it gets
+    /// what the shards sent.
+    /// </summary>
+    [Theory]
+    [InlineData(PartialResponse.Fail)]
+    [InlineData(PartialResponse.Warn)]
+    public async Task A_shard_failing_after_a_streamed_remote_read_began_cuts_the_answer_under_fail(PartialResponse partial)
+    {
+        var many = Enumerable.Range(0, 3000).Select(i => S("up", "i", i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture), "replica", "a")).ToList();
+        var whole = new ShardSource("shard-0", [new ListSource(many, sortedWithout: Prometheus)], GatewayConfig.DefaultReplicaLabels, Labels.Empty);
+        // Sends 9997 and 9998 at once (9997's place is then settled), then fails a second later, after the answer began.
+        var failing = new ShardSource("shard-1", [new ListSource([S("up", "i", "9997", "replica", "a"), S("up", "i", "9998", "replica", "a"),
+            S("up", "i", "9999", "replica", "a")], failAfter: 2, waitAfter: 2, gate: Task.Delay(TimeSpan.FromSeconds(1)), sortedWithout: Prometheus)],
+            GatewayConfig.DefaultReplicaLabels, Labels.Empty);
+        var metrics = new GatewayMetrics();
+        await using var server = await GatewayServer.StartAsync(new Gateway(InMemoryTopology.Config(2, partial: partial), [whole, failing], metrics),
+            new GatewayServerOptions(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var client = new Headroom.Prometheus.RemoteRead.RemoteReadClient(http, server.BaseUri);
+        var query = new Headroom.Prometheus.RemoteRead.RemoteReadQuery([new LabelMatcher(LabelMatchType.Equal, "__name__", "up")], 0, 100_000);
+
+        if (partial == PartialResponse.Fail)
+        {
+            var e = await Assert.ThrowsAsync<Headroom.Prometheus.RemoteRead.RemoteReadException>(() => client.ReadAsync([query]));
+            Assert.DoesNotContain("HTTP", e.Message, StringComparison.Ordinal);
+        }
+        else
+        {
+            var answer = Assert.Single(await client.ReadAsync([query]));
+            Assert.Equal(3001, answer.Count);
+            Assert.Equal("9997", answer[^1].Labels.Get("i"));
+        }
+    }
+
     private static ShardSource Shard(params ISeriesSource[] replicas) =>
         new("s", replicas, GatewayConfig.DefaultReplicaLabels, Labels.Empty);
 

@@ -54,11 +54,21 @@ public sealed class GatewayStreamOrderTests
             direct.Add(item.Series.Labels.Without(["replica"]));
         }
 
+        // A SAMPLES answer, sorted by the client as the server streams: the same order.
+        var samples = new List<Labels>();
+        var samplesClient = new RemoteReadClient(http, topology.Shards[0].Replicas[0].BaseUri, RemoteReadResponseType.Samples);
+        await foreach (var item in samplesClient.StreamInServerOrderAsync([query], [PrometheusTopology.ShardLabel, PrometheusTopology.ReplicaLabel]))
+        {
+            samples.Add(item.Series.Labels.Without(["replica"]));
+        }
+
         var expected = series.Select(s => Labels.From(Parse(s).Append(new Label("shard", "0")))).ToList();
         expected.Sort(Labels.Compare);
         // The replica itself sends them in another order (sorted before its external labels were added): the case is real.
         Assert.Equal(expected.Count, direct.Count);
         Assert.NotEqual(expected.Select(l => l.ToString()), direct.Select(l => l.ToString()));
+        Assert.Equal(RemoteReadResponseType.Samples, samplesClient.LastResponseType);
+        Assert.Equal(direct.Select(l => l.ToString()), samples.Select(l => l.ToString()));
         Assert.Equal(expected.Select(l => l.ToString()), read.Select(s => s.Labels.ToString()));
         Assert.All(read, s => Assert.Equal(240, s.Points.Length));
     }

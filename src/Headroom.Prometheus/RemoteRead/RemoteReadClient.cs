@@ -70,7 +70,9 @@ public sealed partial class RemoteReadClient
     /// <summary>
     /// Streams the series of every query in one request as they arrive: per query, sorted by labels, each complete
     /// and with samples in the query's range. A streamed answer is decoded frame by frame and never held whole;
-    /// a SAMPLES answer is read whole, then sorted.
+    /// a SAMPLES answer is read whole, then sorted. (A streaming Prometheus sorts by the labels its TSDB holds and merges
+    /// its external labels in afterwards, which can put label sets nested in one another out of that order; see
+    /// <see cref="StreamInServerOrderAsync"/>.)
     /// </summary>
     /// <param name="queries">The queries; each series says which one it answers.</param>
     /// <param name="warnings">Where non-fatal problems go (native histogram chunks left out); may be null.</param>

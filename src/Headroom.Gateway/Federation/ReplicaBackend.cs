@@ -58,8 +58,10 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable, I
     }
 
     /// <summary>
-    /// The names of the server's external labels, which its remote read answers' order leaves out; none when its
-    /// configuration cannot be read (the order is then by every label, and the shard's merge checks it).
+    /// The names of the server's external labels, which its remote read answers' order leaves out (read once from its
+    /// configuration). None when the server answers but its configuration cannot be read (a proxy that lets only remote
+    /// read through, say): the order is then taken to be by every label, and the shard's merge checks it. A server
+    /// that does not answer at all fails here, as its remote read would, rather than after a second timeout.
     /// </summary>
     public async Task<IReadOnlyCollection<string>> SortedWithoutAsync(CancellationToken cancellationToken)
     {
@@ -67,8 +69,8 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable, I
         {
             return [.. (await ExternalLabelsAsync(cancellationToken).ConfigureAwait(false)).Select(l => l.Name)];
         }
-        catch (Exception e) when (e is RemoteReadException or JsonException or KeyNotFoundException or InvalidOperationException
-            or YamlDotNet.Core.YamlException)
+        catch (Exception e) when (e is RemoteReadException { StatusCode: not null } or JsonException or KeyNotFoundException
+            or InvalidOperationException or YamlDotNet.Core.YamlException)
         {
             return [];
         }

@@ -12,8 +12,8 @@ namespace Headroom.Gateway.Federation;
 /// Dropping or adding labels can reorder series. Labels compare pair by pair and a shorter set sorts first, so
 /// <c>{a="1",replica="r"}</c> sorts after <c>{a="1",b="2",replica="r"}</c> (<c>b</c> &lt; <c>replica</c>) while
 /// <c>{a="1"}</c> sorts before <c>{a="1",b="2"}</c>. What a replica sends is ordered either by all its labels (in-memory
-/// sources, SAMPLES answers, sorted by the client) or, as Prometheus streams chunks, by its TSDB labels before it merges
-/// its external labels in. Both orders, and the shard's, are the series' <em>core</em> (its labels without the
+/// sources) or, as Prometheus streams chunks, by its TSDB labels before it merges its external labels in (the client
+/// sorts a SAMPLES answer that way too). Both orders, and the shard's, are the series' <em>core</em> (its labels without the
 /// <paramref name="shifting"/> names: replica labels, the shard's and the replica's external labels) with a few labels
 /// of those names slotted in, the same ones on every series of the replica.
 /// </para>
@@ -23,10 +23,11 @@ namespace Headroom.Gateway.Federation;
 /// X is released once (a) a later series' core is neither X's core nor an extension of it (series with cores extending
 /// X's come together, so none can follow) and (b) where X's replica order slots a label after a core label that the
 /// shard's order does not, the one shorter core that could still come after X and sort before it has been passed.
-/// (b) arises only when the shard adds an external label that sorts before a dropped replica label and the replica's
-/// order holds that replica label: a replica sorted by all its labels without the shard's labels. For Prometheus'
-/// streamed answers only (a) holds anything back, and a series is released as soon as the next arrives unless the
-/// selection mixes label sets nested in one another.
+/// (b) arises only when the replica's order holds a shifting label (its replica label, say) that sorts after every
+/// shifting label of the shard's answer: a replica sorted by all its labels, replica label included, in a shard that
+/// adds no label sorting after it. Such a replica (an in-memory one in the tests) is mostly held until its answer ends. For
+/// Prometheus' answers, sorted without its external labels, only (a) holds anything back, and a series is released as
+/// soon as the next arrives unless the selection mixes label sets nested in one another.
 /// </para>
 /// <para>
 /// These rules assume the shifting labels are the same on every series of the replica. If they are not, a series may

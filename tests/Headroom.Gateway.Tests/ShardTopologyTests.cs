@@ -84,7 +84,7 @@ public sealed class ShardTopologyTests : IDisposable
     {
         var old = Scrapes(0, 100, 10).Append(new FloatPoint(105_000, StaleMarker.Value)).ToArray();
         var moved = Scrapes(53, 200, 10).ToArray();
-        var merged = Assert.Single(FederatedSource.Merge([[new Series(Up, old)], [new Series(Up, moved)]]));
+        var merged = FederatedSource.Join([new Series(Up, old), new Series(Up, moved)]);
 
         Assert.DoesNotContain(merged.Points, p => StaleMarker.IsStale(p.F));
         Assert.Equal(old[..^1].Concat(moved.Where(p => p.T > 100_000)), merged.Points);
@@ -100,7 +100,7 @@ public sealed class ShardTopologyTests : IDisposable
     {
         var old = Scrapes(0, 100, 10).Append(new FloatPoint(105_000, StaleMarker.Value)).ToArray();
         var moved = Scrapes(53, 103, 10).ToArray();
-        var merged = Assert.Single(FederatedSource.Merge([[new Series(Up, old)], [new Series(Up, moved)]]));
+        var merged = FederatedSource.Join([new Series(Up, old), new Series(Up, moved)]);
 
         Assert.DoesNotContain(merged.Points, p => StaleMarker.IsStale(p.F));
         Assert.Equal(103_000, merged.Points[^1].T);
@@ -112,7 +112,7 @@ public sealed class ShardTopologyTests : IDisposable
     {
         var old = Scrapes(0, 100, 10).Append(new FloatPoint(105_000, StaleMarker.Value)).ToArray();
         var moved = Scrapes(3, 73, 10).ToArray();
-        var merged = Assert.Single(FederatedSource.Merge([[new Series(Up, old)], [new Series(Up, moved)]]));
+        var merged = FederatedSource.Join([new Series(Up, old), new Series(Up, moved)]);
 
         Assert.True(StaleMarker.IsStale(merged.Points[^1].F));
         Assert.Equal(105_000, merged.Points[^1].T);
@@ -123,7 +123,7 @@ public sealed class ShardTopologyTests : IDisposable
     {
         var a = Scrapes(0, 100, 10).Append(new FloatPoint(105_000, StaleMarker.Value)).ToArray();
         var b = Scrapes(3, 103, 10).Append(new FloatPoint(106_000, StaleMarker.Value)).ToArray();
-        var merged = Assert.Single(FederatedSource.Merge([[new Series(Up, a)], [new Series(Up, b)]]));
+        var merged = FederatedSource.Join([new Series(Up, a), new Series(Up, b)]);
         var firstMarker = Array.FindIndex(merged.Points, p => StaleMarker.IsStale(p.F));
         Assert.Equal(105_000, merged.Points[firstMarker].T);
         Assert.All(merged.Points[firstMarker..], p => Assert.True(StaleMarker.IsStale(p.F)));
@@ -134,7 +134,7 @@ public sealed class ShardTopologyTests : IDisposable
     {
         var a = Scrapes(0, 300, 10).ToArray();
         var b = Scrapes(5, 305, 10).ToArray();
-        var merged = Assert.Single(FederatedSource.Merge([[new Series(Up, a)], [new Series(Up, b)]]));
+        var merged = FederatedSource.Join([new Series(Up, a), new Series(Up, b)]);
         Assert.Equal(a.Concat(b.Where(p => p.T > 300_000)), merged.Points);
     }
 
@@ -152,7 +152,7 @@ public sealed class ShardTopologyTests : IDisposable
         var moved = Enumerable.Range(0, 15).Select(i => 53_000L + i * 10_000)
             .Select(t => new FloatPoint(t, t < 173_000 ? Counter(t) : Counter(t - 173_000))).ToArray();
 
-        var merged = Assert.Single(FederatedSource.Merge([[new Series(Up, old)], [new Series(Up, moved)]])).Points;
+        var merged = FederatedSource.Join([new Series(Up, old), new Series(Up, moved)]).Points;
 
         Assert.Equal(old[..^1].Concat(moved.Where(p => p.T > 103_000)), merged);
         var resets = merged.Zip(merged.Skip(1)).Where(p => p.Second.F < p.First.F).Select(p => p.Second.T).ToList();

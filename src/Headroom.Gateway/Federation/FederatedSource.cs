@@ -36,15 +36,39 @@ public sealed class FederatedSource : ISeriesSource
     public FederatedSource With(PartialResponse partial) => partial == _partial ? this : new FederatedSource(_shards, partial, _metrics);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The shards' answers stream through <see cref="SortedSeriesMerge"/>: every candidate shard is asked at once and a
+    /// series is handed on as soon as every shard still answering has passed its labels. A shard that fails is handled
+    /// by the partial-response policy when it fails: under <see cref="PartialResponse.Warn"/> the series it sent before
+    /// stay in the answer and the warning says how many; under <see cref="PartialResponse.Fail"/> the selection throws,
+    /// whatever was handed on before.
+    /// </remarks>
     public async IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SelectHints hints,
         SourceWarnings warnings, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(matchers);
-        var answers = await AskAsync(matchers, minT, maxT, warnings,
-            (shard, token) => ReadAsync(shard, matchers, minT, maxT, hints, warnings, token), cancellationToken).ConfigureAwait(false);
-        foreach (var series in Merge(answers))
+        ArgumentNullException.ThrowIfNull(warnings);
+        var candidates = Candidates(matchers, minT, maxT).ToList();
+        var inputs = candidates.Select(shard => (Func<CancellationToken, IAsyncEnumerable<List<Series>>>)(token =>
+            OneByOne(shard.SelectAsync(matchers, minT, maxT, hints, warnings, token)))).ToList();
+        await foreach (var copies in SortedSeriesMerge.MergeAsync(inputs, Failed, cancellationToken).ConfigureAwait(false))
         {
-            yield return series;
+            yield return Join(copies);
+        }
+
+        void Failed(int index, Exception error, int sent)
+        {
+            if (error is QueryException)
+            {
+                // The query's own fault: every shard would say the same.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+            }
+            var shard = ShardName(candidates, index);
+            var message = error is ShardUnavailableException ? error.Message : $"shard {shard}: {error.Message}";
+            Partial(shard, message, error);
+            warnings.Add(sent == 0
+                ? $"partial response: {message}; the answer leaves out that shard's series"
+                : $"partial response: {message}; the answer holds the {sent} series that shard sent before it failed and leaves out the rest of its series");
         }
     }
 
@@ -101,68 +125,38 @@ public sealed class FederatedSource : ISeriesSource
                 answers.Add(answer);
                 continue;
             }
-            var shard = (candidates[i] as ShardSource)?.Name ?? i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            _metrics?.PartialResponse(shard);
+            var shard = ShardName(candidates, i);
             var message = error is ShardUnavailableException ? error.Message : $"shard {shard}: {error!.Message}";
-            if (_partial == PartialResponse.Fail)
-            {
-                throw new ShardUnavailableException(message + "; the request asked for no partial response", error!);
-            }
+            Partial(shard, message, error!);
             warnings.Add($"partial response: {message}; the answer leaves out that shard's series");
         }
         return answers;
     }
 
-    private static async Task<List<Series>> ReadAsync(ISeriesSource shard, IReadOnlyList<LabelMatcher> matchers, long minT, long maxT,
-        SelectHints hints, SourceWarnings warnings, CancellationToken cancellationToken)
+    private static string ShardName(List<ISeriesSource> candidates, int index) =>
+        (candidates[index] as ShardSource)?.Name ?? index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Counts a shard's failure and throws under <see cref="PartialResponse.Fail"/>.</summary>
+    private void Partial(string shard, string message, Exception error)
     {
-        var list = new List<Series>();
-        await foreach (var series in shard.SelectAsync(matchers, minT, maxT, hints, warnings, cancellationToken).ConfigureAwait(false))
+        _metrics?.PartialResponse(shard);
+        if (_partial == PartialResponse.Fail)
         {
-            list.Add(series);
+            throw new ShardUnavailableException(message + "; the request asked for no partial response", error);
         }
-        return list;
     }
 
-    /// <summary>Merges sorted answers into one sorted stream; a series on several shards is deduplicated across them.</summary>
-    internal static IEnumerable<Series> Merge(List<List<Series>> answers)
+    /// <summary>A shard's series as the merge takes them: each its own item (a shard answers each series once).</summary>
+    private static async IAsyncEnumerable<List<Series>> OneByOne(IAsyncEnumerable<Series> series)
     {
-        if (answers.Count == 1)
+        await foreach (var s in series.ConfigureAwait(false))
         {
-            foreach (var s in answers[0])
-            {
-                yield return s;
-            }
-            yield break;
-        }
-        var heads = new int[answers.Count];
-        var same = new List<Series>(answers.Count);
-        while (true)
-        {
-            Series? lowest = null;
-            for (var i = 0; i < answers.Count; i++)
-            {
-                if (heads[i] < answers[i].Count && (lowest is null || Labels.Compare(answers[i][heads[i]].Labels, lowest.Labels) < 0))
-                {
-                    lowest = answers[i][heads[i]];
-                }
-            }
-            if (lowest is null)
-            {
-                yield break;
-            }
-            same.Clear();
-            for (var i = 0; i < answers.Count; i++)
-            {
-                if (heads[i] < answers[i].Count && answers[i][heads[i]].Labels.Equals(lowest.Labels))
-                {
-                    same.Add(answers[i][heads[i]]);
-                    heads[i]++;
-                }
-            }
-            yield return same.Count == 1
-                ? same[0]
-                : new Series(lowest.Labels, ShardOverlap.Merge([.. same.Select(static s => s.Points)])) { Histograms = same.MaxBy(s => s.Histograms.Length)!.Histograms };
+            yield return [s];
         }
     }
+
+    /// <summary>Joins one series' copies from several shards (<see cref="ShardOverlap"/>).</summary>
+    internal static Series Join(IReadOnlyList<Series> copies) => copies.Count == 1
+        ? copies[0]
+        : new Series(copies[0].Labels, ShardOverlap.Merge([.. copies.Select(static s => s.Points)])) { Histograms = copies.MaxBy(s => s.Histograms.Length)!.Histograms };
 }

@@ -25,6 +25,16 @@ internal interface IRangeQueryable
         CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A replica whose series come sorted by their labels without some of them: a Prometheus server sorts the labels its
+/// TSDB holds and merges its external labels in afterwards. Any other source sorts by all labels.
+/// </summary>
+internal interface IServerOrdered
+{
+    /// <summary>The label names the order of the replica's series leaves out.</summary>
+    Task<IReadOnlyCollection<string>> SortedWithoutAsync(CancellationToken cancellationToken);
+}
+
 /// <summary>A replica held in process (tests, the lake later): Headroom's own engine evaluates pushed queries over it.</summary>
 internal sealed class EngineReplica(ISeriesSource source) : IRangeQueryable
 {

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Headroom.Prometheus.RemoteRead;
 using Headroom.PromQL;
@@ -13,10 +14,10 @@ namespace Headroom.Gateway.Federation;
 /// remote read, does not add the server's external labels: this adds them, learned once from
 /// <c>/api/v1/status/config</c>).
 /// </summary>
-internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable
+internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable, IServerOrdered
 {
     private readonly HttpClient _http;
-    private readonly RemoteReadSource _remote;
+    private readonly RemoteReadClient _remote;
     private readonly SemaphoreSlim _externalLock = new(1, 1);
     private Labels? _external;
 
@@ -25,7 +26,7 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable
         Shard = shard;
         BaseUri = baseUri;
         _http = http;
-        _remote = new RemoteReadSource(new RemoteReadClient(http, baseUri));
+        _remote = new RemoteReadClient(http, baseUri);
     }
 
     public string Shard { get; }
@@ -41,9 +42,39 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable
     private static readonly long s_earliest = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
     private static readonly long s_latest = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
-    public IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SelectHints hints,
-        SourceWarnings warnings, CancellationToken cancellationToken = default) =>
-        _remote.SelectAsync(matchers, Math.Max(minT, s_earliest), Math.Min(maxT, s_latest), hints, warnings, cancellationToken);
+    /// <remarks>
+    /// Series come as Prometheus streams them, sorted by their labels without the server's external labels (a SAMPLES
+    /// answer is sorted so too): see <see cref="SortedWithoutAsync"/>.
+    /// </remarks>
+    public async IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SelectHints hints,
+        SourceWarnings warnings, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var query = new RemoteReadQuery(matchers, Math.Max(minT, s_earliest), Math.Min(maxT, s_latest), hints);
+        var order = await SortedWithoutAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var item in _remote.StreamInServerOrderAsync([query], order, warnings, cancellationToken).ConfigureAwait(false))
+        {
+            yield return item.Series;
+        }
+    }
+
+    /// <summary>
+    /// The names of the server's external labels, which its remote read answers' order leaves out (read once from its
+    /// configuration). None when the server answers but its configuration cannot be read (a proxy that lets only remote
+    /// read through, say): the order is then taken to be by every label, and the shard's merge checks it. A server
+    /// that does not answer at all fails here, as its remote read would, rather than after a second timeout.
+    /// </summary>
+    public async Task<IReadOnlyCollection<string>> SortedWithoutAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return [.. (await ExternalLabelsAsync(cancellationToken).ConfigureAwait(false)).Select(l => l.Name)];
+        }
+        catch (Exception e) when (e is RemoteReadException { StatusCode: not null } or JsonException or KeyNotFoundException
+            or InvalidOperationException or YamlDotNet.Core.YamlException)
+        {
+            return [];
+        }
+    }
 
     public async Task<IReadOnlyList<string>> LabelNamesAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT,
         SourceWarnings warnings, CancellationToken cancellationToken = default)

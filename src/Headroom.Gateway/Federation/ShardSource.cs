@@ -22,16 +22,41 @@ internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSour
 
     public SourceInfo Info { get; } = info ?? new(externalLabels);
 
+    /// <remarks>
+    /// The replicas' answers stream through <see cref="SortedSeriesMerge"/>: a series is handed on as soon as every
+    /// replica still answering has passed its labels, its copies joined. A replica that fails is left out from there on
+    /// (the series it sent before stay in the answer); the shard fails with <see cref="ShardUnavailableException"/> when
+    /// the last replica still answering fails, after whatever series were handed on before.
+    /// </remarks>
     public async IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SelectHints hints,
         SourceWarnings warnings, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // A matcher on a replica label would select one replica's copy; the answer's series do not carry that label.
         var remote = matchers.Where(m => !_replicaLabels.Contains(m.Name)).ToList();
-        var answers = await AskAllAsync((replica, token) => ReadAsync(replica, remote, minT, maxT, hints, warnings, token), cancellationToken)
-            .ConfigureAwait(false);
-        foreach (var series in Deduplicate(answers, remote))
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var reasons = new List<string>(Replicas.Count);
+        var handedOn = 0;
+        var inputs = Replicas.Select(replica => (Func<CancellationToken, IAsyncEnumerable<List<Series>>>)(token =>
+            ReadInOrderAsync(replica, remote, minT, maxT, hints, warnings, started, token))).ToList();
+        await foreach (var copies in SortedSeriesMerge.MergeAsync(inputs, Failed, cancellationToken).ConfigureAwait(false))
         {
-            yield return series;
+            handedOn++;
+            yield return Join(copies);
+        }
+
+        void Failed(int replica, Exception error, int sent)
+        {
+            _metrics?.BackendRequest(Name, Replicas[replica], System.Diagnostics.Stopwatch.GetElapsedTime(started), failed: true);
+            reasons.Add(error.Message);
+            if (reasons.Count < Replicas.Count)
+            {
+                return;
+            }
+            if (handedOn == 0)
+            {
+                throw new ShardUnavailableException(Name, reasons);
+            }
+            throw new ShardUnavailableException(Name, reasons, handedOn);
         }
     }
 
@@ -93,59 +118,61 @@ internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSour
         return [.. results.Where(r => r.Ok).Select(r => r.Answer)];
     }
 
-    private static async Task<List<Series>> ReadAsync(ISeriesSource replica, IReadOnlyList<LabelMatcher> matchers, long minT, long maxT,
-        SelectHints hints, SourceWarnings warnings, CancellationToken cancellationToken)
+    /// <summary>
+    /// One replica's answer relabelled as the shard answers it (replica labels dropped, the shard's external labels
+    /// added, the caller's matchers checked again) and put back into label order (<see cref="ReplicaOrder"/>).
+    /// </summary>
+    private async IAsyncEnumerable<List<Series>> ReadInOrderAsync(ISeriesSource replica, IReadOnlyList<LabelMatcher> matchers, long minT, long maxT,
+        SelectHints hints, SourceWarnings warnings, long started, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var list = new List<Series>();
+        var sortedWithout = replica is IServerOrdered server ? await server.SortedWithoutAsync(cancellationToken).ConfigureAwait(false) : [];
+        var order = new ReplicaOrder(ShiftingLabels(replica, sortedWithout), sortedWithout);
         await foreach (var series in replica.SelectAsync(matchers, minT, maxT, hints, warnings, cancellationToken).ConfigureAwait(false))
         {
-            list.Add(series);
+            var labels = Normalize(series.Labels);
+            var answer = !Matches(labels, matchers) ? null
+                : series.Labels.Equals(labels) ? series
+                : new Series(labels, series.Points) { Histograms = series.Histograms };
+            order.Add(series.Labels, answer);
+            while (order.TryTake(out var next))
+            {
+                yield return next;
+            }
         }
-        return list;
+        _metrics?.BackendRequest(Name, replica, System.Diagnostics.Stopwatch.GetElapsedTime(started), failed: false);
+        while (order.TryTakeAtEnd(out var next))
+        {
+            yield return next;
+        }
     }
 
     /// <summary>
-    /// Drops replica labels, adds the shard's external labels, and joins copies of a series. Dropping a label can
-    /// change the order of a replica's series (a shorter label set sorts first), so each answer is sorted again.
+    /// The label names that may sit on a replica's series in its own order but not in the shard's answer, or the other
+    /// way round: replica labels, the shard's external labels, and the replica's own external labels where it can tell
+    /// them (a Prometheus server's, read once from its configuration).
     /// </summary>
-    private List<Series> Deduplicate(List<List<Series>> answers, IReadOnlyList<LabelMatcher> matchers)
+    private HashSet<string> ShiftingLabels(ISeriesSource replica, IReadOnlyCollection<string> sortedWithout)
     {
-        var copies = new Dictionary<Labels, List<Series>>();
-        foreach (var answer in answers)
+        var names = new HashSet<string>(_replicaLabels, StringComparer.Ordinal);
+        names.UnionWith(Info.ExternalLabels.Select(l => l.Name));
+        names.UnionWith(replica.Info.ExternalLabels.Select(l => l.Name));
+        names.UnionWith(sortedWithout);
+        return names;
+    }
+
+    /// <summary>Joins one series' copies from several replicas (<see cref="ReplicaDeduplicator"/>).</summary>
+    private Series Join(List<Series> copies)
+    {
+        if (copies.Count == 1)
         {
-            foreach (var series in answer)
-            {
-                var labels = Normalize(series.Labels);
-                if (!Matches(labels, matchers))
-                {
-                    continue;
-                }
-                if (!copies.TryGetValue(labels, out var list))
-                {
-                    list = [];
-                    copies.Add(labels, list);
-                }
-                list.Add(series);
-            }
+            return copies[0];
         }
-        var result = new List<Series>(copies.Count);
-        foreach (var (labels, list) in copies)
+        var points = ReplicaDeduplicator.Merge([.. copies.Select(s => s.Points)], out var switches);
+        if (switches > 0)
         {
-            if (list.Count == 1)
-            {
-                result.Add(list[0].Labels.Equals(labels) ? list[0] : new Series(labels, list[0].Points) { Histograms = list[0].Histograms });
-                continue;
-            }
-            var points = ReplicaDeduplicator.Merge([.. list.Select(s => s.Points)], out var switches);
-            if (switches > 0)
-            {
-                _metrics?.ReplicaSwitches(Name, switches);
-            }
-            var histograms = list.MaxBy(s => s.Histograms.Length)!.Histograms;
-            result.Add(new Series(labels, points) { Histograms = histograms });
+            _metrics?.ReplicaSwitches(Name, switches);
         }
-        result.Sort(static (a, b) => Labels.Compare(a.Labels, b.Labels));
-        return result;
+        return new Series(copies[0].Labels, points) { Histograms = copies.MaxBy(s => s.Histograms.Length)!.Histograms };
     }
 
     private Labels Normalize(Labels labels)

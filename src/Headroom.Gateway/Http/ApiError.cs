@@ -28,6 +28,9 @@ internal sealed class ApiError : Exception
         var response = context.Response;
         if (response.HasStarted)
         {
+            // Part of the answer is out (a streamed remote read whose shard failed mid-answer): ending it normally would
+            // pass a short answer off as whole, so the connection is cut and the client sees a broken answer.
+            context.Abort();
             return;
         }
         response.StatusCode = StatusOf(type);

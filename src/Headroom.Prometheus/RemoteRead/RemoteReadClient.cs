@@ -70,14 +70,37 @@ public sealed partial class RemoteReadClient
     /// <summary>
     /// Streams the series of every query in one request as they arrive: per query, sorted by labels, each complete
     /// and with samples in the query's range. A streamed answer is decoded frame by frame and never held whole;
-    /// a SAMPLES answer is read whole, then sorted.
+    /// a SAMPLES answer is read whole, then sorted. (A streaming Prometheus sorts by the labels its TSDB holds and merges
+    /// its external labels in afterwards, which can put label sets nested in one another out of that order; see
+    /// <see cref="StreamInServerOrderAsync"/>.)
     /// </summary>
     /// <param name="queries">The queries; each series says which one it answers.</param>
     /// <param name="warnings">Where non-fatal problems go (native histogram chunks left out); may be null.</param>
     /// <param name="cancellationToken">Stops the read and closes the connection.</param>
     /// <exception cref="RemoteReadException">The server is unreachable, answered an error, or sent an unreadable payload.</exception>
-    public async IAsyncEnumerable<RemoteReadSeries> StreamAsync(IReadOnlyList<RemoteReadQuery> queries, SourceWarnings? warnings = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<RemoteReadSeries> StreamAsync(IReadOnlyList<RemoteReadQuery> queries, SourceWarnings? warnings = null,
+        CancellationToken cancellationToken = default) => StreamCoreAsync(queries, null, warnings, cancellationToken);
+
+    /// <summary>
+    /// Streams like <see cref="StreamAsync"/>, with every answer in the order a streaming Prometheus sends its series:
+    /// sorted by their labels without the server's external labels (it sorts its TSDB's labels, then merges its external
+    /// labels in, which can reorder label sets nested in one another). A SAMPLES answer is sorted that way too, so a
+    /// caller that merges answers as they stream can rely on one order whatever the server sends.
+    /// </summary>
+    /// <param name="queries">The queries; each series says which one it answers.</param>
+    /// <param name="externalLabelNames">The names of the server's external labels (from its configuration).</param>
+    /// <param name="warnings">Where non-fatal problems go (native histogram chunks left out); may be null.</param>
+    /// <param name="cancellationToken">Stops the read and closes the connection.</param>
+    /// <exception cref="RemoteReadException">The server is unreachable, answered an error, or sent an unreadable payload.</exception>
+    public IAsyncEnumerable<RemoteReadSeries> StreamInServerOrderAsync(IReadOnlyList<RemoteReadQuery> queries, IReadOnlyCollection<string> externalLabelNames,
+        SourceWarnings? warnings = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(externalLabelNames);
+        return StreamCoreAsync(queries, externalLabelNames, warnings, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<RemoteReadSeries> StreamCoreAsync(IReadOnlyList<RemoteReadQuery> queries, IReadOnlyCollection<string>? sortedWithout,
+        SourceWarnings? warnings, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(queries);
         if (queries.Count == 0)
@@ -114,8 +137,10 @@ public sealed partial class RemoteReadClient
             var results = DecodeSamples(body, queries.Count);
             for (var i = 0; i < results.Count; i++)
             {
-                results[i].Sort(static (a, b) => Labels.Compare(a.Labels, b.Labels));
-                foreach (var series in results[i])
+                IEnumerable<Series> sorted = sortedWithout is { Count: > 0 }
+                    ? results[i].OrderBy(s => s.Labels.Without(sortedWithout), Comparer<Labels>.Create(Labels.Compare))
+                    : results[i].Order(Comparer<Series>.Create(static (a, b) => Labels.Compare(a.Labels, b.Labels)));
+                foreach (var series in sorted)
                 {
                     if (series.Points.Length > 0)
                     {

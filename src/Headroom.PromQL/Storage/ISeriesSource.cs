@@ -12,7 +12,9 @@ public interface ISeriesSource
 {
     /// <summary>
     /// Streams every series matching all <paramref name="matchers"/>, with its samples in
-    /// <c>[minT, maxT]</c> (staleness markers included). Series come sorted by labels, each once.
+    /// <c>[minT, maxT]</c> (staleness markers included), each series once. In-memory storage and the gateway's
+    /// sources send them sorted by labels; remote read sends them in the server's order, which differs where one
+    /// label set extends another (Prometheus sorts before adding its external labels). The engine needs no order.
     /// </summary>
     /// <param name="matchers">Label matchers that must all hold.</param>
     /// <param name="minT">The earliest sample time wanted, inclusive, in milliseconds.</param>

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Headroom.Gateway.Configuration;
 using Headroom.Gateway.Http;
 using Headroom.Prometheus.Configuration;
 using Headroom.Prometheus.Exposition;
+using Headroom.Prometheus.ServerApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -32,7 +32,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
     private readonly GatewayServerOptions _options;
     private readonly ILogger _logger;
     private readonly List<FileSystemWatcher> _watchers = [];
-    private readonly PosixSignalRegistration? _sighup;
+    private readonly IDisposable? _sighup;
     private readonly SemaphoreSlim _reloadLock = new(1, 1);
     private Gateway _gateway;
 
@@ -62,16 +62,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
             _watchers.Add(watcher);
         }
         if (watched.Count > 0)
-        {
-            if (!OperatingSystem.IsWindows())
-            {
-                _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
-                {
-                    context.Cancel = true;
-                    _ = ReloadAsync("SIGHUP");
-                });
-            }
-        }
+            _sighup = ReloadSignal.Register(() => _ = ReloadAsync("SIGHUP"));
     }
 
     /// <summary>Where the gateway listens, e.g. <c>http://127.0.0.1:9095/</c>.</summary>

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Headroom.Prometheus.Exposition;
+using Headroom.Prometheus.ServerApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -17,21 +17,13 @@ namespace Headroom.Ruler;
 public sealed class RulerServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly PosixSignalRegistration? _sighup;
+    private readonly IDisposable? _sighup;
 
     private RulerServer(WebApplication app, Uri baseUri, Ruler ruler)
     {
         _app = app;
         BaseUri = baseUri;
-        if (!OperatingSystem.IsWindows())
-        {
-            _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
-            {
-                // Handled: the default action of SIGHUP would end the process.
-                context.Cancel = true;
-                _ = ruler.ReloadAsync("SIGHUP");
-            });
-        }
+        _sighup = ReloadSignal.Register(() => _ = ruler.ReloadAsync("SIGHUP"));
     }
 
     /// <summary>The server's root, e.g. <c>http://127.0.0.1:9096/</c>.</summary>

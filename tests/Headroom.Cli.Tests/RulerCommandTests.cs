@@ -85,7 +85,8 @@ public sealed class RulerCommandTests : IDisposable
     {
         var rules = Rules(Good);
         var port = FreePort.Next();
-        await using var ruler = ServerProcess.Start(new Dictionary<string, string>(), "ruler", "--rules", rules, "--source", "http://127.0.0.1:1",
+        // Under nohup, so SIGHUP starts out ignored (a CI runner or supervisor may do the same): the reload must still work.
+        await using var ruler = ServerProcess.StartUnderNohup("ruler", "--rules", rules, "--source", "http://127.0.0.1:1",
             "--remote-write", "http://127.0.0.1:1/api/v1/write", "--listen", $"127.0.0.1:{port}", "--flush-timeout", "0s", "--log-level", "info");
         var baseUri = new Uri($"http://127.0.0.1:{port}/");
         using var http = new HttpClient();

@@ -31,9 +31,21 @@ internal sealed class ServerProcess : IAsyncDisposable
     public IReadOnlyList<JsonElement> RequestLines(string path) =>
         [.. JsonLogs.Where(l => l.GetProperty("State").TryGetProperty("Path", out var p) && p.GetString() == path)];
 
-    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Start(Cli.StartInfo(environment, args));
+
+    /// <summary>Starts the server under <c>nohup</c>: SIGHUP ignored from the start, as a supervisor or a shell may leave it.</summary>
+    public static ServerProcess StartUnderNohup(params string[] args)
     {
-        var process = new Process { StartInfo = Cli.StartInfo(environment, args) };
+        var info = Cli.StartInfo(new Dictionary<string, string>(), args);
+        info.ArgumentList.Insert(0, info.FileName);
+        info.FileName = "nohup";
+        return Start(info);
+    }
+
+    private static ServerProcess Start(ProcessStartInfo info)
+    {
+        var process = new Process { StartInfo = info };
         var server = new ServerProcess(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) server._output.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) server._error.Enqueue(e.Data); };

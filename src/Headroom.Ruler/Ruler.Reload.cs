@@ -37,7 +37,8 @@ public sealed partial class Ruler
                 Log.ReloadRefused(_logger, reason, GroupCount, e.Message);
                 return false;
             }
-            var running = _loops.Count > 0;
+            // Started and not stopped: the loops run (none when no group was loaded), and the new groups must run too.
+            var running = Ready;
             await StopLoopsAsync().ConfigureAwait(false);
             var old = _groups.ToDictionary(static g => g.Group.Key, StringComparer.Ordinal);
             var fresh = new List<GroupEvaluator>(loaded.Count);

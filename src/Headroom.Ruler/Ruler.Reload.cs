@@ -15,16 +15,20 @@ public sealed partial class Ruler
     /// <summary>What the last refused reload found wrong with the rule files; null after a reload that succeeded.</summary>
     public string? ReloadProblems { get; private set; }
 
-    /// <summary>Reads the rule files again and replaces the groups; false, with the old rules still running, when they have problems.</summary>
+    /// <summary>
+    /// Reads the rule files again and replaces the groups. When they have problems, the old rules keep running and the
+    /// answer carries the problems of this reload (not <see cref="ReloadProblems"/>, which a reload right after may
+    /// already have cleared).
+    /// </summary>
     /// <param name="reason">What asked for it (<c>SIGHUP</c>, <c>POST /-/reload</c>), for the log.</param>
     /// <param name="cancellationToken">Stops waiting for another reload under way.</param>
-    public async Task<bool> ReloadAsync(string reason, CancellationToken cancellationToken = default)
+    public async Task<RuleReload> ReloadAsync(string reason, CancellationToken cancellationToken = default)
     {
         await _reload.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (Volatile.Read(ref _stopped) == 1)
-                return false;
+                return new RuleReload(false, "the ruler is stopping; nothing was reloaded");
             IReadOnlyList<LoadedGroup> loaded;
             try
             {
@@ -35,7 +39,7 @@ public sealed partial class Ruler
                 ReloadProblems = e.Message;
                 Metrics.Reloaded(succeeded: false, _time.GetUtcNow());
                 Log.ReloadRefused(_logger, reason, GroupCount, e.Message);
-                return false;
+                return new RuleReload(false, $"The rule files have problems:\n{e.Message}");
             }
             // Started and not stopped: the loops run (none when no group was loaded), and the new groups must run too.
             var running = Ready;
@@ -64,7 +68,7 @@ public sealed partial class Ruler
             ReloadProblems = null;
             Metrics.Reloaded(succeeded: true, now);
             Log.Reloaded(_logger, reason, fresh.Count, RuleCount, old.Count);
-            return true;
+            return new RuleReload(true, null);
         }
         finally
         {
@@ -106,3 +110,8 @@ public sealed partial class Ruler
         public static partial void ReloadRefused(ILogger logger, string reason, int groups, string problems);
     }
 }
+
+/// <summary>What a reload of the rule files did.</summary>
+/// <param name="Succeeded">The new rule files replaced the groups.</param>
+/// <param name="Problems">Why not, when they did not: every problem with its file and line.</param>
+public sealed record RuleReload(bool Succeeded, string? Problems);

@@ -46,9 +46,9 @@ public sealed class RulerServer : IAsyncDisposable
             context.Response.ContentType = ExpositionWriter.TextContentType;
             await ruler.Metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         });
-        app.MapPost("/-/reload", async (HttpContext context) => await ruler.ReloadAsync("POST /-/reload", context.RequestAborted).ConfigureAwait(false)
-            ? Results.Text($"Reloaded: {ruler.GroupCount} groups ({ruler.RuleCount} rules)\n")
-            : Results.Text($"Not reloaded; the rules loaded before keep running. The rule files have problems:\n{ruler.ReloadProblems}\n", statusCode: 500));
+        app.MapPost("/-/reload", async (HttpContext context) => await ruler.ReloadAsync("POST /-/reload", context.RequestAborted).ConfigureAwait(false) is { Succeeded: false } refused
+            ? Results.Text($"Not reloaded; the rules loaded before keep running. {refused.Problems}\n", statusCode: 500)
+            : Results.Text($"Reloaded: {ruler.GroupCount} groups ({ruler.RuleCount} rules)\n"));
         app.MapFallback((HttpContext context) => Results.Text($"no endpoint {context.Request.Path}; the ruler serves /metrics, /-/healthy, /-/ready and POST /-/reload\n", statusCode: 404));
         try
         {

@@ -90,7 +90,7 @@ public sealed class ReloadTests : IDisposable
         await ruler.EvaluateAsync(old, T0.AddMinutes(3), default);
 
         await File.WriteAllTextAsync(_file, After);
-        Assert.True(await ruler.ReloadAsync("test"));
+        Assert.True((await ruler.ReloadAsync("test")).Succeeded);
 
         Assert.Equal(["hosts", "new"], ruler.Groups.Select(g => g.Group.Name).Order());
         var reloaded = ruler.Groups.Single(g => g.Group.Name == "hosts");
@@ -132,8 +132,10 @@ public sealed class ReloadTests : IDisposable
         var groups = ruler.Groups;
 
         await File.WriteAllTextAsync(_file, After.Replace("avg(cpu)", "avg(cpu", StringComparison.Ordinal));
-        Assert.False(await ruler.ReloadAsync("test"));
+        var refused = await ruler.ReloadAsync("test");
 
+        Assert.False(refused.Succeeded);
+        Assert.Contains(_file, refused.Problems, StringComparison.Ordinal);
         Assert.Same(groups, ruler.Groups);
         Assert.Contains("fleet:cpu:avg", ruler.ReloadProblems, StringComparison.Ordinal);
         Assert.Contains(_file, ruler.ReloadProblems, StringComparison.Ordinal);
@@ -144,7 +146,7 @@ public sealed class ReloadTests : IDisposable
 
         // Fixed, it loads; the problems are cleared.
         await File.WriteAllTextAsync(_file, After);
-        Assert.True(await ruler.ReloadAsync("test"));
+        Assert.True((await ruler.ReloadAsync("test")).Succeeded);
         Assert.Null(ruler.ReloadProblems);
         Assert.Contains("headroom_ruler_config_last_reload_successful 1", await ruler.Metrics.ExportAsync(), StringComparison.Ordinal);
     }
@@ -156,13 +158,15 @@ public sealed class ReloadTests : IDisposable
         await using var _ruler = ruler;
         ruler.Start();
         await File.WriteAllTextAsync(_file, After);
-        Assert.True(await ruler.ReloadAsync("test"));
+        Assert.True((await ruler.ReloadAsync("test")).Succeeded);
         Assert.True(ruler.Ready);
         Assert.Equal(2, ruler.GroupCount);
         await ruler.StopAsync();
         // Stopped, a reload changes nothing.
         await File.WriteAllTextAsync(_file, Before);
-        Assert.False(await ruler.ReloadAsync("test"));
+        var refused = await ruler.ReloadAsync("test");
+        Assert.False(refused.Succeeded);
+        Assert.Contains("stopping", refused.Problems, StringComparison.Ordinal);
         Assert.Equal(2, ruler.GroupCount);
     }
 }

@@ -53,4 +53,98 @@ public sealed class QueryResponseWriterTests
         // Past three decimals, as before, through a double rounded half to even: 0.5 ms is 0, 9123.4 ms is 9123.
         Assert.Equal([1500L, 2050, 3001, 4100, 5000, 6000, -7500, 1_500_000, 0, 9123], answer.Series[0].Points.Select(p => p.T));
     }
+
+    [Fact]
+    public async Task Written_in_parts_the_answer_is_the_same_bytes_and_leaves_in_small_writes()
+    {
+        // 400 series × 288 values: about 5 MB of JSON, which the gateway used to hold whole (twice, while it grew).
+        var matrix = new MatrixResult([.. Enumerable.Range(0, 400).Select(s => new Series(Labels.Of("job", $"job-{s}", "le", "+Inf"),
+            [.. Enumerable.Range(0, 288).Select(i => new FloatPoint(1_793_491_200_000 + i * 300_000, s * 1.5 + i / 7.0))]))]);
+        QueryResult[] results =
+        [
+            new(matrix, new Annotations()),
+            new(new VectorResult([.. Enumerable.Range(0, 5000).Select(i => new Sample(Labels.Of("i", $"{i}"), 1_793_491_207_500, i / 3.0))]), new Annotations()),
+            new(new ScalarResult(1_793_491_207_050, 2.5), new Annotations()),
+            new(new StringResult(1_793_491_207_050, "text"), new Annotations()),
+            new(new MatrixResult([]), new Annotations()),
+        ];
+        Action<Utf8JsonWriter> stats = json => json.WriteStringValue("stats");
+
+        foreach (var result in results)
+        {
+            using var whole = new MemoryStream();
+            QueryResponseWriter.Write(whole, result, stats);
+            var parts = new WriteRecorder();
+
+            await QueryResponseWriter.WriteAsync(parts, result, stats, CancellationToken.None);
+
+            Assert.Equal(whole.ToArray(), parts.ToArray());
+            Assert.Equal(0, parts.SyncWrites);
+            // A write carries what was pending past 32 KiB plus the series or sample that crossed it (a series here is
+            // under 8 KB): nothing near the 80 KB of the large-object heap, and a large answer in many writes.
+            Assert.All(parts.Writes, w => Assert.InRange(w, 1, 48 * 1024));
+        }
+        var large = new WriteRecorder();
+        await QueryResponseWriter.WriteAsync(large, results[0], null, CancellationToken.None);
+        Assert.True(large.Writes.Count > 100, $"{large.Writes.Count} writes for {large.Length:N0} bytes");
+    }
+
+    /// <summary>A stream that keeps what is written and the size of every asynchronous write (Kestrel allows no other).</summary>
+    private sealed class WriteRecorder : Stream
+    {
+        private readonly MemoryStream _written = new();
+
+        public List<int> Writes { get; } = [];
+
+        public int SyncWrites { get; private set; }
+
+        public byte[] ToArray() => _written.ToArray();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            SyncWrites++;
+            _written.Write(buffer, offset, count);
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Writes.Add(buffer.Length);
+            _written.Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override void Flush()
+        {
+        }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _written.Length;
+
+        public override long Position { get => _written.Length; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _written.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
 }

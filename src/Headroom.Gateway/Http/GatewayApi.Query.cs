@@ -99,7 +99,6 @@ internal sealed partial class GatewayApi
     private static async Task WriteResultAsync(RequestContext request, QueryResult result, PushdownRewriter? pushdown)
     {
         request.Http.Response.ContentType = "application/json";
-        using var buffer = new MemoryStream();
         // Statistics only when asked for (as Prometheus does with stats=all), so the usual body is Prometheus' own.
         Action<Utf8JsonWriter>? stats = request.Parameters.Get("stats") is { Length: > 0 } ? json =>
         {
@@ -113,7 +112,6 @@ internal sealed partial class GatewayApi
             json.WriteEndObject();
         }
         : null;
-        QueryResponseWriter.Write(buffer, result, stats);
-        await request.Http.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), request.Aborted).ConfigureAwait(false);
+        await QueryResponseWriter.WriteAsync(request.Http.Response.Body, result, stats, request.Aborted).ConfigureAwait(false);
     }
 }

@@ -48,4 +48,31 @@ public sealed class GatewayCommandTests
         Assert.All(config.Shards, s => Assert.Equal(2, s.Replicas.Count));
         await Task.CompletedTask;
     }
+
+    [Fact]
+    public async Task Sighup_reads_the_configuration_again_even_under_nohup()
+    {
+        var directory = Directory.CreateTempSubdirectory("headroom-gateway-");
+        try
+        {
+            var file = Path.Combine(directory.FullName, "gateway.yml");
+            await File.WriteAllTextAsync(file, "shards:\n  - name: a\n    replicas: [http://127.0.0.1:1]\n");
+            var port = Servers.FreePort.Next();
+            // Under nohup, SIGHUP starts out ignored; the gateway must set it back or the reload asked for is lost.
+            await using var gateway = ServerProcess.StartUnderNohup("gateway", "--config", file, "--listen", $"127.0.0.1:{port}", "--log-level", "info");
+            using var http = new HttpClient();
+            await gateway.WaitForAsync(http, new Uri($"http://127.0.0.1:{port}/-/healthy"));
+
+            gateway.Hangup();
+
+            await gateway.WaitUntilAsync(() => Task.FromResult(gateway.Error.Any(l => l.Contains("reloaded (SIGHUP): 1 shards", StringComparison.Ordinal))),
+                "the SIGHUP reload in the log");
+            Assert.Equal("Healthy\n", await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/-/healthy")));
+            Assert.Equal(0, await gateway.StopAsync());
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
 }

@@ -144,10 +144,14 @@ internal static class GatewayCpu
             throw new InvalidOperationException($"HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}");
     }
 
-    private static string Cell((double Cpu, double Wall) t) => string.Create(CultureInfo.InvariantCulture, $"{t.Cpu:F3} s ({t.Wall:F3} s)");
+    private static string Cell((double Cpu, double Wall, double Gen2, double Pause) t) =>
+        string.Create(CultureInfo.InvariantCulture, $"{t.Cpu:F3} s ({t.Wall:F3} s; {t.Gen2:F1} gen2, {t.Pause:F3} s paused)");
 
-    /// <summary>CPU seconds of this process per run (garbage collection included), and the median wall-clock seconds.</summary>
-    private static async Task<(double Cpu, double Wall)> Cpu(int runs, Func<Task> action)
+    /// <summary>
+    /// CPU seconds of this process per run (garbage collection included), the median wall-clock seconds, and per run the
+    /// full (gen2) collections and the time the garbage collector paused the process.
+    /// </summary>
+    private static async Task<(double Cpu, double Wall, double Gen2, double Pause)> Cpu(int runs, Func<Task> action)
     {
         // Three warm-ups: tiered compilation settles before the runs counted.
         for (var i = 0; i < 3; i++)
@@ -155,6 +159,7 @@ internal static class GatewayCpu
         GC.Collect();
         var walls = new double[runs];
         var before = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var (gen2, pause) = (GC.CollectionCount(2), GC.GetTotalPauseDuration());
         for (var i = 0; i < runs; i++)
         {
             var stopwatch = System.Diagnostics.Stopwatch.StartNew();
@@ -162,7 +167,7 @@ internal static class GatewayCpu
             walls[i] = stopwatch.Elapsed.TotalSeconds;
         }
         var cpu = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - before).TotalSeconds / runs;
-        return (cpu, GatewayMacro.Median(walls));
+        return (cpu, GatewayMacro.Median(walls), (GC.CollectionCount(2) - gen2) / (double)runs, (GC.GetTotalPauseDuration() - pause).TotalSeconds / runs);
     }
 
     /// <summary>Each shard's series in memory (without replica labels), split by the hash of job and instance.</summary>

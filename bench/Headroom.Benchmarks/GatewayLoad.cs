@@ -56,34 +56,34 @@ internal static class GatewayLoad
 }
 
 /// <summary>
-/// The process' memory while the gateway serves: working set and managed heap sampled every 50 ms, their maxima
-/// kept until <see cref="Reset"/>. The gateway runs in this process beside the benchmark's clients, which hold
-/// one answer each at a time; no other data lives here while it is measured.
+/// The gateway's memory while it serves, sampled every 50 ms, the maxima kept until <see cref="Reset"/>. In its own
+/// process (<paramref name="pid"/>): its resident set from /proc. In this process (no pid): the working set and the
+/// managed heap, beside the benchmark's clients, which hold one answer each at a time.
 /// </summary>
-internal sealed class MemoryPeak : IAsyncDisposable
+internal sealed class MemoryPeak(int? pid = null) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _sampler;
+    private Task? _sampler;
     private long _workingSet;
     private long _heap;
 
-    public MemoryPeak()
+    private Task Sampler() => Task.Run(async () =>
     {
-        _sampler = Task.Run(async () =>
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        try
         {
-            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-            try
-            {
-                while (await timer.WaitForNextTickAsync(_stop.Token))
-                    Sample();
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        });
-    }
+            while (await timer.WaitForNextTickAsync(_stop.Token))
+                Sample();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    });
 
-    /// <summary>Peak working set since the last reset, in bytes.</summary>
+    /// <summary>Whether the managed heap is known (the gateway runs in this process).</summary>
+    public bool InProcess => pid is null;
+
+    /// <summary>Peak working set (resident set of the gateway's own process) since the last reset, in bytes.</summary>
     public long WorkingSet => Interlocked.Read(ref _workingSet);
 
     /// <summary>Peak managed heap (allocated, not yet collected) since the last reset, in bytes.</summary>
@@ -91,6 +91,7 @@ internal sealed class MemoryPeak : IAsyncDisposable
 
     public void Reset()
     {
+        _sampler ??= Sampler();
         Interlocked.Exchange(ref _workingSet, 0);
         Interlocked.Exchange(ref _heap, 0);
         Sample();
@@ -99,12 +100,18 @@ internal sealed class MemoryPeak : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        await _sampler;
+        if (_sampler is not null)
+            await _sampler;
         _stop.Dispose();
     }
 
     private void Sample()
     {
+        if (pid is { } id)
+        {
+            Max(ref _workingSet, Resident(id));
+            return;
+        }
         Max(ref _workingSet, Environment.WorkingSet);
         Max(ref _heap, GC.GetTotalMemory(forceFullCollection: false));
     }
@@ -114,5 +121,18 @@ internal sealed class MemoryPeak : IAsyncDisposable
         var seen = Interlocked.Read(ref peak);
         while (value > seen && Interlocked.CompareExchange(ref peak, value, seen) != seen)
             seen = Interlocked.Read(ref peak);
+    }
+
+    private static long Resident(int id)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{id}/status").FirstOrDefault(static l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return 0; // the process has ended
+        }
     }
 }

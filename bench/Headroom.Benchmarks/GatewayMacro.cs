@@ -39,9 +39,12 @@ internal static class GatewayMacro
     {
         if (args.Length > 0 && args[0] == "--help")
         {
-            Console.Error.WriteLine("usage: gateway [SERIES (default 1000)] [RUNS (default 5)] [LOAD-SECONDS (default 20)] [CLIENTS (default 8)]");
+            Console.Error.WriteLine("usage: gateway [--in-process] [SERIES (default 1000)] [RUNS (default 5)] [LOAD-SECONDS (default 20)] [CLIENTS (default 8)]");
             return 2;
         }
+        // The gateway runs as `headroom gateway` in its own process unless asked to run in this one (as before 2026-11-30 17:45).
+        var inProcess = args.Contains("--in-process");
+        args = [.. args.Where(static a => a != "--in-process")];
         var series = Argument(args, 0, 1000);
         var runs = Argument(args, 1, 5);
         var loadSeconds = Argument(args, 2, 20);
@@ -81,7 +84,6 @@ internal static class GatewayMacro
                 $"data: {series} counters + {series} histogram buckets x 1 day at 15 s, backfilled whole and into {Shards} shards x {Replicas} replicas in {backfill.Elapsed.TotalSeconds:F0} s; " +
                 $"series per shard (hashmod of {string.Join(", ", ShardBy)}): {string.Join(", ", topology.Shards.Select(static s => s.HistorySeries))}"));
 
-            await using var memory = new MemoryPeak();
             var config = GatewayConfig.For([.. topology.Shards.Select(static s => new ShardConfig($"shard-{s.Index}", [.. s.Replicas.Select(static r => r.BaseUri)], Labels.Empty))])
                 with
             {
@@ -91,13 +93,17 @@ internal static class GatewayMacro
                 BackendTimeout = TimeSpan.FromMinutes(10),
                 Limits = new QueryLimits(Timeout: TimeSpan.FromMinutes(10), MaxSamples: 500_000_000),
             };
+            // In process: the layers of where the time goes, and the timed gateway with --in-process.
             await using var gateway = await GatewayServer.StartAsync(config, new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)));
+            await using var process = inProcess ? null : await GatewayProcess.StartAsync(Yaml(config), work.FullName);
+            await using var memory = new MemoryPeak(process?.ProcessId);
+            Console.Error.WriteLine(inProcess ? "gateway: in this process" : $"gateway: headroom gateway in its own process (pid {process!.ProcessId}) at {process.BaseUri}");
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
             // Headroom's own engine over remote read of the one Prometheus: where a gateway answer differs from
             // Prometheus 2.42's, it tells a difference of the engines (docs/promql.md) from one of the gateway.
             var headroomOnDirect = new QueryEngine(new RemoteReadSource(new RemoteReadClient(http, direct.BaseUri)),
                 new EngineOptions { MaxSamples = 500_000_000, Timeout = TimeSpan.FromMinutes(10) });
-            var bench = new Bench(http, new Uri(direct.BaseUri, "api/v1/query_range"), new Uri(gateway.BaseUri, "api/v1/query_range"), headroomOnDirect);
+            var bench = new Bench(http, new Uri(direct.BaseUri, "api/v1/query_range"), new Uri(process?.BaseUri ?? gateway.BaseUri, "api/v1/query_range"), headroomOnDirect);
 
             Console.WriteLine($"Load average before: {LoadAverage()}");
             Console.WriteLine();
@@ -124,7 +130,9 @@ internal static class GatewayMacro
 
             Console.WriteLine($"Queries per second, {clients} concurrent clients for {loadSeconds} s each, the six queries in turn (client i starts at query i):");
             Console.WriteLine();
-            Console.WriteLine("| target | queries | failed | queries/s | median latency | max latency | peak working set (gateway process) | peak managed heap |");
+            Console.WriteLine(memory.InProcess
+                ? "| target | queries | failed | queries/s | median latency | max latency | peak working set (gateway process) | peak managed heap |"
+                : "| target | queries | failed | queries/s | median latency | max latency | peak resident set (gateway process) | peak managed heap |");
             Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
             var duration = TimeSpan.FromSeconds(loadSeconds);
             var forms = PromqlBenchData.Queries.Select(static q => Bench.Form(q.Query)).ToArray();
@@ -137,15 +145,18 @@ internal static class GatewayMacro
             {
                 memory.Reset();
                 var load = await GatewayLoad.RunAsync(http, endpoint, [.. forms.Select(f => f + suffix)], clients, duration);
-                var memoryColumns = gatewayMemory ? $"{Mib(memory.WorkingSet)} | {Mib(memory.Heap)}" : "— | —";
+                var memoryColumns = gatewayMemory ? $"{Mib(memory.WorkingSet)} | {(memory.InProcess ? Mib(memory.Heap) : "—")}" : "— | —";
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {name} | {load.Completed} | {load.Failed} | {load.PerSecond:F2} | {load.MedianLatency:F3} s | {load.MaxLatency:F3} s | {memoryColumns} |"));
                 if (load.FirstFailure is { } failure)
                     Console.WriteLine($"  first failure: {failure}");
             }
             Console.WriteLine();
-            Console.WriteLine($"Peak memory of the gateway process over the sequential runs above: working set {Mib(sequentialSet)}, managed heap {Mib(sequentialHeap)} " +
-                $"(process peak working set {Mib(Process.GetCurrentProcess().PeakWorkingSet64)}); Prometheus peak resident set (VmHWM): " +
+            Console.WriteLine((memory.InProcess
+                ? $"Peak memory of the gateway process over the sequential runs above: working set {Mib(sequentialSet)}, managed heap {Mib(sequentialHeap)} " +
+                    $"(process peak working set {Mib(Process.GetCurrentProcess().PeakWorkingSet64)}); "
+                : $"Peak resident set of the gateway process over the sequential runs above: {Mib(sequentialSet)} (its peak over the whole run, VmHWM: {Mib(PeakResident(process!.ProcessId))}); ") +
+                "Prometheus peak resident set (VmHWM): " +
                 $"direct {Mib(PeakResident(direct.ProcessId))}, the {Shards * Replicas} replicas together {Mib(topology.Replicas.Sum(static r => r.ProcessId is { } pid ? PeakResident(pid) : 0))}.");
             Console.WriteLine();
 
@@ -278,6 +289,19 @@ internal static class GatewayMacro
             return 0;
         var line = File.ReadLines(status).FirstOrDefault(static l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return line is null ? 0 : long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+    }
+
+    /// <summary>The configuration file of <paramref name="config"/>'s shards, labels, pushdown and limits, for <c>headroom gateway --config</c>.</summary>
+    private static string Yaml(GatewayConfig config)
+    {
+        var yaml = new StringBuilder("shards:\n");
+        foreach (var shard in config.Shards)
+            yaml.Append(CultureInfo.InvariantCulture, $"  - name: {shard.Name}\n    replicas: [{string.Join(", ", shard.Replicas)}]\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"replica_labels: [{string.Join(", ", config.ReplicaLabels)}]\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"pushdown: {(config.Pushdown ? "true" : "false")}\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"backend_timeout: {(int)config.BackendTimeout.TotalSeconds}s\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"limits:\n  query_timeout: {(int)config.Limits.QueryTimeout.TotalSeconds}s\n  max_samples: {config.Limits.MaxSamples}\n");
+        return yaml.ToString();
     }
 
     private static int Argument(string[] args, int index, int fallback) =>

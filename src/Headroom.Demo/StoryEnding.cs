@@ -63,9 +63,9 @@ internal static class StoryEnding
 
     /// <summary>
     /// The first whole hour whose every range lies in the history. An hour cut by the history's start is incomplete,
-    /// and so is one that starts less than a range after it: rate(idle[5m]) over the 2 minutes a window holds
-    /// extrapolates only half a scrape interval into the missing 3, and an idle host's 1 - rate(idle) reads about 30%
-    /// busy for that minute.
+    /// and so is one that starts less than a range after it: a rate over the 2 minutes a 5m window holds extrapolates
+    /// only half a scrape interval into the missing 3. The node profile's CPU is a ratio of rates that cancels this (an
+    /// idle host no longer reads busy there), but its network and disk rates still read low in those minutes.
     /// </summary>
     internal static DateTimeOffset FirstWholeHour(DateTimeOffset historyStart, Profile profile) =>
         EtlRunner.FloorHour(historyStart + LongestRange(profile)).AddHours(1);

@@ -57,7 +57,7 @@ internal static class StorySteps
         await console.LineAsync(string.Create(CultureInfo.InvariantCulture, $"    hosts with data {days} days ago: {atStart:F0} of {fleet.Hosts.Count}")).ConfigureAwait(false);
 
         var cpu = await client.QueryAsync(
-            $"avg_over_time((1 - avg by (instance) (rate(node_cpu_seconds_total{{mode=\"idle\"}}[5m])))[{days}d:1h])",
+            $"avg_over_time(({ProfileLoader.Load("node").Dimensions.Single(d => d.Name == "cpu").Expr})[{days}d:1h])",
             cancellationToken: cancellationToken).ConfigureAwait(false);
         var measured = cpu.Series.ToDictionary(s => s.Labels["instance"], s => s.Samples[0].Value, StringComparer.Ordinal);
 

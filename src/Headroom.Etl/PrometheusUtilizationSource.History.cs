@@ -47,7 +47,10 @@ public sealed partial class PrometheusUtilizationSource
         return new SourceHistory(null, HoldsNoData: before.Series.Count == 0);
     }
 
-    /// <summary>The first selector of the first dimension (e.g. <c>node_cpu_seconds_total{mode="idle"}</c>), as PromQL.</summary>
+    /// <summary>
+    /// The first selector of the first dimension, as PromQL: the node profile's is <c>node_cpu_seconds_total{mode="idle"}</c>,
+    /// the numerator of its CPU ratio (one series per CPU, where the denominator's selector reads all eight modes).
+    /// </summary>
     internal static string? HistoryProbe(Profile profile)
     {
         try

@@ -99,7 +99,7 @@ public sealed partial class Collector
             if (metrics.Count == 0)
                 continue;
             var credentials = await _accounts.CredentialsAsync(role, region, cancellationToken).ConfigureAwait(false);
-            var resources = await DiscoverAsync(job, region, role, credentials, cancellationToken).ConfigureAwait(false);
+            var resources = (await DiscoverAsync(job, region, role, credentials, cancellationToken).ConfigureAwait(false)).Resources;
             info.AddRange(resources.Select(r => InfoSeries(job, r)));
             foreach (var metric in metrics)
             {

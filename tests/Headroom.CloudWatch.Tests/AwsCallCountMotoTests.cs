@@ -140,6 +140,35 @@ public sealed class AwsCallCountMotoTests(MotoAws moto, ITestOutputHelper output
         Assert.Equal(new Dictionary<(string, string), int> { [(Region, "Orders")] = 2 }, _counter.Of("DescribeTable"));
     }
 
+    [Fact]
+    public async Task Load_balancer_jobs_of_one_region_share_one_get_resources_and_one_describe_load_balancers()
+    {
+        // moto's tagging API spells load balancers' types its own way (see ServicesMotoTests.MotoTypeNames). It also gives a
+        // network load balancer an ARN of /app/, so two ALB jobs stand for the usual alb and nlb pair: the same
+        // DescribeLoadBalancers answer (every type of the region) serves both in the same way.
+        await using var proxy = new FaultProxy(moto.Endpoint) { Rewrite = ServicesMotoTests.MotoTypeNames };
+        var web = await _aws.CreateLoadBalancerV2Async("web", "application", ("team", "web"));
+        var api = await _aws.CreateLoadBalancerV2Async("api", "application", ("team", "api"));
+        var collector = new Collector(CollectorConfigReader.Read("""
+            apiVersion: v1alpha1
+            discovery:
+              jobs:
+                - {type: alb, regions: [us-east-1], searchTags: [{key: team, value: web}], metrics: [{name: RequestCount, statistics: [Sum]}]}
+                - {type: alb, regions: [us-east-1], searchTags: [{key: team, value: api}], metrics: [{name: TargetResponseTime, statistics: [Average]}]}
+            """), _http, new AwsEndpoints(proxy.Endpoint), new CollectorMetrics(), _time,
+            new CollectorOptions { Retry = new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(1), BackoffClock = TimeProvider.System } }, () => MotoAws.Ambient);
+
+        var result = await collector.CollectAsync();
+        Log("load balancers");
+
+        Assert.Equal("application", Series(result, "aws_applicationelb_info", web).Label(InfoLabels.LoadBalancerType));
+        Assert.Equal("application", Series(result, "aws_applicationelb_info", api).Label(InfoLabels.LoadBalancerType));
+        Assert.Equal(new Dictionary<(string, string), int> { [(Region, "")] = 1 }, _counter.Of("DescribeLoadBalancers"));
+        // Both jobs search by the tag key team (values are matched by the collector): one GetResources question.
+        Assert.Equal(new Dictionary<(string, string), int> { [(Region, "elasticloadbalancing:loadbalancer/app,elasticloadbalancing:targetgroup")] = 1 },
+            _counter.Of("GetResources"));
+    }
+
     private static CollectedSeries Series(CollectionResult result, string name, string arn) =>
         Assert.Single(result.Series, s => s.Name == name && s.Label("name") == arn);
 }

@@ -43,7 +43,9 @@ internal sealed class AwsCallCounter() : DelegatingHandler(new HttpClientHandler
         var path = request.RequestUri?.AbsolutePath ?? "";
         if (request.Method == HttpMethod.Get && path.StartsWith("/2015-03-31/functions", StringComparison.Ordinal))
             return new AwsCall("ListFunctions", region, HttpUtility.ParseQueryString(request.RequestUri!.Query)["Marker"] ?? "first page");
-        return new AwsCall(HttpUtility.ParseQueryString(body)["Action"] ?? $"{request.Method} {path}", region, "");
+        // The Query protocol (RDS, ElastiCache, Redshift, ELB): a form with the Action and, after the first page, the Marker.
+        var form = HttpUtility.ParseQueryString(body);
+        return new AwsCall(form["Action"] ?? $"{request.Method} {path}", region, form["Marker"] ?? "");
     }
 
     /// <summary>What a JSON request asks about: the table, the metric or the resource types, and the page after the first.</summary>

@@ -57,6 +57,8 @@ public sealed partial class Collector
         var queries = new List<PlannedQuery>();
         var failures = new Dictionary<string, AwsApiException>(StringComparer.Ordinal);
         var info = new Dictionary<string, List<CollectedSeries>>(StringComparer.Ordinal);
+        // Answers the jobs of this pass share: a GetResources or a region-wide describe call asked alike by two jobs.
+        var pass = new AnswerMemo();
         bool Wanted(MetricConfig m) => period is null || m.Period == period;
         // Info series go with the shortest period's loop so that one loop owns them.
         var periods = Periods;
@@ -69,7 +71,7 @@ public sealed partial class Collector
                 try
                 {
                     var credentials = await _accounts.CredentialsAsync(role, region, cancellationToken).ConfigureAwait(false);
-                    var discovery = await DiscoverAsync(job, region, role, credentials, cancellationToken).ConfigureAwait(false);
+                    var discovery = await DiscoverAsync(job, region, role, credentials, pass, cancellationToken).ConfigureAwait(false);
                     var resources = discovery.Resources;
                     if (ownsInfo)
                     {
@@ -157,25 +159,32 @@ public sealed partial class Collector
     /// <summary>One discovery's resources and the describe answers their facts came from, reused together for <see cref="CollectorOptions.DiscoveryTtl"/>.</summary>
     private sealed record Discovery(IReadOnlyList<DiscoveredResource> Resources, ResourceDescriptions Descriptions);
 
-    /// <summary>The job's resources in a region and account (<see cref="FindAsync"/>), cached for <see cref="CollectorOptions.DiscoveryTtl"/>.</summary>
-    private Task<Discovery> DiscoverAsync(DiscoveryJob job, string region, RoleConfig role, AwsCredentials credentials, CancellationToken cancellationToken)
+    /// <summary>
+    /// The job's resources in a region and account (<see cref="FindAsync"/>), cached for <see cref="CollectorOptions.DiscoveryTtl"/>;
+    /// when it is refreshed, the calls other jobs of the same <paramref name="pass"/> made alike are not made again.
+    /// </summary>
+    private Task<Discovery> DiscoverAsync(DiscoveryJob job, string region, RoleConfig role, AwsCredentials credentials, AnswerMemo pass, CancellationToken cancellationToken)
     {
         var key = $"{job.Line}|{region}|{RoleKey(role)}";
         return Cached(_discovery, key, _options.DiscoveryTtl, async () =>
         {
-            var descriptions = new ResourceDescriptions(new ResourceApis(_api.Client), region);
-            var resources = await FindAsync(job, region, role, credentials, descriptions, cancellationToken).ConfigureAwait(false);
+            var descriptions = new ResourceDescriptions(new ResourceApis(_api.Client), region, RoleKey(role), pass);
+            var resources = await FindAsync(job, region, role, credentials, pass, descriptions, cancellationToken).ConfigureAwait(false);
             return new Discovery(resources, descriptions);
         });
     }
 
     /// <summary>Resources of the job's type in a region and account, matching its search tags; EC2 instances that are not running are dropped.</summary>
     private async Task<IReadOnlyList<DiscoveredResource>> FindAsync(DiscoveryJob job, string region, RoleConfig role, AwsCredentials credentials,
-        ResourceDescriptions descriptions, CancellationToken cancellationToken)
+        AnswerMemo pass, ResourceDescriptions descriptions, CancellationToken cancellationToken)
     {
         if (!job.Service.IsTaggable)
             return [];
-        var mappings = await _api.GetResourcesAsync(region, credentials, job.Service.ResourceTypeFilters, job.SearchTags.Select(t => t.Key).ToList(), cancellationToken).ConfigureAwait(false);
+        // The tags' values are matched here, not by AWS: jobs of one service whose search tags have the same keys (team=web,
+        // team=api) ask GetResources the same question.
+        var tagKeys = job.SearchTags.Select(t => t.Key).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var mappings = await pass.OnceAsync($"GetResources|{region}|{RoleKey(role)}|{string.Join(',', job.Service.ResourceTypeFilters)}|{string.Join(',', tagKeys)}",
+            () => _api.GetResourcesAsync(region, credentials, job.Service.ResourceTypeFilters, tagKeys, cancellationToken)).ConfigureAwait(false);
         var resources = new List<DiscoveredResource>();
         foreach (var mapping in mappings)
         {

@@ -1,38 +1,34 @@
-using System.Collections.Concurrent;
 using Headroom.CloudWatch.Aws;
 using Headroom.Prometheus.Aws;
 
 namespace Headroom.CloudWatch.Collection;
 
 /// <summary>
-/// What DynamoDB's DescribeTable and Lambda's ListFunctions answered for one discovery (a job, region and role). Two uses
-/// ask for the same answer: the info series' facts during discovery (billing mode, memory) and the enhanced metrics after
-/// it (item count, timeout). Kept with the discovery and dropped when it is refreshed, so each table is described and each
-/// region's functions listed once per discovery rather than once per use. A call that failed or was cancelled is not kept:
-/// the next use calls again and meets its own error, as each use did when it called on its own.
+/// What the services' describe APIs answered for one discovery (a job, region and role), each asked once:
+/// <list type="bullet">
+/// <item>DynamoDB's DescribeTable and Lambda's ListFunctions serve two uses, the info series' facts during discovery
+/// (billing mode, memory) and the enhanced metrics after it (item count, timeout). Their answers are kept with the
+/// discovery and dropped when it is refreshed: one call per table, and per region and page of functions, per discovery.</item>
+/// <item>The Query-protocol calls that list a whole region (RDS DescribeDBInstances, ElastiCache DescribeCacheClusters,
+/// Redshift DescribeClusters, ELBv2 DescribeLoadBalancers) answer every job of the pass that needs them alike, so they go
+/// through the pass's memo: an alb and an nlb job of one region share one DescribeLoadBalancers.</item>
+/// </list>
+/// A call that failed is not kept (<see cref="AnswerMemo"/>).
 /// </summary>
-internal sealed class ResourceDescriptions(ResourceApis apis, string region)
+internal sealed class ResourceDescriptions(ResourceApis apis, string region, string roleKey, AnswerMemo pass)
 {
-    private readonly ConcurrentDictionary<string, Task<TableDescription?>> _tables = new(StringComparer.Ordinal);
-    private Task<IReadOnlyList<FunctionConfiguration>>? _functions;
+    private readonly AnswerMemo _answers = new();
 
     /// <summary>The description of table <paramref name="name"/>.</summary>
-    public Task<TableDescription?> TableAsync(AwsCredentials credentials, string name, CancellationToken cancellationToken)
-    {
-        if (_tables.TryGetValue(name, out var known) && Usable(known))
-            return known;
-        var call = apis.DescribeTableAsync(region, credentials, name, cancellationToken);
-        _tables[name] = call;
-        return call;
-    }
+    public Task<TableDescription?> TableAsync(AwsCredentials credentials, string name, CancellationToken cancellationToken) =>
+        _answers.OnceAsync($"DescribeTable|{name}", () => apis.DescribeTableAsync(region, credentials, name, cancellationToken));
 
     /// <summary>Every function of the region, every page.</summary>
-    public Task<IReadOnlyList<FunctionConfiguration>> FunctionsAsync(AwsCredentials credentials, CancellationToken cancellationToken)
-    {
-        if (_functions is { } known && Usable(known))
-            return known;
-        return _functions = apis.ListFunctionsAsync(region, credentials, cancellationToken);
-    }
+    public Task<IReadOnlyList<FunctionConfiguration>> FunctionsAsync(AwsCredentials credentials, CancellationToken cancellationToken) =>
+        _answers.OnceAsync("ListFunctions", () => apis.ListFunctionsAsync(region, credentials, cancellationToken));
 
-    private static bool Usable(Task task) => !task.IsFaulted && !task.IsCanceled;
+    /// <summary>Every record of a region-wide Query-protocol describe call (<see cref="ResourceApis.DescribeAsync"/>), shared by the pass.</summary>
+    public Task<IReadOnlyList<IReadOnlyDictionary<string, string>>> DescribeAsync(AwsApi api, AwsCredentials credentials, string list, string record, string marker,
+        CancellationToken cancellationToken) =>
+        pass.OnceAsync($"{api.Name}|{region}|{roleKey}", () => apis.DescribeAsync(api, region, credentials, list, record, marker, cancellationToken));
 }

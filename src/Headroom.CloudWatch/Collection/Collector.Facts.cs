@@ -14,8 +14,9 @@ public sealed partial class Collector
     /// (DescribeClusters); load balancers' type (ELBv2 DescribeLoadBalancers); Lambda functions' memory and architecture
     /// (ListFunctions); DynamoDB tables' billing mode and provisioned capacity (DescribeTable). Runs inside discovery, so
     /// it is cached alike; the answers are asked for through <paramref name="descriptions"/>, which keeps Lambda's and
-    /// DynamoDB's for the enhanced metrics and shares the region-wide ones with the pass's other jobs. A describe call that fails (a missing permission) is logged and the resources keep no facts: the reports
-    /// then say which fact is missing instead of pricing a guess.
+    /// DynamoDB's for the enhanced metrics and shares the region-wide ones with the pass's other jobs. A describe call that
+    /// fails (a missing permission) is logged and the resources keep no facts: the reports then say which fact is missing
+    /// instead of pricing a guess.
     /// </summary>
     private async Task<IReadOnlyList<DiscoveredResource>> WithFactsAsync(DiscoveryJob job, string region, RoleConfig role, AwsCredentials credentials,
         ResourceDescriptions descriptions, List<DiscoveredResource> resources, CancellationToken cancellationToken)

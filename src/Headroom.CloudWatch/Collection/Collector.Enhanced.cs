@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Headroom.CloudWatch.Aws;
 using Headroom.CloudWatch.Config;
 using Headroom.Prometheus.Aws;
@@ -10,42 +9,37 @@ public sealed partial class Collector
     /// <summary>Lambda's configured memory is reported in MB; YACE exports it in bytes.</summary>
     private const double BytesPerMegabyte = 1024 * 1024;
 
-    private readonly ConcurrentDictionary<string, (DateTimeOffset At, Task<IReadOnlyDictionary<string, double[]>> Values)> _enhanced = new(StringComparer.Ordinal);
-
     /// <summary>
     /// The enhanced metrics of a discovery job's resources, one series each, named as YACE names them (no statistic
-    /// suffix: <c>aws_lambda_memory_size</c>). The services' answers are cached as long as discovery's.
+    /// suffix: <c>aws_lambda_memory_size</c>). The values come from the answers the discovery's facts were read from
+    /// (<see cref="ResourceDescriptions"/>): no second DescribeTable or ListFunctions, and they are refreshed with discovery.
+    /// A describe call that failed during discovery is made again here, and its error fails the job's account and region.
     /// </summary>
-    private async Task<IEnumerable<CollectedSeries>> EnhancedAsync(DiscoveryJob job, string region, RoleConfig role, AwsCredentials credentials,
-        IReadOnlyList<DiscoveredResource> resources, CancellationToken cancellationToken)
+    private async Task<IEnumerable<CollectedSeries>> EnhancedAsync(DiscoveryJob job, string region, AwsCredentials credentials, Discovery discovery,
+        CancellationToken cancellationToken)
     {
+        var resources = discovery.Resources;
         if (job.EnhancedMetrics.Count == 0 || resources.Count == 0)
             return [];
         var names = EnhancedMetrics.Supported[job.Namespace];
-        var apis = new ResourceApis(_api.Client);
-        var key = $"{job.Line}|{region}|{RoleKey(role)}";
         // Values by ARN, in the order of EnhancedMetrics.Supported[namespace]; NaN where the service did not say.
-        var values = await Cached(_enhanced, key, _options.DiscoveryTtl, async () =>
+        var values = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        if (job.Namespace == "AWS/Lambda")
         {
-            var result = new Dictionary<string, double[]>(StringComparer.Ordinal);
-            if (job.Namespace == "AWS/Lambda")
+            foreach (var f in await discovery.Descriptions.FunctionsAsync(credentials, cancellationToken).ConfigureAwait(false))
             {
-                foreach (var f in await apis.ListFunctionsAsync(region, credentials, cancellationToken).ConfigureAwait(false))
-                {
-                    if (f.FunctionArn is { } arn)
-                        result[arn] = [f.MemorySize is { } mb ? mb * BytesPerMegabyte : double.NaN, f.Timeout ?? double.NaN];
-                }
+                if (f.FunctionArn is { } arn)
+                    values[arn] = [f.MemorySize is { } mb ? mb * BytesPerMegabyte : double.NaN, f.Timeout ?? double.NaN];
             }
-            else
+        }
+        else
+        {
+            foreach (var r in resources)
             {
-                foreach (var r in resources)
-                {
-                    var table = await apis.DescribeTableAsync(region, credentials, r.Dimensions["TableName"], cancellationToken).ConfigureAwait(false);
-                    result[r.Arn] = [table?.ItemCount ?? double.NaN, table?.TableSizeBytes ?? double.NaN];
-                }
+                var table = await discovery.Descriptions.TableAsync(credentials, r.Dimensions["TableName"], cancellationToken).ConfigureAwait(false);
+                values[r.Arn] = [table?.ItemCount ?? double.NaN, table?.TableSizeBytes ?? double.NaN];
             }
-            return (IReadOnlyDictionary<string, double[]>)result;
-        }).ConfigureAwait(false);
+        }
 
         var series = new List<CollectedSeries>();
         foreach (var r in resources)

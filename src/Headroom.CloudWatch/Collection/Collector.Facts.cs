@@ -13,40 +13,41 @@ public sealed partial class Collector
     /// ElastiCache clusters' node type and count (DescribeCacheClusters); Redshift clusters' node type and count
     /// (DescribeClusters); load balancers' type (ELBv2 DescribeLoadBalancers); Lambda functions' memory and architecture
     /// (ListFunctions); DynamoDB tables' billing mode and provisioned capacity (DescribeTable). Runs inside discovery, so
-    /// it is cached alike. A describe call that fails (a missing permission) is logged and the resources keep no facts:
-    /// the reports then say which fact is missing instead of pricing a guess.
+    /// it is cached alike; the answers are asked for through <paramref name="descriptions"/>, which keeps Lambda's and
+    /// DynamoDB's for the enhanced metrics and shares the region-wide ones with the pass's other jobs. A describe call that
+    /// fails (a missing permission) is logged and the resources keep no facts: the reports then say which fact is missing
+    /// instead of pricing a guess.
     /// </summary>
     private async Task<IReadOnlyList<DiscoveredResource>> WithFactsAsync(DiscoveryJob job, string region, RoleConfig role, AwsCredentials credentials,
-        List<DiscoveredResource> resources, CancellationToken cancellationToken)
+        ResourceDescriptions descriptions, List<DiscoveredResource> resources, CancellationToken cancellationToken)
     {
         if (resources.Count == 0)
             return resources;
         try
         {
-            var apis = new ResourceApis(_api.Client);
             return job.Namespace switch
             {
                 "AWS/EBS" => await VolumesAsync(region, credentials, resources, cancellationToken).ConfigureAwait(false),
-                "AWS/RDS" => Join(resources, "DBInstanceIdentifier", await apis.DescribeAsync(AwsApi.DescribeDBInstances, region, credentials, "DBInstances", "DBInstance", "Marker", cancellationToken).ConfigureAwait(false),
+                "AWS/RDS" => Join(resources, "DBInstanceIdentifier", await descriptions.DescribeAsync(AwsApi.DescribeDBInstances, credentials, "DBInstances", "DBInstance", "Marker", cancellationToken).ConfigureAwait(false),
                     "DBInstanceIdentifier", static d => Facts(
                         (InfoLabels.InstanceType, d.GetValueOrDefault("DBInstanceClass")), (InfoLabels.Engine, d.GetValueOrDefault("Engine")),
                         (InfoLabels.MultiAz, d.GetValueOrDefault("MultiAZ")?.ToLowerInvariant()), (InfoLabels.State, d.GetValueOrDefault("DBInstanceStatus")),
                         (InfoLabels.Created, Time(d.GetValueOrDefault("InstanceCreateTime"))))),
-                "AWS/ElastiCache" => Join(resources, "CacheClusterId", await apis.DescribeAsync(AwsApi.DescribeCacheClusters, region, credentials, "CacheClusters", "CacheCluster", "Marker", cancellationToken).ConfigureAwait(false),
+                "AWS/ElastiCache" => Join(resources, "CacheClusterId", await descriptions.DescribeAsync(AwsApi.DescribeCacheClusters, credentials, "CacheClusters", "CacheCluster", "Marker", cancellationToken).ConfigureAwait(false),
                     "CacheClusterId", static d => Facts(
                         (InfoLabels.InstanceType, d.GetValueOrDefault("CacheNodeType")), (InfoLabels.Engine, d.GetValueOrDefault("Engine")),
                         (InfoLabels.NodeCount, d.GetValueOrDefault("NumCacheNodes")), (InfoLabels.State, d.GetValueOrDefault("CacheClusterStatus")),
                         (InfoLabels.Created, Time(d.GetValueOrDefault("CacheClusterCreateTime"))))),
-                "AWS/Redshift" => Join(resources, "ClusterIdentifier", await apis.DescribeAsync(AwsApi.DescribeClusters, region, credentials, "Clusters", "Cluster", "Marker", cancellationToken).ConfigureAwait(false),
+                "AWS/Redshift" => Join(resources, "ClusterIdentifier", await descriptions.DescribeAsync(AwsApi.DescribeClusters, credentials, "Clusters", "Cluster", "Marker", cancellationToken).ConfigureAwait(false),
                     "ClusterIdentifier", static d => Facts(
                         (InfoLabels.InstanceType, d.GetValueOrDefault("NodeType")), (InfoLabels.NodeCount, d.GetValueOrDefault("NumberOfNodes")),
                         (InfoLabels.State, d.GetValueOrDefault("ClusterStatus")), (InfoLabels.Created, Time(d.GetValueOrDefault("ClusterCreateTime"))))),
-                "AWS/ApplicationELB" or "AWS/NetworkELB" or "AWS/GatewayELB" => JoinArn(resources, await apis.DescribeAsync(AwsApi.DescribeLoadBalancers, region, credentials, "LoadBalancers", "member", "NextMarker", cancellationToken).ConfigureAwait(false),
+                "AWS/ApplicationELB" or "AWS/NetworkELB" or "AWS/GatewayELB" => JoinArn(resources, await descriptions.DescribeAsync(AwsApi.DescribeLoadBalancers, credentials, "LoadBalancers", "member", "NextMarker", cancellationToken).ConfigureAwait(false),
                     "LoadBalancerArn", static d => Facts((InfoLabels.LoadBalancerType, d.GetValueOrDefault("Type")), (InfoLabels.Created, Time(d.GetValueOrDefault("CreatedTime"))))),
                 // A classic load balancer is one by its namespace: no call needed.
                 "AWS/ELB" => [.. resources.Select(static r => r with { Facts = Facts((InfoLabels.LoadBalancerType, "classic")) })],
-                "AWS/Lambda" => await FunctionsAsync(apis, region, credentials, resources, cancellationToken).ConfigureAwait(false),
-                "AWS/DynamoDB" => await TablesAsync(apis, region, credentials, resources, cancellationToken).ConfigureAwait(false),
+                "AWS/Lambda" => await FunctionsAsync(descriptions, credentials, resources, cancellationToken).ConfigureAwait(false),
+                "AWS/DynamoDB" => await TablesAsync(descriptions, credentials, resources, cancellationToken).ConfigureAwait(false),
                 _ => resources,
             };
         }
@@ -70,9 +71,9 @@ public sealed partial class Collector
             : r)];
     }
 
-    private static async Task<IReadOnlyList<DiscoveredResource>> FunctionsAsync(ResourceApis apis, string region, AwsCredentials credentials, List<DiscoveredResource> resources, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<DiscoveredResource>> FunctionsAsync(ResourceDescriptions descriptions, AwsCredentials credentials, List<DiscoveredResource> resources, CancellationToken cancellationToken)
     {
-        var functions = (await apis.ListFunctionsAsync(region, credentials, cancellationToken).ConfigureAwait(false))
+        var functions = (await descriptions.FunctionsAsync(credentials, cancellationToken).ConfigureAwait(false))
             .Where(static f => f.FunctionArn is not null)
             .GroupBy(static f => f.FunctionArn!, StringComparer.Ordinal)
             .ToDictionary(static g => g.Key, static g => g.First(), StringComparer.Ordinal);
@@ -86,7 +87,7 @@ public sealed partial class Collector
             : r)];
     }
 
-    private static async Task<IReadOnlyList<DiscoveredResource>> TablesAsync(ResourceApis apis, string region, AwsCredentials credentials, List<DiscoveredResource> resources, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<DiscoveredResource>> TablesAsync(ResourceDescriptions descriptions, AwsCredentials credentials, List<DiscoveredResource> resources, CancellationToken cancellationToken)
     {
         var result = new List<DiscoveredResource>(resources.Count);
         foreach (var r in resources)
@@ -96,7 +97,7 @@ public sealed partial class Collector
                 result.Add(r);
                 continue;
             }
-            var table = await apis.DescribeTableAsync(region, credentials, name, cancellationToken).ConfigureAwait(false);
+            var table = await descriptions.TableAsync(credentials, name, cancellationToken).ConfigureAwait(false);
             if (table is null)
             {
                 result.Add(r);

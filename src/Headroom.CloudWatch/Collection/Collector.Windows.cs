@@ -89,6 +89,7 @@ public sealed partial class Collector
         var (region, role) = (target.Region, target.Role);
         var info = new List<CollectedSeries>();
         var queries = new List<PlannedQuery>();
+        var pass = new AnswerMemo();
         bool Mine(JobConfig job) => job.Regions.Contains(region) && job.Roles.Any(r => RoleKey(r) == RoleKey(role));
         MetricConfig? Narrow(MetricConfig m) =>
             m.Statistics.Where(s => wanted(PromNames.Metric(m.Namespace, m.Name, s))).ToList() is { Count: > 0 } statistics ? m with { Statistics = statistics } : null;
@@ -99,7 +100,7 @@ public sealed partial class Collector
             if (metrics.Count == 0)
                 continue;
             var credentials = await _accounts.CredentialsAsync(role, region, cancellationToken).ConfigureAwait(false);
-            var resources = await DiscoverAsync(job, region, role, credentials, cancellationToken).ConfigureAwait(false);
+            var resources = (await DiscoverAsync(job, region, role, credentials, pass, cancellationToken).ConfigureAwait(false)).Resources;
             info.AddRange(resources.Select(r => InfoSeries(job, r)));
             foreach (var metric in metrics)
             {

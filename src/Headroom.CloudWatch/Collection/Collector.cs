@@ -20,7 +20,7 @@ public sealed partial class Collector
     private readonly AwsAccounts _accounts;
     private readonly CollectorOptions _options;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, (DateTimeOffset At, Task<IReadOnlyList<DiscoveredResource>> Resources)> _discovery = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, Task<Discovery> Found)> _discovery = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (DateTimeOffset At, Task<IReadOnlyList<Metric>> Metrics)> _listed = new(StringComparer.Ordinal);
 
     /// <summary>Creates a collector that calls AWS through <paramref name="http"/>.</summary>
@@ -57,6 +57,8 @@ public sealed partial class Collector
         var queries = new List<PlannedQuery>();
         var failures = new Dictionary<string, AwsApiException>(StringComparer.Ordinal);
         var info = new Dictionary<string, List<CollectedSeries>>(StringComparer.Ordinal);
+        // Answers the jobs of this pass share: a GetResources or a region-wide describe call asked alike by two jobs.
+        var pass = new AnswerMemo();
         bool Wanted(MetricConfig m) => period is null || m.Period == period;
         // Info series go with the shortest period's loop so that one loop owns them.
         var periods = Periods;
@@ -69,12 +71,13 @@ public sealed partial class Collector
                 try
                 {
                     var credentials = await _accounts.CredentialsAsync(role, region, cancellationToken).ConfigureAwait(false);
-                    var resources = await DiscoverAsync(job, region, role, credentials, cancellationToken).ConfigureAwait(false);
+                    var discovery = await DiscoverAsync(job, region, role, credentials, pass, cancellationToken).ConfigureAwait(false);
+                    var resources = discovery.Resources;
                     if (ownsInfo)
                     {
                         var own = InfoOf(info, region, role);
                         own.AddRange(resources.Select(r => InfoSeries(job, r)));
-                        own.AddRange(await EnhancedAsync(job, region, role, credentials, resources, cancellationToken).ConfigureAwait(false));
+                        own.AddRange(await EnhancedAsync(job, region, credentials, discovery, cancellationToken).ConfigureAwait(false));
                     }
                     var global = IsGlobal(job.Service, resources);
                     var account = global ? await _accounts.AccountIdAsync(role, region, cancellationToken).ConfigureAwait(false) : "";
@@ -153,38 +156,57 @@ public sealed partial class Collector
 
     private static string RoleKey(RoleConfig role) => $"{role.RoleArn}|{role.ExternalId}";
 
-    /// <summary>Resources of the job's type in a region and account, matching its search tags; EC2 instances that are not running are dropped.</summary>
-    private Task<IReadOnlyList<DiscoveredResource>> DiscoverAsync(DiscoveryJob job, string region, RoleConfig role, AwsCredentials credentials, CancellationToken cancellationToken)
+    /// <summary>One discovery's resources and the describe answers their facts came from, reused together for <see cref="CollectorOptions.DiscoveryTtl"/>.</summary>
+    private sealed record Discovery(IReadOnlyList<DiscoveredResource> Resources, ResourceDescriptions Descriptions);
+
+    /// <summary>
+    /// The job's resources in a region and account (<see cref="FindAsync"/>), cached for <see cref="CollectorOptions.DiscoveryTtl"/>;
+    /// when it is refreshed, the calls other jobs of the same <paramref name="pass"/> made alike are not made again.
+    /// </summary>
+    private Task<Discovery> DiscoverAsync(DiscoveryJob job, string region, RoleConfig role, AwsCredentials credentials, AnswerMemo pass, CancellationToken cancellationToken)
     {
         var key = $"{job.Line}|{region}|{RoleKey(role)}";
         return Cached(_discovery, key, _options.DiscoveryTtl, async () =>
         {
-            if (!job.Service.IsTaggable)
-                return (IReadOnlyList<DiscoveredResource>)[];
-            var mappings = await _api.GetResourcesAsync(region, credentials, job.Service.ResourceTypeFilters, job.SearchTags.Select(t => t.Key).ToList(), cancellationToken).ConfigureAwait(false);
-            var resources = new List<DiscoveredResource>();
-            foreach (var mapping in mappings)
-            {
-                var tags = (mapping.Tags ?? []).GroupBy(t => t.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
-                if (!job.SearchTags.All(t => tags.TryGetValue(t.Key, out var v) && t.Value.IsMatch(v)))
-                    continue;
-                // A resource no rule matches is another kind the filter also returns (a filter of classic load balancers
-                // returns ALBs too); a service without rules keeps every resource for its info series.
-                var match = job.Service.DimensionsOf(mapping.ResourceARN);
-                if (match is null && job.Service.ArnRules.Count > 0)
-                    continue;
-                resources.Add(new DiscoveredResource(mapping.ResourceARN, region, DiscoveredResource.AccountOf(mapping.ResourceARN), tags,
-                    match?.Dimensions ?? new Dictionary<string, string>(), Rule: match?.Rule));
-            }
-            if (!job.Service.IsEc2 || resources.Count == 0)
-                return await WithFactsAsync(job, region, role, credentials, resources, cancellationToken).ConfigureAwait(false);
-
-            var instances = await _accounts.DescribeInstancesAsync(credentials, region, resources.Select(r => r.Dimensions["InstanceId"]).ToList(), cancellationToken).ConfigureAwait(false);
-            return resources
-                .Where(r => instances.TryGetValue(r.Dimensions["InstanceId"], out var i) && i.State is "running" or "pending")
-                .Select(r => r with { InstanceType = instances[r.Dimensions["InstanceId"]].Type })
-                .ToList();
+            var descriptions = new ResourceDescriptions(new ResourceApis(_api.Client), region, RoleKey(role), pass);
+            var resources = await FindAsync(job, region, role, credentials, pass, descriptions, cancellationToken).ConfigureAwait(false);
+            return new Discovery(resources, descriptions);
         });
+    }
+
+    /// <summary>Resources of the job's type in a region and account, matching its search tags; EC2 instances that are not running are dropped.</summary>
+    private async Task<IReadOnlyList<DiscoveredResource>> FindAsync(DiscoveryJob job, string region, RoleConfig role, AwsCredentials credentials,
+        AnswerMemo pass, ResourceDescriptions descriptions, CancellationToken cancellationToken)
+    {
+        if (!job.Service.IsTaggable)
+            return [];
+        // The tags' values are matched here, not by AWS: jobs of one service whose search tags have the same keys (team=web,
+        // team=api) ask GetResources the same question.
+        var tagKeys = job.SearchTags.Select(t => t.Key).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var mappings = await pass.OnceAsync($"GetResources|{region}|{RoleKey(role)}|{string.Join(',', job.Service.ResourceTypeFilters)}|{string.Join(',', tagKeys)}",
+            () => _api.GetResourcesAsync(region, credentials, job.Service.ResourceTypeFilters, tagKeys, cancellationToken)).ConfigureAwait(false);
+        var resources = new List<DiscoveredResource>();
+        foreach (var mapping in mappings)
+        {
+            var tags = (mapping.Tags ?? []).GroupBy(t => t.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+            if (!job.SearchTags.All(t => tags.TryGetValue(t.Key, out var v) && t.Value.IsMatch(v)))
+                continue;
+            // A resource no rule matches is another kind the filter also returns (a filter of classic load balancers
+            // returns ALBs too); a service without rules keeps every resource for its info series.
+            var match = job.Service.DimensionsOf(mapping.ResourceARN);
+            if (match is null && job.Service.ArnRules.Count > 0)
+                continue;
+            resources.Add(new DiscoveredResource(mapping.ResourceARN, region, DiscoveredResource.AccountOf(mapping.ResourceARN), tags,
+                match?.Dimensions ?? new Dictionary<string, string>(), Rule: match?.Rule));
+        }
+        if (!job.Service.IsEc2 || resources.Count == 0)
+            return await WithFactsAsync(job, region, role, credentials, descriptions, resources, cancellationToken).ConfigureAwait(false);
+
+        var instances = await _accounts.DescribeInstancesAsync(credentials, region, resources.Select(r => r.Dimensions["InstanceId"]).ToList(), cancellationToken).ConfigureAwait(false);
+        return resources
+            .Where(r => instances.TryGetValue(r.Dimensions["InstanceId"], out var i) && i.State is "running" or "pending")
+            .Select(r => r with { InstanceType = instances[r.Dimensions["InstanceId"]].Type })
+            .ToList();
     }
 
     private Task<IReadOnlyList<Metric>> ListAsync(string region, RoleConfig role, AwsCredentials credentials, string ns, string name, bool recentlyActive, CancellationToken cancellationToken) =>

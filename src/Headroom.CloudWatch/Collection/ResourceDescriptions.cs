@@ -1,0 +1,34 @@
+using Headroom.CloudWatch.Aws;
+using Headroom.Prometheus.Aws;
+
+namespace Headroom.CloudWatch.Collection;
+
+/// <summary>
+/// What the services' describe APIs answered for one discovery (a job, region and role), each asked once:
+/// <list type="bullet">
+/// <item>DynamoDB's DescribeTable and Lambda's ListFunctions serve two uses, the info series' facts during discovery
+/// (billing mode, memory) and the enhanced metrics after it (item count, timeout). Their answers are kept with the
+/// discovery and dropped when it is refreshed: one call per table, and per region and page of functions, per discovery.</item>
+/// <item>The Query-protocol calls that list a whole region (RDS DescribeDBInstances, ElastiCache DescribeCacheClusters,
+/// Redshift DescribeClusters, ELBv2 DescribeLoadBalancers) answer every job of the pass that needs them alike, so they go
+/// through the pass's memo: an alb and an nlb job of one region share one DescribeLoadBalancers.</item>
+/// </list>
+/// A call that failed is not kept (<see cref="AnswerMemo"/>).
+/// </summary>
+internal sealed class ResourceDescriptions(ResourceApis apis, string region, string roleKey, AnswerMemo pass)
+{
+    private readonly AnswerMemo _answers = new();
+
+    /// <summary>The description of table <paramref name="name"/>.</summary>
+    public Task<TableDescription?> TableAsync(AwsCredentials credentials, string name, CancellationToken cancellationToken) =>
+        _answers.OnceAsync($"DescribeTable|{name}", () => apis.DescribeTableAsync(region, credentials, name, cancellationToken));
+
+    /// <summary>Every function of the region, every page.</summary>
+    public Task<IReadOnlyList<FunctionConfiguration>> FunctionsAsync(AwsCredentials credentials, CancellationToken cancellationToken) =>
+        _answers.OnceAsync("ListFunctions", () => apis.ListFunctionsAsync(region, credentials, cancellationToken));
+
+    /// <summary>Every record of a region-wide Query-protocol describe call (<see cref="ResourceApis.DescribeAsync"/>), shared by the pass.</summary>
+    public Task<IReadOnlyList<IReadOnlyDictionary<string, string>>> DescribeAsync(AwsApi api, AwsCredentials credentials, string list, string record, string marker,
+        CancellationToken cancellationToken) =>
+        pass.OnceAsync($"{api.Name}|{region}|{roleKey}", () => apis.DescribeAsync(api, region, credentials, list, record, marker, cancellationToken));
+}

@@ -68,8 +68,12 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            // The client hung up: the query was cancelled on every backend; nobody is left to answer.
-            context.Response.StatusCode = 499;
+            // The client hung up: the query was cancelled on every backend; nobody is left to answer. An answer streams
+            // as it is written, so the hang-up may come after its status went out: then there is nothing to set.
+            if (!context.Response.HasStarted)
+            {
+                context.Response.StatusCode = 499;
+            }
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or System.Text.RegularExpressions.RegexMatchTimeoutException)
         {

@@ -41,8 +41,11 @@ public sealed class HaAlertmanagerFixture : IAsyncLifetime
                 EvaluationInterval = "1s",
                 ScrapeInterval = "1s",
                 // Alerts sent before discovery has handed the notifier the Alertmanagers (up to 5 s after a reload) are
-                // dropped, and the default 1m resend delay would then hold the next send back for a minute.
-                ExtraArguments = ["--rules.alert.resend-delay=1s"],
+                // dropped, and the default 1m resend delay would then hold the next send back for a minute. Each sent
+                // alert is valid for 4 × the resend delay (the evaluation interval is shorter): with 1 s that was 4 s,
+                // less than the reload's gap, so a firing alert could resolve during FireAsync's reload and fire
+                // again, and Alertmanager rightly notified it a second time (CI, stop 24). 3 s gives 12 s.
+                ExtraArguments = ["--rules.alert.resend-delay=3s"],
                 ExternalLabels = new Dictionary<string, string> { ["shard"] = "a", ["replica"] = replica.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             });
             _replicas.Add((server, await File.ReadAllTextAsync(server.ConfigPath)));

@@ -67,6 +67,15 @@ public sealed class PartialResponseAndLimitsTests(GatewayFixture fixture) : ICla
 
         await WaitUntilAsync(() => slow.Cancelled == 1);
         Assert.Equal(1, slow.Started);
+        // Counted as a hang-up (499), once the handler has finished with it.
+        const string hangUp = "headroom_gateway_request_duration_seconds_count{endpoint=\"query\",code=\"499\"} 1";
+        var deadline = Stopwatch.StartNew();
+        string metricsText;
+        while (!(metricsText = (await GetAsync(server, "metrics")).Body).Contains(hangUp, StringComparison.Ordinal))
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), "no hang-up counted within 20 s:\n" + metricsText);
+            await Task.Delay(20);
+        }
     }
 
     [Fact]

@@ -28,6 +28,7 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
     {
         var started = Stopwatch.GetTimestamp();
         var gateway = current();
+        var hungUp = false;
         try
         {
             var parameters = await RequestParameters.ReadAsync(context.Request).ConfigureAwait(false);
@@ -69,7 +70,9 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client hung up: the query was cancelled on every backend; nobody is left to answer. An answer streams
-            // as it is written, so the hang-up may come after its status went out: then there is nothing to set.
+            // as it is written, so the hang-up may come after its status went out: then there is nothing to set, but the
+            // request is still counted as a hang-up (499), not as the 200 that went out before it.
+            hungUp = true;
             if (!context.Response.HasStarted)
             {
                 context.Response.StatusCode = 499;
@@ -81,7 +84,7 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
         }
         finally
         {
-            gateway.Metrics.Request(endpoint, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
+            gateway.Metrics.Request(endpoint, hungUp ? 499 : context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
         }
     }
 

@@ -34,8 +34,8 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
 
     /// <summary>Starts serving on a free loopback port.</summary>
     /// <param name="handle">
-    /// Answers one request. The server closes the response when it returns (closing it first is fine). The token is
-    /// cancelled when the server stops.
+    /// Answers one request. The server closes the response when it returns (closing it first is fine; a client that
+    /// hung up before the answer is no error). The token is cancelled when the server stops.
     /// </param>
     public LoopbackHttpServer(Func<HttpListenerContext, CancellationToken, Task> handle)
     {
@@ -126,13 +126,13 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
         try
         {
             await _handle(context, _stopping.Token).ConfigureAwait(false);
-            context.Response.Close();
         }
         catch (Exception) when (_stopping.IsCancellationRequested)
         {
             // Stopped with this request in flight: HttpListener fails reading or answering it (a
             // NullReferenceException, an ObjectDisposedException, an HttpListenerException), or the handler saw its
             // token cancelled. Nobody is left to answer.
+            return;
         }
         catch (Exception e)
         {
@@ -148,6 +148,15 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
                 // the error is recorded either way, and the connection is cut.
                 Cut(context);
             }
+            return;
+        }
+        try
+        {
+            context.Response.Close();
+        }
+        catch (Exception e) when (_stopping.IsCancellationRequested || e is HttpListenerException or IOException or ObjectDisposedException)
+        {
+            // The handler did its part; the client hung up before the answer, or the server is stopping.
         }
     }
 

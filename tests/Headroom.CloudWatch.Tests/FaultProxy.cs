@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
-using Headroom.Servers;
+using Headroom.Testing;
 
 namespace Headroom.CloudWatch.Tests;
 
@@ -12,21 +12,20 @@ namespace Headroom.CloudWatch.Tests;
 /// </summary>
 public sealed class FaultProxy : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
     private readonly Uri _moto;
     private readonly HttpClient _forward = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Status, string Body)>> _script = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TimeSpan> _stalled = new(StringComparer.Ordinal);
-    private readonly Task _loop;
+    private readonly LoopbackHttpServer _server;
 
     public FaultProxy(Uri moto)
     {
         _moto = moto;
-        var port = FreePort.Next();
-        Endpoint = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(Endpoint.ToString());
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        // The server hands each request to its own task: a stalled region must not hold up another region's requests
+        // queued behind it (one AWS region timing out does not slow the others), nor one slow moto answer the rest of a
+        // concurrent batch.
+        _server = new LoopbackHttpServer(ServeOneAsync);
+        Endpoint = _server.BaseUri;
     }
 
     public Uri Endpoint { get; }
@@ -51,30 +50,11 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <summary>A JSON 1.0 error body as AWS sends it.</summary>
     public static string Error(string code, string message) => $$"""{"__type":"com.amazonaws.cloudwatch#{{code}}","message":"{{message}}"}""";
 
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-            // Each request on its own: a stalled region must not hold up another region's requests queued behind it (one
-            // AWS region timing out does not slow the others), nor one slow moto answer the rest of a concurrent batch.
-            _ = ServeOneAsync(context);
-        }
-    }
-
-    private async Task ServeOneAsync(HttpListenerContext context)
+    private async Task ServeOneAsync(HttpListenerContext context, CancellationToken cancellationToken)
     {
         try
         {
-            await HandleAsync(context);
+            await HandleAsync(context, cancellationToken);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or HttpListenerException)
         {
@@ -94,10 +74,10 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    private async Task HandleAsync(HttpListenerContext context)
+    private async Task HandleAsync(HttpListenerContext context, CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync();
+        var body = await reader.ReadToEndAsync(cancellationToken);
         var target = context.Request.Headers["X-Amz-Target"] ?? "";
         // JSON protocols name the operation in X-Amz-Target; query protocols (STS, EC2, through the AWS SDK) in the body's Action.
         var operation = target.Length > 0 ? target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..]
@@ -109,7 +89,7 @@ public sealed class FaultProxy : IAsyncDisposable
         foreach (var (region, delay) in _stalled)
         {
             if (authorization.Contains($"/{region}/", StringComparison.Ordinal))
-                await Task.Delay(delay);
+                await Task.Delay(delay, cancellationToken);
         }
 
         int status;
@@ -133,23 +113,21 @@ public sealed class FaultProxy : IAsyncDisposable
                 if (!request.Headers.TryAddWithoutValidation(name, value))
                     request.Content.Headers.TryAddWithoutValidation(name, value);
             }
-            using var response = await _forward.SendAsync(request);
+            using var response = await _forward.SendAsync(request, cancellationToken);
             status = (int)response.StatusCode;
-            answer = await response.Content.ReadAsByteArrayAsync();
+            answer = await response.Content.ReadAsByteArrayAsync(cancellationToken);
             contentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
         }
         context.Response.StatusCode = status;
         context.Response.ContentType = contentType;
         context.Response.ContentLength64 = answer.Length;
-        await context.Response.OutputStream.WriteAsync(answer);
+        await context.Response.OutputStream.WriteAsync(answer, cancellationToken);
         context.Response.Close();
     }
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
-        await _loop;
+        await _server.DisposeAsync();
         _forward.Dispose();
     }
 }

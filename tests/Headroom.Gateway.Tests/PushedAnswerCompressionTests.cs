@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Headroom.Gateway.Configuration;
 using Headroom.PromQL;
-using Headroom.Servers;
+using Headroom.Testing;
 
 namespace Headroom.Gateway.Tests;
 
@@ -22,16 +22,11 @@ public sealed class PushedAnswerCompressionTests
     [InlineData(true)]
     public async Task A_pushed_query_asks_for_no_compression_and_reads_a_gzipped_answer_anyway(bool gzipUnasked)
     {
-        var port = FreePort.Next();
-        using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
         var encodings = new List<string>();
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var serving = ServeAsync(listener, encodings, gzipUnasked, stop.Token);
-        var config = GatewayConfig.For([new ShardConfig("shard-0", [new Uri($"http://127.0.0.1:{port}/")], Labels.Empty)]) with { Pushdown = true };
-        await using (var gateway = await GatewayServer.StartAsync(config, new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0))))
+        await using (var replica = new LoopbackHttpServer((context, cancellationToken) => AnswerAsync(context, encodings, gzipUnasked, cancellationToken)))
         {
+            var config = GatewayConfig.For([new ShardConfig("shard-0", [replica.BaseUri], Labels.Empty)]) with { Pushdown = true };
+            await using var gateway = await GatewayServer.StartAsync(config, new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)));
             using var http = new HttpClient();
             var body = await http.GetStringAsync(new Uri(gateway.BaseUri,
                 "api/v1/query_range?query=sum+by+(job)(rate(x[5m]))&start=1793491200&end=1793491500&step=300&stats=all"));
@@ -42,9 +37,6 @@ public sealed class PushedAnswerCompressionTests
             Assert.Equal(new[] { "2.5", "+Inf" }, series.GetProperty("values").EnumerateArray().Select(v => v[1].GetString()!).ToArray());
             Assert.Single(json.RootElement.GetProperty("data").GetProperty("stats").GetProperty("pushdown").EnumerateArray());
         }
-        await stop.CancelAsync();
-        listener.Stop();
-        await serving;
         lock (encodings)
         {
             Assert.NotEmpty(encodings);
@@ -52,42 +44,29 @@ public sealed class PushedAnswerCompressionTests
         }
     }
 
-    private static async Task ServeAsync(HttpListener listener, List<string> encodings, bool gzip, CancellationToken cancellationToken)
+    private static async Task AnswerAsync(HttpListenerContext context, List<string> encodings, bool gzip, CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        lock (encodings)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync().WaitAsync(cancellationToken);
-            }
-            catch (Exception e) when (e is OperationCanceledException or HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-            lock (encodings)
-            {
-                encodings.Add(context.Request.Headers["Accept-Encoding"] ?? "");
-            }
-            var path = context.Request.Url!.AbsolutePath;
-            var text = path.EndsWith("/status/config", StringComparison.Ordinal)
-                ? """{"status":"success","data":{"yaml":"global:\n  scrape_interval: 15s\n"}}"""
-                : Matrix;
-            var bytes = Encoding.UTF8.GetBytes(text);
-            if (gzip)
-            {
-                using var packed = new MemoryStream();
-                await using (var zip = new GZipStream(packed, CompressionLevel.Fastest, leaveOpen: true))
-                {
-                    await zip.WriteAsync(bytes, cancellationToken);
-                }
-                bytes = packed.ToArray();
-                context.Response.AddHeader("Content-Encoding", "gzip");
-            }
-            context.Response.ContentType = "application/json";
-            context.Response.ContentLength64 = bytes.Length;
-            await context.Response.OutputStream.WriteAsync(bytes, cancellationToken);
-            context.Response.Close();
+            encodings.Add(context.Request.Headers["Accept-Encoding"] ?? "");
         }
+        var path = context.Request.Url!.AbsolutePath;
+        var text = path.EndsWith("/status/config", StringComparison.Ordinal)
+            ? """{"status":"success","data":{"yaml":"global:\n  scrape_interval: 15s\n"}}"""
+            : Matrix;
+        var bytes = Encoding.UTF8.GetBytes(text);
+        if (gzip)
+        {
+            using var packed = new MemoryStream();
+            await using (var zip = new GZipStream(packed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                await zip.WriteAsync(bytes, cancellationToken);
+            }
+            bytes = packed.ToArray();
+            context.Response.AddHeader("Content-Encoding", "gzip");
+        }
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength64 = bytes.Length;
+        await context.Response.OutputStream.WriteAsync(bytes, cancellationToken);
     }
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using Headroom.Servers;
+using Headroom.Testing;
 
 namespace Headroom.IntegrationTests;
 
@@ -9,19 +9,15 @@ namespace Headroom.IntegrationTests;
 /// </summary>
 internal sealed class RemoteWriteFaultProxy : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
     private readonly HttpClient _forward = new();
     private readonly Uri _target;
-    private readonly Task _loop;
+    private readonly LoopbackHttpServer _server;
 
     public RemoteWriteFaultProxy(Uri target)
     {
         _target = target;
-        var port = FreePort.Next();
-        Url = new Uri($"http://127.0.0.1:{port}/api/v1/write");
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        _server = new LoopbackHttpServer(ServeAsync);
+        Url = new Uri(_server.BaseUri, "api/v1/write");
     }
 
     public Uri Url { get; }
@@ -32,52 +28,37 @@ internal sealed class RemoteWriteFaultProxy : IAsyncDisposable
 
     public int Forwarded;
 
-    private async Task ServeAsync()
+    private async Task ServeAsync(HttpListenerContext context, CancellationToken cancellationToken)
     {
-        while (_listener.IsListening)
+        try
         {
-            HttpListenerContext context;
-            try
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body, cancellationToken);
+            if (Down)
             {
-                context = await _listener.GetContextAsync();
+                Interlocked.Increment(ref Refused);
+                context.Response.StatusCode = 503;
             }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+            else
             {
-                return;
+                using var request = new HttpRequestMessage(HttpMethod.Post, _target) { Content = new ByteArrayContent(body.ToArray()) };
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", context.Request.ContentType);
+                request.Content.Headers.TryAddWithoutValidation("Content-Encoding", context.Request.Headers["Content-Encoding"]);
+                request.Headers.TryAddWithoutValidation("X-Prometheus-Remote-Write-Version", context.Request.Headers["X-Prometheus-Remote-Write-Version"]);
+                using var response = await _forward.SendAsync(request, cancellationToken);
+                Interlocked.Increment(ref Forwarded);
+                context.Response.StatusCode = (int)response.StatusCode;
             }
-            try
-            {
-                using var body = new MemoryStream();
-                await context.Request.InputStream.CopyToAsync(body);
-                if (Down)
-                {
-                    Interlocked.Increment(ref Refused);
-                    context.Response.StatusCode = 503;
-                }
-                else
-                {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, _target) { Content = new ByteArrayContent(body.ToArray()) };
-                    request.Content.Headers.TryAddWithoutValidation("Content-Type", context.Request.ContentType);
-                    request.Content.Headers.TryAddWithoutValidation("Content-Encoding", context.Request.Headers["Content-Encoding"]);
-                    request.Headers.TryAddWithoutValidation("X-Prometheus-Remote-Write-Version", context.Request.Headers["X-Prometheus-Remote-Write-Version"]);
-                    using var response = await _forward.SendAsync(request);
-                    Interlocked.Increment(ref Forwarded);
-                    context.Response.StatusCode = (int)response.StatusCode;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or IOException or HttpListenerException)
-            {
-                context.Response.StatusCode = 502;
-            }
-            context.Response.Close();
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or HttpListenerException)
+        {
+            context.Response.StatusCode = 502;
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
-        await _loop;
+        await _server.DisposeAsync();
         _forward.Dispose();
     }
 }

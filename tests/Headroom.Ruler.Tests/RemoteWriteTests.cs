@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using Google.Protobuf;
 using Headroom.Prometheus.RemoteWrite;
 using Headroom.PromQL;
+using Headroom.Testing;
 using Snappier;
 
 namespace Headroom.Ruler.Tests;
@@ -186,19 +186,12 @@ public sealed class RemoteWriteTests
     /// <summary>A loopback remote write receiver: answers <see cref="Status"/> (or the next scripted status) and keeps what a 2xx took.</summary>
     private sealed class Receiver : IAsyncDisposable
     {
-        private readonly HttpListener _listener = new();
-        private readonly Task _loop;
+        private readonly LoopbackHttpServer _server;
 
         public Receiver()
         {
-            var socket = new TcpListener(IPAddress.Loopback, 0);
-            socket.Start();
-            var port = ((IPEndPoint)socket.LocalEndpoint).Port;
-            socket.Stop();
-            Url = new Uri($"http://127.0.0.1:{port}/api/v1/write");
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            _listener.Start();
-            _loop = Task.Run(ServeAsync);
+            _server = new LoopbackHttpServer(ReceiveAsync);
+            Url = new Uri(_server.BaseUri, "api/v1/write");
         }
 
         public Uri Url { get; }
@@ -209,52 +202,25 @@ public sealed class RemoteWriteTests
         public ConcurrentQueue<(System.Collections.Specialized.NameValueCollection Headers, byte[] Body, Uri Url)> Raw { get; } = new();
         public int Requests;
 
-        private async Task ServeAsync()
+        private async Task ReceiveAsync(HttpListenerContext context, CancellationToken cancellationToken)
         {
-            while (_listener.IsListening)
+            Interlocked.Increment(ref Requests);
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body, cancellationToken);
+            Raw.Enqueue((context.Request.Headers, body.ToArray(), context.Request.Url!));
+            var status = Script.TryDequeue(out var scripted) ? scripted : Status;
+            if (status == 200)
             {
-                HttpListenerContext context;
-                try
+                Headers.Enqueue((context.Request.Headers["Content-Encoding"]!, context.Request.ContentType!, context.Request.Headers["X-Prometheus-Remote-Write-Version"]!));
+                foreach (var series in WriteRequestCodec.Decode(Snappy.DecompressToArray(body.ToArray())))
                 {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-                try
-                {
-                    Interlocked.Increment(ref Requests);
-                    using var body = new MemoryStream();
-                    await context.Request.InputStream.CopyToAsync(body);
-                    Raw.Enqueue((context.Request.Headers, body.ToArray(), context.Request.Url!));
-                    var status = Script.TryDequeue(out var scripted) ? scripted : Status;
-                    if (status == 200)
-                    {
-                        Headers.Enqueue((context.Request.Headers["Content-Encoding"]!, context.Request.ContentType!, context.Request.Headers["X-Prometheus-Remote-Write-Version"]!));
-                        foreach (var series in WriteRequestCodec.Decode(Snappy.DecompressToArray(body.ToArray())))
-                        {
-                            foreach (var sample in series.Samples)
-                                Samples.Enqueue(sample);
-                        }
-                    }
-                    context.Response.StatusCode = status == 200 ? 204 : status;
-                    context.Response.Close();
-                }
-                catch (Exception e) when (e is not OutOfMemoryException && !_listener.IsListening)
-                {
-                    // Stopped with a request in flight (a queue stopping gives up on its last send): HttpListener then
-                    // fails reading or answering it, with a NullReferenceException among others. Nothing to answer.
-                    return;
+                    foreach (var sample in series.Samples)
+                        Samples.Enqueue(sample);
                 }
             }
+            context.Response.StatusCode = status == 200 ? 204 : status;
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            _listener.Stop();
-            _listener.Close();
-            await _loop;
-        }
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
     }
 }

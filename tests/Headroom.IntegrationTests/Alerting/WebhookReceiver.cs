@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Headroom.Servers;
+using Headroom.Testing;
 
 namespace Headroom.IntegrationTests.Alerting;
 
@@ -20,31 +20,13 @@ internal sealed record Notification(Uri Sender, string Status, IReadOnlyList<str
 /// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
-    private readonly HttpListener _listener;
     private readonly List<Notification> _received = [];
-    private readonly Task _loop;
+    private readonly LoopbackHttpServer _server;
 
     public WebhookReceiver()
     {
-        // HttpListener cannot bind port 0; a port taken in between fails Start, which a retry with a new port fixes.
-        for (var attempt = 1; ; attempt++)
-        {
-            var port = FreePort.Next();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                _listener = listener;
-                Uri = new Uri($"http://127.0.0.1:{port}/hook");
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 3)
-            {
-                listener.Close();
-            }
-        }
-        _loop = Task.Run(ReceiveAsync);
+        _server = new LoopbackHttpServer(ReceiveAsync);
+        Uri = new Uri(_server.BaseUri, "hook");
     }
 
     /// <summary>The URL to put in <c>webhook_configs</c>.</summary>
@@ -57,43 +39,24 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             return _received.Where(n => n.Status == "firing" && n.AlertNames.Contains(alertName)).ToList();
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    private async Task ReceiveAsync(HttpListenerContext context, CancellationToken cancellationToken)
     {
-        _listener.Stop();
         try
         {
-            await _loop;
+            using var json = await JsonDocument.ParseAsync(context.Request.InputStream, cancellationToken: cancellationToken);
+            var root = json.RootElement;
+            var names = root.GetProperty("alerts").EnumerateArray()
+                .Select(a => a.GetProperty("labels").GetProperty("alertname").GetString() ?? "").ToList();
+            var notification = new Notification(new Uri(root.GetProperty("externalURL").GetString()!), root.GetProperty("status").GetString()!, names, DateTimeOffset.UtcNow);
+            lock (_received)
+                _received.Add(notification);
+            context.Response.StatusCode = 200;
         }
-        catch (HttpListenerException)
+        catch (JsonException)
         {
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-        _listener.Close();
-    }
-
-    private async Task ReceiveAsync()
-    {
-        while (_listener.IsListening)
-        {
-            var context = await _listener.GetContextAsync();
-            try
-            {
-                using var json = await JsonDocument.ParseAsync(context.Request.InputStream);
-                var root = json.RootElement;
-                var names = root.GetProperty("alerts").EnumerateArray()
-                    .Select(a => a.GetProperty("labels").GetProperty("alertname").GetString() ?? "").ToList();
-                var notification = new Notification(new Uri(root.GetProperty("externalURL").GetString()!), root.GetProperty("status").GetString()!, names, DateTimeOffset.UtcNow);
-                lock (_received)
-                    _received.Add(notification);
-                context.Response.StatusCode = 200;
-            }
-            catch (JsonException)
-            {
-                context.Response.StatusCode = 400;
-            }
-            context.Response.Close();
+            context.Response.StatusCode = 400;
         }
     }
 }

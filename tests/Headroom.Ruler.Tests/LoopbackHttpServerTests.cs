@@ -8,7 +8,8 @@ namespace Headroom.Ruler.Tests;
 
 /// <summary>
 /// The test servers' shared primitive (the remote write receiver here is one): stopping it with a request in flight
-/// ends quietly and promptly, and an error of its handler as it listens fails the test at dispose.
+/// ends quietly and promptly, a client hanging up is the client's business, and any other error of its handler as it
+/// listens fails the test at dispose.
 /// </summary>
 public sealed class LoopbackHttpServerTests
 {
@@ -37,6 +38,40 @@ public sealed class LoopbackHttpServerTests
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"dispose took {watch.Elapsed}");
         Assert.False(answered);
+    }
+
+    [Fact]
+    public async Task A_client_that_hangs_up_mid_body_is_no_error_of_the_server()
+    {
+        var failed = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = new LoopbackHttpServer(async (context, cancellationToken) =>
+        {
+            if (context.Request.Url!.AbsolutePath != "/write")
+                return;
+            try
+            {
+                using var body = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(body, cancellationToken);
+            }
+            catch (Exception e)
+            {
+                failed.TrySetResult(e);
+                throw;
+            }
+        });
+        using (var client = new TcpClient())
+        {
+            await client.ConnectAsync(server.BaseUri.Host, server.BaseUri.Port);
+            await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes($"POST /write HTTP/1.1\r\nHost: {server.BaseUri.Authority}\r\nContent-Length: 1000\r\n\r\n0123456789"));
+            client.Client.LingerState = new LingerOption(true, 0);
+        }
+        // The handler's read failed with the connection, as the server went on listening.
+        var error = await failed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(error is HttpListenerException or IOException, error.ToString());
+        using (var http = new HttpClient())
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(server.BaseUri, "works"))).StatusCode);
+
+        await server.DisposeAsync();
     }
 
     [Fact]

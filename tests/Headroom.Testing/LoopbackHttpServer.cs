@@ -12,7 +12,8 @@ namespace Headroom.Testing;
 /// A full suite once failed after all of a test's assertions had passed: its server was stopped while a request was
 /// in flight, HttpListener threw (a NullReferenceException among others) reading the body, and the error left the
 /// accept loop into the test's dispose. So a handler's error once stopping began is expected (nobody is left to
-/// answer) and ignored, while an error as the server listens is a real one: the client gets a 500 and
+/// answer) and ignored, and so is a connection the client broke (an <see cref="HttpListenerException"/> or
+/// <see cref="IOException"/>), while any other error as the server listens is a real one: the client gets a 500 and
 /// <see cref="DisposeAsync"/> throws it, so the test fails instead of the error going unobserved. Dispose waits for
 /// the accept loop and every handler, so nothing runs after the test's fixture is gone.
 /// </remarks>
@@ -132,6 +133,14 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             // Stopped with this request in flight: HttpListener fails reading or answering it (a
             // NullReferenceException, an ObjectDisposedException, an HttpListenerException), or the handler saw its
             // token cancelled. Nobody is left to answer.
+            return;
+        }
+        catch (Exception e) when (e is HttpListenerException or IOException)
+        {
+            // The connection broke as the server listened: the client hung up (a sender timing out, a member killed with
+            // SIGKILL mid-post) or reset it. That is the client's to see, not a fault of the handler: recording it would
+            // fail a test for what its client chose to do.
+            Cut(context);
             return;
         }
         catch (Exception e)

@@ -12,13 +12,10 @@ namespace Headroom.Ruler;
 /// </summary>
 public sealed partial class Ruler
 {
-    /// <summary>What the last refused reload found wrong with the rule files; null after a reload that succeeded.</summary>
-    public string? ReloadProblems { get; private set; }
-
     /// <summary>
     /// Reads the rule files again and replaces the groups. When they have problems, the old rules keep running and the
-    /// answer carries the problems of this reload (not <see cref="ReloadProblems"/>, which a reload right after may
-    /// already have cleared).
+    /// answer carries the problems of this reload (its own: a concurrent reload cannot clear them before the caller reads
+    /// them, as a shared "last problems" property could).
     /// </summary>
     /// <param name="reason">What asked for it (<c>SIGHUP</c>, <c>POST /-/reload</c>), for the log.</param>
     /// <param name="cancellationToken">Stops waiting for another reload under way.</param>
@@ -36,7 +33,6 @@ public sealed partial class Ruler
             }
             catch (RuleLoadException e)
             {
-                ReloadProblems = e.Message;
                 Metrics.Reloaded(succeeded: false, _time.GetUtcNow());
                 Log.ReloadRefused(_logger, reason, GroupCount, e.Message);
                 return new RuleReload(false, $"The rule files have problems:\n{e.Message}");
@@ -65,7 +61,6 @@ public sealed partial class Ruler
                 Metrics.Group(group.Group.Key, group.Group.Interval);
             if (running)
                 StartLoops();
-            ReloadProblems = null;
             Metrics.Reloaded(succeeded: true, now);
             Log.Reloaded(_logger, reason, fresh.Count, RuleCount, old.Count);
             return new RuleReload(true, null);

@@ -120,6 +120,12 @@ public sealed class GatewayApiTests(GatewayFixture fixture) : IClassFixture<Gate
             new StringContent(query, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
         Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
         Assert.Contains("at most 1000", await huge.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Past ASP.NET's own limit of form values (1,024), the answer still says what to do.
+        var huger = string.Join("&", Enumerable.Range(0, 5000).Select(i => $"match[]=m{i}"));
+        using var hugest = await fixture.Http.PostAsync(new Uri(fixture.Open.BaseUri, "api/v1/series"),
+            new StringContent(huger, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
+        Assert.Equal(HttpStatusCode.BadRequest, hugest.StatusCode);
+        Assert.Contains("at most 1000 match[] parameters", await hugest.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         using var garbage = await fixture.Http.PostAsync(new Uri(fixture.Open.BaseUri, "api/v1/query"),
             new ByteArrayContent([0xff, 0xfe, 0x00, 0x01]) { Headers = { { "Content-Type", "application/x-www-form-urlencoded" } } });

@@ -38,7 +38,9 @@ internal sealed class RequestParameters
             }
             catch (InvalidDataException e)
             {
-                throw new ApiError($"the form body cannot be read: {e.Message}");
+                // ASP.NET's form reader refuses more than 1,024 values before MaxMatchers is reached: say what to do either way.
+                throw new ApiError($"the form body cannot be read: {e.Message} Send a valid application/x-www-form-urlencoded body "
+                    + $"with at most {MaxMatchers} match[] parameters (several selectors can be one, e.g. {{__name__=~\"a|b\"}}).");
             }
         }
         return new RequestParameters(request.Query, form);

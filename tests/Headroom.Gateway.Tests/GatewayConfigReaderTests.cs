@@ -69,6 +69,7 @@ public sealed class GatewayConfigReaderTests
     [InlineData("shards: [{replicas: [http://a:1]}]\nreplica_label: [x]", "line 2: unknown key 'replica_label'")]
     [InlineData("shards:\n  - name: a\n    replicaz: [http://a:1]", "shards[0] has no 'replicas'")]
     [InlineData("shards:\n  - replicas: [ftp://a:1]", "'ftp://a:1' is not an http(s) URL")]
+    [InlineData("shards:\n  - name: a\n    replicas:\n      - http://a:1\n      - notaurl", "line 5: shards[0].replicas: 'notaurl' is not an http(s) URL")]
     [InlineData("shards:\n  - replicas: []", "shards[0].replicas is empty")]
     [InlineData("shards: [{name: a, replicas: [http://a:1]}, {name: a, replicas: [http://b:1]}]", "two shards are named 'a'")]
     [InlineData("shards: [{replicas: [http://a:1]}]\npartial_response: maybe", "line 2: partial_response must be 'warn' or 'fail'")]

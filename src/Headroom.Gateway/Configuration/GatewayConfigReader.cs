@@ -108,7 +108,9 @@ public static class GatewayConfigReader
         {
             throw new ConfigException($"{map.Child("replicas")} is empty; list at least one replica URL", map.Line, "replicas");
         }
-        var replicas = urls.Select(u => ReplicaUrl(u, map)).ToList();
+        // Each URL's own line in an error: the shard's mapping may start lines above a long list.
+        var lines = map.Sequence("replicas")!.Children.Select(YamlMap.LineOf).ToList();
+        var replicas = urls.Select((u, i) => ReplicaUrl(u, map, lines[i])).ToList();
         var external = new List<Label>();
         if (map.Get("external_labels") is { } node)
         {
@@ -151,13 +153,13 @@ public static class GatewayConfigReader
 
     /// <summary>A replica URL as given on the command line or in the file.</summary>
     /// <exception cref="ConfigException">Not an absolute http(s) URL.</exception>
-    public static Uri ReplicaUrl(string text, YamlMap? where = null)
+    public static Uri ReplicaUrl(string text, YamlMap? where = null, int line = 0)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             var at = where is null ? "" : $"{where.Child("replicas")}: ";
-            throw new ConfigException($"{at}'{text}' is not an http(s) URL; write e.g. http://127.0.0.1:9090", where?.Line ?? 0, "replicas");
+            throw new ConfigException($"{at}'{text}' is not an http(s) URL; write e.g. http://127.0.0.1:9090", line > 0 ? line : where?.Line ?? 0, "replicas");
         }
         return uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
     }

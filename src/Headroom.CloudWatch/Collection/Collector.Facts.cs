@@ -14,12 +14,12 @@ public sealed partial class Collector
     /// (DescribeClusters); load balancers' type (ELBv2 DescribeLoadBalancers); Lambda functions' memory and architecture
     /// (ListFunctions); DynamoDB tables' billing mode and provisioned capacity (DescribeTable). Runs inside discovery, so
     /// it is cached alike; the answers are asked for through <paramref name="descriptions"/>, which keeps Lambda's and
-    /// DynamoDB's for the enhanced metrics and shares the region-wide ones with the pass's other jobs. A describe call that
+    /// DynamoDB's for the enhanced metrics, and the region-wide ones through <paramref name="pass"/>, shared with its other jobs. A describe call that
     /// fails (a missing permission) is logged and the resources keep no facts: the reports then say which fact is missing
     /// instead of pricing a guess.
     /// </summary>
     private async Task<IReadOnlyList<DiscoveredResource>> WithFactsAsync(DiscoveryJob job, string region, RoleConfig role, AwsCredentials credentials,
-        ResourceDescriptions descriptions, List<DiscoveredResource> resources, CancellationToken cancellationToken)
+        AnswerMemo pass, ResourceDescriptions descriptions, List<DiscoveredResource> resources, CancellationToken cancellationToken)
     {
         if (resources.Count == 0)
             return resources;
@@ -28,21 +28,21 @@ public sealed partial class Collector
             return job.Namespace switch
             {
                 "AWS/EBS" => await VolumesAsync(region, credentials, resources, cancellationToken).ConfigureAwait(false),
-                "AWS/RDS" => Join(resources, "DBInstanceIdentifier", await descriptions.DescribeAsync(AwsApi.DescribeDBInstances, credentials, "DBInstances", "DBInstance", "Marker", cancellationToken).ConfigureAwait(false),
+                "AWS/RDS" => Join(resources, "DBInstanceIdentifier", await descriptions.DescribeAsync(pass, AwsApi.DescribeDBInstances, credentials, "DBInstances", "DBInstance", "Marker", cancellationToken).ConfigureAwait(false),
                     "DBInstanceIdentifier", static d => Facts(
                         (InfoLabels.InstanceType, d.GetValueOrDefault("DBInstanceClass")), (InfoLabels.Engine, d.GetValueOrDefault("Engine")),
                         (InfoLabels.MultiAz, d.GetValueOrDefault("MultiAZ")?.ToLowerInvariant()), (InfoLabels.State, d.GetValueOrDefault("DBInstanceStatus")),
                         (InfoLabels.Created, Time(d.GetValueOrDefault("InstanceCreateTime"))))),
-                "AWS/ElastiCache" => Join(resources, "CacheClusterId", await descriptions.DescribeAsync(AwsApi.DescribeCacheClusters, credentials, "CacheClusters", "CacheCluster", "Marker", cancellationToken).ConfigureAwait(false),
+                "AWS/ElastiCache" => Join(resources, "CacheClusterId", await descriptions.DescribeAsync(pass, AwsApi.DescribeCacheClusters, credentials, "CacheClusters", "CacheCluster", "Marker", cancellationToken).ConfigureAwait(false),
                     "CacheClusterId", static d => Facts(
                         (InfoLabels.InstanceType, d.GetValueOrDefault("CacheNodeType")), (InfoLabels.Engine, d.GetValueOrDefault("Engine")),
                         (InfoLabels.NodeCount, d.GetValueOrDefault("NumCacheNodes")), (InfoLabels.State, d.GetValueOrDefault("CacheClusterStatus")),
                         (InfoLabels.Created, Time(d.GetValueOrDefault("CacheClusterCreateTime"))))),
-                "AWS/Redshift" => Join(resources, "ClusterIdentifier", await descriptions.DescribeAsync(AwsApi.DescribeClusters, credentials, "Clusters", "Cluster", "Marker", cancellationToken).ConfigureAwait(false),
+                "AWS/Redshift" => Join(resources, "ClusterIdentifier", await descriptions.DescribeAsync(pass, AwsApi.DescribeClusters, credentials, "Clusters", "Cluster", "Marker", cancellationToken).ConfigureAwait(false),
                     "ClusterIdentifier", static d => Facts(
                         (InfoLabels.InstanceType, d.GetValueOrDefault("NodeType")), (InfoLabels.NodeCount, d.GetValueOrDefault("NumberOfNodes")),
                         (InfoLabels.State, d.GetValueOrDefault("ClusterStatus")), (InfoLabels.Created, Time(d.GetValueOrDefault("ClusterCreateTime"))))),
-                "AWS/ApplicationELB" or "AWS/NetworkELB" or "AWS/GatewayELB" => JoinArn(resources, await descriptions.DescribeAsync(AwsApi.DescribeLoadBalancers, credentials, "LoadBalancers", "member", "NextMarker", cancellationToken).ConfigureAwait(false),
+                "AWS/ApplicationELB" or "AWS/NetworkELB" or "AWS/GatewayELB" => JoinArn(resources, await descriptions.DescribeAsync(pass, AwsApi.DescribeLoadBalancers, credentials, "LoadBalancers", "member", "NextMarker", cancellationToken).ConfigureAwait(false),
                     "LoadBalancerArn", static d => Facts((InfoLabels.LoadBalancerType, d.GetValueOrDefault("Type")), (InfoLabels.Created, Time(d.GetValueOrDefault("CreatedTime"))))),
                 // A classic load balancer is one by its namespace: no call needed.
                 "AWS/ELB" => [.. resources.Select(static r => r with { Facts = Facts((InfoLabels.LoadBalancerType, "classic")) })],

@@ -168,7 +168,7 @@ public sealed partial class Collector
         var key = $"{job.Line}|{region}|{RoleKey(role)}";
         return Cached(_discovery, key, _options.DiscoveryTtl, async () =>
         {
-            var descriptions = new ResourceDescriptions(new ResourceApis(_api.Client), region, RoleKey(role), pass);
+            var descriptions = new ResourceDescriptions(new ResourceApis(_api.Client), region, RoleKey(role));
             var resources = await FindAsync(job, region, role, credentials, pass, descriptions, cancellationToken).ConfigureAwait(false);
             return new Discovery(resources, descriptions);
         });
@@ -200,7 +200,7 @@ public sealed partial class Collector
                 match?.Dimensions ?? new Dictionary<string, string>(), Rule: match?.Rule));
         }
         if (!job.Service.IsEc2 || resources.Count == 0)
-            return await WithFactsAsync(job, region, role, credentials, descriptions, resources, cancellationToken).ConfigureAwait(false);
+            return await WithFactsAsync(job, region, role, credentials, pass, descriptions, resources, cancellationToken).ConfigureAwait(false);
 
         var instances = await _accounts.DescribeInstancesAsync(credentials, region, resources.Select(r => r.Dimensions["InstanceId"]).ToList(), cancellationToken).ConfigureAwait(false);
         return resources

@@ -11,11 +11,13 @@ namespace Headroom.CloudWatch.Collection;
 /// discovery and dropped when it is refreshed: one call per table, and per region and page of functions, per discovery.</item>
 /// <item>The Query-protocol calls that list a whole region (RDS DescribeDBInstances, ElastiCache DescribeCacheClusters,
 /// Redshift DescribeClusters, ELBv2 DescribeLoadBalancers) answer every job of the pass that needs them alike, so they go
-/// through the pass's memo: an alb and an nlb job of one region share one DescribeLoadBalancers.</item>
+/// through the pass's memo: an alb and an nlb job of one region share one DescribeLoadBalancers. The memo comes with
+/// each call, not with the descriptions: a discovery stays cached for minutes, and holding the pass would keep every
+/// answer of that pass (GetResources' too) alive as long.</item>
 /// </list>
 /// A call that failed is not kept (<see cref="AnswerMemo"/>).
 /// </summary>
-internal sealed class ResourceDescriptions(ResourceApis apis, string region, string roleKey, AnswerMemo pass)
+internal sealed class ResourceDescriptions(ResourceApis apis, string region, string roleKey)
 {
     private readonly AnswerMemo _answers = new();
 
@@ -27,8 +29,8 @@ internal sealed class ResourceDescriptions(ResourceApis apis, string region, str
     public Task<IReadOnlyList<FunctionConfiguration>> FunctionsAsync(AwsCredentials credentials, CancellationToken cancellationToken) =>
         _answers.OnceAsync("ListFunctions", () => apis.ListFunctionsAsync(region, credentials, cancellationToken));
 
-    /// <summary>Every record of a region-wide Query-protocol describe call (<see cref="ResourceApis.DescribeAsync"/>), shared by the pass.</summary>
-    public Task<IReadOnlyList<IReadOnlyDictionary<string, string>>> DescribeAsync(AwsApi api, AwsCredentials credentials, string list, string record, string marker,
-        CancellationToken cancellationToken) =>
+    /// <summary>Every record of a region-wide Query-protocol describe call (<see cref="ResourceApis.DescribeAsync"/>), shared by the <paramref name="pass"/>.</summary>
+    public Task<IReadOnlyList<IReadOnlyDictionary<string, string>>> DescribeAsync(AnswerMemo pass, AwsApi api, AwsCredentials credentials, string list, string record,
+        string marker, CancellationToken cancellationToken) =>
         pass.OnceAsync($"{api.Name}|{region}|{roleKey}", () => apis.DescribeAsync(api, region, credentials, list, record, marker, cancellationToken));
 }

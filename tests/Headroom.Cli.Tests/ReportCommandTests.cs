@@ -84,6 +84,15 @@ public sealed class ReportCommandTests(ReportWarehouse fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_profile_the_warehouse_does_not_hold_is_answered_with_the_ones_it_does()
+    {
+        var result = await Cli.RunAsync("report", "rightsizing", "--db", fixture.Url, "--profile", "nodes");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("has no 'cpu' data for profile 'nodes'", result.Error, StringComparison.Ordinal);
+        Assert.Contains("it holds resources of profile 'node': pass e.g. --profile node", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task After_a_run_that_loaded_nothing_the_report_says_to_wait_not_to_load()
     {
         var result = await Cli.RunAsync("report", "underused", "--db", fixture.AfterEmptyRunUrl);

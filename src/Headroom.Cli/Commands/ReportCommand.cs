@@ -85,7 +85,13 @@ internal static class ReportCommand
         var runs = (await warehouse.GetStatusAsync(cancellationToken: cancellationToken)).RecentRuns
             .Where(r => r.Profile == profile && r.Status == EtlRunStatus.Succeeded).ToList();
         if (runs.Count == 0 || runs.Sum(r => r.RowsLoaded) > 0)
-            return e.Message;
+        {
+            // A mistyped or wrong --profile looks like an empty warehouse: name what it does hold.
+            var held = (await warehouse.History().ReadAllResourcesAsync(cancellationToken)).Select(static r => r.Profile)
+                .Where(p => p != profile).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            return held.Count == 0 ? e.Message
+                : $"{e.Message}; it holds resources of profile {string.Join(", ", held.Select(static p => $"'{p}'"))}: pass e.g. --profile {held[0]}";
+        }
         var last = runs.MaxBy(r => r.StartedAt)!;
         return $"the warehouse holds no '{profile}' data yet although the ETL has run (last run {last.Id} at {last.StartedAt:yyyy-MM-dd HH:mm}Z, " +
             $"up to {last.WindowTo:yyyy-MM-dd HH:mm}Z, 0 rows loaded): a source whose history began less than a complete hour ago has nothing to load; " +

@@ -22,6 +22,9 @@ public interface IWarehouseHistory
     /// <summary>Every daily row of the days [<paramref name="from"/>, <paramref name="to"/>), in no particular order.</summary>
     IAsyncEnumerable<DailyHistoryRow> ReadDailyRangeAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
 
+    /// <summary>The profiles that have resources, in order.</summary>
+    Task<IReadOnlyList<string>> ListProfilesAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Every resource of every profile.</summary>
     Task<IReadOnlyList<(string Profile, ResourceRecord Resource)>> ReadAllResourcesAsync(CancellationToken cancellationToken = default);
 

@@ -109,9 +109,12 @@ internal abstract partial class SqlWarehouse : IWarehouseHistory
         return rows.ToDictionary(r => r.Id, r => (r.Profile, r.Key, r.Account, r.Region));
     }
 
+    public Task<IReadOnlyList<string>> ListProfilesAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync("SELECT DISTINCT profile FROM resources ORDER BY profile", null, static r => r.GetString(0), cancellationToken);
+
     public async Task<IReadOnlyList<(string Profile, ResourceRecord Resource)>> ReadAllResourcesAsync(CancellationToken cancellationToken = default)
     {
-        var profiles = await QueryAsync("SELECT DISTINCT profile FROM resources ORDER BY profile", null, static r => r.GetString(0), cancellationToken).ConfigureAwait(false);
+        var profiles = await ListProfilesAsync(cancellationToken).ConfigureAwait(false);
         var result = new List<(string, ResourceRecord)>();
         foreach (var profile in profiles)
             result.AddRange((await ReadResourcesAsync(profile, cancellationToken).ConfigureAwait(false)).Select(r => (profile, r)));

@@ -87,8 +87,7 @@ internal static class ReportCommand
         if (runs.Count == 0 || runs.Sum(r => r.RowsLoaded) > 0)
         {
             // A mistyped or wrong --profile looks like an empty warehouse: name what it does hold.
-            var held = (await warehouse.History().ReadAllResourcesAsync(cancellationToken)).Select(static r => r.Profile)
-                .Where(p => p != profile).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var held = (await warehouse.History().ListProfilesAsync(cancellationToken)).Where(p => p != profile).ToList();
             return held.Count == 0 ? e.Message
                 : $"{e.Message}; it holds resources of profile {string.Join(", ", held.Select(static p => $"'{p}'"))}: pass e.g. --profile {held[0]}";
         }

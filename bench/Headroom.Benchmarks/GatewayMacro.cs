@@ -116,7 +116,7 @@ internal static class GatewayMacro
                     var pushed = GatewayAnswers.Pushed(await bench.PostAsync(bench.Gateway, Bench.Form(query) + "&stats=all"));
                     asked.Add(new Measured(name, query, 0, 0, 0, default, default, pushed));
                 }
-                await GatewayPushedLayers.RunAsync(bench, gateway, topology, runs, asked);
+                await GatewayPushedLayers.RunAsync(bench, gateway, topology, runs, asked, direct.ProcessId, process?.ProcessId);
                 Console.WriteLine();
                 await GatewayPushedLayers.RateAsync(bench, gateway, topology, runs);
                 Console.WriteLine();

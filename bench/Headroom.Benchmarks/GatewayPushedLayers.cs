@@ -19,7 +19,7 @@ namespace Headroom.Benchmarks;
 internal static class GatewayPushedLayers
 {
     public static async Task RunAsync(GatewayMacro.Bench bench, GatewayServer gateway, PrometheusTopology topology, int runs,
-        IReadOnlyList<GatewayMacro.Measured> measured)
+        IReadOnlyList<GatewayMacro.Measured> measured, int directPid, int? gatewayPid)
     {
         var (start, end, step) = (GatewayMacro.Bench.Start, GatewayMacro.Bench.End, PromqlBenchData.Step);
         using var gzip = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.GZip }) { Timeout = TimeSpan.FromMinutes(10) };
@@ -27,12 +27,14 @@ internal static class GatewayPushedLayers
         var replicas = current.Shards.Select(static s => (ReplicaBackend)((ShardSource)s).Replicas[0]).ToArray();
         var options = new EngineOptions { MaxSamples = 500_000_000, Timeout = TimeSpan.FromMinutes(10) };
         var prometheus = topology.Replicas.Select(static r => r.ProcessId ?? 0).Where(static p => p > 0).ToArray();
-        Console.WriteLine("Each cell: wall-clock median, then in brackets the CPU seconds per run of this process (gateway and client) + of the shards' Prometheus processes.");
+        int[] direct = [directPid];
+        int[] gatewayProcess = gatewayPid is { } pid ? [pid] : [];
+        Console.WriteLine("Each cell: wall-clock median, then in brackets the CPU seconds per run of this process (the client, and the gateway when it runs in process) + of the shards' Prometheus processes + of the one other process the cell names (the gateway's own process, or the direct Prometheus).");
         Console.WriteLine();
         Console.WriteLine($"A pushed query's layers, median of {runs} after a warm-up:");
         Console.WriteLine();
-        Console.WriteLine("| query | pushed text, one replica of each shard, plain | answer size | the same accepting gzip | the gateway's backend call (JSON parsed) | gateway engine with pushdown, in process | gateway, pushdown, HTTP | gateway, no pushdown, HTTP | direct |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| query | pushed text, one replica of each shard, plain | answer size | the same accepting gzip | the gateway's backend call (JSON parsed) | gateway engine with pushdown, in process | gateway, pushdown, HTTP (+ gateway process) | gateway, no pushdown, HTTP (+ gateway process) | pushed text on the one Prometheus (+ direct) | direct (+ direct) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var m in measured)
         {
             var form = GatewayMacro.Bench.Form(m.Query);
@@ -42,7 +44,7 @@ internal static class GatewayPushedLayers
                 var forms = m.Pushed.Select(GatewayMacro.Bench.Form).ToArray();
                 long bytes = 0;
                 // Plain and gzip interleaved run by run, twice as many runs: the difference is the shards' compression.
-                var (plain, zipped) = await TimedPair(2 * runs, prometheus, async () =>
+                var (plain, zipped) = await TimedPair(runs, prometheus, async () =>
                 {
                     var bodies = await Task.WhenAll(topology.Shards.SelectMany(s => forms.Select(f => bench.PostAsync(new Uri(s.Replicas[0].BaseUri, "api/v1/query_range"), f))));
                     bytes = bodies.Sum(static b => (long)Encoding.UTF8.GetByteCount(b));
@@ -63,15 +65,20 @@ internal static class GatewayPushedLayers
             {
                 columns.AddRange(["—", "—", "—", "—"]);
             }
+            // The pushed text evaluated by the one Prometheus over all the data: its CPU against the shards' for the
+            // same text says what splitting the evaluation four ways costs in all.
+            (double, double, double, double?)? pushedOnDirect = m.Pushed.Count == 0 ? null : await Timed(runs, prometheus,
+                () => Task.WhenAll(m.Pushed.Select(p => bench.PostAsync(bench.Direct, GatewayMacro.Bench.Form(p)))), direct);
             var inProcess = await Timed(runs, prometheus, () =>
             {
                 var rewriter = new PushdownRewriter(current.Federation, [], current.Config.ReplicaLabels, current.Metrics, options.LookbackDelta);
                 return new QueryEngine(current.Federation, options, rewriter).RangeAsync(m.Query, start, end, step);
             });
             columns.Add(Seconds(inProcess));
-            columns.Add(Seconds(await Timed(runs, prometheus, () => bench.PostAsync(bench.Gateway, form))));
-            columns.Add(Seconds(await Timed(runs, prometheus, () => bench.PostAsync(bench.Gateway, form + "&pushdown=false"))));
-            columns.Add(Seconds(await Timed(runs, prometheus, () => bench.PostAsync(bench.Direct, form))));
+            columns.Add(Seconds(await Timed(runs, prometheus, () => bench.PostAsync(bench.Gateway, form), gatewayProcess)));
+            columns.Add(Seconds(await Timed(runs, prometheus, () => bench.PostAsync(bench.Gateway, form + "&pushdown=false"), gatewayProcess)));
+            columns.Add(pushedOnDirect is { } onDirect ? Seconds(onDirect) : "—");
+            columns.Add(Seconds(await Timed(runs, prometheus, () => bench.PostAsync(bench.Direct, form), direct)));
             Console.WriteLine($"| {m.Name} | {string.Join(" | ", columns)} |");
         }
     }
@@ -117,14 +124,23 @@ internal static class GatewayPushedLayers
     private static string Seconds((double Wall, double Own, double Servers) t) =>
         string.Create(CultureInfo.InvariantCulture, $"{t.Wall:F3} s ({t.Own:F3} + {t.Servers:F3})");
 
-    /// <summary>Median wall-clock seconds of <paramref name="runs"/> runs after a warm-up, and CPU seconds per run: this process' and the servers'.</summary>
-    private static async Task<(double Wall, double Own, double Servers)> Timed(int runs, int[] servers, Func<Task> action)
+    private static string Seconds((double Wall, double Own, double Servers, double? Other) t) => t.Other is { } other
+        ? string.Create(CultureInfo.InvariantCulture, $"{t.Wall:F3} s ({t.Own:F3} + {t.Servers:F3} + {other:F3})")
+        : Seconds((t.Wall, t.Own, t.Servers));
+
+    /// <summary>
+    /// Median wall-clock seconds of <paramref name="runs"/> runs after a warm-up, and CPU seconds per run: this
+    /// process', the servers', and those of <paramref name="other"/> processes when any are given.
+    /// </summary>
+    private static async Task<(double Wall, double Own, double Servers, double? Other)> Timed(int runs, int[] servers, Func<Task> action, int[]? other = null)
     {
         await action();
         var own = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var theirs = servers.Sum(CpuSeconds);
+        var others = other?.Sum(CpuSeconds) ?? 0;
         var wall = await PromqlMacro.MedianAsync(runs, action, warmUp: false);
-        return (wall, (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - own).TotalSeconds / runs, (servers.Sum(CpuSeconds) - theirs) / runs);
+        return (wall, (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - own).TotalSeconds / runs, (servers.Sum(CpuSeconds) - theirs) / runs,
+            other is { Length: > 0 } ? (other.Sum(CpuSeconds) - others) / runs : null);
     }
 
     /// <summary>Two actions interleaved run by run after a warm-up each: median wall-clock seconds and CPU seconds per run of each.</summary>

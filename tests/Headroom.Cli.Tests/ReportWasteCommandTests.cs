@@ -100,6 +100,15 @@ public sealed class ReportWasteCommandTests(WasteWarehouse fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Rightsizing_a_profile_without_cpu_points_to_report_waste()
+    {
+        var result = await Cli.RunAsync("report", "rightsizing", "--db", fixture.Url, "--profile", "aws-nat");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("profile 'aws-nat' holds NAT gateways, which have no CPU to rightsize by: 'headroom report waste --kind aws-nat' reports them",
+            result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_table_has_a_section_per_kind_a_summary_line_each_and_the_purchase_options()
     {
         var result = await Cli.RunAsync("report", "waste", "--db", fixture.Url);

@@ -3,6 +3,7 @@ using System.Text;
 using Headroom.Cli.Configuration;
 using Headroom.Etl;
 using Headroom.Insights;
+using Headroom.Insights.Waste;
 using Headroom.Warehouse;
 
 namespace Headroom.Cli.Commands;
@@ -86,8 +87,14 @@ internal static class ReportCommand
             .Where(r => r.Profile == profile && r.Status == EtlRunStatus.Succeeded).ToList();
         if (runs.Count == 0 || runs.Sum(r => r.RowsLoaded) > 0)
         {
+            var profiles = await warehouse.History().ListProfilesAsync(cancellationToken);
+            if (profiles.Contains(profile) && WasteKindInfo.All.FirstOrDefault(k => k.Profile == profile) is { } kind)
+            {
+                // Load balancers, volumes, NAT gateways...: held, but reported by their own rules, not by CPU.
+                return $"profile '{profile}' holds {kind.Title}, which have no CPU to rightsize by: 'headroom report waste --kind {profile}' reports them";
+            }
             // A mistyped or wrong --profile looks like an empty warehouse: name what it does hold.
-            var held = (await warehouse.History().ListProfilesAsync(cancellationToken)).Where(p => p != profile).ToList();
+            var held = profiles.Where(p => p != profile).ToList();
             return held.Count == 0 ? e.Message
                 : $"{e.Message}; it holds resources of profile {string.Join(", ", held.Select(static p => $"'{p}'"))}: pass e.g. --profile {held[0]}";
         }

@@ -111,6 +111,33 @@ public sealed class AwsCallCountMotoTests(MotoAws moto, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task Lambda_jobs_of_one_region_share_one_list_functions()
+    {
+        await _aws.CreateFunctionAsync("resize", 1536, 30, Prod);
+        await _aws.CreateFunctionAsync("thumbnail", 128, 3, Dev);
+        var collector = Collector("""
+            apiVersion: v1alpha1
+            discovery:
+              jobs:
+                - {type: lambda, regions: [us-east-1], searchTags: [{key: env, value: prod}], enhancedMetrics: [{name: MemorySize}], metrics: [{name: Invocations, statistics: [Sum]}]}
+                - {type: lambda, regions: [us-east-1], searchTags: [{key: env, value: dev}], enhancedMetrics: [{name: Timeout}], metrics: [{name: Errors, statistics: [Sum]}]}
+            """);
+
+        var result = await collector.CollectAsync();
+        Log("two lambda jobs");
+
+        // Each job's facts and enhanced metrics are its own functions', from the one answer.
+        var resize = $"arn:aws:lambda:{Region}:{MotoAws.DefaultAccount}:function:resize";
+        var thumbnail = $"arn:aws:lambda:{Region}:{MotoAws.DefaultAccount}:function:thumbnail";
+        Assert.Equal("1536", Series(result, "aws_lambda_info", resize).Label(InfoLabels.MemorySizeMb));
+        Assert.Equal("128", Series(result, "aws_lambda_info", thumbnail).Label(InfoLabels.MemorySizeMb));
+        Assert.Equal(1536 * MiB, Series(result, "aws_lambda_memory_size", resize).Value);
+        Assert.Equal(3, Series(result, "aws_lambda_timeout", thumbnail).Value);
+        Assert.DoesNotContain(result.Series, s => s.Name == "aws_lambda_timeout" && s.Label("name") == resize);
+        Assert.Equal(new Dictionary<(string, string), int> { [(Region, "first page")] = 1 }, _counter.Of("ListFunctions"));
+    }
+
+    [Fact]
     public async Task A_describe_table_denied_during_discovery_leaves_the_facts_out_and_is_asked_again_for_the_enhanced_metrics()
     {
         await using var proxy = new FaultProxy(moto.Endpoint);

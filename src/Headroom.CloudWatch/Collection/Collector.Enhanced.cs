@@ -26,7 +26,7 @@ public sealed partial class Collector
         var values = new Dictionary<string, double[]>(StringComparer.Ordinal);
         if (job.Namespace == "AWS/Lambda")
         {
-            foreach (var f in await discovery.Descriptions.FunctionsAsync(credentials, cancellationToken).ConfigureAwait(false))
+            foreach (var f in await discovery.Descriptions.FunctionsAsync(null, credentials, cancellationToken).ConfigureAwait(false))
             {
                 if (f.FunctionArn is { } arn)
                     values[arn] = [f.MemorySize is { } mb ? mb * BytesPerMegabyte : double.NaN, f.Timeout ?? double.NaN];

@@ -46,7 +46,7 @@ public sealed partial class Collector
                     "LoadBalancerArn", static d => Facts((InfoLabels.LoadBalancerType, d.GetValueOrDefault("Type")), (InfoLabels.Created, Time(d.GetValueOrDefault("CreatedTime"))))),
                 // A classic load balancer is one by its namespace: no call needed.
                 "AWS/ELB" => [.. resources.Select(static r => r with { Facts = Facts((InfoLabels.LoadBalancerType, "classic")) })],
-                "AWS/Lambda" => await FunctionsAsync(descriptions, credentials, resources, cancellationToken).ConfigureAwait(false),
+                "AWS/Lambda" => await FunctionsAsync(pass, descriptions, credentials, resources, cancellationToken).ConfigureAwait(false),
                 "AWS/DynamoDB" => await TablesAsync(descriptions, credentials, resources, cancellationToken).ConfigureAwait(false),
                 _ => resources,
             };
@@ -71,9 +71,10 @@ public sealed partial class Collector
             : r)];
     }
 
-    private static async Task<IReadOnlyList<DiscoveredResource>> FunctionsAsync(ResourceDescriptions descriptions, AwsCredentials credentials, List<DiscoveredResource> resources, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<DiscoveredResource>> FunctionsAsync(AnswerMemo pass, ResourceDescriptions descriptions, AwsCredentials credentials,
+        List<DiscoveredResource> resources, CancellationToken cancellationToken)
     {
-        var functions = (await descriptions.FunctionsAsync(credentials, cancellationToken).ConfigureAwait(false))
+        var functions = (await descriptions.FunctionsAsync(pass, credentials, cancellationToken).ConfigureAwait(false))
             .Where(static f => f.FunctionArn is not null)
             .GroupBy(static f => f.FunctionArn!, StringComparer.Ordinal)
             .ToDictionary(static g => g.Key, static g => g.First(), StringComparer.Ordinal);

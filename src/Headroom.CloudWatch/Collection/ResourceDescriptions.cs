@@ -8,7 +8,8 @@ namespace Headroom.CloudWatch.Collection;
 /// <list type="bullet">
 /// <item>DynamoDB's DescribeTable and Lambda's ListFunctions serve two uses, the info series' facts during discovery
 /// (billing mode, memory) and the enhanced metrics after it (item count, timeout). Their answers are kept with the
-/// discovery and dropped when it is refreshed: one call per table, and per region and page of functions, per discovery.</item>
+/// discovery and dropped when it is refreshed: one call per table per discovery, and per region and page of functions
+/// per pass (ListFunctions lists the whole region, so the pass's other Lambda jobs share it).</item>
 /// <item>The Query-protocol calls that list a whole region (RDS DescribeDBInstances, ElastiCache DescribeCacheClusters,
 /// Redshift DescribeClusters, ELBv2 DescribeLoadBalancers) answer every job of the pass that needs them alike, so they go
 /// through the pass's memo: an alb and an nlb job of one region share one DescribeLoadBalancers. The memo comes with
@@ -25,9 +26,14 @@ internal sealed class ResourceDescriptions(ResourceApis apis, string region, str
     public Task<TableDescription?> TableAsync(AwsCredentials credentials, string name, CancellationToken cancellationToken) =>
         _answers.OnceAsync($"DescribeTable|{name}", () => apis.DescribeTableAsync(region, credentials, name, cancellationToken));
 
-    /// <summary>Every function of the region, every page.</summary>
-    public Task<IReadOnlyList<FunctionConfiguration>> FunctionsAsync(AwsCredentials credentials, CancellationToken cancellationToken) =>
-        _answers.OnceAsync("ListFunctions", () => apis.ListFunctionsAsync(region, credentials, cancellationToken));
+    /// <summary>
+    /// Every function of the region, every page. Kept with the discovery; during discovery also asked through the
+    /// <paramref name="pass"/>'s memo, so two Lambda jobs of one region and role share one ListFunctions.
+    /// </summary>
+    public Task<IReadOnlyList<FunctionConfiguration>> FunctionsAsync(AnswerMemo? pass, AwsCredentials credentials, CancellationToken cancellationToken) =>
+        _answers.OnceAsync("ListFunctions", () => pass is null
+            ? apis.ListFunctionsAsync(region, credentials, cancellationToken)
+            : pass.OnceAsync($"ListFunctions|{region}|{roleKey}", () => apis.ListFunctionsAsync(region, credentials, cancellationToken)));
 
     /// <summary>Every record of a region-wide Query-protocol describe call (<see cref="ResourceApis.DescribeAsync"/>), shared by the <paramref name="pass"/>.</summary>
     public Task<IReadOnlyList<IReadOnlyDictionary<string, string>>> DescribeAsync(AnswerMemo pass, AwsApi api, AwsCredentials credentials, string list, string record,

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using Headroom.Servers;
 using Headroom.Testing;
 
@@ -9,23 +7,21 @@ namespace Headroom.Benchmarks;
 /// <c>headroom gateway</c> as it is deployed: its own process (the CLI built in Release), its configuration from a file.
 /// In the benchmark's own process the gateway shared its heap and its garbage collections with the clients, which
 /// read every answer (10 MB of JSON for a day of <c>rate</c>) into strings and parse it; in its own process the
-/// gateway's time and memory are its own, as the one Prometheus' are.
+/// gateway's time and memory are its own, as the one Prometheus' are. Started as the real servers are
+/// (<see cref="RunningServer"/>: a free port, retried if taken, ready on <c>/-/ready</c>, stopped by SIGTERM).
 /// </summary>
 internal sealed class GatewayProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(1);
+    private readonly RunningServer _server;
 
-    private GatewayProcess(Process process, Uri baseUri)
-    {
-        _process = process;
-        BaseUri = baseUri;
-    }
+    private GatewayProcess(RunningServer server) => _server = server;
 
     /// <summary>Where it listens.</summary>
-    public Uri BaseUri { get; }
+    public Uri BaseUri => _server.BaseUri;
 
-    /// <summary>The process, for its memory in /proc.</summary>
-    public int ProcessId => _process.Id;
+    /// <summary>The process, for its memory and CPU in /proc.</summary>
+    public int ProcessId => _server.Process.Id;
 
     /// <summary>Writes <paramref name="yaml"/> to a file in <paramref name="directory"/>, starts the gateway on it, and waits until it is ready.</summary>
     public static async Task<GatewayProcess> StartAsync(string yaml, string directory)
@@ -35,51 +31,13 @@ internal sealed class GatewayProcess : IAsyncDisposable
             throw new InvalidOperationException($"{cli} is missing: build it first (dotnet build src/Headroom.Cli -c Release; bench/gateway.sh does)");
         var config = Path.Combine(directory, "gateway.yml");
         await File.WriteAllTextAsync(config, yaml);
-        var port = FreePort.Next();
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { cli, "gateway", "--config", config, "--listen", $"127.0.0.1:{port}", "--log-level", "warn" })
-            info.ArgumentList.Add(argument);
-        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        var printed = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) printed.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) printed.Enqueue(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var gateway = new GatewayProcess(process, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/")));
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (process.HasExited)
-                throw new InvalidOperationException($"headroom gateway exited ({process.ExitCode}): {string.Join('\n', printed)}");
-            try
-            {
-                using var ready = await http.GetAsync(new Uri(gateway.BaseUri, "-/ready"));
-                if (ready.IsSuccessStatusCode)
-                    return gateway;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-            if (deadline.Elapsed > TimeSpan.FromMinutes(1))
-            {
-                await gateway.DisposeAsync();
-                throw new InvalidOperationException($"headroom gateway not ready after a minute: {string.Join('\n', printed)}");
-            }
-            await Task.Delay(100);
-        }
+        var plan = new LaunchPlan(
+            "headroom gateway",
+            port => new ProcessSpec("headroom gateway", "dotnet", [cli, "gateway", "--config", config, "--listen", $"127.0.0.1:{port}", "--log-level", "warn"]),
+            Probes.HttpOk("-/ready"),
+            s_startTimeout);
+        return new GatewayProcess(await RunningServer.StartAsync(plan, null, CancellationToken.None));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

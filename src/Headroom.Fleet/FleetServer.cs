@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Headroom.Prometheus.ServerApi;
 using Headroom.Prometheus.Exposition;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -63,15 +64,10 @@ public sealed partial class FleetServer : IAsyncDisposable
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        catch (Exception e) when (ListenFailure.Describe(e, endpoint.ToString()) is { } message)
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            throw new FleetServerException($"{endpoint} is already in use: stop what listens there or choose another address with --listen", e);
-        }
-        catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException)
-        {
-            await app.DisposeAsync().ConfigureAwait(false);
-            throw new FleetServerException($"cannot listen on {endpoint}: {e.Message}", e);
+            throw new FleetServerException(message, e);
         }
 
         var bound = app.Urls.Select(static u => new Uri(u)).First();

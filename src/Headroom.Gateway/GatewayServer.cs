@@ -108,16 +108,10 @@ public sealed partial class GatewayServer : IAsyncDisposable
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
-            || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        catch (Exception e) when (ListenFailure.Describe(e, options.Listen.ToString()) is { } message)
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            throw new GatewayException($"{options.Listen} is already in use: stop what listens there or choose another address with --listen", e);
-        }
-        catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException)
-        {
-            await app.DisposeAsync().ConfigureAwait(false);
-            throw new GatewayException($"cannot listen on {options.Listen}: {e.Message}", e);
+            throw new GatewayException(message, e);
         }
         var bound = new Uri(app.Urls.First());
         server = new GatewayServer(app, gateway, http, options, logger, new Uri($"http://{options.Listen.Address}:{bound.Port}/"));

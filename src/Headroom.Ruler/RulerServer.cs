@@ -54,16 +54,10 @@ public sealed class RulerServer : IAsyncDisposable
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
-            || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        catch (Exception e) when (ListenFailure.Describe(e, listen.ToString()) is { } message)
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            throw new InvalidOperationException($"{listen} is already in use: stop what listens there or choose another address with --listen", e);
-        }
-        catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException)
-        {
-            await app.DisposeAsync().ConfigureAwait(false);
-            throw new InvalidOperationException($"cannot listen on {listen}: {e.Message}", e);
+            throw new InvalidOperationException(message, e);
         }
         var bound = new Uri(app.Urls.First());
         return new RulerServer(app, new Uri($"http://{listen.Address}:{bound.Port}/"), ruler);

@@ -83,7 +83,18 @@ public class BadInputTests
         var sd = Path.Combine(Path.GetTempPath(), $"headroom-sd-{Guid.NewGuid():N}.json");
         var result = await Cli.RunAsync("fleet", "serve", "--hosts", "2", "--listen", $"127.0.0.1:{port}", "--sd-file", sd);
         Assert.Equal(ExitCodes.Failure, result.ExitCode);
-        Assert.Contains("already in use", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"cannot listen on 127.0.0.1:{port}: address already in use; stop what listens there or choose another address with --listen", result.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(sd));
+    }
+
+    [Fact]
+    public async Task The_gateway_on_an_occupied_port_says_so_as_the_other_servers_do()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var result = await Cli.RunAsync("gateway", "--shard", "http://127.0.0.1:1", "--listen", $"127.0.0.1:{port}");
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains($"cannot listen on 127.0.0.1:{port}: address already in use", result.Error, StringComparison.Ordinal);
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Headroom.Prometheus.ServerApi;
 using Headroom.CloudWatch.Aws;
 using Headroom.CloudWatch.Collection;
 using Headroom.CloudWatch.Config;
@@ -78,9 +79,9 @@ internal static partial class CloudWatchCommand
             {
                 await app.StartAsync(cancellationToken);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ListenFailure.Describe(ex, address.ToString()) is { } message)
             {
-                throw new CliException($"cannot listen on {address}: {ex.Message}; choose another address with --listen");
+                throw new CliException(message);
             }
             var periods = string.Join(", ", collector.Periods.Select(p => $"{p.TotalSeconds:F0}s"));
             var jobs = loaded.Discovery.Count + loaded.Static.Count + loaded.CustomNamespace.Count;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using Headroom.Prometheus.ServerApi;
 using Headroom.Cli.Configuration;
 using Headroom.Etl;
 using Headroom.Etl.CloudWatch;
@@ -77,9 +78,9 @@ internal static partial class ServeCommand
             {
                 await app.StartAsync(cancellationToken);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ListenFailure.Describe(ex, endpoint.ToString()) is { } message)
             {
-                throw new CliException($"cannot listen on {endpoint}: {ex.Message}; choose another address with --listen");
+                throw new CliException(message);
             }
             var everyText = Durations.Format(every);
             var url = $"http://{endpoint}/";

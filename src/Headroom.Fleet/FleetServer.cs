@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using Headroom.Prometheus.ServerApi;
 using Headroom.Prometheus.Exposition;
+using Headroom.Prometheus.ServerApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

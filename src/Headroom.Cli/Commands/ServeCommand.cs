@@ -1,12 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
-using Headroom.Prometheus.ServerApi;
 using Headroom.Cli.Configuration;
 using Headroom.Etl;
 using Headroom.Etl.CloudWatch;
 using Headroom.Insights;
 using Headroom.Prometheus.Client;
+using Headroom.Prometheus.ServerApi;
 using Headroom.PromQL.Syntax;
 using Headroom.Warehouse;
 using Microsoft.AspNetCore.Builder;

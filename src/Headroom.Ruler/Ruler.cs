@@ -1,4 +1,5 @@
 using Headroom.Prometheus.Aws;
+using Headroom.Prometheus.Client;
 using Headroom.Prometheus.RemoteRead;
 using Headroom.Prometheus.RemoteWrite;
 using Headroom.PromQL;
@@ -47,7 +48,8 @@ public sealed partial class Ruler : IAsyncDisposable
         _http = http;
         _remote = source;
         _externalLabels = Labels.From(options.ExternalLabels.Select(static l => new Label(l.Key, l.Value)));
-        _externalUrl = (options.ExternalUrl ?? options.Source).AbsoluteUri.TrimEnd('/');
+        // The link in every alert reaches the Alertmanagers and their receivers: never the source's credentials.
+        _externalUrl = Credentials.Strip(options.ExternalUrl ?? options.Source).AbsoluteUri.TrimEnd('/');
         _engine = new EngineOptions { LookbackDelta = options.LookbackDelta, Timeout = options.QueryTimeout };
         // The overlay keeps a lookback's worth of the ruler's own output: enough for instant selectors of later rules.
         _overlay = new RecentSamplesSource(source, options.LookbackDelta);
@@ -103,7 +105,8 @@ public sealed partial class Ruler : IAsyncDisposable
     {
         StartLoops();
         Ready = true;
-        Log.Started(_logger, Groups.Count, RuleCount, _options.Source, _options.RemoteWrite, _alertmanagers.Count);
+        var (source, remoteWrite) = (Credentials.Strip(_options.Source), Credentials.Strip(_options.RemoteWrite));
+        Log.Started(_logger, Groups.Count, RuleCount, source, remoteWrite, _alertmanagers.Count);
     }
 
     /// <summary>Stops the loops (an evaluation under way is cancelled) and flushes the remote write queue for up to the flush timeout.</summary>

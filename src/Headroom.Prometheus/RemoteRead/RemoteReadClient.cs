@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
+using Headroom.Prometheus.Client;
 using Headroom.PromQL;
 using Headroom.PromQL.Storage;
 using Snappier;
@@ -20,6 +21,9 @@ public sealed partial class RemoteReadClient
 
     private readonly HttpClient _http;
     private readonly Uri _endpoint;
+
+    // What messages name: the endpoint without the user:password@ a URL may carry.
+    private readonly Uri _shown;
     private readonly RemoteReadResponseType[] _accepted;
     private int _lastResponseType = -1;
 
@@ -38,6 +42,7 @@ public sealed partial class RemoteReadClient
         var root = new UriBuilder(baseUri) { UserName = "", Password = "" }.Uri;
         root = root.AbsoluteUri.EndsWith('/') ? root : new Uri(root.AbsoluteUri + "/");
         _endpoint = new Uri(root, "api/v1/read");
+        _shown = Credentials.Strip(_endpoint);
         _accepted = responseType == RemoteReadResponseType.StreamedXorChunks
             ? [RemoteReadResponseType.StreamedXorChunks, RemoteReadResponseType.Samples]
             : [RemoteReadResponseType.Samples];
@@ -120,11 +125,11 @@ public sealed partial class RemoteReadClient
             var proto = contentType.Parameters.FirstOrDefault(p => p.Name == "proto")?.Value?.Trim('"');
             if (proto is not null && proto != StreamedProto)
             {
-                throw new RemoteReadException($"remote read from {_endpoint} streamed '{proto}' messages, not {StreamedProto}");
+                throw new RemoteReadException($"remote read from {_shown} streamed '{proto}' messages, not {StreamedProto}");
             }
             Volatile.Write(ref _lastResponseType, (int)RemoteReadResponseType.StreamedXorChunks);
             var body = await Guard(() => response.Content.ReadAsStreamAsync(timeout.Token), cancellationToken).ConfigureAwait(false);
-            using var reader = new StreamedSeriesReader(body, queries, _endpoint.ToString(), warnings);
+            using var reader = new StreamedSeriesReader(body, queries, _shown.ToString(), warnings);
             while (await Guard(() => reader.NextAsync(timeout.Token).AsTask(), cancellationToken).ConfigureAwait(false) is { } series)
             {
                 yield return series;
@@ -152,7 +157,7 @@ public sealed partial class RemoteReadClient
         else
         {
             throw new RemoteReadException(
-                $"remote read from {_endpoint} answered Content-Type '{contentType?.MediaType}', not {ProtobufType} or {StreamedType}; is this a Prometheus remote read endpoint?");
+                $"remote read from {_shown} answered Content-Type '{contentType?.MediaType}', not {ProtobufType} or {StreamedType}; is this a Prometheus remote read endpoint?");
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Headroom.Prometheus.Client;
 using Snappier;
 
 namespace Headroom.Prometheus.RemoteWrite;
@@ -66,21 +67,21 @@ public sealed class RemoteWriteClient
             if (response.IsSuccessStatusCode)
                 return new RemoteWriteResult(RemoteWriteStatus.Sent, (int)response.StatusCode, "");
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            var message = $"{Endpoint} answered HTTP {(int)response.StatusCode}: {Shorten(body.Trim(), response.ReasonPhrase)}";
+            var message = $"{Credentials.Strip(Endpoint)} answered HTTP {(int)response.StatusCode}: {Shorten(body.Trim(), response.ReasonPhrase)}";
             var retry = (int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests;
             return new RemoteWriteResult(retry ? RemoteWriteStatus.Retry : RemoteWriteStatus.Rejected, (int)response.StatusCode, message);
         }
         catch (HttpRequestException e)
         {
-            return new RemoteWriteResult(RemoteWriteStatus.Retry, 0, $"cannot reach {Endpoint}: {e.Message}");
+            return new RemoteWriteResult(RemoteWriteStatus.Retry, 0, $"cannot reach {Credentials.Strip(Endpoint)}: {e.Message}");
         }
         catch (IOException e)
         {
-            return new RemoteWriteResult(RemoteWriteStatus.Retry, 0, $"the connection to {Endpoint} broke: {e.Message}");
+            return new RemoteWriteResult(RemoteWriteStatus.Retry, 0, $"the connection to {Credentials.Strip(Endpoint)} broke: {e.Message}");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new RemoteWriteResult(RemoteWriteStatus.Retry, 0, $"{Endpoint} did not answer within {_http.Timeout.TotalSeconds:F0} s");
+            return new RemoteWriteResult(RemoteWriteStatus.Retry, 0, $"{Credentials.Strip(Endpoint)} did not answer within {_http.Timeout.TotalSeconds:F0} s");
         }
     }
 

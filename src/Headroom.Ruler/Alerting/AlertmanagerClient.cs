@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Headroom.Prometheus.Client;
 using Headroom.PromQL;
 
 namespace Headroom.Ruler.Alerting;
@@ -27,7 +28,7 @@ internal sealed class AlertmanagerClient(HttpClient http, Uri baseUri)
         if (!response.IsSuccessStatusCode)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            throw new HttpRequestException($"{_endpoint} answered HTTP {(int)response.StatusCode}: {body.Trim()}", null, response.StatusCode);
+            throw new HttpRequestException($"{Credentials.Strip(_endpoint)} answered HTTP {(int)response.StatusCode}: {body.Trim()}", null, response.StatusCode);
         }
     }
 

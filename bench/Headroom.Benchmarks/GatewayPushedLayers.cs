@@ -43,7 +43,7 @@ internal static class GatewayPushedLayers
             {
                 var forms = m.Pushed.Select(GatewayMacro.Bench.Form).ToArray();
                 long bytes = 0;
-                // Plain and gzip interleaved run by run, twice as many runs: the difference is the shards' compression.
+                // Plain and gzip interleaved run by run: the difference is the shards' compression.
                 var (plain, zipped) = await TimedPair(runs, prometheus, async () =>
                 {
                     var bodies = await Task.WhenAll(topology.Shards.SelectMany(s => forms.Select(f => bench.PostAsync(new Uri(s.Replicas[0].BaseUri, "api/v1/query_range"), f))));

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Headroom.Prometheus.Exposition;
 using Headroom.Prometheus.ServerApi;
 using Microsoft.AspNetCore.Builder;

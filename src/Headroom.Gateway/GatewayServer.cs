@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Headroom.Gateway.Configuration;
 using Headroom.Gateway.Http;
 using Headroom.Prometheus.Configuration;

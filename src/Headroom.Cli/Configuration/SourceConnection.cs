@@ -9,7 +9,7 @@ namespace Headroom.Cli.Configuration;
 internal sealed record SourceConnection(Uri Url, string? Username, string? Password, string? BearerToken, string? CaFile, bool InsecureSkipVerify, TimeSpan Timeout)
 {
     /// <summary>The URL as shown in output and stored in the warehouse: never with credentials.</summary>
-    public string Display => new UriBuilder(Url) { UserName = "", Password = "" }.Uri.AbsoluteUri.TrimEnd('/');
+    public string Display => Credentials.Strip(Url).AbsoluteUri.TrimEnd('/');
 
     public static Uri ParseUrl(string text)
     {

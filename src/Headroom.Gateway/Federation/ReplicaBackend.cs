@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Headroom.Prometheus.Client;
 using Headroom.Prometheus.RemoteRead;
 using Headroom.PromQL;
 using Headroom.PromQL.Storage;
@@ -34,7 +35,7 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable, I
     public Uri BaseUri { get; }
 
     /// <summary>The replica as named in logs and metrics: scheme, host and port, never credentials.</summary>
-    public string Name => BaseUri.GetLeftPart(UriPartial.Authority).Replace(BaseUri.UserInfo + "@", "", StringComparison.Ordinal);
+    public string Name => Credentials.Strip(BaseUri).GetLeftPart(UriPartial.Authority);
 
     public SourceInfo Info => SourceInfo.Unbounded;
 

@@ -29,7 +29,7 @@ public sealed partial class RemoteReadClient
                 ? "; check the credentials"
                 : "";
             throw new RemoteReadException(
-                $"remote read from {_shown} failed with HTTP {(int)response.StatusCode}: {(text.Length > 0 ? text : response.ReasonPhrase)}{advice}",
+                $"remote read from {_endpoint} failed with HTTP {(int)response.StatusCode}: {(text.Length > 0 ? text : response.ReasonPhrase)}{advice}",
                 (int)response.StatusCode);
         }
     }
@@ -43,15 +43,15 @@ public sealed partial class RemoteReadClient
         }
         catch (HttpRequestException e)
         {
-            throw new RemoteReadException($"cannot reach {_shown}: {e.Message}; check the URL and that the server is running", e);
+            throw new RemoteReadException($"cannot reach {_endpoint}: {e.Message}; check the URL and that the server is running", e);
         }
         catch (IOException e)
         {
-            throw new RemoteReadException($"the connection to {_shown} broke while reading the answer: {e.Message}", e);
+            throw new RemoteReadException($"the connection to {_endpoint} broke while reading the answer: {e.Message}", e);
         }
         catch (OperationCanceledException e) when (!caller.IsCancellationRequested)
         {
-            throw new RemoteReadException($"{_shown} did not answer within {_http.Timeout.TotalSeconds:F0} s", e);
+            throw new RemoteReadException($"{_endpoint} did not answer within {_http.Timeout.TotalSeconds:F0} s", e);
         }
     }
 
@@ -65,7 +65,7 @@ public sealed partial class RemoteReadClient
         catch (Exception e) when (e is InvalidDataException or OverflowException or ArgumentException or IndexOutOfRangeException)
         {
             // Snappier reports a garbage length header as an overflow and some corrupt blocks as bad arguments.
-            throw new RemoteReadException($"remote read from {_shown} answered a body that is not snappy-compressed: {e.Message}", e);
+            throw new RemoteReadException($"remote read from {_endpoint} answered a body that is not snappy-compressed: {e.Message}", e);
         }
         List<List<Series>> results;
         try
@@ -74,11 +74,11 @@ public sealed partial class RemoteReadClient
         }
         catch (InvalidDataException e)
         {
-            throw new RemoteReadException($"remote read from {_shown} answered a payload that is not a ReadResponse: {e.Message}", e);
+            throw new RemoteReadException($"remote read from {_endpoint} answered a payload that is not a ReadResponse: {e.Message}", e);
         }
         if (results.Count != queries)
         {
-            throw new RemoteReadException($"remote read from {_shown} answered {results.Count} results for {queries} queries");
+            throw new RemoteReadException($"remote read from {_endpoint} answered {results.Count} results for {queries} queries");
         }
         return results;
     }

@@ -21,9 +21,6 @@ public sealed partial class RemoteReadClient
 
     private readonly HttpClient _http;
     private readonly Uri _endpoint;
-
-    // What messages name: the endpoint without the user:password@ a URL may carry.
-    private readonly Uri _shown;
     private readonly RemoteReadResponseType[] _accepted;
     private int _lastResponseType = -1;
 
@@ -39,10 +36,9 @@ public sealed partial class RemoteReadClient
         ArgumentNullException.ThrowIfNull(baseUri);
         _http = http;
         // Credentials in the URL travel in the client's Authorization header; keep them out of the endpoint and messages.
-        var root = new UriBuilder(baseUri) { UserName = "", Password = "" }.Uri;
+        var root = Credentials.Strip(baseUri);
         root = root.AbsoluteUri.EndsWith('/') ? root : new Uri(root.AbsoluteUri + "/");
         _endpoint = new Uri(root, "api/v1/read");
-        _shown = Credentials.Strip(_endpoint);
         _accepted = responseType == RemoteReadResponseType.StreamedXorChunks
             ? [RemoteReadResponseType.StreamedXorChunks, RemoteReadResponseType.Samples]
             : [RemoteReadResponseType.Samples];
@@ -125,11 +121,11 @@ public sealed partial class RemoteReadClient
             var proto = contentType.Parameters.FirstOrDefault(p => p.Name == "proto")?.Value?.Trim('"');
             if (proto is not null && proto != StreamedProto)
             {
-                throw new RemoteReadException($"remote read from {_shown} streamed '{proto}' messages, not {StreamedProto}");
+                throw new RemoteReadException($"remote read from {_endpoint} streamed '{proto}' messages, not {StreamedProto}");
             }
             Volatile.Write(ref _lastResponseType, (int)RemoteReadResponseType.StreamedXorChunks);
             var body = await Guard(() => response.Content.ReadAsStreamAsync(timeout.Token), cancellationToken).ConfigureAwait(false);
-            using var reader = new StreamedSeriesReader(body, queries, _shown.ToString(), warnings);
+            using var reader = new StreamedSeriesReader(body, queries, _endpoint.ToString(), warnings);
             while (await Guard(() => reader.NextAsync(timeout.Token).AsTask(), cancellationToken).ConfigureAwait(false) is { } series)
             {
                 yield return series;
@@ -157,7 +153,7 @@ public sealed partial class RemoteReadClient
         else
         {
             throw new RemoteReadException(
-                $"remote read from {_shown} answered Content-Type '{contentType?.MediaType}', not {ProtobufType} or {StreamedType}; is this a Prometheus remote read endpoint?");
+                $"remote read from {_endpoint} answered Content-Type '{contentType?.MediaType}', not {ProtobufType} or {StreamedType}; is this a Prometheus remote read endpoint?");
         }
     }
 }

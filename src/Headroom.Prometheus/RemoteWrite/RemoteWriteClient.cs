@@ -40,7 +40,7 @@ public sealed class RemoteWriteClient
         ArgumentNullException.ThrowIfNull(endpoint);
         _http = http;
         // Credentials in the URL would end up in log lines; the HTTP client carries them instead.
-        Endpoint = new UriBuilder(endpoint) { UserName = "", Password = "" }.Uri;
+        Endpoint = Credentials.Strip(endpoint);
         _sign = sign;
     }
 
@@ -67,21 +67,21 @@ public sealed class RemoteWriteClient
             if (response.IsSuccessStatusCode)
                 return new RemoteWriteResult(RemoteWriteStatus.Sent, (int)response.StatusCode, "");
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            var message = $"{Credentials.Strip(Endpoint)} answered HTTP {(int)response.StatusCode}: {Shorten(body.Trim(), response.ReasonPhrase)}";
+            var message = $"{Endpoint} answered HTTP {(int)response.StatusCode}: {Shorten(body.Trim(), response.ReasonPhrase)}";
             var retry = (int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests;
             return new RemoteWriteResult(retry ? RemoteWriteStatus.Retry : RemoteWriteStatus.Rejected, (int)response.StatusCode, message);
         }
         catch (HttpRequestException e)
         {
-            return new RemoteWriteResult(RemoteWriteStatus.Retry, 0, $"cannot reach {Credentials.Strip(Endpoint)}: {e.Message}");
+            return new RemoteWriteResult(RemoteWriteStatus.Retry, 0, $"cannot reach {Endpoint}: {e.Message}");
         }
         catch (IOException e)
         {
-            return new RemoteWriteResult(RemoteWriteStatus.Retry, 0, $"the connection to {Credentials.Strip(Endpoint)} broke: {e.Message}");
+            return new RemoteWriteResult(RemoteWriteStatus.Retry, 0, $"the connection to {Endpoint} broke: {e.Message}");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new RemoteWriteResult(RemoteWriteStatus.Retry, 0, $"{Credentials.Strip(Endpoint)} did not answer within {_http.Timeout.TotalSeconds:F0} s");
+            return new RemoteWriteResult(RemoteWriteStatus.Retry, 0, $"{Endpoint} did not answer within {_http.Timeout.TotalSeconds:F0} s");
         }
     }
 

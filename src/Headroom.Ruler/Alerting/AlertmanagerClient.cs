@@ -16,7 +16,7 @@ internal sealed class AlertmanagerClient(HttpClient http, Uri baseUri)
     private readonly Uri _endpoint = new(baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/"), "api/v2/alerts");
 
     /// <summary>The Alertmanager as its <c>alertmanager</c> metric label shows it: scheme, host and port.</summary>
-    public string Name { get; } = baseUri.GetLeftPart(UriPartial.Authority);
+    public string Name { get; } = Credentials.Strip(baseUri).GetLeftPart(UriPartial.Authority);
 
     /// <summary>Sends <paramref name="alerts"/> in one request.</summary>
     /// <exception cref="HttpRequestException">The request failed or was refused; the message says how.</exception>

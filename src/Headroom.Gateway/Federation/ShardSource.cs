@@ -13,6 +13,8 @@ namespace Headroom.Gateway.Federation;
 internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSource> replicas, IReadOnlyList<string> replicaLabels,
     Labels externalLabels, GatewayMetrics? metrics = null, SourceInfo? info = null) : ISeriesSource
 {
+    private static readonly LabelMatcher AnyMetric = new(LabelMatchType.Regex, Labels.MetricName, ".+");
+
     private readonly HashSet<string> _replicaLabels = [.. replicaLabels];
     private readonly GatewayMetrics? _metrics = metrics;
 
@@ -31,8 +33,7 @@ internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSour
     public async IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SelectHints hints,
         SourceWarnings warnings, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        // A matcher on a replica label would select one replica's copy; the answer's series do not carry that label.
-        var remote = matchers.Where(m => !_replicaLabels.Contains(m.Name)).ToList();
+        var remote = Remote(matchers);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var reasons = new List<string>(Replicas.Count);
         var handedOn = 0;
@@ -63,7 +64,7 @@ internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSour
     public async Task<IReadOnlyList<string>> LabelNamesAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT,
         SourceWarnings warnings, CancellationToken cancellationToken = default)
     {
-        var remote = matchers.Where(m => !_replicaLabels.Contains(m.Name)).ToList();
+        var remote = Remote(matchers);
         var answers = await AskAllAsync((r, t) => r.LabelNamesAsync(remote, minT, maxT, warnings, t), cancellationToken).ConfigureAwait(false);
         var names = answers.SelectMany(a => a).Where(n => !_replicaLabels.Contains(n)).ToHashSet(StringComparer.Ordinal);
         if (names.Count > 0)
@@ -80,7 +81,7 @@ internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSour
         {
             return [];
         }
-        var remote = matchers.Where(m => !_replicaLabels.Contains(m.Name)).ToList();
+        var remote = Remote(matchers);
         var external = Info.ExternalLabels.Get(name);
         if (external.Length > 0)
         {
@@ -89,6 +90,25 @@ internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSour
         }
         var answers = await AskAllAsync((r, t) => r.LabelValuesAsync(name, remote, minT, maxT, warnings, t), cancellationToken).ConfigureAwait(false);
         return [.. answers.SelectMany(a => a).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The matchers as a replica can answer them. A matcher on a replica label would select one replica's copy (the
+    /// answer's series do not carry that label), so it is dropped. A matcher on one of the shard's configured external
+    /// labels that the label's value satisfies is dropped too: the replica's series lack that label until
+    /// <see cref="Normalize"/> adds it, so the replica would find nothing. Dropping only widens what the replica sends,
+    /// and <see cref="ReadInOrderAsync"/> checks every matcher again on the relabelled series.
+    /// </summary>
+    private List<LabelMatcher> Remote(IReadOnlyList<LabelMatcher> matchers)
+    {
+        var remote = matchers.Where(m => !_replicaLabels.Contains(m.Name)
+            && !(Info.ExternalLabels.Get(m.Name) is { Length: > 0 } value && m.Matches(value))).ToList();
+        // `{shard="a"}` alone leaves nothing a server can select by; every series of the shard is what it asks for.
+        if (remote.Count < matchers.Count && remote.All(m => m.Matches("")))
+        {
+            remote.Add(AnyMetric);
+        }
+        return remote;
     }
 
     /// <summary>Asks every replica at once; the answers of those that answered, or an exception when none did.</summary>

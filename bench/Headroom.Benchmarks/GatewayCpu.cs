@@ -102,7 +102,7 @@ internal static class GatewayCpu
             Console.WriteLine("|---|---:|---:|---:|---:|");
             foreach (var (name, query) in PromqlBenchData.Queries.Where(static q => q.Name is "sum by" or "histogram_quantile" or "topk"))
             {
-                var rewriterFor = () => new PushdownRewriter(gateway.Federation, [], config.ReplicaLabels, gateway.Metrics, options.LookbackDelta);
+                var rewriterFor = () => new PushdownRewriter(gateway.Federation, [], config.ReplicaLabels, gateway.Metrics, options);
                 var probe = rewriterFor();
                 await new QueryEngine(gateway.Federation, options, probe).RangeAsync(query, start, end, step);
                 var pushed = probe.Pushed;

@@ -25,7 +25,9 @@ internal static class GatewayPushedLayers
         using var gzip = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.GZip }) { Timeout = TimeSpan.FromMinutes(10) };
         var current = gateway.Current;
         var replicas = current.Shards.Select(static s => (ReplicaBackend)((ShardSource)s).Replicas[0]).ToArray();
-        var options = new EngineOptions { MaxSamples = 500_000_000, Timeout = TimeSpan.FromMinutes(10) };
+        // The shards' window edges, as the gateway's own requests use them.
+        var edge = (await current.SemanticsAsync(CancellationToken.None)).LeftEdge;
+        var options = new EngineOptions { MaxSamples = 500_000_000, Timeout = TimeSpan.FromMinutes(10), LeftEdge = edge };
         var prometheus = topology.Replicas.Select(static r => r.ProcessId ?? 0).Where(static p => p > 0).ToArray();
         int[] direct = [directPid];
         int[] gatewayProcess = gatewayPid is { } pid ? [pid] : [];
@@ -71,7 +73,7 @@ internal static class GatewayPushedLayers
                 () => Task.WhenAll(m.Pushed.Select(p => bench.PostAsync(bench.Direct, GatewayMacro.Bench.Form(p)))), direct);
             var inProcess = await Timed(runs, prometheus, () =>
             {
-                var rewriter = new PushdownRewriter(current.Federation, [], current.Config.ReplicaLabels, current.Metrics, options.LookbackDelta);
+                var rewriter = new PushdownRewriter(current.Federation, [], current.Config.ReplicaLabels, current.Metrics, options);
                 return new QueryEngine(current.Federation, options, rewriter).RangeAsync(m.Query, start, end, step);
             });
             columns.Add(Seconds(inProcess));

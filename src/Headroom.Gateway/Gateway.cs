@@ -14,6 +14,11 @@ public sealed class Gateway
 {
     private readonly Dictionary<string, TenantConfig> _tenantsById;
     private readonly Dictionary<string, TenantConfig> _tenantsByToken;
+    private readonly SemaphoreSlim _semanticsLock = new(1, 1);
+    private WindowSemantics? _semantics;
+
+    /// <summary>How long the replicas' versions are waited for before a query goes ahead without them.</summary>
+    private static readonly TimeSpan s_versionPatience = TimeSpan.FromSeconds(5);
 
     /// <summary>Builds the topology of <paramref name="config"/>, reaching replicas with <paramref name="http"/>.</summary>
     public Gateway(GatewayConfig config, HttpClient http, GatewayMetrics metrics)
@@ -48,6 +53,51 @@ public sealed class Gateway
 
     /// <summary>All shards as one source, with the configured partial-response policy.</summary>
     public FederatedSource Federation { get; }
+
+    /// <summary>
+    /// The engine's window edges and whether pushdown keeps answers exact, from <see cref="GatewayConfig.Compatibility"/>
+    /// and the versions the replicas name. Asked once per topology (a reload asks again) and kept once any replica
+    /// answered; replicas held in process have no version of their own (the gateway's engine evaluates them).
+    /// </summary>
+    internal async Task<WindowSemantics> SemanticsAsync(CancellationToken cancellationToken)
+    {
+        if (_semantics is { } known)
+        {
+            return known;
+        }
+        await _semanticsLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_semantics is { } again)
+            {
+                return again;
+            }
+            var backends = Shards.OfType<ShardSource>().SelectMany(s => s.Replicas).OfType<ReplicaBackend>().ToList();
+            using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            patience.CancelAfter(s_versionPatience);
+            var versions = await Task.WhenAll(backends.Select(async b =>
+            {
+                try
+                {
+                    return await b.MajorVersionAsync(patience.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return null;
+                }
+            })).ConfigureAwait(false);
+            var semantics = WindowSemantics.From(Config.Compatibility, versions);
+            if (backends.Count == 0 || versions.Any(v => v is not null))
+            {
+                _semantics = semantics;
+            }
+            return semantics;
+        }
+        finally
+        {
+            _semanticsLock.Release();
+        }
+    }
 
     /// <summary>
     /// The source one request reads: the federation under the request's partial-response policy, restricted to its

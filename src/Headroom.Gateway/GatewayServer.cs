@@ -116,6 +116,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
         server = new GatewayServer(app, gateway, http, options, logger, new Uri($"http://{options.Listen.Address}:{bound.Port}/"));
         var replicas = gateway.Config.Shards.Sum(s => s.Replicas.Count);
         Log.Started(logger, server.BaseUri, gateway.Config.Shards.Count, replicas);
+        _ = server.LogSemanticsAsync(gateway);
         return server;
     }
 
@@ -137,6 +138,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
             Volatile.Write(ref _gateway, new Gateway(config, _http, old.Metrics));
             old.Metrics.Reload(succeeded: true);
             Log.Reloaded(_logger, file, reason, config.Shards.Count);
+            _ = LogSemanticsAsync(Current);
             return true;
         }
         catch (ConfigException e)
@@ -148,6 +150,23 @@ public sealed partial class GatewayServer : IAsyncDisposable
         finally
         {
             _reloadLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Asks the replicas' versions in the background and says how the gateway will answer; a warning when pushdown is
+    /// configured but the shards' window edges keep it off.
+    /// </summary>
+    private async Task LogSemanticsAsync(Gateway gateway)
+    {
+        var semantics = await gateway.SemanticsAsync(CancellationToken.None).ConfigureAwait(false);
+        if (!semantics.Pushdown && gateway.Config.Pushdown)
+        {
+            Log.PushdownOff(_logger, semantics.Description);
+        }
+        else
+        {
+            Log.Semantics(_logger, semantics.Description);
         }
     }
 
@@ -207,7 +226,11 @@ public sealed partial class GatewayServer : IAsyncDisposable
         Api("/api/v1/metadata", "metadata", api.MetadataAsync);
         app.MapPost("/api/v1/read", (HttpContext context) => api.HandleAsync(context, "read", api.RemoteReadAsync));
         Api("/federate", "federate", api.FederateAsync);
-        app.MapGet("/api/v1/status/buildinfo", () => Results.Json(new BuildInfoResponse("success", BuildInfo.Current), GatewayJsonContext.Default.BuildInfoResponse));
+        app.MapGet("/api/v1/status/buildinfo", async (HttpContext context) =>
+        {
+            var semantics = await server().Current.SemanticsAsync(context.RequestAborted).ConfigureAwait(false);
+            return Results.Json(new BuildInfoResponse("success", BuildInfo.For(semantics.LeftEdge)), GatewayJsonContext.Default.BuildInfoResponse);
+        });
         app.MapGet("/-/healthy", () => "Healthy\n");
         app.MapGet("/-/ready", () => "Ready\n");
         app.MapGet("/metrics", async (HttpContext context) =>
@@ -230,6 +253,12 @@ public sealed partial class GatewayServer : IAsyncDisposable
 
         [LoggerMessage(Level = LogLevel.Error, Message = "configuration {File} refused, the previous one keeps serving: {Problem}")]
         public static partial void ReloadRefused(ILogger logger, string file, string problem);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "the gateway {Description}")]
+        public static partial void Semantics(ILogger logger, string description);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "pushdown is configured but off: the gateway {Description}")]
+        public static partial void PushdownOff(ILogger logger, string description);
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path} {Status}")]
         public static partial void Request(ILogger logger, string method, PathString path, int status);

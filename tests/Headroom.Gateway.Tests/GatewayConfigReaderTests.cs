@@ -19,6 +19,7 @@ public sealed class GatewayConfigReaderTests
             partial_response: fail
             backend_timeout: 10s
             pushdown: true
+            compatibility: prometheus-2
             limits:
               query_timeout: 1m
               max_samples: 1000000
@@ -41,6 +42,7 @@ public sealed class GatewayConfigReaderTests
         Assert.Equal(PartialResponse.Fail, config.PartialResponse);
         Assert.Equal(TimeSpan.FromSeconds(10), config.BackendTimeout);
         Assert.True(config.Pushdown);
+        Assert.Equal(Compatibility.Prometheus2, config.Compatibility);
         Assert.Equal(new QueryLimits(TimeSpan.FromMinutes(1), 1_000_000, 4, 0), config.Limits);
         var tenant = Assert.Single(config.Tenancy!.Tenants);
         Assert.Equal("X-Tenant", config.Tenancy.Header);
@@ -58,6 +60,7 @@ public sealed class GatewayConfigReaderTests
         Assert.Equal(PartialResponse.Warn, config.PartialResponse);
         Assert.Null(config.Tenancy);
         Assert.False(config.Pushdown);
+        Assert.Equal(Compatibility.Auto, config.Compatibility);
         Assert.Equal(TimeSpan.FromMinutes(2), config.Limits.QueryTimeout);
     }
 
@@ -73,6 +76,7 @@ public sealed class GatewayConfigReaderTests
     [InlineData("shards:\n  - replicas: []", "shards[0].replicas is empty")]
     [InlineData("shards: [{name: a, replicas: [http://a:1]}, {name: a, replicas: [http://b:1]}]", "two shards are named 'a'")]
     [InlineData("shards: [{replicas: [http://a:1]}]\npartial_response: maybe", "line 2: partial_response must be 'warn' or 'fail'")]
+    [InlineData("shards: [{replicas: [http://a:1]}]\ncompatibility: prometheus-4", "line 2: compatibility must be 'auto', 'prometheus-2' or 'prometheus-3'")]
     [InlineData("shards: [{replicas: [http://a:1]}]\nbackend_timeout: soon", "backend_timeout: 'soon' is not a positive duration")]
     [InlineData("shards: [{replicas: [http://a:1]}]\nlimits: {max_concurrent_queries: 0}", "limits.max_concurrent_queries must be a whole number of at least 1")]
     [InlineData("shards: [{replicas: [http://a:1], external_labels: {1bad: x}}]", "'1bad' must be a label name")]

@@ -138,10 +138,17 @@ public sealed class PromqlAgreementTests(PromqlPrometheus prometheus, ITestOutpu
 
     private QueryEngine Engine => new(new RemoteReadSource(new RemoteReadClient(prometheus.Http, prometheus.Server.BaseUri)));
 
-    private async Task<int> CompareInstantAsync(string query, DateTimeOffset time, StringBuilder problems)
+    private Task<int> CompareInstantAsync(string query, DateTimeOffset time, StringBuilder problems) =>
+        CompareInstantAsync(Http, Engine, query, time, problems);
+
+    private Task<int> CompareRangeAsync(string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, StringBuilder problems) =>
+        CompareRangeAsync(Http, Engine, query, start, end, step, problems);
+
+    /// <summary>Compares one instant query's answers; the number of values compared, problems appended.</summary>
+    internal static async Task<int> CompareInstantAsync(PrometheusClient http, QueryEngine engine, string query, DateTimeOffset time, StringBuilder problems)
     {
-        var theirs = await Http.QueryAsync(query, time);
-        var ours = await Engine.InstantAsync(query, time.ToUnixTimeMilliseconds());
+        var theirs = await http.QueryAsync(query, time);
+        var ours = await engine.InstantAsync(query, time.ToUnixTimeMilliseconds());
         var where = $"{query} at {time:HH:mm:ss}";
         if (theirs.ResultType == "scalar")
         {
@@ -163,10 +170,12 @@ public sealed class PromqlAgreementTests(PromqlPrometheus prometheus, ITestOutpu
         return Compare(where, expected, actual, problems);
     }
 
-    private async Task<int> CompareRangeAsync(string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, StringBuilder problems)
+    /// <summary>Compares one range query's answers; the number of values compared, problems appended.</summary>
+    internal static async Task<int> CompareRangeAsync(PrometheusClient http, QueryEngine engine, string query, DateTimeOffset start, DateTimeOffset end,
+        TimeSpan step, StringBuilder problems)
     {
-        var theirs = await Http.QueryRangeAsync(query, start, end, step);
-        var ours = await Engine.RangeAsync(query, start.ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds(), (long)step.TotalMilliseconds);
+        var theirs = await http.QueryRangeAsync(query, start, end, step);
+        var ours = await engine.RangeAsync(query, start.ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds(), (long)step.TotalMilliseconds);
         var where = $"{query} from {start:HH:mm:ss} to {end:HH:mm:ss}";
         if (ours.Value is not MatrixResult matrix)
         {

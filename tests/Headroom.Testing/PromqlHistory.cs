@@ -29,8 +29,14 @@ public static class PromqlHistory
     private static readonly double[] BucketBounds = [0.05, 0.1, 0.25, 0.5, 1, 2.5, double.PositiveInfinity];
 
     /// <summary>Writes the OpenMetrics text, ending with <c># EOF</c>.</summary>
-    public static string OpenMetrics()
+    /// <param name="onSlots">
+    /// Every sample exactly on its 15 s slot, without jitter: windows that end on whole minutes then start on a
+    /// sample, where Prometheus 2 and 3 differ (the values are the same either way).
+    /// </param>
+    public static string OpenMetrics(bool onSlots = false)
     {
+        double Time(Random random, int slot) => PromqlHistory.Time(random, slot, onSlots);
+
         var text = new StringBuilder();
         var random = new Random(42);
 
@@ -134,8 +140,12 @@ public static class PromqlHistory
         return text.ToString();
     }
 
-    private static double Time(Random random, int slot) =>
-        Start.ToUnixTimeMilliseconds() / 1000.0 + 15 * slot + 3 + random.Next(0, 9001) / 1000.0;
+    private static double Time(Random random, int slot, bool onSlot)
+    {
+        // The jitter is drawn either way, so the values are the same with and without it.
+        var jitter = 3 + random.Next(0, 9001) / 1000.0;
+        return Start.ToUnixTimeMilliseconds() / 1000.0 + 15 * slot + (onSlot ? 0 : jitter);
+    }
 
     private static void Sample(StringBuilder text, string series, double value, double seconds) =>
         text.Append(series).Append(' ')

@@ -14,6 +14,23 @@ public enum PartialResponse
     Fail,
 }
 
+/// <summary>
+/// Which Prometheus the gateway's answers agree with where versions 2 and 3 differ: whether a sample exactly on the
+/// left edge of a window (a range selector's, the lookback's, a subquery's range) counts. Prometheus 2 counts it,
+/// Prometheus 3 does not.
+/// </summary>
+public enum Compatibility
+{
+    /// <summary>As the shards' replicas do, read from their <c>/api/v1/status/buildinfo</c> (the default).</summary>
+    Auto,
+
+    /// <summary>As Prometheus 2: a sample on a window's left edge counts.</summary>
+    Prometheus2,
+
+    /// <summary>As Prometheus 3: it does not.</summary>
+    Prometheus3,
+}
+
 /// <summary>The gateway's configuration: shards and replicas, deduplication, limits and tenants.</summary>
 /// <param name="Shards">The shards; each holds a part of the series, served by one or more replicas.</param>
 /// <param name="ReplicaLabels">Labels that tell replicas apart; dropped before deduplication.</param>
@@ -26,6 +43,7 @@ public enum PartialResponse
 /// evaluated on the shards and finished in the gateway. Off by default: during a reshard a series can be on two
 /// shards, and a pushed-down <c>sum</c> would count it twice where the gateway's own merge counts it once.
 /// </param>
+/// <param name="Compatibility">Which Prometheus the answers agree with where versions 2 and 3 differ.</param>
 /// <param name="TopologyFile">
 /// The full path of a topology file (written by <c>headroom shard autoscale</c>) whose shards join
 /// <paramref name="Shards"/>; the gateway reloads it when it changes. Null when there is none.
@@ -38,7 +56,8 @@ public sealed record GatewayConfig(
     QueryLimits Limits,
     TenancyConfig? Tenancy,
     bool Pushdown = false,
-    string? TopologyFile = null)
+    string? TopologyFile = null,
+    Compatibility Compatibility = Compatibility.Auto)
 {
     /// <summary>Replica labels dropped when none are configured: Prometheus Operator's and the usual hand-written one.</summary>
     public static IReadOnlyList<string> DefaultReplicaLabels { get; } = ["replica", "prometheus_replica"];

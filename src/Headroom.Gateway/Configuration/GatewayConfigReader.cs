@@ -72,8 +72,16 @@ public static class GatewayConfigReader
         var tenancy = Tenancy(root);
         // Off unless declared: a series on two shards (mid-reshard) would be counted twice by a pushed-down sum.
         var pushdown = root.Bool("pushdown") ?? false;
+        var compatibility = root.String("compatibility") switch
+        {
+            null or "auto" => Compatibility.Auto,
+            "prometheus-2" => Compatibility.Prometheus2,
+            "prometheus-3" => Compatibility.Prometheus3,
+            var other => throw new ConfigException($"compatibility must be 'auto', 'prometheus-2' or 'prometheus-3', got '{other}'",
+                LineOf(root, "compatibility"), "compatibility"),
+        };
         root.EnsureAllKeysKnown();
-        return new GatewayConfig(shards, replicaLabels, partial, backendTimeout, limits, tenancy, pushdown, topologyFile);
+        return new GatewayConfig(shards, replicaLabels, partial, backendTimeout, limits, tenancy, pushdown, topologyFile, compatibility);
     }
 
     /// <summary>The <c>shards:</c> list of a mapping, names checked for duplicates.</summary>

@@ -36,7 +36,7 @@ internal interface IServerOrdered
 }
 
 /// <summary>A replica held in process (tests, the lake later): Headroom's own engine evaluates pushed queries over it.</summary>
-internal sealed class EngineReplica(ISeriesSource source) : IRangeQueryable
+internal sealed class EngineReplica(ISeriesSource source, PromQL.Engine.WindowLeftEdge leftEdge) : IRangeQueryable
 {
     public Task<Labels> ExternalLabelsAsync(CancellationToken cancellationToken) => Task.FromResult(source.Info.ExternalLabels);
 
@@ -44,7 +44,7 @@ internal sealed class EngineReplica(ISeriesSource source) : IRangeQueryable
         CancellationToken cancellationToken)
     {
         // The text is parsed again, as a Prometheus server would: the gateway's printer and parser must agree.
-        var result = await new PromQL.Engine.QueryEngine(source).RangeAsync(expr, start, end, step, cancellationToken).ConfigureAwait(false);
+        var result = await new PromQL.Engine.QueryEngine(source, new PromQL.Engine.EngineOptions { LeftEdge = leftEdge }).RangeAsync(expr, start, end, step, cancellationToken).ConfigureAwait(false);
         foreach (var warning in result.Annotations.Warnings)
         {
             warnings.Add(warning);

@@ -14,8 +14,9 @@ internal sealed partial class ShardSource
     /// aggregates of two replicas cannot be deduplicated). The answer's labels are made those the gateway would have
     /// computed. Throws <see cref="ShardUnavailableException"/> when no replica answers.
     /// </summary>
-    public async Task<List<Series>> PushAsync(PushedAggregation pushed, long start, long end, long step, SourceWarnings warnings,
-        CancellationToken cancellationToken)
+    /// <param name="leftEdge">The gateway engine's window edges, which a replica held in process is evaluated with.</param>
+    public async Task<List<Series>> PushAsync(PushedAggregation pushed, long start, long end, long step, WindowLeftEdge leftEdge,
+        SourceWarnings warnings, CancellationToken cancellationToken)
     {
         var reasons = new List<string>();
         foreach (var replica in Replicas)
@@ -23,7 +24,7 @@ internal sealed partial class ShardSource
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var queryable = replica as IRangeQueryable ?? new EngineReplica(replica);
+                var queryable = replica as IRangeQueryable ?? new EngineReplica(replica, leftEdge);
                 var external = ExternalLabels(await queryable.ExternalLabelsAsync(cancellationToken).ConfigureAwait(false));
                 if (pushed.TextFor(external, _replicaLabels) is not { } text)
                 {

@@ -16,7 +16,7 @@ internal sealed partial class GatewayApi
         var p = request.Parameters;
         var expr = Parser.Parse(p.Required("query"));
         var at = p.Time("time", Now);
-        var (engine, pushdown) = Engine(request);
+        var (engine, pushdown) = await EngineAsync(request).ConfigureAwait(false);
         using var slot = await EnterAsync(request).ConfigureAwait(false);
         using var inFlight = request.Gateway.Metrics.InFlight();
         var result = await engine.InstantAsync(expr, at, request.Aborted).ConfigureAwait(false);
@@ -48,19 +48,20 @@ internal sealed partial class GatewayApi
         {
             throw new ApiError($"invalid expression type \"{expr.Type.DocumentedName()}\" for range query, must be Scalar or instant Vector");
         }
-        var (engine, pushdown) = Engine(request);
+        var (engine, pushdown) = await EngineAsync(request).ConfigureAwait(false);
         using var slot = await EnterAsync(request).ConfigureAwait(false);
         using var inFlight = request.Gateway.Metrics.InFlight();
         var result = await engine.RangeAsync(expr, start, end, stepMs, request.Aborted).ConfigureAwait(false);
         await WriteResultAsync(request, result, pushdown).ConfigureAwait(false);
     }
 
-    private static (QueryEngine Engine, PushdownRewriter? Pushdown) Engine(RequestContext request)
+    private static async Task<(QueryEngine Engine, PushdownRewriter? Pushdown)> EngineAsync(RequestContext request)
     {
         var limits = request.Gateway.Config.Limits;
         var timeout = request.Parameters.Duration("timeout") is { } asked && asked < limits.QueryTimeout ? asked : limits.QueryTimeout;
-        var options = new EngineOptions { Timeout = timeout, MaxSamples = limits.MaxSamples };
-        var pushdown = Pushdown(request, options);
+        var semantics = await request.Gateway.SemanticsAsync(request.Aborted).ConfigureAwait(false);
+        var options = new EngineOptions { Timeout = timeout, MaxSamples = limits.MaxSamples, LeftEdge = semantics.LeftEdge };
+        var pushdown = semantics.Pushdown ? Pushdown(request, options) : null;
         return (new QueryEngine(request.Source, options, pushdown), pushdown);
     }
 
@@ -93,7 +94,7 @@ internal sealed partial class GatewayApi
         {
             return null;
         }
-        return new PushdownRewriter(federation, enforced, gateway.Config.ReplicaLabels, gateway.Metrics, options.LookbackDelta);
+        return new PushdownRewriter(federation, enforced, gateway.Config.ReplicaLabels, gateway.Metrics, options);
     }
 
     private static async Task WriteResultAsync(RequestContext request, QueryResult result, PushdownRewriter? pushdown)

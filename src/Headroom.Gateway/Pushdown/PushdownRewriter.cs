@@ -20,21 +20,28 @@ internal sealed class PushdownRewriter : IQueryRewriter
     private readonly HashSet<string> _replicaLabels;
     private readonly GatewayMetrics _metrics;
     private readonly long _lookbackMs;
+    private readonly WindowLeftEdge _leftEdge;
     private readonly List<string> _pushed = [];
 
     /// <param name="federation">The shards, under the request's partial-response policy.</param>
     /// <param name="enforced">The tenant's matchers, added to every pushed selector; empty without tenancy.</param>
     /// <param name="replicaLabels">Labels that tell replicas apart.</param>
     /// <param name="metrics">Counts pushed aggregations.</param>
-    /// <param name="lookback">The engine's lookback delta, for the time range a pushed plain selector reads.</param>
+    /// <param name="options">
+    /// The engine's options: its lookback delta, for the time range a pushed plain selector reads, and its window
+    /// edges, which an in-process replica's engine follows too.
+    /// </param>
     public PushdownRewriter(FederatedSource federation, IReadOnlyList<LabelMatcher> enforced, IReadOnlyList<string> replicaLabels,
-        GatewayMetrics metrics, TimeSpan lookback)
+        GatewayMetrics metrics, EngineOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _federation = federation;
         _enforced = enforced;
         _replicaLabels = [.. replicaLabels];
         _metrics = metrics;
-        _lookbackMs = (long)lookback.TotalMilliseconds;
+        _leftEdge = options.LeftEdge;
+        // A window whose left edge counts reaches one millisecond further back.
+        _lookbackMs = (long)options.LookbackDelta.TotalMilliseconds + (options.LeftEdge == WindowLeftEdge.Included ? 1 : 0);
     }
 
     /// <summary>The aggregations pushed to the shards, as sent (before each shard's external labels are taken out).</summary>
@@ -95,7 +102,7 @@ internal sealed class PushdownRewriter : IQueryRewriter
         // Shards are chosen and their failures handled as for any selection: a shard whose external labels rule the
         // selector out is not asked; one with no replica answering is left out with a warning or fails the query.
         var answers = await _federation.AskAsync([.. pushed.Selector.Matchers], minT, maxT, request.Warnings,
-            (shard, token) => ((ShardSource)shard).PushAsync(pushed, request.Start, request.End, request.Step, request.Warnings, token),
+            (shard, token) => ((ShardSource)shard).PushAsync(pushed, request.Start, request.End, request.Step, _leftEdge, request.Warnings, token),
             cancellationToken).ConfigureAwait(false);
         return [.. answers.SelectMany(a => a)];
     }

@@ -1,5 +1,18 @@
 namespace Headroom.PromQL.Engine;
 
+/// <summary>
+/// Whether a sample exactly on the left edge of a window counts: the window of a range selector
+/// (<c>x[5m]</c> at <c>t</c>), of the lookback of an instant selector, and of a subquery's range.
+/// </summary>
+public enum WindowLeftEdge
+{
+    /// <summary>It does not: windows are <c>(t - range, t]</c>, as in Prometheus 3 (the default).</summary>
+    Excluded,
+
+    /// <summary>It does: windows are <c>[t - range, t]</c>, as in Prometheus 2.</summary>
+    Included,
+}
+
 /// <summary>Settings of a <see cref="QueryEngine"/>.</summary>
 public sealed record EngineOptions
 {
@@ -14,6 +27,20 @@ public sealed record EngineOptions
 
     /// <summary>The step of a subquery written without one (<c>x[5m:]</c>) when the query has no step. Default 1 minute.</summary>
     public TimeSpan DefaultSubqueryStep { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Whether samples exactly on a window's left edge count. Default <see cref="WindowLeftEdge.Excluded"/>, as in
+    /// Prometheus 3; <see cref="WindowLeftEdge.Included"/> answers as Prometheus 2 does (a gateway over Prometheus 2
+    /// shards, whose pushed-down parts count the edge).
+    /// </summary>
+    public WindowLeftEdge LeftEdge { get; init; } = WindowLeftEdge.Excluded;
+
+    /// <summary>
+    /// How much wider than its nominal range a window selects samples: 1 ms when the left edge counts, since
+    /// timestamps are whole milliseconds and <c>[t - r, t]</c> is <c>(t - r - 1, t]</c>. Functions that read the
+    /// range itself (<c>rate</c>'s extrapolation) keep the nominal one.
+    /// </summary>
+    internal long EdgeMs => LeftEdge == WindowLeftEdge.Included ? 1 : 0;
 
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()

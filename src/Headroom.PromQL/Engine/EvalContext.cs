@@ -18,7 +18,11 @@ internal sealed class EvalContext(EngineOptions options, CancellationToken cance
 
     public Annotations Annotations { get; } = new();
 
-    public long LookbackMs { get; } = (long)options.LookbackDelta.TotalMilliseconds;
+    /// <summary>The lookback as a left-open window: one millisecond longer when the left edge counts.</summary>
+    public long LookbackMs { get; } = (long)options.LookbackDelta.TotalMilliseconds + options.EdgeMs;
+
+    /// <summary>What a window selects beyond its nominal range (<see cref="EngineOptions.EdgeMs"/>).</summary>
+    public long EdgeMs { get; } = options.EdgeMs;
 
     public long DefaultSubqueryStepMs { get; } = (long)options.DefaultSubqueryStep.TotalMilliseconds;
 

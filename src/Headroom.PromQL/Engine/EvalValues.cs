@@ -143,13 +143,20 @@ internal readonly record struct WindowCursor(int Lo, int Hi, long End)
 }
 
 /// <summary>A range vector: series plus, for each step, where its window ends.</summary>
-internal sealed class RangeVector(List<RangeSeries> series, long[] windowEnds, long range) : EvalValue
+/// <param name="series">The series.</param>
+/// <param name="windowEnds">Where each step's window ends.</param>
+/// <param name="range">The nominal range, which <c>rate</c>'s extrapolation reads.</param>
+/// <param name="edgeMs">How much further back than the range the windows select (1 ms when their left edge counts).</param>
+internal sealed class RangeVector(List<RangeSeries> series, long[] windowEnds, long range, long edgeMs) : EvalValue
 {
     public List<RangeSeries> Series { get; } = series;
 
     public long[] WindowEnds { get; } = windowEnds;
 
     public long Range { get; } = range;
+
+    /// <summary>The span a window selects samples from, as a left-open window: <c>(end - Selection, end]</c>.</summary>
+    public long Selection { get; } = range + edgeMs;
 }
 
 /// <summary>Collects the output of a per-step computation into series keyed by labels.</summary>

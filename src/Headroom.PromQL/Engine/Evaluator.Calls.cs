@@ -65,10 +65,10 @@ internal sealed partial class Evaluator
             for (var i = 0; i < Steps; i++)
             {
                 var end = input.WindowEnds[i];
-                var window = s.Window(end, input.Range, ref cursor);
+                var window = s.Window(end, input.Selection, ref cursor);
                 if (histogramKernel is not null && s.Histograms.Length > 0 && window.IsEmpty)
                 {
-                    var hWindow = s.HistogramWindow(end, input.Range);
+                    var hWindow = s.HistogramWindow(end, input.Selection);
                     var hStep = new RangeStep(end, input.Range, Ts(i), arg?[i] ?? double.NaN, arg2?[i] ?? double.NaN);
                     if (!hWindow.IsEmpty && histogramKernel(hWindow, hStep, out var f, out var h))
                     {

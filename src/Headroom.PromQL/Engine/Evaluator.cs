@@ -215,7 +215,7 @@ internal sealed partial class Evaluator
                 : s.Points;
             series.Add(new RangeSeries(s.Labels, points, dropName: false) { Histograms = s.Histograms });
         }
-        return new RangeVector(series, ends, range);
+        return new RangeVector(series, ends, range, _ctx.EdgeMs);
     }
 
     /// <summary>
@@ -228,7 +228,7 @@ internal sealed partial class Evaluator
         var range = (long)sq.Range.TotalMilliseconds;
         var step = sq.Step > TimeSpan.Zero ? (long)sq.Step.TotalMilliseconds : _ctx.DefaultSubqueryStepMs;
         var ends = WindowEnds(sq.At, offset);
-        var (subStart, last) = Planner.SubquerySteps(ends.Min(), ends.Max(), range, step);
+        var (subStart, last) = Planner.SubquerySteps(ends.Min(), ends.Max(), range + _ctx.EdgeMs, step);
         var series = new List<RangeSeries>();
         if (subStart <= last)
         {
@@ -278,7 +278,7 @@ internal sealed partial class Evaluator
                     throw new QueryException("subquery needs an instant vector or scalar");
             }
         }
-        return new RangeVector(series, ends, range);
+        return new RangeVector(series, ends, range, _ctx.EdgeMs);
     }
 
     /// <summary>Evaluates the range-vector argument of a function, looking through parentheses.</summary>

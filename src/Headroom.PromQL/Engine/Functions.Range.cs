@@ -180,7 +180,7 @@ internal static partial class Functions
             for (var i = 0; i < ev.Steps; i++)
             {
                 var end = range.WindowEnds[i];
-                if (!range.Series.Any(s => !s.Window(end, range.Range).IsEmpty))
+                if (!range.Series.Any(s => !s.Window(end, range.Selection).IsEmpty))
                 {
                     output.Values[i] = 1;
                     output.Present[i] = true;

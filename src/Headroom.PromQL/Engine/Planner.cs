@@ -103,7 +103,7 @@ internal static class Planner
                 var step = sq.Step > TimeSpan.Zero ? (long)sq.Step.TotalMilliseconds : (long)options.DefaultSubqueryStep.TotalMilliseconds;
                 // The nested evaluator's exact times (EvalSubquery): selectors read no more than it needs, and a
                 // remote node is asked for the times it will be looked up at.
-                var (subStart, subEnd) = SubquerySteps(s - offset, t - offset, (long)sq.Range.TotalMilliseconds, step);
+                var (subStart, subEnd) = SubquerySteps(s - offset, t - offset, (long)sq.Range.TotalMilliseconds + options.EdgeMs, step);
                 if (subStart <= subEnd)
                 {
                     Inner(sq.Inner, subStart, subEnd, step, null, null);
@@ -145,7 +145,7 @@ internal static class Planner
     {
         var offset = (long)vs.Offset.TotalMilliseconds;
         var (s, t) = vs.At is { } at ? (at.TimestampMs, at.TimestampMs) : (start, end);
-        var back = range > 0 ? range : (long)options.LookbackDelta.TotalMilliseconds;
+        var back = (range > 0 ? range : (long)options.LookbackDelta.TotalMilliseconds) + options.EdgeMs;
         var hints = new SelectHints(interval, function, range,
             aggregate is null ? null : [.. aggregate.Grouping], aggregate is { Without: false });
         fetches.Add(new SelectorFetch(vs, s - offset - back, t - offset, hints));

@@ -94,7 +94,7 @@ internal static class ResultBuilder
                 var series = new List<Series>();
                 foreach (var s in r.Series)
                 {
-                    var window = s.Window(r.WindowEnds[0], r.Range);
+                    var window = s.Window(r.WindowEnds[0], r.Selection);
                     if (window.Length > 0)
                     {
                         series.Add(new Series(s.DropName ? s.Labels.WithoutName() : s.Labels, window.ToArray()));

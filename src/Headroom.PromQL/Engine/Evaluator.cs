@@ -16,7 +16,15 @@ internal sealed partial class Evaluator
         Start = start;
         End = end;
         Interval = interval;
-        Steps = (int)((end - start) / interval) + 1;
+        // A subquery such as x[1y:1ms] asks for 3e10 steps: counted in long, and refused before any array of that
+        // many steps is allocated (in int it wrapped round and the query answered an empty vector).
+        var steps = (end - start) / interval + 1;
+        if (steps > Math.Min(context.Options.MaxSamples, Array.MaxLength))
+        {
+            throw new QueryException($"query processing would load too many samples into memory in query execution: {steps:N0} evaluation steps " +
+                "(a subquery's range divided by its step); use a coarser subquery step or a shorter range");
+        }
+        Steps = (int)steps;
     }
 
     public long Start { get; }

@@ -42,6 +42,20 @@ public sealed class ShardCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Autoscale_once_exits_non_zero_with_one_clean_line_when_its_reconcile_fails()
+    {
+        var path = Path.Combine(_directory, "shards.yml");
+        await File.WriteAllTextAsync(path, "targets: missing.json\ndirectory: d\nbudget_series: 100\nmode: kubernetes\n");
+
+        var result = await Cli.RunAsync("shard", "autoscale", "--config", path, "--once");
+
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains("cannot read the targets file", result.Error + result.Output, StringComparison.Ordinal);
+        Assert.Contains("the reconcile failed", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error + result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_plan_over_a_real_prometheus_balances_the_skewed_fleet_and_writes_a_file_per_shard()
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));

@@ -70,7 +70,18 @@ internal static partial class ShardCommand
                 await output.WriteLineAsync($"autoscaling {options.TargetsFile} ({options.Mode.ToString().ToLowerInvariant()} mode); topology at {options.TopologyFile}; Ctrl-C to stop");
                 try
                 {
-                    await autoscaler.RunAsync(parse.GetValue(once) ? 1 : null, cancellationToken);
+                    if (parse.GetValue(once))
+                    {
+                        // One reconcile is the whole job: its failure is the command's (the loop would try again).
+                        if (!await autoscaler.ReconcileAsync(cancellationToken))
+                        {
+                            throw new CliException($"the reconcile failed: {autoscaler.LastProblem}");
+                        }
+                    }
+                    else
+                    {
+                        await autoscaler.RunAsync(cancellationToken: cancellationToken);
+                    }
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {

@@ -97,6 +97,9 @@ public sealed partial class Autoscaler
         }
     }
 
+    /// <summary>Why the last reconcile failed; null when it succeeded.</summary>
+    public string? LastProblem { get; private set; }
+
     /// <summary>One reconcile, bounded by <see cref="AutoscalerOptions.ReconcileTimeout"/>.</summary>
     /// <returns>Whether it succeeded.</returns>
     public async Task<bool> ReconcileAsync(CancellationToken cancellationToken = default)
@@ -108,6 +111,7 @@ public sealed partial class Autoscaler
             await ReconcileOnceAsync(timeout.Token).ConfigureAwait(false);
             Publish();
             Metrics.Reconciled(true, _time.GetUtcNow());
+            LastProblem = null;
             return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -119,7 +123,10 @@ public sealed partial class Autoscaler
             Publish();
             Metrics.Reconciled(false, _time.GetUtcNow());
             var message = e is OperationCanceledException ? $"did not finish within {_options.ReconcileTimeout.TotalSeconds:0} s" : e.Message;
-            Log.ReconcileFailed(_logger, message, e);
+            LastProblem = message;
+            // The message names the problem; the stack only helps a developer, so it is logged at debug.
+            Log.ReconcileFailed(_logger, message);
+            Log.ReconcileFailedDetail(_logger, e);
             return false;
         }
     }
@@ -130,7 +137,10 @@ public sealed partial class Autoscaler
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Error, Message = "reconcile failed, the next one tries again: {Problem}")]
-        public static partial void ReconcileFailed(ILogger logger, string problem, Exception exception);
+        public static partial void ReconcileFailed(ILogger logger, string problem);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "reconcile failure in detail")]
+        public static partial void ReconcileFailedDetail(ILogger logger, Exception exception);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "re-plan: {From} -> {To} shards for {Targets} targets, {Series} series; {Moved} targets ({MovedSeries} series) hand over until {Until:O}")]
         public static partial void Replanned(ILogger logger, int from, int to, int targets, long series, int moved, long movedSeries, DateTimeOffset until);

@@ -114,6 +114,17 @@ public sealed class GatewayApiTests(GatewayFixture fixture) : IClassFixture<Gate
     }
 
     [Fact]
+    public async Task A_range_of_11000_steps_is_answered_as_prometheus_answers_it_and_one_more_is_refused()
+    {
+        // 11,000 steps after start: 11,001 points, which Prometheus still answers.
+        var answered = await GetJsonAsync(fixture.Open, "api/v1/query_range?query=vector(1)&start=0&end=11000&step=1");
+        using var refused = await fixture.Http.GetAsync(new Uri(fixture.Open.BaseUri, "api/v1/query_range?query=vector(1)&start=0&end=11001&step=1"));
+
+        Assert.Equal(11_001, answered.GetProperty("data").GetProperty("result")[0].GetProperty("values").GetArrayLength());
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task A_huge_match_list_is_refused_and_a_garbage_form_body_too()
     {
         var query = string.Join("&", Enumerable.Range(0, 1001).Select(i => $"match[]=m{i}"));

@@ -34,12 +34,16 @@ public sealed class QueryResponseWriterTests
     }
 
     [Fact]
-    public void Instant_and_scalar_answers_carry_the_same_spelling()
+    public void Vector_and_scalar_answers_are_each_spelled_as_prometheus_spells_them()
     {
+        // Prometheus writes vectors with its own float writer (exponents past 1e21, three decimals in times) and
+        // scalars with Go's JSON encoder (no exponent, times without trailing zeros).
+        var big = QueryResponseWriter.ToJson(new QueryResult(new ScalarResult(1_793_491_207_500, 1e22), new Annotations()));
+        Assert.Equal("""{"status":"success","data":{"resultType":"scalar","result":[1793491207.5,"10000000000000000000000"]}}""", big);
         var vector = QueryResponseWriter.ToJson(new QueryResult(new VectorResult([new Sample(Labels.Of("a", "b"), 1_793_491_207_500, 1e22)]), new Annotations()));
         var scalar = QueryResponseWriter.ToJson(new QueryResult(new ScalarResult(1_793_491_207_050, double.NegativeInfinity), new Annotations()));
 
-        Assert.Equal("""{"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":"b"},"value":[1793491207.5,"10000000000000000000000"]}]}}""", vector);
+        Assert.Equal("""{"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":"b"},"value":[1793491207.500,"1e+22"]}]}}""", vector);
         Assert.Equal("""{"status":"success","data":{"resultType":"scalar","result":[1793491207.05,"-Inf"]}}""", scalar);
     }
 

@@ -81,7 +81,7 @@ internal static class QueryCommand
                     var every = (long)parse.GetValue(step)!.Value.TotalMilliseconds;
                     if (to < from)
                         throw new CliException("--end must not be before --start", ExitCodes.Usage);
-                    if ((to - from) / every + 1 > MaxPointsPerSeries)
+                    if ((to - from) / every > MaxPointsPerSeries)
                         throw new CliException($"--start to --end at this --step is more than {MaxPointsPerSeries:N0} points per series; choose a larger --step", ExitCodes.Usage);
                     result = await engine.RangeAsync(expr, from, to, every, cancellationToken);
                 }

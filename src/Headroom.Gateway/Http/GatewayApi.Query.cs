@@ -40,7 +40,8 @@ internal sealed partial class GatewayApi
             throw new ApiError("invalid parameter \"end\": end timestamp must not be before start time");
         }
         var stepMs = Math.Max(1, (long)step.TotalMilliseconds);
-        if ((end - start) / stepMs + 1 > RequestParameters.MaxPointsPerSeries)
+        // As Prometheus counts: 11,000 steps after start (11,001 points) are allowed.
+        if ((end - start) / stepMs > RequestParameters.MaxPointsPerSeries)
         {
             throw new ApiError("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
         }

@@ -49,9 +49,9 @@ public static class NumberText
 
     /// <summary>
     /// Writes milliseconds since the epoch as seconds, e.g. 1793491207500 → <c>1793491207.5</c>. Whole seconds have no
-    /// fraction; otherwise the fraction has its trailing zeros removed (as the HTTP API writes it) or, with
-    /// <paramref name="threeDigits"/>, always three digits (<c>1793491207.500</c>, as the fleet's OpenMetrics history
-    /// has always been written; promtool reads both alike).
+    /// fraction; otherwise the fraction has its trailing zeros removed or, with <paramref name="threeDigits"/>, always
+    /// three digits (<c>1793491207.500</c>, as Prometheus' HTTP API writes it and the fleet's OpenMetrics history has
+    /// always been written; promtool reads both alike).
     /// </summary>
     /// <returns>The number of bytes written; <paramref name="utf8"/> must hold <see cref="MaxLength"/>.</returns>
     public static int FormatSeconds(long milliseconds, Span<byte> utf8, bool threeDigits = false)

@@ -76,12 +76,12 @@ public static class QueryResponseWriter
             case ScalarResult scalar:
                 json.WriteString("resultType", "scalar");
                 json.WritePropertyName("result");
-                Point(json, scalar.T, scalar.Value);
+                ScalarPoint(json, scalar.T, PromValueFormat.ScalarValue(scalar.Value));
                 break;
             case StringResult text:
                 json.WriteString("resultType", "string");
                 json.WritePropertyName("result");
-                Point(json, text.T, text.Value);
+                ScalarPoint(json, text.T, text.Value);
                 break;
             case VectorResult vector:
                 json.WriteString("resultType", "vector");
@@ -143,11 +143,24 @@ public static class QueryResponseWriter
         json.WriteEndObject();
     }
 
-    private static void Point(Utf8JsonWriter json, long t, string value)
+    /// <summary>
+    /// A scalar or string answer's <c>[seconds,"value"]</c>: Prometheus writes these through Go's own JSON encoder, with
+    /// the time's trailing zeros dropped, where samples of vectors and matrices keep three decimals.
+    /// </summary>
+    private static void ScalarPoint(Utf8JsonWriter json, long t, string value)
     {
         json.WriteStartArray();
         Span<byte> seconds = stackalloc byte[NumberText.MaxLength];
         json.WriteRawValue(seconds[..NumberText.FormatSeconds(t, seconds)], skipInputValidation: true);
+        json.WriteStringValue(value);
+        json.WriteEndArray();
+    }
+
+    private static void Point(Utf8JsonWriter json, long t, string value)
+    {
+        json.WriteStartArray();
+        Span<byte> seconds = stackalloc byte[NumberText.MaxLength];
+        json.WriteRawValue(seconds[..NumberText.FormatSeconds(t, seconds, threeDigits: true)], skipInputValidation: true);
         json.WriteStringValue(value);
         json.WriteEndArray();
     }
@@ -163,13 +176,13 @@ public static class QueryResponseWriter
         Span<byte> text = stackalloc byte[2 * NumberText.MaxLength + 8];
         var n = 0;
         text[n++] = (byte)'[';
-        n += NumberText.FormatSeconds(t, text[n..]);
+        n += NumberText.FormatSeconds(t, text[n..], threeDigits: true);
         text[n++] = (byte)',';
         text[n++] = (byte)'"';
         var length = NumberText.FormatValue(value, text[n..]);
         if (text.Slice(n, length).Contains((byte)'E'))
         {
-            // Magnitudes from 1e15 or below 1e-4: rare, through a string.
+            // Magnitudes from 1e15 or below 1e-4 (.NET's exponent form; Prometheus' differs): rare, through a string.
             Point(json, t, PromValueFormat.Value(value));
             return;
         }

@@ -113,6 +113,26 @@ public sealed class GatewayApiTests(GatewayFixture fixture) : IClassFixture<Gate
         Assert.Equal("Healthy\n", await GetAsync(fixture.Open, "-/healthy"));
     }
 
+    /// <summary>
+    /// A gateway whose replica is another gateway: the lower one serves no <c>/api/v1/status/config</c>, which the upper
+    /// reads for a Prometheus' external labels; labels and label values must still come through.
+    /// </summary>
+    [Fact]
+    public async Task A_gateway_above_this_one_lists_the_same_labels_values_and_series()
+    {
+        var config = Configuration.GatewayConfig.For([new Configuration.ShardConfig("lower", [fixture.Open.BaseUri], PromQL.Labels.Empty)]);
+        await using var upper = await GatewayServer.StartAsync(config, new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)));
+        string[] paths = ["api/v1/labels", "api/v1/label/instance/values?match[]=memory_used_bytes", "api/v1/series?match[]=memory_used_bytes"];
+
+        foreach (var path in paths)
+        {
+            var expected = await GetJsonAsync(fixture.Open, path);
+            var through = await GetJsonAsync(upper, path);
+            Assert.True(expected.GetProperty("data").GetArrayLength() > 0, path);
+            Assert.Equal(expected.GetProperty("data").GetRawText(), through.GetProperty("data").GetRawText());
+        }
+    }
+
     [Fact]
     public async Task A_range_of_11000_steps_is_answered_as_prometheus_answers_it_and_one_more_is_refused()
     {

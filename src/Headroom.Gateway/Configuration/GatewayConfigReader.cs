@@ -183,8 +183,8 @@ public static class GatewayConfigReader
         var limits = new QueryLimits(
             Duration(map, "query_timeout"),
             Whole(map, "max_samples") ?? defaults.MaxSamples,
-            (int)(Whole(map, "max_concurrent_queries") ?? defaults.MaxConcurrent),
-            (int)(Whole(map, "max_queued_queries", minimum: 0) ?? defaults.MaxQueued));
+            (int)(Whole(map, "max_concurrent_queries", maximum: int.MaxValue) ?? defaults.MaxConcurrent),
+            (int)(Whole(map, "max_queued_queries", minimum: 0, maximum: int.MaxValue) ?? defaults.MaxQueued));
         map.EnsureAllKeysKnown();
         return limits;
     }
@@ -262,18 +262,19 @@ public static class GatewayConfigReader
         throw new ConfigException($"{map.Child(key)}: '{text}' is not a positive duration ({error ?? "zero"}); write e.g. 30s or 2m", LineOf(map, key), key);
     }
 
-    private static long? Whole(YamlMap map, string key, long minimum = 1)
+    private static long? Whole(YamlMap map, string key, long minimum = 1, long maximum = long.MaxValue)
     {
         var text = map.String(key);
         if (text is null)
         {
             return null;
         }
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= minimum)
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum)
         {
             return value;
         }
-        throw new ConfigException($"{map.Child(key)} must be a whole number of at least {minimum}, got '{text}'", LineOf(map, key), key);
+        var range = maximum == long.MaxValue ? $"of at least {minimum}" : $"from {minimum} to {maximum}";
+        throw new ConfigException($"{map.Child(key)} must be a whole number {range}, got '{text}'", LineOf(map, key), key);
     }
 
     internal static int LineOf(YamlMap map, string key) => map.Get(key) is { } node ? YamlMap.LineOf(node) : map.Line;

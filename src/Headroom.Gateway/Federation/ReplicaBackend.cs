@@ -231,9 +231,17 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable, I
             {
                 return again;
             }
-            using var document = await GetDataAsync("api/v1/status/config", cancellationToken).ConfigureAwait(false);
-            var yaml = document.RootElement.GetProperty("data").GetProperty("yaml").GetString() ?? "";
-            _external = ParseExternalLabels(yaml);
+            try
+            {
+                using var document = await GetDataAsync("api/v1/status/config", cancellationToken).ConfigureAwait(false);
+                var yaml = document.RootElement.GetProperty("data").GetProperty("yaml").GetString() ?? "";
+                _external = ParseExternalLabels(yaml);
+            }
+            catch (RemoteReadException e) when (e.StatusCode is 404 or 405)
+            {
+                // Another gateway (or a proxy) that serves no configuration: its series carry every label it adds.
+                _external = Labels.Empty;
+            }
             return _external;
         }
         finally

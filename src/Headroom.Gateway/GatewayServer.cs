@@ -17,7 +17,11 @@ namespace Headroom.Gateway;
 /// The configuration file to reload on SIGHUP and on change; null when the topology came from flags or from a topology
 /// file alone (then that file is reloaded).
 /// </param>
-public sealed record GatewayServerOptions(IPEndPoint Listen, string? ConfigFile = null);
+/// <param name="Adjust">
+/// Applied to every configuration read from the file, at start and at each reload: settings the command line
+/// overrides (<c>--no-pushdown</c>, <c>--partial-response</c>) so that a reload does not undo them.
+/// </param>
+public sealed record GatewayServerOptions(IPEndPoint Listen, string? ConfigFile = null, Func<GatewayConfig, GatewayConfig>? Adjust = null);
 
 /// <summary>
 /// <c>headroom gateway</c>'s HTTP server: Prometheus' query API over the current <see cref="Gateway"/>, plus
@@ -133,7 +137,8 @@ public sealed partial class GatewayServer : IAsyncDisposable
         {
             // Editors write a file in several steps; let it settle before reading.
             await Task.Delay(100).ConfigureAwait(false);
-            var config = _options.ConfigFile is not null ? GatewayConfigReader.ReadFile(file) : GatewayConfigReader.ForTopology(file);
+            var read = _options.ConfigFile is not null ? GatewayConfigReader.ReadFile(file) : GatewayConfigReader.ForTopology(file);
+            var config = _options.Adjust?.Invoke(read) ?? read;
             var old = Current;
             Volatile.Write(ref _gateway, new Gateway(config, _http, old.Metrics));
             old.Metrics.Reload(succeeded: true);

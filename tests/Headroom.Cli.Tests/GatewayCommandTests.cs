@@ -9,7 +9,8 @@ public sealed class GatewayCommandTests
     [InlineData(new[] { "gateway", "--shard", "http://127.0.0.1:9090", "--listen", "nowhere" }, 2, "--listen: 'nowhere' is not host:port")]
     [InlineData(new[] { "gateway", "--shard", "http://127.0.0.1:9090", "--partial-response", "maybe" }, 2, "maybe")]
     [InlineData(new[] { "gateway", "--shard", "http://127.0.0.1:9090", "--log-format", "xml" }, 2, "xml")]
-    [InlineData(new[] { "gateway", "--config", "/nonexistent/gateway.yml" }, 1, "cannot read /nonexistent/gateway.yml")]
+    [InlineData(new[] { "gateway", "--config", "/nonexistent/gateway.yml" }, 2, "cannot read /nonexistent/gateway.yml")]
+    [InlineData(new[] { "gateway", "--topology", "/nonexistent/topology.yml" }, 2, "/nonexistent/topology.yml")]
     public async Task Bad_command_lines_say_what_to_change(string[] args, int exitCode, string message)
     {
         var result = await Cli.RunAsync(args);
@@ -27,7 +28,7 @@ public sealed class GatewayCommandTests
             await File.WriteAllTextAsync(file, "shards:\n  - replicas: [http://127.0.0.1:9090]\nreplica_label: [replica]\n");
             var result = await Cli.RunAsync("gateway", "--config", file);
 
-            Assert.Equal(1, result.ExitCode);
+            Assert.Equal(2, result.ExitCode);
             Assert.Contains($"{file}: line 3: unknown key 'replica_label'", result.Error, StringComparison.Ordinal);
         }
         finally

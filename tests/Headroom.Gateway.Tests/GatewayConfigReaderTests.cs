@@ -132,4 +132,29 @@ public sealed class GatewayReloadTests
             directory.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task What_the_command_line_overrides_outlasts_a_reload()
+    {
+        var directory = Directory.CreateTempSubdirectory("headroom-gateway-reload-");
+        var file = Path.Combine(directory.FullName, "gateway.yml");
+        try
+        {
+            await File.WriteAllTextAsync(file, "shards: [{name: one, replicas: [http://127.0.0.1:1]}]\npushdown: true\n");
+            static GatewayConfig NoPushdownFail(GatewayConfig read) => read with { Pushdown = false, PartialResponse = PartialResponse.Fail };
+            await using var server = await GatewayServer.StartAsync(NoPushdownFail(GatewayConfigReader.ReadFile(file)),
+                new GatewayServerOptions(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), file, NoPushdownFail));
+
+            await File.WriteAllTextAsync(file, "shards: [{name: one, replicas: [http://127.0.0.1:1]}, {name: two, replicas: [http://127.0.0.1:2]}]\npushdown: true\n");
+            Assert.True(await server.ReloadAsync());
+
+            Assert.Equal(2, server.Current.Config.Shards.Count);
+            Assert.False(server.Current.Config.Pushdown);
+            Assert.Equal(PartialResponse.Fail, server.Current.Config.PartialResponse);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
 }

@@ -32,7 +32,7 @@ internal static class GatewayCommand
         var listen = SharedOptions.Listen("127.0.0.1:9095");
         var partial = new Option<string>("--partial-response")
         {
-            Description = "When a shard has no healthy replica: warn (answer the other shards with a warning) or fail (with --shard; the file's partial_response otherwise)",
+            Description = "When a shard has no healthy replica: warn (answer the other shards with a warning) or fail; given with --config or --topology, it overrides the file's partial_response",
             DefaultValueFactory = _ => "warn",
         };
         partial.AcceptOnlyFromAmong("warn", "fail");
@@ -67,17 +67,23 @@ internal static class GatewayCommand
             }
             catch (ConfigException e)
             {
-                throw new CliException(e.Message, file is null ? ExitCodes.Usage : ExitCodes.Failure);
+                throw new CliException(e.Message, ExitCodes.Usage);
             }
-            if (parse.GetValue(noPushdown))
+            // What the command line says outlasts a reload of the file.
+            var partialGiven = parse.GetResult(partial) is { Implicit: false };
+            var partialPolicy = parse.GetValue(partial) == "fail" ? PartialResponse.Fail : PartialResponse.Warn;
+            var withoutPushdown = parse.GetValue(noPushdown);
+            GatewayConfig Adjust(GatewayConfig read) => read with
             {
-                gatewayConfig = gatewayConfig with { Pushdown = false };
-            }
+                PartialResponse = partialGiven ? partialPolicy : read.PartialResponse,
+                Pushdown = read.Pushdown && !withoutPushdown,
+            };
+            gatewayConfig = Adjust(gatewayConfig);
             using var logging = SharedOptions.CreateLogging(parse.GetValue(logLevel)!, parse.GetValue(logFormat)!);
             GatewayServer server;
             try
             {
-                server = await GatewayServer.StartAsync(gatewayConfig, new GatewayServerOptions(parse.GetValue(listen)!, file?.FullName), logging,
+                server = await GatewayServer.StartAsync(gatewayConfig, new GatewayServerOptions(parse.GetValue(listen)!, file?.FullName, Adjust), logging,
                     cancellationToken: cancellationToken);
             }
             catch (GatewayException e)

@@ -124,6 +124,25 @@ internal static class SharedOptions
     }
 
     /// <summary>
+    /// In a command validator, the value the user gave <paramref name="option"/>, or null when they left it out or it did
+    /// not convert (that error is reported already). There an option left out has no value yet: <c>GetValue</c> gives 0,
+    /// not its default (System.CommandLine 3.0.0).
+    /// </summary>
+    public static T? Given<T>(CommandResult command, Option<T> option) where T : struct
+    {
+        if (command.GetResult(option) is not { Implicit: false } given)
+            return null;
+        try
+        {
+            return given.GetValueOrDefault<T>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// A validator that reports <paramref name="problem"/>'s message, if any, for a value that parsed.
     /// Validators also run when the value did not convert; that error is already reported, so skip it.
     /// </summary>

@@ -145,7 +145,7 @@ public sealed class EtlCommandTests(SecuredFleetPrometheus source) : IClassFixtu
     [InlineData("source:\n  timeout: 1000d\n", "range.yaml:2: source.timeout must be between 1ms and 1d, got 1000d")]
     [InlineData("etl: {rule_interval: 0s}\n", "range.yaml:1: etl.rule_interval must be between 1s and 1h, got 0s")]
     [InlineData("etl:\n  min_completeness: .nan\n", "range.yaml:2: etl.min_completeness must be between 0 and 1, got NaN")]
-    [InlineData("serve:\n  interval: 0s\n", "range.yaml:2: serve.interval must be between 10s and 1d, got 0s")]
+    [InlineData("serve:\n  interval: 0s\n", "range.yaml:2: serve.interval must be between 10s and 24d, got 0s")]
     [InlineData("etl:\n  concurrency: 99999999999\n", "range.yaml:2: etl.concurrency: '99999999999' is too large a number")]
     public async Task A_config_value_out_of_range_is_refused_with_its_file_line_and_key(string yaml, string expected)
     {

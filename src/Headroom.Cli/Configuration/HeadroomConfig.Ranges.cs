@@ -29,7 +29,7 @@ internal sealed partial class HeadroomConfig
     private IEnumerable<(string Key, string Problem)> Problems()
     {
         // The bounds are those of the options the values become: ExtractionOptions, EtlOptions, ValidationOptions,
-        // HttpClient.Timeout (at most 24.8 days) and PeriodicTimer (at most 49.7 days), with serve --interval's minimum.
+        // HttpClient.Timeout (at most 24.8 days) and serve --interval's range.
         var checks = new (string Key, string? Problem)[]
         {
             ("source.timeout", DurationProblem("source.timeout", Source.Timeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1))),
@@ -42,7 +42,7 @@ internal sealed partial class HeadroomConfig
             ("etl.chunk_hours", NumberProblem("etl.chunk_hours", Etl.ChunkHours, 1, 10_000)),
             // A recorded series has 1h / rule_interval points an hour: 0 divides by zero, above 1h none is expected.
             ("etl.rule_interval", DurationProblem("etl.rule_interval", Etl.RuleInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1))),
-            ("serve.interval", DurationProblem("serve.interval", Serve.Interval, TimeSpan.FromSeconds(10), TimeSpan.FromDays(1))),
+            ("serve.interval", DurationProblem("serve.interval", Serve.Interval, TimeSpan.FromSeconds(10), SharedOptions.LongestWait)),
             ("serve.listen", Serve.Listen is { } listen && !IPEndPoint.TryParse(listen, out _) ? $"serve.listen: '{listen}' is not host:port, e.g. 127.0.0.1:9100" : null),
         };
         return checks.Where(static c => c.Problem is not null).Select(static c => (c.Key, c.Problem!));

@@ -33,11 +33,18 @@ internal static class SharedOptions
         Validators = { Check<double>(v => v is < 0 or > 1 || double.IsNaN(v) ? $"--skew must be between 0 and 1, got {v.ToString(CultureInfo.InvariantCulture)}" : null) },
     };
 
-    public static Option<CliDuration> Duration(string name, string description, string defaultValue, TimeSpan minimum) => new(name)
+    /// <summary>
+    /// The longest timeout or interval between runs a command accepts: 24d, under what <see cref="HttpClient.Timeout"/>
+    /// (24.8 days) and <see cref="PeriodicTimer"/> (49.7 days) take; longer crashed after the command had started.
+    /// </summary>
+    public static readonly TimeSpan LongestWait = TimeSpan.FromDays(24);
+
+    /// <summary>A duration option of at least <paramref name="minimum"/> and, when given, at most <paramref name="maximum"/>.</summary>
+    public static Option<CliDuration> Duration(string name, string description, string defaultValue, TimeSpan minimum, TimeSpan? maximum = null) => new(name)
     {
         Description = description,
         DefaultValueFactory = _ => Durations.Parse(defaultValue),
-        CustomParser = r => ParseDuration(r, name, minimum),
+        CustomParser = r => ParseDuration(r, name, minimum, maximum),
         HelpName = "duration",
     };
 
@@ -124,6 +131,25 @@ internal static class SharedOptions
     }
 
     /// <summary>
+    /// In a command validator, the value the user gave <paramref name="option"/>, or null when they left it out or it did
+    /// not convert (that error is reported already). There an option left out has no value yet: <c>GetValue</c> gives 0,
+    /// not its default (System.CommandLine 3.0.0).
+    /// </summary>
+    public static T? Given<T>(CommandResult command, Option<T> option) where T : struct
+    {
+        if (command.GetResult(option) is not { Implicit: false } given)
+            return null;
+        try
+        {
+            return given.GetValueOrDefault<T>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// A validator that reports <paramref name="problem"/>'s message, if any, for a value that parsed.
     /// Validators also run when the value did not convert; that error is already reported, so skip it.
     /// </summary>
@@ -142,7 +168,7 @@ internal static class SharedOptions
             result.AddError(message);
     };
 
-    private static CliDuration ParseDuration(ArgumentResult result, string name, TimeSpan minimum)
+    private static CliDuration ParseDuration(ArgumentResult result, string name, TimeSpan minimum, TimeSpan? maximum)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
         if (!Durations.TryParseSetting(text, out var duration, out var error))
@@ -152,6 +178,8 @@ internal static class SharedOptions
         }
         if (duration < minimum)
             result.AddError($"{name} must be at least {Durations.Format(minimum)}, got {text}");
+        else if (duration > maximum)
+            result.AddError($"{name} must be at most {Durations.Format(maximum.Value)}, got {text}");
         return duration;
     }
 

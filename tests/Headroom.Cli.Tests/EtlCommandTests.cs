@@ -138,6 +138,26 @@ public sealed class EtlCommandTests(SecuredFleetPrometheus source) : IClassFixtu
         Assert.Contains("bad.yaml:3: unknown key 'passwrd'", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("etl:\n  concurrency: 0\n", "range.yaml:2: etl.concurrency must be between 1 and 64, got 0; change it or leave it out for the default")]
+    [InlineData("etl:\n  window_hours: 24\n  chunk_hours: -1\n", "range.yaml:3: etl.chunk_hours must be between 1 and 10000, got -1")]
+    [InlineData("source:\n  url: http://127.0.0.1:9\n  timeout: 0s\n", "range.yaml:3: source.timeout must be between 1ms and 1d, got 0s")]
+    [InlineData("source:\n  timeout: 1000d\n", "range.yaml:2: source.timeout must be between 1ms and 1d, got 1000d")]
+    [InlineData("etl: {rule_interval: 0s}\n", "range.yaml:1: etl.rule_interval must be between 1s and 1h, got 0s")]
+    [InlineData("etl:\n  min_completeness: .nan\n", "range.yaml:2: etl.min_completeness must be between 0 and 1, got NaN")]
+    [InlineData("serve:\n  interval: 0s\n", "range.yaml:2: serve.interval must be between 10s and 24d, got 0s")]
+    [InlineData("etl:\n  concurrency: 99999999999\n", "range.yaml:2: etl.concurrency: '99999999999' is too large a number")]
+    public async Task A_config_value_out_of_range_is_refused_with_its_file_line_and_key(string yaml, string expected)
+    {
+        var config = Path.Combine(_directory, "range.yaml");
+        await File.WriteAllTextAsync(config, yaml);
+        var result = await Cli.RunAsync("etl", "backfill", "--config", config, "--source", "http://127.0.0.1:9", "--db", Db,
+            "--from", "2026-11-19T18:00:00Z", "--to", "2026-11-19T19:00:00Z");
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory, "w.db")), "refused before the warehouse is opened");
+    }
+
     [Fact]
     public async Task An_unreachable_source_fails_after_retries_and_records_the_failed_run()
     {

@@ -74,6 +74,29 @@ public sealed class ReportCommandTests(ReportWarehouse fixture) : IClassFixture<
         Assert.Contains("--help", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("underused")]
+    [InlineData("rightsizing")]
+    public async Task A_window_shorter_than_the_default_low_days_lowers_them_to_the_window(string report)
+    {
+        var result = await Cli.RunAsync("report", report, "--db", fixture.Url, "--days", "2", "--format", "json");
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Equal("", result.Error);
+        using var document = JsonDocument.Parse(result.Output);
+        var first = DateOnly.Parse(document.RootElement.GetProperty("first_day").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(first.AddDays(1), DateOnly.Parse(document.RootElement.GetProperty("last_day").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Low_days_alone_are_checked_against_the_default_window()
+    {
+        var within = await Cli.RunAsync("report", "underused", "--db", fixture.Url, "--low-days", "5", "--format", "json");
+        Assert.Equal(ExitCodes.Success, within.ExitCode);
+        var beyond = await Cli.RunAsync("report", "underused", "--db", fixture.Url, "--low-days", "15");
+        Assert.Equal(ExitCodes.Usage, beyond.ExitCode);
+        Assert.Contains("--low-days (15) cannot exceed --days (14); lower --low-days or widen --days", beyond.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_empty_warehouse_says_what_to_load()
     {

@@ -81,6 +81,27 @@ public sealed class ReportWasteCommandTests(WasteWarehouse fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_window_shorter_than_the_default_idle_days_lowers_them_to_the_window()
+    {
+        var result = await Cli.RunAsync("report", "waste", "--db", fixture.Url, "--days", "2", "--format", "json");
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Equal("", result.Error);
+        using var document = JsonDocument.Parse(result.Output);
+        var nat = document.RootElement.GetProperty("sections").EnumerateArray().Single(s => s.GetProperty("profile").GetString() == "aws-nat");
+        Assert.Equal(1, nat.GetProperty("flagged").GetInt32());
+    }
+
+    [Fact]
+    public async Task Idle_days_alone_are_checked_against_the_default_window()
+    {
+        var within = await Cli.RunAsync("report", "waste", "--db", fixture.Url, "--idle-days", "10", "--format", "json");
+        Assert.Equal(ExitCodes.Success, within.ExitCode);
+        var beyond = await Cli.RunAsync("report", "waste", "--db", fixture.Url, "--idle-days", "15");
+        Assert.Equal(ExitCodes.Usage, beyond.ExitCode);
+        Assert.Contains("--idle-days (15) cannot exceed --days (14); lower --idle-days or widen --days", beyond.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_empty_warehouse_says_what_to_load()
     {
         var result = await Cli.RunAsync("report", "waste", "--db", fixture.EmptyUrl);

@@ -126,14 +126,7 @@ internal static class FleetCommand
             var stepValue = parse.GetValue(step);
             var endValue = parse.GetValue(end) ?? RoundDown(TimeProvider.System.GetUtcNow(), stepValue);
             var options = new HistoryOptions(endValue.AddDays(-parse.GetValue(days)), endValue, stepValue, parse.GetValue(job)!);
-            try
-            {
-                options.Validate();
-            }
-            catch (ArgumentException e)
-            {
-                throw new CliException(e.Message.Split(" (Parameter", 2)[0], ExitCodes.Usage);
-            }
+            CliException.RefuseBadOptions(options.Validate);
 
             var target = parse.GetValue(output)!;
             var stopwatch = Stopwatch.StartNew();

@@ -36,7 +36,7 @@ internal static class QueryCommand
         };
         var format = SharedOptions.Format("json", "table");
         var lookback = SharedOptions.Duration("--lookback-delta", "How far back an instant selector looks for a sample", "5m", TimeSpan.FromMilliseconds(1));
-        var timeout = SharedOptions.Duration("--timeout", "Longest time for reading and evaluating", "2m", TimeSpan.FromSeconds(1));
+        var timeout = SharedOptions.Duration("--timeout", "Longest time for reading and evaluating", "2m", TimeSpan.FromSeconds(1), SharedOptions.LongestWait);
         var command = new Command("query",
             "Evaluate a PromQL expression with Headroom's engine over series read from a Prometheus by remote read. " +
             "Prints JSON shaped like Prometheus' /api/v1/query (or /api/v1/query_range with --start, --end and --step), or a table.")

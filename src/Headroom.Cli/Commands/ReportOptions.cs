@@ -10,6 +10,12 @@ internal sealed record ReportSettings(InsightsOptions Insights, string Format, s
 /// <summary>The options of the report commands, shared by <c>report underused</c>, <c>report rightsizing</c> and <c>serve</c>.</summary>
 internal sealed class ReportOptions
 {
+    /// <summary>The default of <c>--days</c>: Trusted Advisor's 14-day window.</summary>
+    public const int DefaultDays = 14;
+
+    /// <summary>The default of <c>--low-days</c>: Trusted Advisor's 4 days, lowered to <c>--days</c> for a shorter window.</summary>
+    public const int DefaultLowDays = 4;
+
     public Option<string?> Database { get; } = new("--db")
     {
         Description = $"Warehouse URL: sqlite:PATH, postgres://USER@HOST:PORT/DB or mysql://USER@HOST:PORT/DB (default {EtlSettings.DefaultDatabase}) [env HEADROOM_DB]",
@@ -20,7 +26,7 @@ internal sealed class ReportOptions
     public Option<int> Days { get; } = new("--days")
     {
         Description = "Days in the window, ending with the latest day in the warehouse",
-        DefaultValueFactory = _ => 14,
+        DefaultValueFactory = _ => DefaultDays,
         Validators = { SharedOptions.Check<int>(d => d is < 1 or > 366 ? $"--days must be between 1 and 366, got {d}" : null) },
     };
 
@@ -35,8 +41,8 @@ internal sealed class ReportOptions
 
     public Option<int> LowDays { get; } = new("--low-days")
     {
-        Description = "Low-utilization rule: flagged on at least this many low days in the window",
-        DefaultValueFactory = _ => 4,
+        Description = "Low-utilization rule: flagged on at least this many low days in the window; at most --days, and a shorter --days lowers the default to it",
+        DefaultValueFactory = _ => DefaultLowDays,
         Validators = { SharedOptions.Check<int>(d => d < 1 ? $"--low-days must be at least 1, got {d}" : null) },
     };
 
@@ -112,23 +118,27 @@ internal sealed class ReportOptions
                 r.AddError("--format html needs --out FILE, e.g. --format html --out report.html");
             if (!html && r.GetResult(Out) is not null)
                 r.AddError("--out is for --format html; other formats print to standard output");
-            if (r.GetValue(LowDays) > r.GetValue(Days))
-                r.AddError($"--low-days ({r.GetValue(LowDays)}) cannot exceed --days ({r.GetValue(Days)})");
+            // Only a --low-days the user chose can exceed the window: the default is lowered to a shorter one (Read).
+            var days = SharedOptions.Given(r, Days) ?? DefaultDays;
+            if (SharedOptions.Given(r, LowDays) is { } lowDays && lowDays > days)
+                r.AddError($"--low-days ({lowDays}) cannot exceed --days ({days}); lower --low-days or widen --days");
         });
     }
 
     public string DatabaseUrl(ParseResult parse) =>
         parse.GetValue(Database) ?? (Environment.GetEnvironmentVariable("HEADROOM_DB") is { Length: > 0 } env ? env : EtlSettings.DefaultDatabase);
 
+    /// <summary>The report's settings; a setting the report rules refuse is a usage error (<see cref="CliException.RefuseBadOptions"/>).</summary>
     public ReportSettings Read(ParseResult parse)
     {
+        var days = parse.GetValue(Days);
         var insights = new InsightsOptions
         {
             Profile = parse.GetValue(Profile)!,
-            Days = parse.GetValue(Days),
+            Days = days,
             LowCpu = parse.GetValue(LowCpu) / 100,
             LowNetworkBytes = parse.GetValue(LowNetwork) * 1e6,
-            LowDays = parse.GetValue(LowDays),
+            LowDays = parse.GetResult(LowDays) is { Implicit: false } ? parse.GetValue(LowDays) : Math.Min(DefaultLowDays, days),
             IdleCpu = parse.GetValue(IdleCpu) / 100,
             CpuStatistic = parse.GetValue(Statistic) switch
             {
@@ -141,6 +151,7 @@ internal sealed class ReportOptions
             MinHours = parse.GetValue(MinHours),
             AnyFamily = parse.GetValue(AnyFamily),
         };
+        CliException.RefuseBadOptions(insights.Validate);
         return new ReportSettings(insights, parse.GetValue(Format) ?? "table", parse.GetValue(Out), parse.GetValue(ChartLimit), parse.GetValue(CpuTolerance));
     }
 

@@ -13,6 +13,9 @@ namespace Headroom.Cli.Commands;
 /// </summary>
 internal static class ReportWasteCommand
 {
+    /// <summary>The default of <c>--idle-days</c>: Trusted Advisor's 7, lowered to <c>--days</c> for a shorter window.</summary>
+    private const int DefaultIdleDays = 7;
+
     private static readonly Dictionary<string, WasteKind> s_kinds = WasteKindInfo.All.ToDictionary(static k => k.Profile, static k => k.Kind, StringComparer.Ordinal);
 
     public static Command Create()
@@ -20,8 +23,8 @@ internal static class ReportWasteCommand
         var options = new ReportOptions();
         var idleDays = new Option<int>("--idle-days")
         {
-            Description = "Days the idle rules look back over (load balancers, EBS, RDS, ElastiCache, Redshift; Trusted Advisor's 7)",
-            DefaultValueFactory = _ => 7,
+            Description = "Days the idle rules look back over (load balancers, EBS, RDS, ElastiCache, Redshift; Trusted Advisor's 7); at most --days, and a shorter --days lowers the default to it",
+            DefaultValueFactory = _ => DefaultIdleDays,
             Validators = { SharedOptions.Check<int>(d => d < 1 ? $"--idle-days must be at least 1, got {d}" : null) },
         };
         var servicePrices = new Option<string[]>("--service-prices")
@@ -75,12 +78,21 @@ internal static class ReportWasteCommand
                 r.AddError("--format html needs --out FILE, e.g. --format html --out waste.html");
             if (!html && r.GetResult(options.Out) is not null)
                 r.AddError("--out is for --format html; other formats print to standard output");
-            if (r.GetValue(idleDays) > r.GetValue(options.Days))
-                r.AddError($"--idle-days ({r.GetValue(idleDays)}) cannot exceed --days ({r.GetValue(options.Days)})");
+            // Only an --idle-days the user chose can exceed the window: the default is lowered to a shorter one.
+            var days = SharedOptions.Given(r, options.Days) ?? ReportOptions.DefaultDays;
+            if (SharedOptions.Given(r, idleDays) is { } idle && idle > days)
+                r.AddError($"--idle-days ({idle}) cannot exceed --days ({days}); lower --idle-days or widen --days");
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var waste = new WasteOptions { Days = parse.GetValue(options.Days), IdleDays = parse.GetValue(idleDays), Margin = parse.GetValue(options.Margin) / 100 };
+            var days = parse.GetValue(options.Days);
+            var waste = new WasteOptions
+            {
+                Days = days,
+                IdleDays = parse.GetResult(idleDays) is { Implicit: false } ? parse.GetValue(idleDays) : Math.Min(DefaultIdleDays, days),
+                Margin = parse.GetValue(options.Margin) / 100,
+            };
+            CliException.RefuseBadOptions(waste.Validate);
             var prices = ServicePrices.BuiltIn;
             foreach (var path in parse.GetValue(servicePrices) ?? [])
                 prices = prices.With(LoadServicePrices(path, parse.GetValue(options.Region)!));
@@ -88,6 +100,8 @@ internal static class ReportWasteCommand
             var purchase = profile == "none" ? null : new PurchaseRequest(profile, options.Catalog(parse),
                 parse.GetValue(options.Prices) is null ? AwsPriceList.DefaultRegion : parse.GetValue(options.Region)!,
                 new PurchaseOptions { Discount = parse.GetValue(discount) / 100, SpotDiscount = parse.GetValue(spotDiscount) / 100 });
+            if (purchase is not null)
+                CliException.RefuseBadOptions(purchase.Options.Validate);
             var kinds = parse.GetValue(kind) is { Length: > 0 } chosen ? chosen.Select(k => s_kinds[k]).ToList() : null;
             var report = await RunAsync(options.DatabaseUrl(parse), prices, waste, purchase, kinds, cancellationToken);
             var output = parse.InvocationConfiguration.Output;

@@ -23,7 +23,7 @@ internal static partial class ServeCommand
     {
         var settings = new EtlSettings();
         var listen = SharedOptions.Listen("127.0.0.1:9108");
-        var interval = SharedOptions.Duration("--interval", "Time between ETL runs", "15m", TimeSpan.FromSeconds(10));
+        var interval = SharedOptions.Duration("--interval", "Time between ETL runs", "15m", TimeSpan.FromSeconds(10), SharedOptions.LongestWait);
         var report = new ReportOptions();
         var (logLevel, logFormat) = (SharedOptions.LogLevel(), SharedOptions.LogFormat());
         var command = new Command("serve", "Run the ETL every --interval and serve its metrics (/metrics), health (/-/healthy, /-/ready) and the insights page (/, as 'headroom report --format html') until stopped.");

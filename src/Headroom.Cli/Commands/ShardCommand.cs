@@ -64,7 +64,7 @@ internal static partial class ShardCommand
         {
             Description = "Write shard-0.json, shard-1.json, ... (file_sd, one per shard) here; shard files already there are the previous plan, which the new one moves as little as it can",
         };
-        var timeout = SharedOptions.Duration("--timeout", "How long the source may take to answer one query", "30s", TimeSpan.FromSeconds(1));
+        var timeout = SharedOptions.Duration("--timeout", "How long the source may take to answer one query", "30s", TimeSpan.FromSeconds(1), SharedOptions.LongestWait);
         var format = SharedOptions.Format("table", "json");
         var command = new Command("plan",
             "Print how many shards the fleet needs and a series-balanced, sticky assignment of its targets, beside what plain hashmod would do; " +

@@ -108,14 +108,7 @@ internal sealed partial class EtlSettings
             UseRecordingRules = etl.UseRecordingRules ?? true,
             RuleInterval = Duration(etl.RuleInterval, "etl.rule_interval") ?? TimeSpan.FromMinutes(1),
         };
-        try
-        {
-            options.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new CliException(e.Message.Split(" (Parameter", 2)[0], ExitCodes.Usage);
-        }
+        CliException.RefuseBadOptions(options.Validate);
         return options;
     }
 

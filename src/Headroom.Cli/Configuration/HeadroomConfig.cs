@@ -8,7 +8,7 @@ namespace Headroom.Cli.Configuration;
 /// <c>headroom.yaml</c>: the settings the ETL commands and <c>headroom serve</c> share. Flags override it,
 /// and <c>HEADROOM_*</c> variables override it too (flags win over variables). See docs/etl.md.
 /// </summary>
-internal sealed class HeadroomConfig
+internal sealed partial class HeadroomConfig
 {
     public SourceConfig Source { get; set; } = new();
 
@@ -34,9 +34,10 @@ internal sealed class HeadroomConfig
         {
             throw new CliException($"cannot read the config file {path}: {e.Message}", ExitCodes.Usage);
         }
+        HeadroomConfig config;
         try
         {
-            return new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
+            config = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
                 .Deserialize<HeadroomConfig?>(text) ?? new HeadroomConfig();
         }
         catch (YamlException e)
@@ -45,8 +46,13 @@ internal sealed class HeadroomConfig
             var unknown = System.Text.RegularExpressions.Regex.Match(message, "Property '([^']+)' not found");
             if (unknown.Success)
                 message = $"unknown key '{unknown.Groups[1].Value}' (see docs/etl.md for the keys)";
+            else if (ScalarAt(text, e.Start.Line) is { } scalar)
+                message = e.InnerException is OverflowException ? $"{scalar.Key}: '{scalar.Value}' is too large a number" : $"{scalar.Key}: {message}";
             throw new CliException($"{path}:{e.Start.Line}: {message}", ExitCodes.Usage);
         }
+        if (FirstProblem(config, text) is { } problem)
+            throw new CliException($"{path}:{problem}", ExitCodes.Usage);
+        return config;
     }
 }
 

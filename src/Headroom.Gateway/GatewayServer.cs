@@ -243,10 +243,30 @@ public sealed partial class GatewayServer : IAsyncDisposable
             context.Response.ContentType = ExpositionWriter.TextContentType;
             await server().Current.Metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         });
-        app.MapFallback((HttpContext context) => ApiError.WriteAsync(context, ErrorType.NotFound,
-            $"no endpoint {context.Request.Method} {context.Request.Path}; the gateway serves /api/v1/query, /api/v1/query_range, /api/v1/series, " +
-            "/api/v1/labels, /api/v1/label/<name>/values, /api/v1/metadata, /api/v1/read, /federate, /-/healthy, /-/ready and /metrics"));
+        app.MapFallback((HttpContext context) =>
+        {
+            var path = context.Request.Path.Value ?? "";
+            if (AllowedMethods(path) is { } allowed)
+            {
+                context.Response.Headers.Allow = allowed;
+                return ApiError.WriteAsync(context, ErrorType.MethodNotAllowed, $"{context.Request.Method} is not allowed on {path}; use {allowed}");
+            }
+            return ApiError.WriteAsync(context, ErrorType.NotFound,
+                $"no endpoint {context.Request.Method} {path}; the gateway serves /api/v1/query, /api/v1/query_range, /api/v1/series, " +
+                "/api/v1/labels, /api/v1/label/<name>/values, /api/v1/metadata, /api/v1/status/buildinfo, /api/v1/read, /federate, " +
+                "/-/healthy, /-/ready and /metrics");
+        });
     }
+
+    /// <summary>The methods an endpoint the gateway serves takes, for a request that used another; null for no such endpoint.</summary>
+    private static string? AllowedMethods(string path) => path switch
+    {
+        "/api/v1/query" or "/api/v1/query_range" or "/api/v1/series" or "/api/v1/labels" or "/api/v1/metadata" or "/federate" => "GET, POST",
+        "/api/v1/read" => "POST",
+        "/api/v1/status/buildinfo" or "/-/healthy" or "/-/ready" or "/metrics" => "GET",
+        _ when path.StartsWith("/api/v1/label/", StringComparison.Ordinal) && path.EndsWith("/values", StringComparison.Ordinal) => "GET",
+        _ => null,
+    };
 
     private static partial class Log
     {

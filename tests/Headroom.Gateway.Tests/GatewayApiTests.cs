@@ -133,6 +133,23 @@ public sealed class GatewayApiTests(GatewayFixture fixture) : IClassFixture<Gate
         }
     }
 
+    [Theory]
+    [InlineData("DELETE", "api/v1/query", "GET, POST")]
+    [InlineData("PUT", "api/v1/series", "GET, POST")]
+    [InlineData("GET", "api/v1/read", "POST")]
+    [InlineData("POST", "api/v1/label/job/values", "GET")]
+    [InlineData("POST", "-/healthy", "GET")]
+    public async Task A_wrong_method_on_a_served_endpoint_is_a_405_naming_the_right_ones(string method, string path, string allowed)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(fixture.Open.BaseUri, path));
+        using var response = await fixture.Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(allowed, string.Join(", ", response.Content.Headers.Allow));
+        Assert.Contains($"use {allowed}", body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_range_of_11000_steps_is_answered_as_prometheus_answers_it_and_one_more_is_refused()
     {

@@ -48,6 +48,12 @@ internal static class SharedOptions
         HelpName = "duration",
     };
 
+    /// <summary><c>--source-bearer-token-file</c> for the commands that read a source by URL alone (<c>query</c>, <c>ruler</c>).</summary>
+    public static Option<string?> SourceBearerTokenFile() => new("--source-bearer-token-file")
+    {
+        Description = "File holding a bearer token for --source, e.g. one a gateway with tenancy maps to a tenant [env HEADROOM_SOURCE_BEARER_TOKEN]",
+    };
+
     public static Option<IPEndPoint> Listen(string defaultValue) => new("--listen")
     {
         Description = "Address to listen on, host:port (loopback by default; port 0 picks a free port)",

@@ -94,6 +94,39 @@ public sealed class QueryCommandTests(PromqlPrometheus prometheus) : IClassFixtu
             ours.RootElement.GetProperty("data").GetProperty("result").GetRawText());
     }
 
+    /// <summary>A gateway with tenancy answers only a known tenant: the bearer token names it, and its matchers apply.</summary>
+    [Fact]
+    public async Task A_bearer_token_file_reaches_a_gateway_with_tenancy_as_its_tenant()
+    {
+        var tenant = new Gateway.Configuration.TenantConfig("api-team",
+            [new PromQL.Syntax.LabelMatcher(PromQL.Syntax.LabelMatchType.Equal, "job", "api")], ["token-api-7c1e"]);
+        var config = Gateway.Configuration.GatewayConfig.For([new Gateway.Configuration.ShardConfig("only", [prometheus.Server.BaseUri], PromQL.Labels.Empty)])
+            with
+        { Tenancy = new Gateway.Configuration.TenancyConfig(Gateway.Configuration.TenancyConfig.DefaultHeader, [tenant]) };
+        await using var gateway = await Gateway.GatewayServer.StartAsync(config,
+            new Gateway.GatewayServerOptions(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)));
+        var tokenFile = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(tokenFile, "token-api-7c1e\n");
+
+            var withToken = await Cli.RunAsync("query", "count(http_requests_total)", "--source", gateway.BaseUri.AbsoluteUri,
+                "--source-bearer-token-file", tokenFile, "--time", Unix(At));
+            var without = await Cli.RunAsync("query", "count(http_requests_total)", "--source", gateway.BaseUri.AbsoluteUri, "--time", Unix(At));
+
+            Assert.True(withToken.ExitCode == 0, withToken.Error);
+            using var answer = JsonDocument.Parse(withToken.Output);
+            // 6 of the 12 counters are job="api": the tenant's matcher applied below the query.
+            Assert.Equal("6", answer.RootElement.GetProperty("data").GetProperty("result")[0].GetProperty("value")[1].GetString());
+            Assert.NotEqual(0, without.ExitCode);
+            Assert.Contains("401", without.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(tokenFile);
+        }
+    }
+
     [Fact]
     public async Task Annotations_come_back_as_infos()
     {

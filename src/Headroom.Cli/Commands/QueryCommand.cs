@@ -23,6 +23,7 @@ internal static class QueryCommand
     {
         var expression = new Argument<string>("expr") { Description = "The PromQL expression, e.g. 'sum by (job) (rate(http_requests_total[5m]))'" };
         var source = new Option<string>("--source") { Description = "Prometheus to read series from by remote read (/api/v1/read), e.g. http://127.0.0.1:9090", Required = true };
+        var bearerTokenFile = SharedOptions.SourceBearerTokenFile();
         var time = new Option<DateTimeOffset?>("--time") { Description = "Evaluation time of an instant query: RFC 3339, Unix seconds or relative such as -1h (default: now)", CustomParser = r => TimeArgument.Parse(r, "--time") };
         var start = new Option<DateTimeOffset?>("--start") { Description = "Start of a range query (with --end and --step)", CustomParser = r => TimeArgument.Parse(r, "--start") };
         var end = new Option<DateTimeOffset?>("--end") { Description = "End of a range query (with --start and --step)", CustomParser = r => TimeArgument.Parse(r, "--end") };
@@ -41,7 +42,7 @@ internal static class QueryCommand
             "Evaluate a PromQL expression with Headroom's engine over series read from a Prometheus by remote read. " +
             "Prints JSON shaped like Prometheus' /api/v1/query (or /api/v1/query_range with --start, --end and --step), or a table.")
         {
-            expression, source, time, start, end, step, format, lookback, timeout,
+            expression, source, bearerTokenFile, time, start, end, step, format, lookback, timeout,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -68,7 +69,7 @@ internal static class QueryCommand
 
             var url = SourceConnection.ParseUrl(parse.GetValue(source)!);
             var limit = parse.GetValue(timeout);
-            using var http = new SourceConnection(url, null, null, null, null, false, limit).CreateHttpClient();
+            using var http = SourceConnection.ForUrl(url, parse.GetValue(bearerTokenFile), limit).CreateHttpClient();
             var remote = new RemoteReadSource(new RemoteReadClient(http, url));
             var engine = new QueryEngine(remote, new EngineOptions { LookbackDelta = parse.GetValue(lookback), Timeout = limit });
             QueryResult result;

@@ -26,6 +26,7 @@ internal static class RulerCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var source = new Option<string>("--source") { Description = "The gateway (or any server with remote read) to evaluate over, e.g. http://127.0.0.1:9095", Required = true };
+        var bearerTokenFile = SharedOptions.SourceBearerTokenFile();
         var remoteWrite = new Option<string>("--remote-write")
         {
             Description = "Where results go by remote write, e.g. http://shard:9090/api/v1/write or an AMP workspace's .../api/v1/remote_write",
@@ -71,7 +72,7 @@ internal static class RulerCommand
             "global view; send the results by remote write (batched, retried, optionally SigV4-signed) and alerts to every Alertmanager. " +
             "SIGHUP or POST /-/reload reads the rule files again (a file with problems is refused and the old rules run on).")
         {
-            rules, source, remoteWrite, alertmanagers, listen, interval, resend, outage, grace, lookback, timeout, externalLabels, externalUrl,
+            rules, source, bearerTokenFile, remoteWrite, alertmanagers, listen, interval, resend, outage, grace, lookback, timeout, externalLabels, externalUrl,
             capacity, batch, deadline, maxBackoff, flush, sigV4Region, logLevel, logFormat,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -105,7 +106,7 @@ internal static class RulerCommand
             };
             using var logging = SharedOptions.CreateLogging(parse.GetValue(logLevel)!, parse.GetValue(logFormat)!);
             // Credentials in the --source URL belong to the source alone: remote write and the Alertmanagers get a client without them.
-            using var sourceHttp = new SourceConnection(sourceUrl, null, null, null, null, false, TimeSpan.FromSeconds(30)).CreateHttpClient();
+            using var sourceHttp = SourceConnection.ForUrl(sourceUrl, parse.GetValue(bearerTokenFile), TimeSpan.FromSeconds(30)).CreateHttpClient();
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             Headroom.Ruler.Ruler ruler;
             try

@@ -73,13 +73,13 @@ internal sealed partial class EtlSettings
     {
         var url = parse.GetValue(Source) ?? Env("HEADROOM_SOURCE") ?? config.Source.Url
             ?? throw new CliException("no source: give --source URL, set HEADROOM_SOURCE, or set source.url in headroom.yaml", ExitCodes.Usage);
-        var password = ReadSecret(parse.GetValue(PasswordFile), "--source-password-file")
+        var password = SourceConnection.ReadSecret(parse.GetValue(PasswordFile), "--source-password-file")
             ?? Env("HEADROOM_SOURCE_PASSWORD")
             ?? config.Source.BasicAuth?.Password
-            ?? ReadSecret(config.Source.BasicAuth?.PasswordFile, "source.basic_auth.password_file");
-        var token = ReadSecret(parse.GetValue(BearerTokenFile), "--source-bearer-token-file")
+            ?? SourceConnection.ReadSecret(config.Source.BasicAuth?.PasswordFile, "source.basic_auth.password_file");
+        var token = SourceConnection.ReadSecret(parse.GetValue(BearerTokenFile), "--source-bearer-token-file")
             ?? Env("HEADROOM_SOURCE_BEARER_TOKEN")
-            ?? ReadSecret(config.Source.BearerTokenFile, "source.bearer_token_file");
+            ?? SourceConnection.ReadSecret(config.Source.BearerTokenFile, "source.bearer_token_file");
         var timeout = TimeSpan.FromMinutes(2);
         if (config.Source.Timeout is { } t && !Durations.TryParseSetting(t, out timeout, out var error))
             throw new CliException($"source.timeout: {error}", ExitCodes.Usage);
@@ -123,20 +123,6 @@ internal sealed partial class EtlSettings
         if (text is null)
             return null;
         return Durations.TryParseSetting(text, out var value, out var error) ? value : throw new CliException($"{key}: {error}", ExitCodes.Usage);
-    }
-
-    private static string? ReadSecret(string? path, string name)
-    {
-        if (path is null)
-            return null;
-        try
-        {
-            return File.ReadAllText(path).Trim();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliException($"{name}: cannot read {path}: {e.Message}", ExitCodes.Usage);
-        }
     }
 
     private static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;

@@ -60,6 +60,32 @@ internal sealed record SourceConnection(Uri Url, string? Username, string? Passw
 
     public PrometheusClient CreateClient(HttpClient http) => new(http, new Uri(Display + "/"));
 
+    /// <summary>
+    /// A connection with only what <c>query</c> and <c>ruler</c> take: the URL (user:password@ in it for basic
+    /// authentication) and a bearer token from <c>--source-bearer-token-file</c> or <c>HEADROOM_SOURCE_BEARER_TOKEN</c>,
+    /// which a gateway with tenancy maps to a tenant.
+    /// </summary>
+    public static SourceConnection ForUrl(Uri url, string? bearerTokenFile, TimeSpan timeout) =>
+        new(url, null, null,
+            ReadSecret(bearerTokenFile, "--source-bearer-token-file")
+                ?? (Environment.GetEnvironmentVariable("HEADROOM_SOURCE_BEARER_TOKEN") is { Length: > 0 } token ? token : null),
+            null, false, timeout);
+
+    /// <summary>The trimmed text of a secret's file; null without one; a usage error naming <paramref name="name"/> when it cannot be read.</summary>
+    public static string? ReadSecret(string? path, string name)
+    {
+        if (path is null)
+            return null;
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"{name}: cannot read {path}: {e.Message}", ExitCodes.Usage);
+        }
+    }
+
     private static string Redact(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0 ? text.Replace(uri.UserInfo, "***", StringComparison.Ordinal) : text;
 }

@@ -52,6 +52,11 @@ public sealed class LakeCommandTests(ITestOutputHelper log) : IDisposable
         var sql = await Cli.RunAsync("lake", "query", "--lake", Path.Combine(_directory, "lake"), "SELEC nonsense");
         Assert.Equal(ExitCodes.Failure, sql.ExitCode);
         Assert.Contains("the query failed", sql.Error, StringComparison.Ordinal);
+        var nowhere = Path.Combine(_directory, "nowhere");
+        var absent = await Cli.RunAsync("lake", "query", "--lake", nowhere, "SELECT count(*) FROM hourly");
+        Assert.Equal(ExitCodes.Failure, absent.ExitCode);
+        Assert.Contains($"no lake at {nowhere}", absent.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(nowhere), "reading a missing lake created its folder");
         var ddl = await Cli.RunAsync("lake", "ddl", "--lake", Path.Combine(_directory, "lake"));
         Assert.Equal(ExitCodes.Usage, ddl.ExitCode);
         Assert.Contains("--location s3://BUCKET/PREFIX", ddl.Error, StringComparison.Ordinal);
@@ -73,6 +78,8 @@ public sealed class LakeCommandTests(ITestOutputHelper log) : IDisposable
         var before = await Cli.RunAsync(report);
         Assert.True(before.ExitCode == 0, before.Error);
 
+        // An empty lake proves nothing exported (a missing folder is refused as no lake at all).
+        Directory.CreateDirectory(lake);
         var refused = await Cli.RunAsync("etl", "prune", "--db", db, "--lake", lake, "--keep-hourly", "10d");
         Assert.Equal(ExitCodes.Failure, refused.ExitCode);
         Assert.Contains("refusing to prune", refused.Error, StringComparison.Ordinal);

@@ -103,7 +103,9 @@ internal static partial class EtlCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var config = settings.LoadConfig(parse);
-            await using var warehouse = await OpenWarehouseAsync(settings.DatabaseUrl(parse, config), cancellationToken);
+            // Status reads: a mistyped --db must not leave an empty warehouse behind.
+            await using var warehouse = await WarehouseLocation.OpenExistingAsync(settings.DatabaseUrl(parse, config),
+                "load one with 'headroom etl run --source URL'", cancellationToken);
             var status = await warehouse.GetStatusAsync(10, cancellationToken);
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(format) == "json")

@@ -25,7 +25,7 @@ internal static class LakeCommand
 
     private static Command Export()
     {
-        var location = new LakeLocation(true, "The lake to write: a folder or s3://BUCKET/PREFIX");
+        var location = new LakeLocation(true, "The lake to write: a folder or s3://BUCKET/PREFIX") { Writes = true };
         var database = new Option<string?>("--db") { Description = $"Warehouse URL (default {Configuration.EtlSettings.DefaultDatabase}) [env HEADROOM_DB]" };
         var from = DayOption("--from", "First day to export (YYYY-MM-DD); default two days before the lake's watermark, or the warehouse's first day");
         var to = DayOption("--to", "Day after the last to export (YYYY-MM-DD); default the day after the warehouse's last hour");
@@ -152,23 +152,9 @@ internal static class LakeCommand
         return command;
     }
 
-    /// <summary>Opens a warehouse that must exist (an absent SQLite file is an error, not a new empty database).</summary>
-    internal static async Task<IWarehouse> OpenExistingAsync(string? url, CancellationToken cancellationToken)
-    {
-        url ??= Environment.GetEnvironmentVariable("HEADROOM_DB") is { Length: > 0 } env ? env : Configuration.EtlSettings.DefaultDatabase;
-        WarehouseUrl parsed;
-        try
-        {
-            parsed = WarehouseUrl.Parse(url);
-        }
-        catch (WarehouseUrlException e)
-        {
-            throw new CliException(e.Message, ExitCodes.Usage);
-        }
-        if (parsed.Dialect == WarehouseDialect.Sqlite && new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(parsed.ConnectionString).DataSource is var path && !File.Exists(path))
-            throw new CliException($"no warehouse at {path}; point --db at an existing one (load one with 'headroom etl run')");
-        return await EtlCommand.OpenWarehouseAsync(url, cancellationToken);
-    }
+    /// <summary>Opens the warehouse <c>--db</c> names (or <see cref="Configuration.WarehouseLocation.Resolve"/> finds), which must exist.</summary>
+    internal static Task<IWarehouse> OpenExistingAsync(string? url, CancellationToken cancellationToken) =>
+        Configuration.WarehouseLocation.OpenExistingAsync(Configuration.WarehouseLocation.Resolve(url), "load one with 'headroom etl run --source URL'", cancellationToken);
 
     /// <summary>Runs a lake operation, turning store and verification failures into messages.</summary>
     internal static async Task<T> Guard<T>(IObjectStore store, Func<Task<T>> action)

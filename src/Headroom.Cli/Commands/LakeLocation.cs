@@ -26,7 +26,13 @@ internal sealed class LakeLocation(bool required, string description)
             command.Options.Add(option);
     }
 
-    /// <summary>The store of <c>--lake</c>, or null when it was not given; a folder is created when missing.</summary>
+    /// <summary>
+    /// Whether the command writes the lake, so a missing folder is created. A command that reads it refuses a missing
+    /// folder: read as an empty lake, a mistyped path would answer "nothing exported" (and leave a folder behind).
+    /// </summary>
+    public bool Writes { get; init; }
+
+    /// <summary>The store of <c>--lake</c>, or null when it was not given; a folder is created when missing if the command <see cref="Writes"/>.</summary>
     public IObjectStore? Open(ParseResult parse, HttpClient http)
     {
         if (parse.GetValue(Lake) is not { Length: > 0 } lake)
@@ -35,6 +41,8 @@ internal sealed class LakeLocation(bool required, string description)
         {
             if (lake.Contains("://", StringComparison.Ordinal))
                 throw new CliException($"--lake '{lake}' is neither a folder nor s3://BUCKET/PREFIX", ExitCodes.Usage);
+            if (!Writes && !Directory.Exists(lake))
+                throw new CliException($"no lake at {Path.GetFullPath(lake)}: the folder does not exist; check --lake, or write one with 'headroom lake export --lake {lake}'");
             return new FolderObjectStore(lake);
         }
         (string Bucket, string Prefix) location;

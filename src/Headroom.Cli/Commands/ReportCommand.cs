@@ -55,29 +55,6 @@ internal static class ReportCommand
     }
 
     /// <summary>
-    /// Refuses a warehouse URL that does not parse (usage error) or names an absent SQLite file, which opening would
-    /// create empty; <paramref name="load"/> is the command that would fill it.
-    /// </summary>
-    internal static void CheckExists(string url, string load)
-    {
-        WarehouseUrl parsed;
-        try
-        {
-            parsed = WarehouseUrl.Parse(url);
-        }
-        catch (WarehouseUrlException e)
-        {
-            throw new CliException(e.Message, ExitCodes.Usage);
-        }
-        if (parsed.Dialect == WarehouseDialect.Sqlite)
-        {
-            var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(parsed.ConnectionString).DataSource;
-            if (!File.Exists(path))
-                throw new CliException($"no warehouse at {path}; load one with '{load}, or point --db at an existing one");
-        }
-    }
-
-    /// <summary>
     /// Why there is nothing to report. After an ETL run that loaded nothing (a Prometheus installed minutes ago, whose
     /// first complete hour has not ended) "load it first" would send the user back to what they just did.
     /// </summary>
@@ -108,8 +85,7 @@ internal static class ReportCommand
     internal static async Task<InsightsReport> RunAsync(string url, PriceCatalog catalog, ReportSettings settings, bool withDaily, CancellationToken cancellationToken,
         Func<IWarehouse, Task<IReportQueries>>? queries = null)
     {
-        CheckExists(url, "headroom etl run --source URL --db " + url + "' (or run 'headroom demo')");
-        await using var warehouse = await EtlCommand.OpenWarehouseAsync(url, cancellationToken);
+        await using var warehouse = await WarehouseLocation.OpenExistingAsync(url, $"load one with 'headroom etl run --source URL --db {url}' (or run 'headroom demo')", cancellationToken);
         try
         {
             var priced = await WithMonthlyCostLabelsAsync(warehouse, catalog, settings.Insights.Profile, cancellationToken);

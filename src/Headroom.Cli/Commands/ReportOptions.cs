@@ -18,7 +18,7 @@ internal sealed class ReportOptions
 
     public Option<string?> Database { get; } = new("--db")
     {
-        Description = $"Warehouse URL: sqlite:PATH, postgres://USER@HOST:PORT/DB or mysql://USER@HOST:PORT/DB (default {EtlSettings.DefaultDatabase}) [env HEADROOM_DB]",
+        Description = $"Warehouse URL: sqlite:PATH, postgres://USER@HOST:PORT/DB or mysql://USER@HOST:PORT/DB (default: db: in ./headroom.yaml, else {EtlSettings.DefaultDatabase}) [env HEADROOM_DB]",
     };
 
     public Option<string> Profile { get; } = new("--profile") { Description = "The ETL profile whose resources to report on", DefaultValueFactory = _ => "node" };
@@ -125,8 +125,7 @@ internal sealed class ReportOptions
         });
     }
 
-    public string DatabaseUrl(ParseResult parse) =>
-        parse.GetValue(Database) ?? (Environment.GetEnvironmentVariable("HEADROOM_DB") is { Length: > 0 } env ? env : EtlSettings.DefaultDatabase);
+    public string DatabaseUrl(ParseResult parse) => WarehouseLocation.Resolve(parse.GetValue(Database));
 
     /// <summary>The report's settings; a setting the report rules refuse is a usage error (<see cref="CliException.RefuseBadOptions"/>).</summary>
     public ReportSettings Read(ParseResult parse)

@@ -145,8 +145,8 @@ internal static class ReportWasteCommand
 
     private static async Task<WasteReport> RunAsync(string url, ServicePrices prices, WasteOptions options, PurchaseRequest? purchase, IReadOnlyList<WasteKind>? kinds, CancellationToken cancellationToken)
     {
-        ReportCommand.CheckExists(url, $"headroom etl run --profile aws-elb --source URL --db {url}' (and the other aws-* profiles)");
-        await using var warehouse = await EtlCommand.OpenWarehouseAsync(url, cancellationToken);
+        await using var warehouse = await WarehouseLocation.OpenExistingAsync(url,
+            $"load one with 'headroom etl run --profile aws-elb --source URL --db {url}' (and the other aws-* profiles)", cancellationToken);
         try
         {
             var report = await WasteEngine.RunAsync(warehouse.Waste(), prices, options, purchase, kinds, cancellationToken: cancellationToken);

@@ -54,8 +54,7 @@ internal sealed partial class EtlSettings
         return File.Exists("headroom.yaml") ? HeadroomConfig.Load("headroom.yaml") : new HeadroomConfig();
     }
 
-    public string DatabaseUrl(ParseResult parse, HeadroomConfig config) =>
-        parse.GetValue(Database) ?? Env("HEADROOM_DB") ?? config.Db ?? DefaultDatabase;
+    public string DatabaseUrl(ParseResult parse, HeadroomConfig config) => WarehouseLocation.Resolve(parse.GetValue(Database), config);
 
     public Etl.Profile LoadProfile(ParseResult parse, HeadroomConfig config)
     {

@@ -82,6 +82,8 @@ public class ConfigReaderTests
     [InlineData("unknown-searchtag-key.yml", 9, "regex", "unknown key 'regex' in discovery.jobs[0].searchTags[0]")]
     [InlineData("bad-statistic.yml", 8, "statistics", "unknown statistic 'Avg'")]
     [InlineData("bad-period.yml", 9, "period", "must be a whole number of seconds")]
+    [InlineData("period-not-allowed.yml", 9, "period", "45s is not a period CloudWatch allows (1, 5, 10, 30 or a multiple of 60)")]
+    [InlineData("period-not-minutes.yml", 9, "period", "90s is not a period CloudWatch allows")]
     [InlineData("bad-regex.yml", 8, "value", "'prod(' is not a valid regular expression")]
     [InlineData("unknown-type.yml", 4, "type", "unknown service 'AWS/Teleporter'")]
     [InlineData("wrong-version.yml", 1, "apiVersion", "apiVersion 'v2' is not supported")]

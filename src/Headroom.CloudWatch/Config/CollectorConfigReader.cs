@@ -233,8 +233,9 @@ public static class CollectorConfigReader
             }
         }
         var period = map.Seconds("period", 1);
-        if (period is { } p && p.TotalSeconds > 60 && p.TotalSeconds % 60 != 0)
-            throw new ConfigException(string.Create(CultureInfo.InvariantCulture, $"{map.Child("period")}: {p.TotalSeconds}s is not a multiple of 60 (CloudWatch allows 1, 5, 10, 30 or a multiple of 60)"), YamlMap.LineOf(map.Get("period")!), "period");
+        // GetMetricData refuses any other period; below a minute only high-resolution metrics have data at all.
+        if (period is { } p && !(p.TotalSeconds is 1 or 5 or 10 or 30 || p.TotalSeconds % 60 == 0))
+            throw new ConfigException(string.Create(CultureInfo.InvariantCulture, $"{map.Child("period")}: {p.TotalSeconds}s is not a period CloudWatch allows (1, 5, 10, 30 or a multiple of 60)"), YamlMap.LineOf(map.Get("period")!), "period");
         return new Timing(
             statistics ?? defaults?.Statistics,
             period ?? defaults?.Period,

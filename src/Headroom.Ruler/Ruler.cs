@@ -50,7 +50,7 @@ public sealed partial class Ruler : IAsyncDisposable
         _externalLabels = Labels.From(options.ExternalLabels.Select(static l => new Label(l.Key, l.Value)));
         // The link in every alert reaches the Alertmanagers and their receivers: never the source's credentials.
         _externalUrl = Credentials.Strip(options.ExternalUrl ?? options.Source).AbsoluteUri.TrimEnd('/');
-        _engine = new EngineOptions { LookbackDelta = options.LookbackDelta, Timeout = options.QueryTimeout };
+        _engine = new EngineOptions { LookbackDelta = options.LookbackDelta, Timeout = options.QueryTimeout, LeftEdge = options.LeftEdge };
         // The overlay keeps a lookback's worth of the ruler's own output: enough for instant selectors of later rules.
         _overlay = new RecentSamplesSource(source, options.LookbackDelta);
         _groups = [.. groups.Select(NewEvaluator)];

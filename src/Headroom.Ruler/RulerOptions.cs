@@ -1,5 +1,6 @@
 using Headroom.Prometheus.Aws;
 using Headroom.Prometheus.RemoteWrite;
+using Headroom.PromQL.Engine;
 
 namespace Headroom.Ruler;
 
@@ -38,6 +39,13 @@ public sealed record RulerOptions
 
     /// <summary>How far back an instant selector looks. Default 5m.</summary>
     public TimeSpan LookbackDelta { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Whether a sample exactly on a window's left edge counts: as the source's Prometheus counts it (the command
+    /// reads the source's version), so a rule agrees with the same query sent to the source. Default: it does not,
+    /// as in Prometheus 3.
+    /// </summary>
+    public WindowLeftEdge LeftEdge { get; init; } = WindowLeftEdge.Excluded;
 
     /// <summary>The longest one rule's query may take. Default 2m.</summary>
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromMinutes(2);

@@ -86,7 +86,9 @@ internal static partial class CloudWatchCommand
             var periods = string.Join(", ", collector.Periods.Select(p => $"{p.TotalSeconds:F0}s"));
             var jobs = loaded.Discovery.Count + loaded.Static.Count + loaded.CustomNamespace.Count;
             var metricCount = loaded.AllMetrics.Count();
-            var url = $"http://{address}/";
+            // Port 0 (--listen 127.0.0.1:0) binds a free one: say which.
+            var bound = new System.Net.IPEndPoint(address.Address, new Uri(app.Urls.First()).Port);
+            var url = $"http://{bound}/";
             await output.WriteLineAsync($"headroom cloudwatch: {metricCount} metrics in {jobs} jobs, loops every {periods}; metrics at {url}metrics");
             Log.Started(logger, metricCount, jobs, periods, url);
             try

@@ -44,7 +44,7 @@ internal static class DemoCommand
             Description = "With --shards: tell the autoscaling story instead. A live fleet (no history; --days is not used) grows from a quarter of --hosts to all of them; "
                 + "headroom shard autoscale (local mode) reshards from the --shards it starts with to up to twice as many, the gateway follows its topology file, "
                 + "headroom ruler evaluates the node profile's recording rules and a demo alert over the gateway, writing to a receiving Prometheus and alerting "
-                + "an HA Alertmanager pair whose webhook counts the notifications (expect 1). About two minutes",
+                + "an HA Alertmanager pair whose webhook counts the notifications (expect 1). About half a minute",
         };
         var command = new Command("demo", "Run the whole pipeline locally: simulated fleet, history backfilled into a real Prometheus, live scraping, a summary read back through the Prometheus API, the ETL into a SQLite warehouse and the report.")
         {

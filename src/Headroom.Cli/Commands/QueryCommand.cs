@@ -71,7 +71,9 @@ internal static class QueryCommand
             var limit = parse.GetValue(timeout);
             using var http = SourceConnection.ForUrl(url, parse.GetValue(bearerTokenFile), limit).CreateHttpClient();
             var remote = new RemoteReadSource(new RemoteReadClient(http, url));
-            var engine = new QueryEngine(remote, new EngineOptions { LookbackDelta = parse.GetValue(lookback), Timeout = limit });
+            // A sample on a window's left edge counts as it does on the source (Prometheus 2 counts it, 3 does not).
+            var edge = await new PrometheusClient(http, url).LeftEdgeAsync(cancellationToken);
+            var engine = new QueryEngine(remote, new EngineOptions { LookbackDelta = parse.GetValue(lookback), Timeout = limit, LeftEdge = edge });
             QueryResult result;
             try
             {

@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 using Headroom.Cli.Configuration;
 using Headroom.Prometheus.Aws;
+using Headroom.Prometheus.Client;
 using Headroom.Prometheus.RemoteRead;
 using Headroom.Prometheus.RemoteWrite;
 using Headroom.Ruler;
@@ -108,6 +109,8 @@ internal static class RulerCommand
             // Credentials in the --source URL belong to the source alone: remote write and the Alertmanagers get a client without them.
             using var sourceHttp = SourceConnection.ForUrl(sourceUrl, parse.GetValue(bearerTokenFile), TimeSpan.FromSeconds(30)).CreateHttpClient();
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            // Rules count a sample on a window's left edge as the source does (a gateway over Prometheus 2 shards does).
+            options = options with { LeftEdge = await new PrometheusClient(sourceHttp, sourceUrl).LeftEdgeAsync(cancellationToken) };
             Headroom.Ruler.Ruler ruler;
             try
             {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Headroom.PromQL.Engine;
 
 namespace Headroom.Prometheus.Client;
 
@@ -43,6 +44,33 @@ public sealed class PrometheusClient
             new("step", step.TotalSeconds.ToString(CultureInfo.InvariantCulture)),
         };
         return PostAsync("api/v1/query_range", form, cancellationToken);
+    }
+
+    /// <summary>
+    /// Which window edges the server's PromQL has, from the version <c>/api/v1/status/buildinfo</c> names: Prometheus 2
+    /// counts a sample exactly on a window's left edge, Prometheus 3 does not (a Headroom gateway names the one its
+    /// answers agree with). <see cref="WindowLeftEdge.Excluded"/>, the engine's default, when the server names no
+    /// version or cannot be asked: the query that follows says what is wrong with the server, if anything.
+    /// </summary>
+    public async Task<WindowLeftEdge> LeftEdgeAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var response = await _http.GetAsync(new Uri(_baseUri, "api/v1/status/buildinfo"), cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+                return WindowLeftEdge.Excluded;
+            using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            var version = document.RootElement.GetProperty("data").GetProperty("version").GetString() ?? "";
+            return int.TryParse(version.Split('.')[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major) && major < 3
+                ? WindowLeftEdge.Included
+                : WindowLeftEdge.Excluded;
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException
+            || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return WindowLeftEdge.Excluded;
+        }
     }
 
     private async Task<QueryResponse> PostAsync(string path, List<KeyValuePair<string, string>> form, CancellationToken cancellationToken)

@@ -214,4 +214,26 @@ public sealed class LakeCommandTests(ITestOutputHelper log) : IDisposable
         .Order(StringComparer.Ordinal).ToList();
 
     private static string Strip(string json) => System.Text.RegularExpressions.Regex.Replace(json, "\"generated_at\": \"[^\"]*\"", "");
+
+    [Fact]
+    public async Task Lists_structs_and_maps_print_as_duckdb_prints_them_and_nest_in_json()
+    {
+        var lake = Path.Combine(_directory, "empty-lake");
+        Directory.CreateDirectory(lake);
+        const string Sql = "SELECT [1, 2] AS l, {'a': 1, 'b': 'x'} AS s, MAP {'k': 1} AS m";
+
+        var table = await Cli.RunAsync("lake", "query", "--lake", lake, Sql);
+        var json = await Cli.RunAsync("lake", "query", "--lake", lake, "--format", "json", Sql);
+        var nulls = await Cli.RunAsync("lake", "query", "--lake", lake, "SELECT [[1.5], [NULL]] AS ll");
+
+        Assert.True(table.ExitCode == 0, table.Error);
+        Assert.Contains("[1, 2]", table.Output, StringComparison.Ordinal);
+        Assert.Contains("{a: 1, b: x}", table.Output, StringComparison.Ordinal);
+        Assert.Contains("{k: 1}", table.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.Collections", table.Output, StringComparison.Ordinal);
+        Assert.Equal("""[{"l":["1","2"],"s":{"a":"1","b":"x"},"m":{"k":"1"}}]""", json.Output.Trim());
+        // A value DuckDB.NET cannot hand over is a query error naming the column, not a crash.
+        Assert.Equal(ExitCodes.Failure, nulls.ExitCode);
+        Assert.Contains("column 'll'", nulls.Error, StringComparison.Ordinal);
+    }
 }

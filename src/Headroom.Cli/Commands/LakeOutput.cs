@@ -13,7 +13,7 @@ internal static class LakeOutput
         switch (format)
         {
             case "json":
-                output.WriteLine(JsonSerializer.Serialize(result.Rows.Select(r => result.Columns.Select((c, i) => (c, v: Text(r[i]))).ToDictionary(p => p.c, p => p.v)).ToList()));
+                output.WriteLine(JsonSerializer.Serialize(result.Rows.Select(r => result.Columns.Select((c, i) => (c, v: Json(r[i]))).ToDictionary(p => p.c, p => p.v)).ToList()));
                 break;
             case "csv":
                 output.WriteLine(string.Join(',', result.Columns.Select(Csv)));
@@ -37,7 +37,20 @@ internal static class LakeOutput
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        string text => text,
+        // DuckDB's STRUCT and MAP come as dictionaries, its LIST as a list: written as DuckDB prints them, not as .NET type names.
+        System.Collections.IDictionary map => "{" + string.Join(", ", map.Keys.Cast<object>().Select(k => $"{Text(k)}: {Text(map[k]) ?? "NULL"}")) + "}",
+        System.Collections.IEnumerable list => "[" + string.Join(", ", list.Cast<object?>().Select(v => Text(v) ?? "NULL")) + "]",
         _ => value.ToString(),
+    };
+
+    /// <summary>A value for JSON: lists and structs nested as JSON arrays and objects, everything else as its text.</summary>
+    private static object? Json(object? value) => value switch
+    {
+        null or string => value,
+        System.Collections.IDictionary map => map.Keys.Cast<object>().ToDictionary(k => Text(k) ?? "", k => Json(map[k])),
+        System.Collections.IEnumerable list => list.Cast<object?>().Select(Json).ToList(),
+        _ => Text(value),
     };
 
     private static string Csv(string value) => value.IndexOfAny([',', '"', '\n']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

@@ -154,7 +154,17 @@ public sealed class LakeQuery : IAsyncDisposable
             {
                 var row = new object?[reader.FieldCount];
                 for (var i = 0; i < row.Length; i++)
-                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                {
+                    try
+                    {
+                        row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                    }
+                    catch (InvalidCastException e)
+                    {
+                        // DuckDB.NET cannot hand some values to .NET (a LIST holding NULL, say); DuckDB can print them.
+                        throw new LakeQueryException($"column '{columns[i]}': {e.Message}; select it as text, e.g. CAST({columns[i]} AS VARCHAR)", e);
+                    }
+                }
                 rows.Add(row);
             }
             return new LakeQueryResult(columns, rows);

@@ -272,6 +272,29 @@ public sealed class StreamedMergeTests
         }
     }
 
+    /// <summary>
+    /// A replica that hangs (sent one series, then nothing, never ending) is left out once the other has answered in
+    /// full and the patience has passed: the answer comes from the complete replica, and the query does not wait for
+    /// the backend timeout.
+    /// </summary>
+    [Fact]
+    public async Task A_hung_replica_is_left_out_after_the_patience_once_another_has_answered()
+    {
+        var hang = new TaskCompletionSource();
+        var a = new ListSource([S("up", "i", "1", "replica", "a"), S("up", "i", "2", "replica", "a"), S("up", "i", "3", "replica", "a")]);
+        var b = new ListSource([S("up", "i", "1", "replica", "b"), S("up", "i", "2", "replica", "b")], waitAfter: 1, gate: hang.Task);
+        var shard = new ShardSource("s", [a, b], GatewayConfig.DefaultReplicaLabels, Labels.Empty, replicaPatience: TimeSpan.FromMilliseconds(200));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var answer = await SelectAsync(shard).WaitAsync(Patience);
+
+        Assert.Equal(["1", "2", "3"], answer.Select(s => s.Labels.Get("i")));
+        // What the hung replica sent may still sit in its reordering buffer when it is left out: the answer is the
+        // complete replica's.
+        Assert.Equal(a.Series.Select(s => s.Points), answer.Select(s => s.Points));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
+
     private static ShardSource Shard(params ISeriesSource[] replicas) =>
         new("s", replicas, GatewayConfig.DefaultReplicaLabels, Labels.Empty);
 

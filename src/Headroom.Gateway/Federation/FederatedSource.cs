@@ -51,7 +51,7 @@ public sealed class FederatedSource : ISeriesSource
         var candidates = Candidates(matchers, minT, maxT).ToList();
         var inputs = candidates.Select(shard => (Func<CancellationToken, IAsyncEnumerable<List<Series>>>)(token =>
             OneByOne(shard.SelectAsync(matchers, minT, maxT, hints, warnings, token)))).ToList();
-        await foreach (var copies in SortedSeriesMerge.MergeAsync(inputs, Failed, cancellationToken).ConfigureAwait(false))
+        await foreach (var copies in SortedSeriesMerge.MergeAsync(inputs, Failed, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             yield return Join(copies);
         }

@@ -10,9 +10,23 @@ namespace Headroom.Gateway.Federation;
 /// added, and series held by several replicas are joined by <see cref="ReplicaDeduplicator"/>. The shard fails only
 /// when no replica answers.
 /// </summary>
+/// <param name="replicaPatience">
+/// Once one replica has sent its whole answer, how long the others may still take (at least; as long again as the
+/// first took when that is longer): a replica that hangs is then left out instead of holding every query to the backend
+/// timeout. Default <see cref="DefaultReplicaPatience"/>.
+/// </param>
 internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSource> replicas, IReadOnlyList<string> replicaLabels,
-    Labels externalLabels, GatewayMetrics? metrics = null, SourceInfo? info = null) : ISeriesSource
+    Labels externalLabels, GatewayMetrics? metrics = null, SourceInfo? info = null, TimeSpan? replicaPatience = null) : ISeriesSource
 {
+    /// <summary>
+    /// 5 s, a judgement rather than a measurement: ten times what a replica of bench/gateway.sh takes to send `rate`
+    /// over a day (about 0.5 s), so a replica slowed by load is still read, and a sixth of the 30 s backend timeout a
+    /// hung one (SIGSTOP, a dead peer behind a live TCP proxy) would otherwise cost every query.
+    /// </summary>
+    public static readonly TimeSpan DefaultReplicaPatience = TimeSpan.FromSeconds(5);
+
+    private readonly TimeSpan _replicaPatience = replicaPatience ?? DefaultReplicaPatience;
+
     private static readonly LabelMatcher AnyMetric = new(LabelMatchType.Regex, Labels.MetricName, ".+");
 
     private readonly HashSet<string> _replicaLabels = [.. replicaLabels];
@@ -39,7 +53,7 @@ internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSour
         var handedOn = 0;
         var inputs = Replicas.Select(replica => (Func<CancellationToken, IAsyncEnumerable<List<Series>>>)(token =>
             ReadInOrderAsync(replica, remote, minT, maxT, hints, warnings, started, token))).ToList();
-        await foreach (var copies in SortedSeriesMerge.MergeAsync(inputs, Failed, cancellationToken).ConfigureAwait(false))
+        await foreach (var copies in SortedSeriesMerge.MergeAsync(inputs, Failed, _replicaPatience, cancellationToken).ConfigureAwait(false))
         {
             handedOn++;
             yield return Join(copies);

@@ -29,15 +29,32 @@ internal static class SortedSeriesMerge
     /// often one series); items come in strictly increasing label order.
     /// </param>
     /// <param name="failed">Called with the stream's index, its error and how many items it had sent; throws to end the merge.</param>
+    /// <param name="patience">
+    /// Once one stream has ended cleanly, how long the others may still take: at least this, or as long again as that
+    /// stream took, whichever is longer. A stream still running then is stopped and reported as failed, so one replica
+    /// that hangs costs a query this long rather than the backend timeout. Null: the others are waited for.
+    /// </param>
     /// <param name="cancellationToken">Stops every stream.</param>
     public static async IAsyncEnumerable<List<Series>> MergeAsync(IReadOnlyList<Func<CancellationToken, IAsyncEnumerable<List<Series>>>> inputs,
-        Action<int, Exception, int> failed, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        Action<int, Exception, int> failed, TimeSpan? patience = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var feeds = new Feed[inputs.Count];
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var firstEnded = 0;
+        void Ended(int index)
+        {
+            if (patience is not { } least || feeds.Length < 2 || Interlocked.Exchange(ref firstEnded, 1) == 1)
+            {
+                return;
+            }
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            _ = StopLateAsync(feeds, index, elapsed > least ? elapsed : least, stop.Token);
+        }
         for (var i = 0; i < feeds.Length; i++)
         {
-            feeds[i] = new Feed(inputs[i], stop.Token);
+            var index = i;
+            feeds[i] = new Feed(inputs[i], () => Ended(index), stop.Token);
         }
         try
         {
@@ -92,6 +109,26 @@ internal static class SortedSeriesMerge
         }
     }
 
+    /// <summary>After <paramref name="grace"/>, stops every stream but <paramref name="first"/> that is still running.</summary>
+    private static async Task StopLateAsync(Feed[] feeds, int first, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(grace, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        for (var i = 0; i < feeds.Length; i++)
+        {
+            if (i != first)
+            {
+                feeds[i].Abandon(new TimeoutException($"still answering {grace.TotalSeconds:0.#} s after another replica had answered in full; left out"));
+            }
+        }
+    }
+
     /// <summary>The next item of stream <paramref name="i"/>, or null when it ended or failed (after telling the handler).</summary>
     private static async ValueTask<List<Series>?> NextAsync(Feed feed, int i, Action<int, Exception, int> failed, CancellationToken cancellationToken)
     {
@@ -124,11 +161,16 @@ internal static class SortedSeriesMerge
             new BoundedChannelOptions(Prefetch) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         private readonly CancellationTokenSource _stop;
         private readonly Task _pump;
+        private readonly Action _ended;
         private Exception? _error;
+        private volatile Exception? _abandoned;
+        private volatile bool _finished;
 
-        public Feed(Func<CancellationToken, IAsyncEnumerable<List<Series>>> input, CancellationToken token)
+        /// <param name="ended">Called when the stream has ended cleanly (every item queued).</param>
+        public Feed(Func<CancellationToken, IAsyncEnumerable<List<Series>>> input, Action ended, CancellationToken token)
         {
             _stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+            _ended = ended;
             var stop = _stop.Token;
             _pump = Task.Run(() => PumpAsync(input, stop), CancellationToken.None);
         }
@@ -147,11 +189,13 @@ internal static class SortedSeriesMerge
                 {
                     await _queue.Writer.WriteAsync(item, token).ConfigureAwait(false);
                 }
+                _finished = true;
+                _ended();
             }
             catch (Exception e)
             {
                 // Read by the merge after the queue completes; the channel's completion orders the two.
-                _error = e;
+                _error = _abandoned ?? e;
             }
             finally
             {
@@ -178,6 +222,24 @@ internal static class SortedSeriesMerge
                     Done = true;
                     return (null, _error);
                 }
+            }
+        }
+
+        /// <summary>Stops a stream still running, which then fails with <paramref name="reason"/>; one that ended is left alone.</summary>
+        public void Abandon(Exception reason)
+        {
+            if (_finished)
+            {
+                return;
+            }
+            _abandoned = reason;
+            try
+            {
+                _stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The merge ended meanwhile.
             }
         }
 

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using Headroom.Gateway;
 using Headroom.Gateway.Configuration;
+using Headroom.Prometheus.Client;
 using Headroom.Prometheus.RemoteRead;
 using Headroom.Prometheus.ServerApi;
 using Headroom.PromQL;
@@ -99,10 +100,12 @@ internal static class GatewayMacro
             await using var memory = new MemoryPeak(process?.ProcessId);
             Console.Error.WriteLine(inProcess ? "gateway: in this process" : $"gateway: headroom gateway in its own process (pid {process!.ProcessId}) at {process.BaseUri}");
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
-            // Headroom's own engine over remote read of the one Prometheus: where a gateway answer differs from
-            // Prometheus 2.42's, it tells a difference of the engines (docs/promql.md) from one of the gateway.
+            // Headroom's own engine over remote read of the one Prometheus, with that server's window edges (as the
+            // gateway takes its shards'): where a gateway answer differs from Prometheus 2.42's, it tells a difference
+            // of the engines (docs/promql.md) from one of the gateway.
+            var edge = await new PrometheusClient(http, direct.BaseUri).LeftEdgeAsync();
             var headroomOnDirect = new QueryEngine(new RemoteReadSource(new RemoteReadClient(http, direct.BaseUri)),
-                new EngineOptions { MaxSamples = 500_000_000, Timeout = TimeSpan.FromMinutes(10) });
+                new EngineOptions { MaxSamples = 500_000_000, Timeout = TimeSpan.FromMinutes(10), LeftEdge = edge });
             var bench = new Bench(http, new Uri(direct.BaseUri, "api/v1/query_range"), new Uri(process?.BaseUri ?? gateway.BaseUri, "api/v1/query_range"), headroomOnDirect);
 
             Console.WriteLine($"Load average before: {LoadAverage()}");

@@ -295,6 +295,41 @@ public sealed class StreamedMergeTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
     }
 
+    [Fact]
+    public async Task A_hung_replica_holds_label_names_only_for_the_patience()
+    {
+        var shard = new ShardSource("s", [new LabelsSource(["instance", "job"], hang: false), new LabelsSource(["job", "zone"], hang: true)],
+            GatewayConfig.DefaultReplicaLabels, Labels.Empty, replicaPatience: TimeSpan.FromMilliseconds(200));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var names = await shard.LabelNamesAsync([], long.MinValue, long.MaxValue, new SourceWarnings()).WaitAsync(Patience);
+
+        Assert.Equal(["instance", "job"], names);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
+
+    /// <summary>A replica that answers label names at once, or never (until cancelled).</summary>
+    private sealed class LabelsSource(string[] names, bool hang) : ISeriesSource
+    {
+        public SourceInfo Info => SourceInfo.Unbounded;
+
+        public IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SelectHints hints,
+            SourceWarnings warnings, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public async Task<IReadOnlyList<string>> LabelNamesAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SourceWarnings warnings,
+            CancellationToken cancellationToken = default)
+        {
+            if (hang)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            return names;
+        }
+
+        public Task<IReadOnlyList<string>> LabelValuesAsync(string name, IReadOnlyList<LabelMatcher> matchers, long minT, long maxT,
+            SourceWarnings warnings, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    }
+
     private static ShardSource Shard(params ISeriesSource[] replicas) =>
         new("s", replicas, GatewayConfig.DefaultReplicaLabels, Labels.Empty);
 

@@ -125,31 +125,62 @@ internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSour
         return remote;
     }
 
-    /// <summary>Asks every replica at once; the answers of those that answered, or an exception when none did.</summary>
+    /// <summary>
+    /// Asks every replica at once; the answers of those that answered, or an exception when none did. Once one has
+    /// answered, the others get <see cref="DefaultReplicaPatience"/> more (or as long again as it took), as a selection
+    /// gives them; one still answering then is left out.
+    /// </summary>
     internal async Task<List<T>> AskAllAsync<T>(Func<ISeriesSource, CancellationToken, Task<T>> ask, CancellationToken cancellationToken)
     {
+        using var late = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var tasks = Replicas.Select(async replica =>
         {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
-                var answer = await ask(replica, cancellationToken).ConfigureAwait(false);
+                var answer = await ask(replica, late.Token).ConfigureAwait(false);
                 _metrics?.BackendRequest(Name, replica, System.Diagnostics.Stopwatch.GetElapsedTime(started), failed: false);
                 return (Ok: true, Answer: answer, Error: "");
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 _metrics?.BackendRequest(Name, replica, System.Diagnostics.Stopwatch.GetElapsedTime(started), failed: true);
-                return (Ok: false, Answer: default(T)!, Error: e.Message);
+                var error = late.IsCancellationRequested ? "still answering after another replica had answered; left out" : e.Message;
+                return (Ok: false, Answer: default(T)!, Error: error);
             }
         }).ToList();
-        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
+        var all = Task.WhenAll(tasks);
+        await Task.WhenAny(all, FirstAnswerAsync(tasks)).ConfigureAwait(false);
+        if (!all.IsCompleted)
+        {
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            await Task.WhenAny(all, Task.Delay(elapsed > _replicaPatience ? elapsed : _replicaPatience, cancellationToken)).ConfigureAwait(false);
+            if (!all.IsCompleted)
+            {
+                await late.CancelAsync().ConfigureAwait(false);
+            }
+        }
+        var results = await all.ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         if (results.All(r => !r.Ok))
         {
             throw new ShardUnavailableException(Name, [.. results.Select(r => r.Error)]);
         }
         return [.. results.Where(r => r.Ok).Select(r => r.Answer)];
+
+        static async Task FirstAnswerAsync(List<Task<(bool Ok, T Answer, string Error)>> asked)
+        {
+            var pending = new List<Task<(bool Ok, T Answer, string Error)>>(asked);
+            while (pending.Count > 0)
+            {
+                var done = await Task.WhenAny(pending).ConfigureAwait(false);
+                if ((await done.ConfigureAwait(false)).Ok)
+                {
+                    return;
+                }
+                pending.Remove(done);
+            }
+        }
     }
 
     /// <summary>

@@ -98,6 +98,7 @@ public sealed class GatewayApiTests(GatewayFixture fixture) : IClassFixture<Gate
     [InlineData("api/v1/series?match[]={job=~\".*\"}", 400, "bad_data", "at least one non-empty matcher")]
     [InlineData("api/v1/label/1bad/values", 400, "bad_data", "invalid label name")]
     [InlineData("api/v1/query?query=up&partial_response=perhaps", 400, "bad_data", "partial_response")]
+    [InlineData("api/v1/query?query=up&pushdown=perhaps", 400, "bad_data", "invalid parameter \"pushdown\"")]
     [InlineData("api/v1/nothing", 404, "not_found", "no endpoint GET /api/v1/nothing")]
     public async Task Bad_requests_get_prometheus_error_json_and_a_4xx(string path, int status, string type, string message)
     {

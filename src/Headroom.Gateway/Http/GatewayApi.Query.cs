@@ -62,7 +62,8 @@ internal sealed partial class GatewayApi
         var timeout = request.Parameters.Duration("timeout") is { } asked && asked < limits.QueryTimeout ? asked : limits.QueryTimeout;
         var semantics = await request.Gateway.SemanticsAsync(request.Aborted).ConfigureAwait(false);
         var options = new EngineOptions { Timeout = timeout, MaxSamples = limits.MaxSamples, LeftEdge = semantics.LeftEdge };
-        var pushdown = semantics.Pushdown ? Pushdown(request, options) : null;
+        // The pushdown parameter is checked whether or not the shards' window edges let anything be pushed.
+        var pushdown = Pushdown(request, options) is { } rewriter && semantics.Pushdown ? rewriter : null;
         return (new QueryEngine(request.Source, options, pushdown), pushdown);
     }
 

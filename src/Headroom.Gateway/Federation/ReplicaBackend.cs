@@ -254,28 +254,8 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable, I
     /// The major version of the replica's Prometheus (2 for <c>2.42.0+ds</c>), read once from
     /// <c>/api/v1/status/buildinfo</c>; null when the replica does not answer or names no version.
     /// </summary>
-    public async Task<int?> MajorVersionAsync(CancellationToken cancellationToken)
-    {
-        if (_majorVersion is { } known)
-        {
-            return known;
-        }
-        try
-        {
-            using var document = await GetDataAsync("api/v1/status/buildinfo", cancellationToken).ConfigureAwait(false);
-            var version = document.RootElement.GetProperty("data").GetProperty("version").GetString() ?? "";
-            var major = version.Split('.')[0];
-            if (int.TryParse(major, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
-            {
-                _majorVersion = parsed;
-            }
-            return _majorVersion;
-        }
-        catch (Exception e) when (e is RemoteReadException or KeyNotFoundException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
+    public async Task<int?> MajorVersionAsync(CancellationToken cancellationToken) =>
+        _majorVersion ??= await new PrometheusClient(_http, BaseUri).MajorVersionAsync(cancellationToken).ConfigureAwait(false);
 
     internal static Labels ParseExternalLabels(string configYaml)
     {

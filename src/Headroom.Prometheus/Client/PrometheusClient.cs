@@ -52,24 +52,29 @@ public sealed class PrometheusClient
     /// answers agree with). <see cref="WindowLeftEdge.Excluded"/>, the engine's default, when the server names no
     /// version or cannot be asked: the query that follows says what is wrong with the server, if anything.
     /// </summary>
-    public async Task<WindowLeftEdge> LeftEdgeAsync(CancellationToken cancellationToken = default)
+    public async Task<WindowLeftEdge> LeftEdgeAsync(CancellationToken cancellationToken = default) =>
+        await MajorVersionAsync(cancellationToken).ConfigureAwait(false) is < 3 ? WindowLeftEdge.Included : WindowLeftEdge.Excluded;
+
+    /// <summary>
+    /// The major version <c>/api/v1/status/buildinfo</c> names (2 for <c>2.42.0+ds</c>); null when the server names none,
+    /// answers something else, or cannot be asked.
+    /// </summary>
+    public async Task<int?> MajorVersionAsync(CancellationToken cancellationToken = default)
     {
         try
         {
             using var response = await _http.GetAsync(new Uri(_baseUri, "api/v1/status/buildinfo"), cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
-                return WindowLeftEdge.Excluded;
+                return null;
             using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             var version = document.RootElement.GetProperty("data").GetProperty("version").GetString() ?? "";
-            return int.TryParse(version.Split('.')[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major) && major < 3
-                ? WindowLeftEdge.Included
-                : WindowLeftEdge.Excluded;
+            return int.TryParse(version.Split('.')[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major) ? major : null;
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException
             || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            return WindowLeftEdge.Excluded;
+            return null;
         }
     }
 

@@ -18,8 +18,9 @@ namespace Headroom.Gateway;
 /// file alone (then that file is reloaded).
 /// </param>
 /// <param name="Adjust">
-/// Applied to every configuration read from the file, at start and at each reload: settings the command line
-/// overrides (<c>--no-pushdown</c>, <c>--partial-response</c>) so that a reload does not undo them.
+/// Applied to every configuration a reload reads from the file: settings the command line overrides
+/// (<c>--no-pushdown</c>, <c>--partial-response</c>) so that a reload does not undo them. The configuration passed to
+/// <c>GatewayServer.StartAsync</c> is taken as it is: the caller applies its overrides to it.
 /// </param>
 public sealed record GatewayServerOptions(IPEndPoint Listen, string? ConfigFile = null, Func<GatewayConfig, GatewayConfig>? Adjust = null);
 
@@ -38,6 +39,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
     private readonly IDisposable? _sighup;
     private readonly SemaphoreSlim _reloadLock = new(1, 1);
     private Gateway _gateway;
+    private string _readFiles;
 
     private GatewayServer(WebApplication app, Gateway gateway, HttpClient http, GatewayServerOptions options, ILogger logger, Uri baseUri)
     {
@@ -58,12 +60,13 @@ public sealed partial class GatewayServer : IAsyncDisposable
                 NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
             };
             var reason = $"{Path.GetFileName(full)} changed";
-            watcher.Changed += (_, _) => _ = ReloadAsync(reason);
-            watcher.Created += (_, _) => _ = ReloadAsync(reason);
-            watcher.Renamed += (_, _) => _ = ReloadAsync(reason);
+            watcher.Changed += (_, _) => _ = ReloadAsync(reason, onlyIfChanged: true);
+            watcher.Created += (_, _) => _ = ReloadAsync(reason, onlyIfChanged: true);
+            watcher.Renamed += (_, _) => _ = ReloadAsync(reason, onlyIfChanged: true);
             watcher.EnableRaisingEvents = true;
             _watchers.Add(watcher);
         }
+        _readFiles = FilesContent(gateway.Config);
         if (watched.Count > 0)
             _sighup = ReloadSignal.Register(() => _ = ReloadAsync("SIGHUP"));
     }
@@ -126,7 +129,13 @@ public sealed partial class GatewayServer : IAsyncDisposable
 
     /// <summary>Reads the configuration file again and swaps in the new topology; a bad file leaves the old one serving.</summary>
     /// <returns>Whether the new configuration was taken.</returns>
-    public async Task<bool> ReloadAsync(string reason = "requested")
+    public Task<bool> ReloadAsync(string reason = "requested") => ReloadAsync(reason, onlyIfChanged: false);
+
+    /// <summary>
+    /// Reloads; with <paramref name="onlyIfChanged"/>, only when the files' content differs from what was last read. An
+    /// editor's save raises several change events (truncate, write, rename): one edit is one reload, not three.
+    /// </summary>
+    private async Task<bool> ReloadAsync(string reason, bool onlyIfChanged)
     {
         if ((_options.ConfigFile ?? Current.Config.TopologyFile) is not { } file)
         {
@@ -137,6 +146,12 @@ public sealed partial class GatewayServer : IAsyncDisposable
         {
             // Editors write a file in several steps; let it settle before reading.
             await Task.Delay(100).ConfigureAwait(false);
+            var content = FilesContent(Current.Config);
+            if (onlyIfChanged && content == _readFiles)
+            {
+                return false;
+            }
+            _readFiles = content;
             var read = _options.ConfigFile is not null ? GatewayConfigReader.ReadFile(file) : GatewayConfigReader.ForTopology(file);
             var config = _options.Adjust?.Invoke(read) ?? read;
             var old = Current;
@@ -155,6 +170,20 @@ public sealed partial class GatewayServer : IAsyncDisposable
         finally
         {
             _reloadLock.Release();
+        }
+    }
+
+    /// <summary>The configuration file's and the topology file's text, to tell an edit from a repeated change event.</summary>
+    private string FilesContent(GatewayConfig config)
+    {
+        try
+        {
+            return string.Join('\0', new[] { _options.ConfigFile, config.TopologyFile }.Select(f => f is not null && File.Exists(f) ? File.ReadAllText(f) : ""));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable now: different from anything read before, so the reload goes ahead and its reader says why.
+            return Guid.NewGuid().ToString();
         }
     }
 

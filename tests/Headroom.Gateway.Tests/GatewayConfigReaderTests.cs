@@ -134,6 +134,41 @@ public sealed class GatewayReloadTests
     }
 
     [Fact]
+    public async Task One_edit_of_the_file_is_one_reload()
+    {
+        var directory = Directory.CreateTempSubdirectory("headroom-gateway-reload-");
+        var file = Path.Combine(directory.FullName, "gateway.yml");
+        try
+        {
+            await File.WriteAllTextAsync(file, "shards: [{name: one, replicas: [http://127.0.0.1:1]}]\n");
+            await using var server = await GatewayServer.StartAsync(GatewayConfigReader.ReadFile(file),
+                new GatewayServerOptions(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), file));
+
+            // Truncating and writing raise a change event each: one save, two events.
+            await File.WriteAllTextAsync(file, "shards: [{name: one, replicas: [http://127.0.0.1:1]}, {name: two, replicas: [http://127.0.0.1:2]}]\n");
+            for (var waited = 0; server.Current.Config.Shards.Count != 2 && waited < 100; waited++)
+            {
+                await Task.Delay(100);
+            }
+            Assert.Equal(2, server.Current.Config.Shards.Count);
+            await Task.Delay(1000);
+
+            using var http = new HttpClient();
+            var metrics = await http.GetStringAsync(new Uri(server.BaseUri, "metrics"));
+            Assert.Contains("headroom_gateway_config_reloads_total{result=\"success\"} 1\n", metrics, StringComparison.Ordinal);
+
+            // SIGHUP (here: a requested reload) reads the file again even when it did not change.
+            Assert.True(await server.ReloadAsync());
+            metrics = await http.GetStringAsync(new Uri(server.BaseUri, "metrics"));
+            Assert.Contains("headroom_gateway_config_reloads_total{result=\"success\"} 2\n", metrics, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task What_the_command_line_overrides_outlasts_a_reload()
     {
         var directory = Directory.CreateTempSubdirectory("headroom-gateway-reload-");

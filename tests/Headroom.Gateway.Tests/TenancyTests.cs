@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
 
 namespace Headroom.Gateway.Tests;
 
@@ -102,6 +104,40 @@ public sealed class TenancyTests(GatewayFixture fixture) : IClassFixture<Gateway
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Contains(message, body, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-token", body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("X-Scope-OrgID: payments", "X-Scope-OrgID: search")]
+    [InlineData("X-Scope-OrgID: search", "X-Scope-OrgID: payments")]
+    [InlineData("Authorization: Bearer " + GatewayFixture.PaymentsToken, "Authorization: Bearer " + GatewayFixture.SearchToken)]
+    public async Task A_tenant_header_sent_twice_with_different_values_gets_401(string first, string second)
+    {
+        // HttpClient folds a header's values into one line; two lines need the request written by hand.
+        using var client = new TcpClient();
+        await client.ConnectAsync(fixture.Tenanted.BaseUri.Host, fixture.Tenanted.BaseUri.Port);
+        await using var stream = client.GetStream();
+        var request = $"GET /{Q("up")} HTTP/1.1\r\nHost: localhost\r\n{first}\r\n{second}\r\nConnection: close\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        var answer = await new StreamReader(stream, Encoding.UTF8).ReadToEndAsync();
+
+        Assert.StartsWith("HTTP/1.1 401", answer, StringComparison.Ordinal);
+        Assert.Contains("sent 2 times with different values", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain(GatewayFixture.SearchToken, answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_same_tenant_header_sent_twice_is_one_tenant()
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(fixture.Tenanted.BaseUri.Host, fixture.Tenanted.BaseUri.Port);
+        await using var stream = client.GetStream();
+        var request = $"GET /api/v1/label/team/values HTTP/1.1\r\nHost: localhost\r\nX-Scope-OrgID: payments\r\nX-Scope-OrgID: payments\r\nConnection: close\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        var answer = await new StreamReader(stream, Encoding.UTF8).ReadToEndAsync();
+
+        Assert.StartsWith("HTTP/1.1 200", answer, StringComparison.Ordinal);
+        Assert.Contains("\"payments\"", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("search", answer, StringComparison.Ordinal);
     }
 
     private async Task<(HttpStatusCode, string)> SendAsync(string path, Action<HttpRequestMessage> authenticate)

@@ -9,6 +9,7 @@ using Headroom.PromQL.Engine;
 using Headroom.PromQL.Storage;
 using Headroom.PromQL.Syntax;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
 
 namespace Headroom.Gateway.Http;
 
@@ -34,8 +35,8 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
             var parameters = await RequestParameters.ReadAsync(context.Request).ConfigureAwait(false);
             var tenancy = gateway.Config.Tenancy;
             var (source, tenant, refusal) = gateway.SourceFor(
-                tenancy is null ? null : context.Request.Headers[tenancy.Header].FirstOrDefault(),
-                context.Request.Headers.Authorization.FirstOrDefault(),
+                tenancy is null ? null : OneHeader(context.Request.Headers, tenancy.Header),
+                tenancy is null ? null : OneHeader(context.Request.Headers, HeaderNames.Authorization),
                 parameters.Partial(gateway.Config.PartialResponse));
             if (source is null)
             {
@@ -114,6 +115,20 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
     }
 
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// The one value of a header that names the tenant. Sent twice with different values it names no one tenant, and
+    /// taking the first would let whichever proxy adds its line first choose the tenant: refused.
+    /// </summary>
+    private static string? OneHeader(IHeaderDictionary headers, string name)
+    {
+        var values = headers[name];
+        if (values.Count > 1 && values.Distinct(StringComparer.Ordinal).Skip(1).Any())
+        {
+            throw new ApiError(ErrorType.Unauthorized, $"the {name} header is sent {values.Count} times with different values; send it once");
+        }
+        return values.FirstOrDefault();
+    }
 
     private static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)
     {

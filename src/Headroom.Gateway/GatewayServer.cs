@@ -258,7 +258,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
         app.MapGet("/api/v1/label/{name}/values", (HttpContext context, string name) =>
             api.HandleAsync(context, "label_values", request => api.LabelValuesAsync(request, name)));
         Api("/api/v1/metadata", "metadata", api.MetadataAsync);
-        app.MapPost("/api/v1/read", (HttpContext context) => api.HandleAsync(context, "read", api.RemoteReadAsync));
+        app.MapPost("/api/v1/read", (HttpContext context) => api.HandleAsync(context, "read", api.RemoteReadAsync, PartialResponse.Fail));
         Api("/federate", "federate", api.FederateAsync);
         app.MapGet("/api/v1/status/buildinfo", async (HttpContext context) =>
         {

@@ -102,10 +102,36 @@ public sealed class GatewayChaosTests(ShardedPromqlPrometheus fleet, ITestOutput
             Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
             Assert.Contains("shard-1", await failed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             Assert.True(elapsed < TimeSpan.FromSeconds(20), $"two requests took {elapsed} with the shard down");
+
+            // Remote read cannot carry a warning: with a shard down it fails unless the reader asks for a partial answer.
+            using var read = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway.BaseUri, "api/v1/read"))
+            {
+                Content = new ByteArrayContent(RemoteReadRequestBody()),
+            };
+            using var readFailed = await fleet.Http.SendAsync(read);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, readFailed.StatusCode);
+            Assert.Contains("shard-1", await readFailed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            using var readPartial = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway.BaseUri, "api/v1/read?partial_response=true"))
+            {
+                Content = new ByteArrayContent(RemoteReadRequestBody()),
+            };
+            using var readWarned = await fleet.Http.SendAsync(readPartial);
+            Assert.Equal(HttpStatusCode.OK, readWarned.StatusCode);
+
+            // Headroom's own client (the ETL's, the shard planner's) never takes a partial answer for a whole one.
+            var client = new PrometheusClient(fleet.Http, gateway.BaseUri);
+            var error = await Assert.ThrowsAsync<PrometheusApiException>(() => client.QueryAsync("count(http_requests_total)", At));
+            Assert.Equal(503, error.StatusCode);
+            Assert.Contains("shard-1", error.Message, StringComparison.Ordinal);
         }
         finally
         {
             await shard.StartAsync();
         }
     }
+
+    private static byte[] RemoteReadRequestBody() => Snappier.Snappy.CompressToArray(Headroom.Prometheus.RemoteRead.RemoteReadCodec.EncodeRequest(
+        [new Headroom.Prometheus.RemoteRead.RemoteReadQuery([new Headroom.PromQL.Syntax.LabelMatcher(Headroom.PromQL.Syntax.LabelMatchType.Equal, "__name__", "http_requests_total")],
+            At.AddMinutes(-10).ToUnixTimeMilliseconds(), At.ToUnixTimeMilliseconds())],
+        [Headroom.Prometheus.RemoteRead.RemoteReadResponseType.Samples]));
 }

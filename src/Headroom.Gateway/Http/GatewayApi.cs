@@ -25,7 +25,12 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
     private QueryLimits? _gateLimits;
 
     /// <summary>Runs <paramref name="handler"/> with the request's source, timing it and turning exceptions into API errors.</summary>
-    public async Task HandleAsync(HttpContext context, string endpoint, Func<RequestContext, Task> handler)
+    /// <param name="partial">
+    /// The partial-response policy when the request does not name one; null for the configuration's. An answer that
+    /// cannot carry a warning (remote read) passes <see cref="PartialResponse.Fail"/>: a shard left out there would be
+    /// left out silently.
+    /// </param>
+    public async Task HandleAsync(HttpContext context, string endpoint, Func<RequestContext, Task> handler, PartialResponse? partial = null)
     {
         var started = Stopwatch.GetTimestamp();
         var gateway = current();
@@ -37,7 +42,7 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
             var (source, tenant, refusal) = gateway.SourceFor(
                 tenancy is null ? null : OneHeader(context.Request.Headers, tenancy.Header),
                 tenancy is null ? null : OneHeader(context.Request.Headers, HeaderNames.Authorization),
-                parameters.Partial(gateway.Config.PartialResponse));
+                parameters.Partial(partial ?? gateway.Config.PartialResponse));
             if (source is null)
             {
                 throw new ApiError(ErrorType.Unauthorized, refusal!);

@@ -10,8 +10,16 @@ namespace Headroom.Prometheus.Client;
 /// Prometheus and anything that speaks its API (Thanos, Mimir, VictoriaMetrics, Headroom's gateway).
 /// Queries are POSTed as forms so long expressions never hit URL limits.
 /// </summary>
+/// <remarks>
+/// Every query asks for a whole answer (<c>partial_response=false</c>): a gateway over shards (Headroom's, Thanos Query)
+/// otherwise answers a query with a shard down as a success that leaves the shard's series out, with only a warning to
+/// say so, and whoever reads this client's answers (the ETL, the shard planner) would take the missing series as
+/// absent. Asked this way the gateway answers an error, which is retried and, if it lasts, fails the read. Prometheus
+/// itself ignores the parameter.
+/// </remarks>
 public sealed class PrometheusClient
 {
+    private static readonly KeyValuePair<string, string> WholeAnswer = new("partial_response", "false");
     private readonly HttpClient _http;
     private readonly Uri _baseUri;
 
@@ -27,7 +35,7 @@ public sealed class PrometheusClient
     /// <summary>Evaluates <paramref name="query"/> at one instant (now when <paramref name="time"/> is null).</summary>
     public Task<QueryResponse> QueryAsync(string query, DateTimeOffset? time = null, CancellationToken cancellationToken = default)
     {
-        var form = new List<KeyValuePair<string, string>> { new("query", query) };
+        var form = new List<KeyValuePair<string, string>> { new("query", query), WholeAnswer };
         if (time is { } t)
             form.Add(new("time", FormatTime(t)));
         return PostAsync("api/v1/query", form, cancellationToken);
@@ -42,6 +50,7 @@ public sealed class PrometheusClient
             new("start", FormatTime(start)),
             new("end", FormatTime(end)),
             new("step", step.TotalSeconds.ToString(CultureInfo.InvariantCulture)),
+            WholeAnswer,
         };
         return PostAsync("api/v1/query_range", form, cancellationToken);
     }

@@ -141,17 +141,35 @@ internal static partial class AutoscaleStory
             ? (int)counted.Samples[0].Value
             : 0;
 
-    /// <summary>Polls <paramref name="done"/> every second for up to <see cref="s_waitLimit"/>; a failed autoscaler loop ends the wait at once.</summary>
+    /// <summary>
+    /// Polls <paramref name="done"/> every second for up to <see cref="s_waitLimit"/>; a failed autoscaler loop ends the
+    /// wait at once. A query the gateway refuses while a shard it was just told of starts counts as not done yet: the
+    /// demo's client asks for whole answers, and a shard still starting has none to give.
+    /// </summary>
     private static async Task WaitAsync(string what, Func<Task<bool>> done, Task loop, CancellationToken cancellationToken)
     {
         var waited = Stopwatch.StartNew();
-        while (!await done().ConfigureAwait(false))
+        string? lastError = null;
+        while (!await DoneAsync().ConfigureAwait(false))
         {
             if (loop.IsFaulted)
                 throw new DemoException($"the autoscaler stopped while waiting until {what}: {loop.Exception!.GetBaseException().Message}");
             if (waited.Elapsed > s_waitLimit)
-                throw new DemoException($"gave up after {s_waitLimit.TotalSeconds:F0} s waiting until {what}");
+                throw new DemoException($"gave up after {s_waitLimit.TotalSeconds:F0} s waiting until {what}{(lastError is null ? "" : $" (last error: {lastError})")}");
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        }
+
+        async Task<bool> DoneAsync()
+        {
+            try
+            {
+                return await done().ConfigureAwait(false);
+            }
+            catch (PrometheusApiException e)
+            {
+                lastError = e.Message;
+                return false;
+            }
         }
     }
 }

@@ -101,95 +101,79 @@ public sealed class GatewayConfigReaderTests
     }
 }
 
-public sealed class GatewayReloadTests
+public sealed class GatewayReloadTests : IDisposable
 {
+    private const string OneShard = "shards: [{name: one, replicas: [http://127.0.0.1:1]}]\n";
+    private const string TwoShards = "shards: [{name: one, replicas: [http://127.0.0.1:1]}, {name: two, replicas: [http://127.0.0.1:2]}]\n";
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("headroom-gateway-reload-");
+
+    private string ConfigFile => Path.Combine(_directory.FullName, "gateway.yml");
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
     [Fact]
     public async Task A_reload_takes_a_good_file_and_refuses_a_bad_one_keeping_the_old_topology()
     {
-        var directory = Directory.CreateTempSubdirectory("headroom-gateway-reload-");
-        var file = Path.Combine(directory.FullName, "gateway.yml");
-        try
-        {
-            await File.WriteAllTextAsync(file, "shards: [{name: one, replicas: [http://127.0.0.1:1]}]\n");
-            await using var server = await GatewayServer.StartAsync(GatewayConfigReader.ReadFile(file),
-                new GatewayServerOptions(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), file));
+        await using var server = await StartAsync(OneShard);
 
-            await File.WriteAllTextAsync(file, "shards: [{name: one, replicas: [http://127.0.0.1:1]}, {name: two, replicas: [http://127.0.0.1:2]}]\n");
-            Assert.True(await server.ReloadAsync());
-            Assert.Equal(["one", "two"], server.Current.Config.Shards.Select(s => s.Name));
+        await File.WriteAllTextAsync(ConfigFile, TwoShards);
+        Assert.True(await server.ReloadAsync());
+        Assert.Equal(["one", "two"], server.Current.Config.Shards.Select(s => s.Name));
 
-            await File.WriteAllTextAsync(file, "shards: [{name: one, replicas: [nonsense]}]\n");
-            Assert.False(await server.ReloadAsync());
-            Assert.Equal(["one", "two"], server.Current.Config.Shards.Select(s => s.Name));
+        await File.WriteAllTextAsync(ConfigFile, "shards: [{name: one, replicas: [nonsense]}]\n");
+        Assert.False(await server.ReloadAsync());
+        Assert.Equal(["one", "two"], server.Current.Config.Shards.Select(s => s.Name));
 
-            using var http = new HttpClient();
-            var metrics = await http.GetStringAsync(new Uri(server.BaseUri, "metrics"));
-            Assert.Contains("headroom_gateway_config_reloads_total{result=\"failure\"}", metrics, StringComparison.Ordinal);
-            Assert.Equal("Healthy\n", await http.GetStringAsync(new Uri(server.BaseUri, "-/healthy")));
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri(server.BaseUri, "metrics"));
+        Assert.Contains("headroom_gateway_config_reloads_total{result=\"failure\"}", metrics, StringComparison.Ordinal);
+        Assert.Equal("Healthy\n", await http.GetStringAsync(new Uri(server.BaseUri, "-/healthy")));
     }
 
     [Fact]
     public async Task One_edit_of_the_file_is_one_reload()
     {
-        var directory = Directory.CreateTempSubdirectory("headroom-gateway-reload-");
-        var file = Path.Combine(directory.FullName, "gateway.yml");
-        try
+        await using var server = await StartAsync(OneShard);
+
+        // Truncating and writing raise a change event each: one save, two events.
+        await File.WriteAllTextAsync(ConfigFile, TwoShards);
+        for (var waited = 0; server.Current.Config.Shards.Count != 2 && waited < 100; waited++)
         {
-            await File.WriteAllTextAsync(file, "shards: [{name: one, replicas: [http://127.0.0.1:1]}]\n");
-            await using var server = await GatewayServer.StartAsync(GatewayConfigReader.ReadFile(file),
-                new GatewayServerOptions(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), file));
-
-            // Truncating and writing raise a change event each: one save, two events.
-            await File.WriteAllTextAsync(file, "shards: [{name: one, replicas: [http://127.0.0.1:1]}, {name: two, replicas: [http://127.0.0.1:2]}]\n");
-            for (var waited = 0; server.Current.Config.Shards.Count != 2 && waited < 100; waited++)
-            {
-                await Task.Delay(100);
-            }
-            Assert.Equal(2, server.Current.Config.Shards.Count);
-            await Task.Delay(1000);
-
-            using var http = new HttpClient();
-            var metrics = await http.GetStringAsync(new Uri(server.BaseUri, "metrics"));
-            Assert.Contains("headroom_gateway_config_reloads_total{result=\"success\"} 1\n", metrics, StringComparison.Ordinal);
-
-            // SIGHUP (here: a requested reload) reads the file again even when it did not change.
-            Assert.True(await server.ReloadAsync());
-            metrics = await http.GetStringAsync(new Uri(server.BaseUri, "metrics"));
-            Assert.Contains("headroom_gateway_config_reloads_total{result=\"success\"} 2\n", metrics, StringComparison.Ordinal);
+            await Task.Delay(100);
         }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        Assert.Equal(2, server.Current.Config.Shards.Count);
+        await Task.Delay(1000);
+
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri(server.BaseUri, "metrics"));
+        Assert.Contains("headroom_gateway_config_reloads_total{result=\"success\"} 1\n", metrics, StringComparison.Ordinal);
+
+        // SIGHUP (here: a requested reload) reads the file again even when it did not change.
+        Assert.True(await server.ReloadAsync());
+        metrics = await http.GetStringAsync(new Uri(server.BaseUri, "metrics"));
+        Assert.Contains("headroom_gateway_config_reloads_total{result=\"success\"} 2\n", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task What_the_command_line_overrides_outlasts_a_reload()
     {
-        var directory = Directory.CreateTempSubdirectory("headroom-gateway-reload-");
-        var file = Path.Combine(directory.FullName, "gateway.yml");
-        try
-        {
-            await File.WriteAllTextAsync(file, "shards: [{name: one, replicas: [http://127.0.0.1:1]}]\npushdown: true\n");
-            static GatewayConfig NoPushdownFail(GatewayConfig read) => read with { Pushdown = false, PartialResponse = PartialResponse.Fail };
-            await using var server = await GatewayServer.StartAsync(NoPushdownFail(GatewayConfigReader.ReadFile(file)),
-                new GatewayServerOptions(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), file, NoPushdownFail));
+        static GatewayConfig NoPushdownFail(GatewayConfig read) => read with { Pushdown = false, PartialResponse = PartialResponse.Fail };
+        await using var server = await StartAsync(OneShard + "pushdown: true\n", NoPushdownFail);
 
-            await File.WriteAllTextAsync(file, "shards: [{name: one, replicas: [http://127.0.0.1:1]}, {name: two, replicas: [http://127.0.0.1:2]}]\npushdown: true\n");
-            Assert.True(await server.ReloadAsync());
+        await File.WriteAllTextAsync(ConfigFile, TwoShards + "pushdown: true\n");
+        Assert.True(await server.ReloadAsync());
 
-            Assert.Equal(2, server.Current.Config.Shards.Count);
-            Assert.False(server.Current.Config.Pushdown);
-            Assert.Equal(PartialResponse.Fail, server.Current.Config.PartialResponse);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        Assert.Equal(2, server.Current.Config.Shards.Count);
+        Assert.False(server.Current.Config.Pushdown);
+        Assert.Equal(PartialResponse.Fail, server.Current.Config.PartialResponse);
+    }
+
+    /// <summary>Writes <paramref name="yaml"/> and serves it, with the command line's <paramref name="adjust"/> applied as the CLI does.</summary>
+    private async Task<GatewayServer> StartAsync(string yaml, Func<GatewayConfig, GatewayConfig>? adjust = null)
+    {
+        await File.WriteAllTextAsync(ConfigFile, yaml);
+        var read = GatewayConfigReader.ReadFile(ConfigFile);
+        return await GatewayServer.StartAsync(adjust?.Invoke(read) ?? read,
+            new GatewayServerOptions(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), ConfigFile, adjust));
     }
 }

@@ -6,7 +6,8 @@ namespace Headroom.Gateway;
 
 /// <summary>
 /// The gateway's own metrics, served at <c>/metrics</c>: query latency per endpoint, per-replica latency and
-/// errors, partial responses, switches to another replica to fill a gap, pushed-down subqueries, queries refused for load.
+/// errors, partial responses, switches to another replica to fill a gap, pushed-down subqueries and their hedges,
+/// queries refused for load.
 /// Each gateway has its own registry, so several can run in one process (tests).
 /// </summary>
 public sealed class GatewayMetrics
@@ -17,6 +18,7 @@ public sealed class GatewayMetrics
     private readonly Counter _partial;
     private readonly Counter _switches;
     private readonly Counter _pushdowns;
+    private readonly Counter _hedges;
     private readonly Counter _rejected;
     private readonly Gauge _inFlight;
     private readonly Counter _reloads;
@@ -37,6 +39,9 @@ public sealed class GatewayMetrics
         _switches = factory.CreateCounter("headroom_gateway_replica_switches_total",
             "Times deduplication moved a series' answer to another replica to fill a gap, by shard.", new CounterConfiguration { LabelNames = ["shard"] });
         _pushdowns = factory.CreateCounter("headroom_gateway_pushdowns_total", "Subqueries evaluated on the shards instead of in the gateway.");
+        _hedges = factory.CreateCounter("headroom_gateway_pushdown_hedges_total",
+            "Pushed queries sent to a shard's next replica too because the first had not answered long after the other shards had, by shard.",
+            new CounterConfiguration { LabelNames = ["shard"] });
         _rejected = factory.CreateCounter("headroom_gateway_queries_rejected_total", "Queries refused because the queue was full.");
         _inFlight = factory.CreateGauge("headroom_gateway_queries_in_flight", "Queries being evaluated.");
         _reloads = factory.CreateCounter("headroom_gateway_config_reloads_total", "Configuration reloads, by result.",
@@ -64,6 +69,8 @@ public sealed class GatewayMetrics
     internal void ReplicaSwitches(string shard, int switches) => _switches.WithLabels(shard).Inc(switches);
 
     internal void Pushdown() => _pushdowns.Inc();
+
+    internal void PushdownHedge(string shard) => _hedges.WithLabels(shard).Inc();
 
     internal void Rejected() => _rejected.Inc();
 

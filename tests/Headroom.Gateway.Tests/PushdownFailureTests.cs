@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Headroom.Gateway.Tests;
 
-/// <summary>Tenancy through pushed queries, and shards or replicas that are down while a query is pushed.</summary>
+/// <summary>Tenancy through pushed queries, and shards or replicas that are down or hung while a query is pushed.</summary>
 public sealed class PushdownFailureTests(PushdownFixture fixture) : IClassFixture<PushdownFixture>
 {
     public static readonly TheoryData<string> Probes = new()
@@ -92,5 +92,44 @@ public sealed class PushdownFailureTests(PushdownFixture fixture) : IClassFixtur
             Assert.DoesNotContain("warnings", body, StringComparison.Ordinal);
             PushdownTests.AssertSameAnswer(reference, json, query);
         }
+    }
+
+    /// <summary>
+    /// shard-1's first replica accepts the pushed query and never answers. The other shards answer at once; 5 s
+    /// (the replica patience) later the query goes to shard-1's second replica too, whose answer is taken: the
+    /// request answers in seconds, not after the 60 s backend timeout, with the answer the gateway gives without the
+    /// hang, and the hedge is counted. A replica that fails at once is replaced without a hedge.
+    /// </summary>
+    [Fact]
+    public async Task A_hung_replica_under_a_pushed_query_is_hedged_to_the_next_after_the_patience()
+    {
+        const string query = "sum by (job) (rate(http_requests_total[5m]))";
+        var path = PushdownTests.Paths(query).Last() + "&stats=all";
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var (status, body, json) = await fixture.GetAsync(fixture.FirstReplicaHung, path);
+        var elapsed = watch.Elapsed;
+
+        Assert.True(status == HttpStatusCode.OK, body);
+        Assert.NotEmpty(PushdownTests.PushedTexts(json));
+        Assert.DoesNotContain("warnings", body, StringComparison.Ordinal);
+        var (_, _, reference) = await fixture.GetAsync(fixture.Open, path);
+        PushdownTests.AssertSameAnswer(reference, json, query);
+        Assert.True(elapsed < TimeSpan.FromSeconds(20), $"the pushed query took {elapsed} with a backend timeout of {PushdownFixture.HungBackendTimeout}");
+        Assert.True(elapsed >= Federation.ShardSource.DefaultReplicaPatience, $"the pushed query was hedged after {elapsed}, before the patience");
+        Assert.Equal(1, await HedgesAsync(fixture.FirstReplicaHung, "shard-1"));
+
+        var (downStatus, downBody, _) = await fixture.GetAsync(fixture.FirstReplicaDown, path);
+        Assert.True(downStatus == HttpStatusCode.OK, downBody);
+        Assert.DoesNotContain("headroom_gateway_pushdown_hedges_total{", await fixture.Http.GetStringAsync(new Uri(fixture.FirstReplicaDown.BaseUri, "metrics")),
+            StringComparison.Ordinal);
+    }
+
+    private async Task<double> HedgesAsync(GatewayServer gateway, string shard)
+    {
+        var text = await fixture.Http.GetStringAsync(new Uri(gateway.BaseUri, "metrics"));
+        var prefix = $"headroom_gateway_pushdown_hedges_total{{shard=\"{shard}\"}} ";
+        var line = text.Split('\n').SingleOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using Headroom.Gateway.Configuration;
+using Headroom.Gateway.Federation;
 using Headroom.PromQL;
 using Headroom.PromQL.Storage;
 using Headroom.PromQL.Syntax;
+using Headroom.Testing;
 
 namespace Headroom.Gateway.Tests;
 
@@ -11,7 +13,9 @@ namespace Headroom.Gateway.Tests;
 /// Gateways with pushdown on over 3 in-memory shards × 2 complete replicas, each series on one shard, shards with an
 /// external label <c>region</c>: open; with tenants <c>payments</c> and <c>search</c> (search's series carry
 /// <c>secret="s3cr3t"</c> and instances named <c>search-…</c>); with shard-1 down; with the first replica of every
-/// shard down. Values differ from series to series, so topk and bottomk have no ties to break differently.
+/// shard down; with shard-1's first replica hung (a server that named its version, then accepts every request and never
+/// answers, as a SIGSTOP'd Prometheus or a dead peer behind a live proxy does) and a backend timeout of 60 s. Values
+/// differ from series to series, so topk and bottomk have no ties to break differently.
 /// </summary>
 public sealed class PushdownFixture : IAsyncLifetime
 {
@@ -28,6 +32,14 @@ public sealed class PushdownFixture : IAsyncLifetime
     public GatewayServer ShardDown { get; private set; } = null!;
 
     public GatewayServer FirstReplicaDown { get; private set; } = null!;
+
+    public GatewayServer FirstReplicaHung { get; private set; } = null!;
+
+    public static TimeSpan HungBackendTimeout { get; } = TimeSpan.FromSeconds(60);
+
+    private readonly LoopbackHttpServer _hung = new(HangAsync);
+
+    private readonly HttpClient _hungHttp = new() { Timeout = HungBackendTimeout };
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
 
@@ -65,14 +77,30 @@ public sealed class PushdownFixture : IAsyncLifetime
         Tenanted = await StartAsync(tenancy, null);
         ShardDown = await StartAsync(null, (shard, _, store) => shard == 1 ? new DownSource("connection refused (test)") : store);
         FirstReplicaDown = await StartAsync(null, (_, replica, store) => replica == 0 ? new DownSource("connection refused (test)") : store);
+        FirstReplicaHung = await StartAsync(null, (shard, replica, store) => shard == 1 && replica == 0 ? new ReplicaBackend("shard-1", _hung.BaseUri, _hungHttp) : store,
+            HungBackendTimeout);
+    }
+
+    /// <summary>The hung replica: names its version (read once, before it hung), then holds every other request open.</summary>
+    private static async Task HangAsync(HttpListenerContext context, CancellationToken cancellationToken)
+    {
+        if (context.Request.Url!.AbsolutePath.EndsWith("/status/buildinfo", StringComparison.Ordinal))
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes("""{"status":"success","data":{"version":"3.5.0"}}""");
+            context.Response.ContentType = "application/json";
+            await context.Response.OutputStream.WriteAsync(bytes, cancellationToken);
+            return;
+        }
+        await Task.Delay(Timeout.Infinite, cancellationToken);
     }
 
     private static Labels Region(int shard) => Labels.Of("region", shard == 1 ? "us" : "eu");
 
-    private async Task<GatewayServer> StartAsync(TenancyConfig? tenancy, Func<int, int, ISeriesSource, ISeriesSource>? replace)
+    private async Task<GatewayServer> StartAsync(TenancyConfig? tenancy, Func<int, int, ISeriesSource, ISeriesSource>? replace,
+        TimeSpan? backendTimeout = null)
     {
         var metrics = new GatewayMetrics();
-        var config = InMemoryTopology.Config(3, tenancy) with { Pushdown = true };
+        var config = InMemoryTopology.Config(3, tenancy) with { Pushdown = true, BackendTimeout = backendTimeout ?? GatewayConfig.DefaultBackendTimeout };
         var gateway = new Gateway(config, InMemoryTopology.Split(Data, 3, 2, 0, seed: 5, metrics, Region, replace), metrics);
         return await GatewayServer.StartAsync(gateway, new GatewayServerOptions(new IPEndPoint(IPAddress.Loopback, 0)));
     }
@@ -106,6 +134,9 @@ public sealed class PushdownFixture : IAsyncLifetime
         await Tenanted.DisposeAsync();
         await ShardDown.DisposeAsync();
         await FirstReplicaDown.DisposeAsync();
+        await FirstReplicaHung.DisposeAsync();
+        await _hung.DisposeAsync();
+        _hungHttp.Dispose();
         Http.Dispose();
     }
 }

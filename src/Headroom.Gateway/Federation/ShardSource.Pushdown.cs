@@ -14,38 +14,134 @@ internal sealed partial class ShardSource
     /// aggregates of two replicas cannot be deduplicated). The answer's labels are made those the gateway would have
     /// computed. Throws <see cref="ShardUnavailableException"/> when no replica answers.
     /// </summary>
+    /// <remarks>
+    /// A replica that hangs (SIGSTOP, a dead peer behind a live proxy) would hold the query to the backend timeout
+    /// before the next is asked. So once every other shard of <paramref name="round"/> has finished, this one gets the
+    /// replica patience more (or as long again as the others took, if longer), as a selection gives a replica; still
+    /// unanswered then, the same query goes to the next replica too (a hedge, once per query), the first complete
+    /// answer is taken and the other request cancelled. Under ordinary load every shard finishes within seconds of the
+    /// others, so no hedge doubles a shard's work.
+    /// </remarks>
     /// <param name="leftEdge">The gateway engine's window edges, which a replica held in process is evaluated with.</param>
+    /// <param name="round">The pushed query's requests to all its shards, which this shard reports finishing to.</param>
     public async Task<List<Series>> PushAsync(PushedAggregation pushed, long start, long end, long step, WindowLeftEdge leftEdge,
-        SourceWarnings warnings, CancellationToken cancellationToken)
+        SourceWarnings warnings, PushRound round, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await PushToReplicasAsync(pushed, start, end, step, leftEdge, warnings, round, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            round.Finished();
+        }
+    }
+
+    private async Task<List<Series>> PushToReplicasAsync(PushedAggregation pushed, long start, long end, long step, WindowLeftEdge leftEdge,
+        SourceWarnings warnings, PushRound round, CancellationToken cancellationToken)
+    {
+        using var asking = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reasons = new List<string>();
-        foreach (var replica in Replicas)
+        var next = 0;
+        var inFlight = new List<Task<(List<Series> Answer, SourceWarnings Warnings)>> { AskAsync(Replicas[next++]) };
+        var hedge = Replicas.Count > 1 ? HedgeDueAsync(round, asking.Token) : null;
+        try
+        {
+            while (true)
+            {
+                var waiting = new List<Task>(inFlight);
+                if (hedge is not null)
+                {
+                    waiting.Add(hedge);
+                }
+                var done = await Task.WhenAny(waiting).ConfigureAwait(false);
+                if (done == hedge)
+                {
+                    hedge = null;
+                    if (done.IsCompletedSuccessfully && next < Replicas.Count)
+                    {
+                        _metrics?.PushdownHedge(Name);
+                        inFlight.Add(AskAsync(Replicas[next++]));
+                    }
+                    continue;
+                }
+                var attempt = (Task<(List<Series> Answer, SourceWarnings Warnings)>)done;
+                inFlight.Remove(attempt);
+                try
+                {
+                    var (answer, attemptWarnings) = await attempt.ConfigureAwait(false);
+                    // Only the answer taken speaks: a request that lost the race adds no warnings of its own.
+                    foreach (var message in attemptWarnings.Messages)
+                    {
+                        warnings.Add(message);
+                    }
+                    return answer;
+                }
+                catch (Exception e) when (e is not QueryException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+                {
+                    reasons.Add(e.Message);
+                }
+                if (inFlight.Count == 0)
+                {
+                    if (next == Replicas.Count)
+                    {
+                        throw new ShardUnavailableException(Name, reasons);
+                    }
+                    inFlight.Add(AskAsync(Replicas[next++]));
+                }
+            }
+        }
+        finally
+        {
+            // The request that lost the race to a hedge, or the hedge's timer: neither is needed any more. A cancelled
+            // HTTP request ends at once; it is not waited for, so the answer does not wait for its connection to close.
+            await asking.CancelAsync().ConfigureAwait(false);
+            foreach (var loser in inFlight)
+            {
+                _ = loser.ContinueWith(static t => t.Exception, CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+
+        async Task<(List<Series> Answer, SourceWarnings Warnings)> AskAsync(ISeriesSource replica)
         {
             var started = Stopwatch.GetTimestamp();
+            var own = new SourceWarnings();
             try
             {
                 var queryable = replica as IRangeQueryable ?? new EngineReplica(replica, leftEdge);
-                var external = ExternalLabels(await queryable.ExternalLabelsAsync(cancellationToken).ConfigureAwait(false));
+                var external = ExternalLabels(await queryable.ExternalLabelsAsync(asking.Token).ConfigureAwait(false));
                 if (pushed.TextFor(external, _replicaLabels) is not { } text)
                 {
-                    return [];
+                    return ([], own);
                 }
-                var answer = await queryable.QueryRangeAsync(text, start, end, step, warnings, cancellationToken).ConfigureAwait(false);
+                var answer = await queryable.QueryRangeAsync(text, start, end, step, own, asking.Token).ConfigureAwait(false);
                 _metrics?.BackendRequest(Name, replica, Stopwatch.GetElapsedTime(started), failed: false);
-                return [.. answer.Select(s => new Series(pushed.Complete(s.Labels, external, _replicaLabels), s.Points))];
+                return ([.. answer.Select(s => new Series(pushed.Complete(s.Labels, external, _replicaLabels), s.Points))], own);
             }
-            catch (QueryException)
-            {
-                // The query's own fault (too many samples, say): the next replica would refuse it too.
-                throw;
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            // A query error is the query's own fault (too many samples, say): the next replica would refuse it too.
+            catch (Exception e) when (e is not QueryException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
             {
                 _metrics?.BackendRequest(Name, replica, Stopwatch.GetElapsedTime(started), failed: true);
-                reasons.Add(e.Message);
+                throw;
             }
         }
-        throw new ShardUnavailableException(Name, reasons);
+    }
+
+    /// <summary>
+    /// Completes when this shard's pushed query should go to its next replica too: every other shard of
+    /// <paramref name="round"/> finished, after E, and this one has waited the replica patience more, or E more when
+    /// that is longer. A single shard counts from the start. Never while another shard is unfinished too.
+    /// </summary>
+    private async Task HedgeDueAsync(PushRound round, CancellationToken cancellationToken)
+    {
+        var othersFinished = await round.OthersFinishedAsync(cancellationToken).ConfigureAwait(false);
+        var due = othersFinished + (othersFinished > _replicaPatience ? othersFinished : _replicaPatience);
+        var wait = due - round.Elapsed;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, round.Time, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

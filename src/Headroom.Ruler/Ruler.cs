@@ -38,7 +38,7 @@ public sealed partial class Ruler : IAsyncDisposable
     private volatile bool _leftEdgeKnown;
     private int _leftEdgeUnknownLogged;
     private readonly SemaphoreSlim _reload = new(1, 1);
-    private List<(CancellationTokenSource Stop, Task Loop)> _loops = [];
+    private Dictionary<string, (CancellationTokenSource Stop, Task Loop)> _loops = new(StringComparer.Ordinal);
     private volatile IReadOnlyList<GroupEvaluator> _groups;
     private int _stopped;
 
@@ -123,7 +123,7 @@ public sealed partial class Ruler : IAsyncDisposable
         // A reload under way finishes first (it holds the loops); one that starts after this sees the ruler stopped.
         await _reload.WaitAsync().ConfigureAwait(false);
         _reload.Release();
-        await Task.WhenAll(_loops.Select(static l => l.Loop)).ConfigureAwait(false);
+        await Task.WhenAll(_loops.Values.Select(static l => l.Loop)).ConfigureAwait(false);
         await _queue.StopAsync(_options.FlushTimeout).ConfigureAwait(false);
     }
 
@@ -131,7 +131,7 @@ public sealed partial class Ruler : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         await _queue.DisposeAsync().ConfigureAwait(false);
-        foreach (var (stop, _) in _loops)
+        foreach (var (stop, _) in _loops.Values)
             stop.Dispose();
         _stop.Dispose();
         if (_ownsHttp)

@@ -34,6 +34,35 @@ public sealed class RulesCommandTests : IDisposable
         Assert.Contains($"{file}:5: rule 'cpu': ", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Check_refuses_alert_templates_the_ruler_cannot_parse_naming_file_group_rule_and_the_error()
+    {
+        var file = Path.Combine(_directory, "alerts.yml");
+        await File.WriteAllTextAsync(file, """
+            groups:
+              - name: hosts
+                rules:
+                  - alert: HostDown
+                    expr: up == 0
+                    labels:
+                      instance: '{{ $labels.instance'
+                    annotations:
+                      summary: '{{ humanize }} down'
+                      description: '{{ nosuchfunc $value }}'
+                  - alert: HostBusy
+                    expr: up > 1
+                    annotations:
+                      summary: '{{ $labels.instance }} at {{ $value | humanizePercentage }}'
+            """);
+        var result = await Cli.RunAsync("rules", "check", file);
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains($"{file}:4: group 'hosts', rule 'HostDown': label 'instance': unclosed action", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"{file}:4: group 'hosts', rule 'HostDown': annotation 'summary': wrong number of args for humanize: want 1 got 0", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"{file}:4: group 'hosts', rule 'HostDown': annotation 'description': function \"nosuchfunc\" not defined", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("HostBusy", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("OK", result.Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("rules check /nonexistent.yml", "no such file")]
     [InlineData("rules generate --profile nope", "unknown profile 'nope'")]

@@ -4,6 +4,7 @@ using Headroom.Etl;
 using Headroom.Etl.Rules;
 using Headroom.Prometheus.Client;
 using Headroom.Prometheus.Rules;
+using Headroom.Ruler.Rules;
 using Headroom.Servers;
 
 namespace Headroom.Cli.Commands;
@@ -61,7 +62,7 @@ internal static class RulesCommand
     private static Command Check()
     {
         var files = new Argument<string[]>("files") { Description = "Rule files to check", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("check", "Validate rule files: YAML structure, PromQL syntax, naming convention, duplicate records, colliding labels.") { files };
+        var command = new Command("check", "Validate rule files: YAML structure, PromQL syntax, naming convention, duplicate records, colliding labels, alert label and annotation templates.") { files };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -71,14 +72,14 @@ internal static class RulesCommand
             {
                 if (!File.Exists(file))
                     throw new CliException($"{file}: no such file", ExitCodes.Usage);
-                var problems = RuleChecker.Check(await File.ReadAllTextAsync(file, cancellationToken), file);
+                var text = await File.ReadAllTextAsync(file, cancellationToken);
+                var (rules, _) = RuleFileReader.Read(text, file);
+                // Templates as 'headroom ruler' parses them at load: a file this passes is one the ruler loads.
+                var problems = RuleChecker.Check(text, file).Concat(RuleTemplates.Check(rules, file)).OrderBy(static p => p.Line).ToList();
                 foreach (var problem in problems)
                     await error.WriteLineAsync(problem.ToString());
                 if (problems.Count == 0)
-                {
-                    var (rules, _) = RuleFileReader.Read(await File.ReadAllTextAsync(file, cancellationToken), file);
                     await output.WriteLineAsync($"{file}: {rules.Groups.Sum(g => g.Rules.Count)} rules in {rules.Groups.Count} groups, OK");
-                }
                 failed |= problems.Count > 0;
             }
             return failed ? ExitCodes.Failure : ExitCodes.Success;

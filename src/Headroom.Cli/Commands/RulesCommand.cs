@@ -114,14 +114,23 @@ internal static class RulesCommand
             var directory = Path.GetFullPath(parse.GetValue(output)!);
             Directory.CreateDirectory(directory);
 
+            var before = Directory.GetDirectories(directory).ToHashSet(StringComparer.Ordinal);
             var stopwatch = System.Diagnostics.Stopwatch.StartNew();
             var result = await Promtool.CreateBlocksFromRulesAsync(url, start, end, directory, [file], cancellationToken);
             if (!result.Succeeded)
                 throw new CliException($"promtool could not record the rules: {(result.StandardError + result.StandardOutput).Trim()}");
-            var blocks = Directory.GetDirectories(directory).Count(d => File.Exists(Path.Combine(d, "meta.json")));
-            await parse.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"recorded {(end - start).TotalDays:F1} days ({start:u} .. {end:u}) into {blocks} blocks in {directory} in {stopwatch.Elapsed.TotalSeconds:F1} s"));
-            await parse.InvocationConfiguration.Output.WriteLineAsync("move them into Prometheus' data directory (--storage.tsdb.path) and restart it, or wait for its next block reload");
+            // What was written, from the new blocks' meta.json: the source may hold data for only part of the range asked.
+            var written = BlockSummary.Read(Directory.GetDirectories(directory).Where(d => !before.Contains(d)));
+            var console = parse.InvocationConfiguration.Output;
+            if (written.Samples == 0)
+            {
+                await console.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"recorded nothing: the rules gave no samples from {start:u} to {end:u}; check that {Credentials.Strip(url).AbsoluteUri.TrimEnd('/')} holds the series the rules read in that range"));
+                return ExitCodes.Success;
+            }
+            await console.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"recorded {written.Samples} samples from {written.First:u} to {written.Last:u} into {written.Blocks} blocks in {directory} in {stopwatch.Elapsed.TotalSeconds:F1} s (asked for {start:u} .. {end:u})"));
+            await console.WriteLineAsync("move them into Prometheus' data directory (--storage.tsdb.path) and restart it, or wait for its next block reload");
             return ExitCodes.Success;
         });
         return command;

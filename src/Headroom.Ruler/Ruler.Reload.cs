@@ -6,9 +6,10 @@ namespace Headroom.Ruler;
 
 /// <summary>
 /// Reloading the rule files while the ruler runs (SIGHUP or <c>POST /-/reload</c>), as Prometheus reloads its rules:
-/// a bad file is refused whole and the rules loaded before keep running; a good one replaces the groups, each group
-/// keeping the state of the same group before (its alerts and the series it wrote last, matched rule by rule on name
-/// and labels), and the series of removed groups and rules end with staleness markers.
+/// a bad file is refused whole and the rules loaded before keep running; a group that did not change (same file, name,
+/// settings and rules) runs on untouched, its loop and state as they were; a changed group takes over the state of the
+/// same group before (its alerts and the series it wrote last, matched rule by rule on name and labels), and the series
+/// of removed groups and rules end with staleness markers.
 /// </summary>
 public sealed partial class Ruler
 {
@@ -39,13 +40,22 @@ public sealed partial class Ruler
             }
             // Started and not stopped: the loops run (none when no group was loaded), and the new groups must run too.
             var running = Ready;
-            await StopLoopsAsync().ConfigureAwait(false);
             var old = _groups.ToDictionary(static g => g.Group.Key, StringComparer.Ordinal);
+            // An unchanged group keeps its evaluator and its loop: its pending 'for' timers, firing alerts and evaluation
+            // times go on as if there had been no reload, and an evaluation of it under way does not hold the reload up.
+            var kept = loaded.Where(g => old.TryGetValue(g.Key, out var before) && before.Group.SameAs(g)).Select(static g => g.Key).ToHashSet(StringComparer.Ordinal);
+            await StopLoopsAsync(old.Keys.Where(k => !kept.Contains(k))).ConfigureAwait(false);
             var fresh = new List<GroupEvaluator>(loaded.Count);
             foreach (var group in loaded)
             {
+                old.Remove(group.Key, out var before);
+                if (kept.Contains(group.Key))
+                {
+                    fresh.Add(before!);
+                    continue;
+                }
                 var evaluator = NewEvaluator(group);
-                if (old.Remove(group.Key, out var before))
+                if (before is not null)
                     evaluator.CarryOver(before);
                 fresh.Add(evaluator);
             }
@@ -60,9 +70,9 @@ public sealed partial class Ruler
             foreach (var group in fresh)
                 Metrics.Group(group.Group.Key, group.Group.Interval);
             if (running)
-                StartLoops();
+                StartLoops(fresh.Where(g => !kept.Contains(g.Group.Key)));
             Metrics.Reloaded(succeeded: true, now);
-            Log.Reloaded(_logger, reason, fresh.Count, RuleCount, old.Count);
+            Log.Reloaded(_logger, reason, fresh.Count, RuleCount, old.Count, kept.Count);
             return new RuleReload(true, null);
         }
         finally
@@ -73,33 +83,42 @@ public sealed partial class Ruler
 
     private GroupEvaluator NewEvaluator(LoadedGroup group) => new(group, _overlay, _engine, _externalLabels, _externalUrl);
 
-    private void StartLoops()
+    private void StartLoops() => StartLoops(_groups);
+
+    /// <summary>Starts a loop for each of <paramref name="groups"/>, beside the loops already running.</summary>
+    private void StartLoops(IEnumerable<GroupEvaluator> groups)
     {
-        var loops = new List<(CancellationTokenSource, Task)>(_groups.Count);
-        foreach (var group in _groups)
+        var loops = new Dictionary<string, (CancellationTokenSource, Task)>(_loops, StringComparer.Ordinal);
+        foreach (var group in groups)
         {
             var stop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            loops.Add((stop, Task.Run(() => RunGroupAsync(group, stop.Token, _stop.Token))));
+            loops.Add(group.Group.Key, (stop, Task.Run(() => RunGroupAsync(group, stop.Token, _stop.Token))));
         }
         _loops = loops;
     }
 
-    /// <summary>Ends every group's loop after the evaluation under way, if any, and waits for them.</summary>
-    private async Task StopLoopsAsync()
+    /// <summary>Ends the loops of the groups <paramref name="keys"/> after the evaluation under way, if any, and waits for them.</summary>
+    private async Task StopLoopsAsync(IEnumerable<string> keys)
     {
-        var loops = _loops;
-        foreach (var (stop, _) in loops)
+        var loops = new Dictionary<string, (CancellationTokenSource Stop, Task Loop)>(_loops, StringComparer.Ordinal);
+        var stopping = new List<(CancellationTokenSource Stop, Task Loop)>();
+        foreach (var key in keys)
+        {
+            if (loops.Remove(key, out var loop))
+                stopping.Add(loop);
+        }
+        foreach (var (stop, _) in stopping)
             await stop.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(loops.Select(static l => l.Loop)).ConfigureAwait(false);
-        foreach (var (stop, _) in loops)
+        await Task.WhenAll(stopping.Select(static l => l.Loop)).ConfigureAwait(false);
+        foreach (var (stop, _) in stopping)
             stop.Dispose();
-        _loops = [];
+        _loops = loops;
     }
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "rules reloaded ({Reason}): {Groups} groups ({Rules} rules), {Removed} groups removed")]
-        public static partial void Reloaded(ILogger logger, string reason, int groups, int rules, int removed);
+        [LoggerMessage(Level = LogLevel.Information, Message = "rules reloaded ({Reason}): {Groups} groups ({Rules} rules), {Removed} groups removed, {Unchanged} unchanged groups run on untouched")]
+        public static partial void Reloaded(ILogger logger, string reason, int groups, int rules, int removed, int unchanged);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "rules not reloaded ({Reason}); the {Groups} groups loaded before keep running. The rule files have problems:\n{Problems}")]
         public static partial void ReloadRefused(ILogger logger, string reason, int groups, string problems);

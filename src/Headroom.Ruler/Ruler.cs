@@ -33,9 +33,12 @@ public sealed partial class Ruler : IAsyncDisposable
     private readonly string _externalUrl;
     private readonly CancellationTokenSource _stop = new();
     private readonly RecentSamplesSource _overlay;
-    private readonly EngineOptions _engine;
+    private readonly Lock _leftEdgeLock = new();
+    private volatile EngineOptions _engine;
+    private volatile bool _leftEdgeKnown;
+    private int _leftEdgeUnknownLogged;
     private readonly SemaphoreSlim _reload = new(1, 1);
-    private List<(CancellationTokenSource Stop, Task Loop)> _loops = [];
+    private Dictionary<string, (CancellationTokenSource Stop, Task Loop)> _loops = new(StringComparer.Ordinal);
     private volatile IReadOnlyList<GroupEvaluator> _groups;
     private int _stopped;
 
@@ -51,6 +54,7 @@ public sealed partial class Ruler : IAsyncDisposable
         // The link in every alert reaches the Alertmanagers and their receivers: never the source's credentials.
         _externalUrl = Credentials.Strip(options.ExternalUrl ?? options.Source).AbsoluteUri.TrimEnd('/');
         _engine = new EngineOptions { LookbackDelta = options.LookbackDelta, Timeout = options.QueryTimeout, LeftEdge = options.LeftEdge };
+        _leftEdgeKnown = options.SourceLeftEdge is null;
         // The overlay keeps a lookback's worth of the ruler's own output: enough for instant selectors of later rules.
         _overlay = new RecentSamplesSource(source, options.LookbackDelta);
         _groups = [.. groups.Select(NewEvaluator)];
@@ -119,7 +123,7 @@ public sealed partial class Ruler : IAsyncDisposable
         // A reload under way finishes first (it holds the loops); one that starts after this sees the ruler stopped.
         await _reload.WaitAsync().ConfigureAwait(false);
         _reload.Release();
-        await Task.WhenAll(_loops.Select(static l => l.Loop)).ConfigureAwait(false);
+        await Task.WhenAll(_loops.Values.Select(static l => l.Loop)).ConfigureAwait(false);
         await _queue.StopAsync(_options.FlushTimeout).ConfigureAwait(false);
     }
 
@@ -127,7 +131,7 @@ public sealed partial class Ruler : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         await _queue.DisposeAsync().ConfigureAwait(false);
-        foreach (var (stop, _) in _loops)
+        foreach (var (stop, _) in _loops.Values)
             stop.Dispose();
         _stop.Dispose();
         if (_ownsHttp)
@@ -198,6 +202,7 @@ public sealed partial class Ruler : IAsyncDisposable
     internal async Task<GroupResult> EvaluateAsync(GroupEvaluator group, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
+        group.Use(await EngineOptionsAsync(cancellationToken).ConfigureAwait(false));
         var result = await group.EvaluateAsync(at, cancellationToken).ConfigureAwait(false);
         Metrics.Evaluated(group.Group.Key, result.Evaluated, result.Failures.Count, _time.GetElapsedTime(started), at);
         foreach (var (rule, error) in result.Failures)
@@ -207,6 +212,39 @@ public sealed partial class Ruler : IAsyncDisposable
         Metrics.Alerts(Groups.Sum(static g => g.AlertCounts.Pending), Groups.Sum(static g => g.AlertCounts.Firing));
         await NotifyAsync(group, at, cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>
+    /// The engine options to evaluate with: while the source's window left edge is unknown (it was down when asked, or
+    /// named no version), asks it again, so that a source that was down at start is not taken for Prometheus 3 until
+    /// a restart; once known, asks no more.
+    /// </summary>
+    private async Task<EngineOptions> EngineOptionsAsync(CancellationToken cancellationToken)
+    {
+        if (_leftEdgeKnown || _options.SourceLeftEdge is not { } ask)
+            return _engine;
+        var edge = await ask(cancellationToken).ConfigureAwait(false);
+        if (edge is not { } known)
+        {
+            if (Interlocked.Exchange(ref _leftEdgeUnknownLogged, 1) == 0)
+            {
+                var (source, counts) = (Credentials.Strip(_options.Source), _engine.LeftEdge == WindowLeftEdge.Included ? "counts" : "does not count");
+                Log.LeftEdgeUnknown(_logger, source, counts);
+            }
+            return _engine;
+        }
+        lock (_leftEdgeLock)
+        {
+            // Several groups may ask at once: the first answer is taken and logged, once.
+            if (!_leftEdgeKnown)
+            {
+                _engine = _engine with { LeftEdge = known };
+                _leftEdgeKnown = true;
+                var (source, counts) = (Credentials.Strip(_options.Source), known == WindowLeftEdge.Included ? "counts" : "does not count");
+                Log.LeftEdgeKnown(_logger, source, counts);
+            }
+        }
+        return _engine;
     }
 
     /// <summary>Queues samples for remote write, one series per label set.</summary>
@@ -317,6 +355,12 @@ public sealed partial class Ruler : IAsyncDisposable
 
         [LoggerMessage(Level = LogLevel.Information, Message = "alert {Alert} {Labels}: active since {ActiveAt:o} after restoring its 'for' state")]
         public static partial void Restored(ILogger logger, string alert, string labels, DateTimeOffset activeAt);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "cannot read the version of {Source} (is it up?): until it can, a sample exactly on a window's left edge {Counts}, and the ruler asks again at each evaluation")]
+        public static partial void LeftEdgeUnknown(ILogger logger, Uri source, string counts);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "read the version of {Source}: from now on a sample exactly on a window's left edge {Counts}, as in the source's PromQL")]
+        public static partial void LeftEdgeKnown(ILogger logger, Uri source, string counts);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "cannot restore the 'for' state of alert {Alert}: {Error}")]
         public static partial void RestoreFailed(ILogger logger, string alert, string error);

@@ -47,6 +47,13 @@ public sealed record RulerOptions
     /// </summary>
     public WindowLeftEdge LeftEdge { get; init; } = WindowLeftEdge.Excluded;
 
+    /// <summary>
+    /// Asks the source which window left edge its PromQL has (from its version), null when it cannot tell (it is down,
+    /// or names no version). While the answer is null the rules run with <see cref="LeftEdge"/> and the ruler asks
+    /// again at each evaluation; once it is known the ruler uses it and asks no more. Default null: <see cref="LeftEdge"/> holds.
+    /// </summary>
+    public Func<CancellationToken, Task<WindowLeftEdge?>>? SourceLeftEdge { get; init; }
+
     /// <summary>The longest one rule's query may take. Default 2m.</summary>
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromMinutes(2);
 

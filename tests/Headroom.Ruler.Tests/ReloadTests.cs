@@ -1,5 +1,6 @@
 using Headroom.PromQL;
 using Headroom.PromQL.Storage;
+using Headroom.PromQL.Syntax;
 using Headroom.Ruler.Alerting;
 using Microsoft.Extensions.Time.Testing;
 
@@ -58,9 +59,9 @@ public sealed class ReloadTests : IDisposable
                 expr: avg(cpu)
         """;
 
-    private async Task<(Ruler Ruler, InMemoryStorage Storage)> StartAsync()
+    private async Task<(Ruler Ruler, InMemoryStorage Storage)> StartAsync(string rules = Before, Func<InMemoryStorage, ISeriesSource>? source = null, FakeTimeProvider? time = null)
     {
-        await File.WriteAllTextAsync(_file, Before);
+        await File.WriteAllTextAsync(_file, rules);
         var storage = new InMemoryStorage();
         var series = Labels.Of("__name__", "cpu", "instance", "a");
         for (var minute = 0; minute <= 10; minute++)
@@ -71,7 +72,7 @@ public sealed class ReloadTests : IDisposable
             Source = new Uri("http://127.0.0.1:1/"),
             RemoteWrite = new Uri("http://127.0.0.1:1/api/v1/write"),
             FlushTimeout = TimeSpan.Zero,
-        }, time: new FakeTimeProvider(T0), source: storage);
+        }, time: time ?? new FakeTimeProvider(T0), source: source?.Invoke(storage) ?? storage);
         return (ruler, storage);
     }
 
@@ -119,6 +120,120 @@ public sealed class ReloadTests : IDisposable
         Assert.Contains("headroom_ruler_config_last_reload_successful 1", metrics, StringComparison.Ordinal);
         Assert.DoesNotContain("rule_group=\"" + old.Group.Key + "\"", metrics, StringComparison.Ordinal);
         Assert.Contains("headroom_ruler_group_interval_seconds{rule_group=\"" + _file + ";new\"} 30", metrics, StringComparison.Ordinal);
+    }
+
+    private const string Unchanged = """
+        groups:
+          - name: hosts
+            interval: 1m
+            rules:
+              - alert: HostBusy
+                expr: cpu > 0.9
+                for: 1m
+          - name: other
+            interval: 1m
+            rules:
+              - record: fleet:cpu:count
+                expr: count(cpu)
+        """;
+
+    [Fact]
+    public async Task A_pending_alert_of_an_unchanged_group_stays_pending_since_the_same_time_when_another_group_changes()
+    {
+        var (ruler, _) = await StartAsync(Unchanged);
+        await using var _ruler = ruler;
+        var hosts = ruler.Groups.Single(g => g.Group.Name == "hosts");
+        await ruler.RestoreAsync(hosts, T0, default);
+        await ruler.EvaluateAsync(hosts, T0, default);
+        Assert.Equal(AlertState.Pending, hosts.Alerting[0]!.Alerts.Single().State);
+
+        await File.WriteAllTextAsync(_file, Unchanged.Replace("count(cpu)", "count(cpu > 0)", StringComparison.Ordinal));
+        Assert.True((await ruler.ReloadAsync("test")).Succeeded);
+
+        // The other group evaluates first after the reload: the ruler still counts the unchanged group's pending alert.
+        var other = ruler.Groups.Single(g => g.Group.Name == "other");
+        Assert.Equal("count(cpu > 0)", other.Group.Rules[0].ExprText);
+        await ruler.EvaluateAsync(other, T0.AddSeconds(30), default);
+        Assert.Contains("headroom_ruler_alerts{alertstate=\"pending\"} 1", await ruler.Metrics.ExportAsync(), StringComparison.Ordinal);
+
+        var kept = ruler.Groups.Single(g => g.Group.Name == "hosts");
+        Assert.Same(hosts, kept);
+        var alert = kept.Alerting[0]!.Alerts.Single();
+        Assert.Equal((AlertState.Pending, T0), (alert.State, alert.ActiveAt));
+        // Its 'for' ran on through the reload: it fires a minute after it became active, not a minute after the reload.
+        await ruler.EvaluateAsync(kept, T0.AddMinutes(1), default);
+        Assert.Equal((AlertState.Firing, T0), (alert.State, alert.ActiveAt));
+    }
+
+    [Fact]
+    public async Task An_unchanged_groups_loop_runs_on_through_a_reload_and_its_evaluation_under_way_does_not_hold_the_reload_up()
+    {
+        var time = new FakeTimeProvider(T0);
+        var gate = new HeldSelects("cpu");
+        var (ruler, _) = await StartAsync(Unchanged.Replace("count(cpu)", "count(vector(1))", StringComparison.Ordinal), storage => gate.Over(storage), time);
+        await using var _ruler = ruler;
+        try
+        {
+            ruler.Start();
+            // Time moves until the hosts group's evaluation is under way, held in its query.
+            for (var i = 0; i < 400 && !gate.Entered.Task.IsCompleted; i++)
+            {
+                time.Advance(TimeSpan.FromSeconds(5));
+                await Task.Delay(25);
+            }
+            Assert.True(gate.Entered.Task.IsCompleted, "the hosts group did not start evaluating");
+
+            await File.WriteAllTextAsync(_file, Unchanged.Replace("count(cpu)", "count(vector(2))", StringComparison.Ordinal));
+            var reload = ruler.ReloadAsync("test");
+            Assert.Same(reload, await Task.WhenAny(reload, Task.Delay(TimeSpan.FromSeconds(10))));
+            Assert.True((await reload).Succeeded);
+            Assert.Equal("count(vector(2))", ruler.Groups.Single(g => g.Group.Name == "other").Group.Rules[0].ExprText);
+        }
+        finally
+        {
+            gate.Release.TrySetResult();
+        }
+        // Released, the evaluation under way finishes in the loop that ran before the reload: the alert is pending.
+        var hosts = ruler.Groups.Single(g => g.Group.Name == "hosts");
+        for (var i = 0; i < 200 && hosts.AlertCounts.Pending == 0; i++)
+            await Task.Delay(25);
+        Assert.Equal(1, hosts.AlertCounts.Pending);
+        await ruler.StopAsync();
+    }
+
+    /// <summary>The storage, with selections of one metric held until released: an evaluation that is under way.</summary>
+    private sealed class HeldSelects(string metric)
+    {
+        public string Metric { get; } = metric;
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ISeriesSource Over(InMemoryStorage storage) => new Source(this, storage);
+
+        private sealed class Source(HeldSelects held, InMemoryStorage storage) : ISeriesSource
+        {
+            public SourceInfo Info => storage.Info;
+
+            public async IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SelectHints hints,
+                SourceWarnings warnings, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+            {
+                if (matchers.Any(m => m.Name == Labels.MetricName && m.Value == held.Metric))
+                {
+                    held.Entered.TrySetResult();
+                    await held.Release.Task.WaitAsync(cancellationToken);
+                }
+                await foreach (var series in storage.SelectAsync(matchers, minT, maxT, hints, warnings, cancellationToken))
+                    yield return series;
+            }
+
+            public Task<IReadOnlyList<string>> LabelNamesAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SourceWarnings warnings,
+                CancellationToken cancellationToken = default) => storage.LabelNamesAsync(matchers, minT, maxT, warnings, cancellationToken);
+
+            public Task<IReadOnlyList<string>> LabelValuesAsync(string name, IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SourceWarnings warnings,
+                CancellationToken cancellationToken = default) => storage.LabelValuesAsync(name, matchers, minT, maxT, warnings, cancellationToken);
+        }
     }
 
     [Fact]

@@ -76,11 +76,22 @@ public sealed class TemplateTests
     [InlineData("{{ if $value }}x", "end")]
     [InlineData("{{ $value", "unclosed")]
     [InlineData("{{ end }}", "end")]
+    [InlineData("{{ $labels.instance", "unclosed action")]
+    [InlineData("{{ nosuchfunc $value }}", "function \"nosuchfunc\" not defined")]
+    [InlineData("{{ humanize }}", "wrong number of args for humanize: want 1 got 0")]
+    [InlineData("{{ $value | humanize 2 }}", "wrong number of args for humanize: want 1 got 2")]
+    [InlineData("{{ reReplaceAll \"a\" $labels.instance }}", "wrong number of args for reReplaceAll: want 3 got 2")]
+    [InlineData("{{ printf }}", "wrong number of args for printf: want at least 1 got 0")]
+    [InlineData("{{ if gt $value }}x{{ end }}", "wrong number of args for gt: want 2 got 1")]
+    [InlineData("{{ $value | $labels }}", "can't pipe a value into a non-function")]
     public void Refuses_at_parse_time(string template, string named)
     {
         var e = Assert.Throws<TemplateException>(() => AlertTemplate.Parse(template));
         Assert.Contains(named, e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Every_function_has_its_argument_count() => Assert.Equal(TemplateFunctions.Names, TemplateFunctions.NamesWithArity);
 
     [Fact]
     public void Plain_text_is_returned_as_it_is() => Assert.True(AlertTemplate.Parse("just text").IsPlain);

@@ -109,8 +109,10 @@ internal static class RulerCommand
             // Credentials in the --source URL belong to the source alone: remote write and the Alertmanagers get a client without them.
             using var sourceHttp = SourceConnection.ForUrl(sourceUrl, parse.GetValue(bearerTokenFile), TimeSpan.FromSeconds(30)).CreateHttpClient();
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-            // Rules count a sample on a window's left edge as the source does (a gateway over Prometheus 2 shards does).
-            options = options with { LeftEdge = await new PrometheusClient(sourceHttp, sourceUrl).LeftEdgeAsync(cancellationToken) };
+            // Rules count a sample on a window's left edge as the source does (a gateway over Prometheus 2 shards does); a
+            // source that is down at start is asked again at the next evaluations.
+            var sourceApi = new PrometheusClient(sourceHttp, sourceUrl);
+            options = options with { SourceLeftEdge = sourceApi.KnownLeftEdgeAsync };
             Headroom.Ruler.Ruler ruler;
             try
             {

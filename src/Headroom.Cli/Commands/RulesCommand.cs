@@ -4,6 +4,7 @@ using Headroom.Etl;
 using Headroom.Etl.Rules;
 using Headroom.Prometheus.Client;
 using Headroom.Prometheus.Rules;
+using Headroom.Ruler.Rules;
 using Headroom.Servers;
 
 namespace Headroom.Cli.Commands;
@@ -61,7 +62,7 @@ internal static class RulesCommand
     private static Command Check()
     {
         var files = new Argument<string[]>("files") { Description = "Rule files to check", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("check", "Validate rule files: YAML structure, PromQL syntax, naming convention, duplicate records, colliding labels.") { files };
+        var command = new Command("check", "Validate rule files: YAML structure, PromQL syntax, naming convention, duplicate records, colliding labels, alert label and annotation templates.") { files };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -71,14 +72,14 @@ internal static class RulesCommand
             {
                 if (!File.Exists(file))
                     throw new CliException($"{file}: no such file", ExitCodes.Usage);
-                var problems = RuleChecker.Check(await File.ReadAllTextAsync(file, cancellationToken), file);
+                var text = await File.ReadAllTextAsync(file, cancellationToken);
+                var (rules, _) = RuleFileReader.Read(text, file);
+                // Templates as 'headroom ruler' parses them at load: a file this passes is one the ruler loads.
+                var problems = RuleChecker.Check(text, file).Concat(RuleTemplates.Check(rules, file)).OrderBy(static p => p.Line).ToList();
                 foreach (var problem in problems)
                     await error.WriteLineAsync(problem.ToString());
                 if (problems.Count == 0)
-                {
-                    var (rules, _) = RuleFileReader.Read(await File.ReadAllTextAsync(file, cancellationToken), file);
                     await output.WriteLineAsync($"{file}: {rules.Groups.Sum(g => g.Rules.Count)} rules in {rules.Groups.Count} groups, OK");
-                }
                 failed |= problems.Count > 0;
             }
             return failed ? ExitCodes.Failure : ExitCodes.Success;
@@ -113,14 +114,23 @@ internal static class RulesCommand
             var directory = Path.GetFullPath(parse.GetValue(output)!);
             Directory.CreateDirectory(directory);
 
+            var before = Directory.GetDirectories(directory).ToHashSet(StringComparer.Ordinal);
             var stopwatch = System.Diagnostics.Stopwatch.StartNew();
             var result = await Promtool.CreateBlocksFromRulesAsync(url, start, end, directory, [file], cancellationToken);
             if (!result.Succeeded)
                 throw new CliException($"promtool could not record the rules: {(result.StandardError + result.StandardOutput).Trim()}");
-            var blocks = Directory.GetDirectories(directory).Count(d => File.Exists(Path.Combine(d, "meta.json")));
-            await parse.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"recorded {(end - start).TotalDays:F1} days ({start:u} .. {end:u}) into {blocks} blocks in {directory} in {stopwatch.Elapsed.TotalSeconds:F1} s"));
-            await parse.InvocationConfiguration.Output.WriteLineAsync("move them into Prometheus' data directory (--storage.tsdb.path) and restart it, or wait for its next block reload");
+            // What was written, from the new blocks' meta.json: the source may hold data for only part of the range asked.
+            var written = BlockSummary.Read(Directory.GetDirectories(directory).Where(d => !before.Contains(d)));
+            var console = parse.InvocationConfiguration.Output;
+            if (written.Samples == 0)
+            {
+                await console.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"recorded nothing: the rules gave no samples from {start:u} to {end:u}; check that {Credentials.Strip(url).AbsoluteUri.TrimEnd('/')} holds the series the rules read in that range"));
+                return ExitCodes.Success;
+            }
+            await console.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"recorded {written.Samples} samples from {written.First:u} to {written.Last:u} into {written.Blocks} blocks in {directory} in {stopwatch.Elapsed.TotalSeconds:F1} s (asked for {start:u} .. {end:u})"));
+            await console.WriteLineAsync("move them into Prometheus' data directory (--storage.tsdb.path) and restart it, or wait for its next block reload");
             return ExitCodes.Success;
         });
         return command;

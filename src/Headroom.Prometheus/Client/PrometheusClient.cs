@@ -62,7 +62,19 @@ public sealed class PrometheusClient
     /// version or cannot be asked: the query that follows says what is wrong with the server, if anything.
     /// </summary>
     public async Task<WindowLeftEdge> LeftEdgeAsync(CancellationToken cancellationToken = default) =>
-        await MajorVersionAsync(cancellationToken).ConfigureAwait(false) is < 3 ? WindowLeftEdge.Included : WindowLeftEdge.Excluded;
+        await KnownLeftEdgeAsync(cancellationToken).ConfigureAwait(false) ?? WindowLeftEdge.Excluded;
+
+    /// <summary>
+    /// As <see cref="LeftEdgeAsync"/>, but null when the server names no version or cannot be asked, for a caller that
+    /// asks again later rather than settle for the default (the ruler, whose source may be down when it starts).
+    /// </summary>
+    public async Task<WindowLeftEdge?> KnownLeftEdgeAsync(CancellationToken cancellationToken = default) =>
+        await MajorVersionAsync(cancellationToken).ConfigureAwait(false) switch
+        {
+            null => null,
+            < 3 => WindowLeftEdge.Included,
+            _ => WindowLeftEdge.Excluded,
+        };
 
     /// <summary>
     /// The major version <c>/api/v1/status/buildinfo</c> names (2 for <c>2.42.0+ds</c>); null when the server names none,

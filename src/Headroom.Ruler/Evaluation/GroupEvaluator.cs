@@ -18,7 +18,8 @@ internal sealed record GroupResult(IReadOnlyList<Sample> Samples, IReadOnlyList<
 /// </summary>
 internal sealed class GroupEvaluator
 {
-    private readonly QueryEngine _engine;
+    private QueryEngine _engine;
+    private EngineOptions _engineOptions;
     private readonly RecentSamplesSource _source;
     private readonly Labels _externalLabels;
     private readonly string _externalUrl;
@@ -29,6 +30,7 @@ internal sealed class GroupEvaluator
     {
         Group = group;
         _source = source;
+        _engineOptions = engineOptions;
         _engine = new QueryEngine(source, engineOptions);
         _externalLabels = externalLabels;
         _externalUrl = externalUrl;
@@ -43,6 +45,15 @@ internal sealed class GroupEvaluator
 
     /// <summary>The alerting rules' states, by rule position (null for recording rules).</summary>
     public IReadOnlyList<AlertingRuleState?> Alerting { get; }
+
+    /// <summary>Evaluates with <paramref name="engineOptions"/> from the next evaluation on (the source's window edges became known).</summary>
+    public void Use(EngineOptions engineOptions)
+    {
+        if (ReferenceEquals(engineOptions, _engineOptions))
+            return;
+        _engineOptions = engineOptions;
+        _engine = new QueryEngine(_source, engineOptions);
+    }
 
     /// <summary>Evaluates every rule at <paramref name="time"/>; a failed rule is reported, and the others still run.</summary>
     public async Task<GroupResult> EvaluateAsync(DateTimeOffset time, CancellationToken cancellationToken)

@@ -15,6 +15,25 @@ internal sealed record LoadedGroup(string File, string Name, TimeSpan Interval, 
 {
     /// <summary>The value of the <c>rule_group</c> label of the ruler's metrics: <c>file;name</c>, as Prometheus labels its own.</summary>
     public string Key => File + ";" + Name;
+
+    /// <summary>
+    /// True when <paramref name="other"/> is this group as written: the same file, name, settings and rules in the same
+    /// order, each with the same expression text, labels, annotations and durations. A reload leaves such a group running.
+    /// </summary>
+    public bool SameAs(LoadedGroup other) =>
+        other is not null && File == other.File && Name == other.Name && Interval == other.Interval && Limit == other.Limit
+        && QueryOffset == other.QueryOffset && Rules.Count == other.Rules.Count && Rules.Zip(other.Rules).All(static p => SameRule(p.First, p.Second));
+
+    private static bool SameRule(LoadedRule a, LoadedRule b) => (a, b) switch
+    {
+        (LoadedRecordingRule r, LoadedRecordingRule s) => r.Name == s.Name && r.ExprText == s.ExprText && r.Labels.Equals(s.Labels),
+        (LoadedAlertingRule r, LoadedAlertingRule s) => r.Name == s.Name && r.ExprText == s.ExprText && r.For == s.For && r.KeepFiringFor == s.KeepFiringFor
+            && SameTemplates(r.Labels, s.Labels) && SameTemplates(r.Annotations, s.Annotations),
+        _ => false,
+    };
+
+    private static bool SameTemplates(IReadOnlyList<KeyValuePair<string, AlertTemplate>> a, IReadOnlyList<KeyValuePair<string, AlertTemplate>> b) =>
+        a.Count == b.Count && a.Zip(b).All(static p => p.First.Key == p.Second.Key && p.First.Value.Text == p.Second.Value.Text);
 }
 
 /// <summary>A rule: its name, expression and the labels it adds.</summary>

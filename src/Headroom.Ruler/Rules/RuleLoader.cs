@@ -116,7 +116,8 @@ internal static class RuleLoader
         return problems.Count > count || expr is null ? null : new LoadedAlertingRule(rule.Alert!, rule.Expr, expr, hold, keep, labels, annotations);
     }
 
-    private static List<KeyValuePair<string, AlertTemplate>> Templates(IReadOnlyDictionary<string, string> values, string where, string what,
+    /// <summary>Parses an alerting rule's label or annotation templates, adding a problem for each one that does not parse.</summary>
+    internal static List<KeyValuePair<string, AlertTemplate>> Templates(IReadOnlyDictionary<string, string> values, string where, string what,
         string file, int line, List<RuleProblem> problems)
     {
         var result = new List<KeyValuePair<string, AlertTemplate>>();

@@ -131,6 +131,12 @@ internal sealed partial class AlertTemplate
                     throw new TemplateException($"missing value for command at offset {offset}");
                 if (operands.Count > 1 && operands[0] is not FunctionOperand)
                     throw new TemplateException($"can't give arguments to a non-function at offset {offset}");
+                // A command after a pipe gets the value before it as its last argument.
+                var piped = commands.Count > 0 ? 1 : 0;
+                if (piped == 1 && operands[0] is not FunctionOperand)
+                    throw new TemplateException($"can't pipe a value into a non-function at offset {offset}");
+                if (operands[0] is FunctionOperand function && TemplateFunctions.CheckArity(function.Name, operands.Count - 1 + piped) is { } wrong)
+                    throw new TemplateException($"{wrong} at offset {offset}");
                 commands.Add(new Command(operands));
                 if (_index < tokens.Count && tokens[_index].Kind == TokenKind.Pipe)
                 {

@@ -49,6 +49,33 @@ internal static class TemplateFunctions
             : throw new TemplateException("index takes a map (such as $labels) and a key"),
     };
 
+    /// <summary>
+    /// How many arguments each function takes, least and most (a piped value counts as the last one): checked when a
+    /// template is parsed, so that <c>{{ humanize }}</c> is refused by <c>headroom rules check</c> and at load, not at
+    /// the first alert. Lists the same functions as the table above (a test checks it).
+    /// </summary>
+    private static readonly Dictionary<string, (int Least, int Most)> s_arity = new(StringComparer.Ordinal)
+    {
+        ["humanize"] = (1, 1), ["humanize1024"] = (1, 1), ["humanizePercentage"] = (1, 1), ["humanizeDuration"] = (1, 1),
+        ["humanizeTimestamp"] = (1, 1), ["title"] = (1, 1), ["toUpper"] = (1, 1), ["toLower"] = (1, 1), ["stripPort"] = (1, 1),
+        ["match"] = (2, 2), ["reReplaceAll"] = (3, 3), ["printf"] = (1, int.MaxValue), ["print"] = (0, int.MaxValue),
+        ["eq"] = (2, int.MaxValue), ["ne"] = (2, 2), ["lt"] = (2, 2), ["le"] = (2, 2), ["gt"] = (2, 2), ["ge"] = (2, 2),
+        ["and"] = (1, int.MaxValue), ["or"] = (1, int.MaxValue), ["not"] = (1, 1), ["len"] = (1, 1), ["index"] = (2, 2),
+    };
+
+    /// <summary>The functions whose argument counts are known, sorted (the same as <see cref="Names"/>).</summary>
+    internal static IEnumerable<string> NamesWithArity => s_arity.Keys.Order(StringComparer.Ordinal);
+
+    /// <summary>Null when <paramref name="name"/> takes <paramref name="count"/> arguments, else what is wrong, as Go says it.</summary>
+    public static string? CheckArity(string name, int count)
+    {
+        var (least, most) = s_arity[name];
+        if (count >= least && count <= most)
+            return null;
+        var want = least == most ? $"{least}" : most == int.MaxValue ? $"at least {least}" : $"{least} to {most}";
+        return $"wrong number of args for {name}: want {want} got {count}";
+    }
+
     /// <summary>The known names, sorted.</summary>
     public static IEnumerable<string> Names => s_functions.Keys.Order(StringComparer.Ordinal);
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using DuckDB.NET.Data;
+using DuckDB.NET.Native;
 using Headroom.Lake.Publishing;
 using Headroom.Lake.Storage;
 
@@ -208,12 +209,17 @@ public sealed class LakeQuery : IAsyncDisposable
                 {
                     try
                     {
-                        row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                        // An INTERVAL with months has no TimeSpan (DuckDB.NET throws); all intervals come as DuckDB prints them.
+                        row[i] = reader.IsDBNull(i) ? null
+                            : reader.GetFieldType(i) == typeof(TimeSpan) ? IntervalText(reader.GetFieldValue<DuckDBInterval>(i))
+                            : reader.GetValue(i);
                     }
-                    catch (InvalidCastException e)
+                    catch (Exception e) when (e is InvalidCastException or ArgumentOutOfRangeException or OverflowException)
                     {
                         // DuckDB.NET cannot hand some values to .NET (a LIST holding NULL, say); DuckDB can print them.
-                        throw new LakeQueryException($"column '{columns[i]}': {e.Message}; select it as text, e.g. CAST({columns[i]} AS VARCHAR)", e);
+                        // An interval with months inside a LIST or STRUCT fails with a message naming the driver's .NET types.
+                        var what = e is ArgumentOutOfRangeException ? "an INTERVAL with months inside a LIST or STRUCT cannot be read as a value" : e.Message;
+                        throw new LakeQueryException($"column '{columns[i]}': {what}; select it as text, e.g. CAST({columns[i]} AS VARCHAR)", e);
                     }
                 }
                 rows.Add(row);
@@ -224,6 +230,29 @@ public sealed class LakeQuery : IAsyncDisposable
         {
             throw new LakeQueryException(e.Message, e);
         }
+    }
+
+    /// <summary>An interval as DuckDB prints it: <c>1 year 2 months 3 days 04:05:06.5</c>, <c>3 days</c>, <c>01:30:00</c>.</summary>
+    internal static string IntervalText(DuckDBInterval interval)
+    {
+        static string Count(long n, string unit) => string.Create(CultureInfo.InvariantCulture, $"{n} {unit}{(Math.Abs(n) == 1 ? "" : "s")}");
+        // DuckDB.NET's fields are unsigned: DuckDB's signed values, reinterpreted.
+        var (months, days, signed) = (unchecked((int)interval.Months), unchecked((int)interval.Days), unchecked((long)interval.Micros));
+        var parts = new List<string>();
+        if (months / 12 != 0)
+            parts.Add(Count(months / 12, "year"));
+        if (months % 12 != 0)
+            parts.Add(Count(months % 12, "month"));
+        if (days != 0)
+            parts.Add(Count(days, "day"));
+        if (signed != 0 || parts.Count == 0)
+        {
+            var micros = Math.Abs(signed);
+            var fraction = micros % 1_000_000;
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{(signed < 0 ? "-" : "")}{micros / 3_600_000_000:00}:{micros / 60_000_000 % 60:00}:{micros / 1_000_000 % 60:00}{(fraction == 0 ? "" : "." + fraction.ToString("000000", CultureInfo.InvariantCulture).TrimEnd('0'))}"));
+        }
+        return string.Join(' ', parts);
     }
 
     private static async Task ExecuteAsync(DuckDBConnection connection, string sql, CancellationToken cancellationToken)

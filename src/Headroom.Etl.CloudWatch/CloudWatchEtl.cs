@@ -44,7 +44,7 @@ public sealed partial class CloudWatchEtl
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(profile);
         var provided = config.AllMetrics.SelectMany(m => m.Statistics.Select(s => PromNames.Metric(m.Namespace, m.Name, s))).ToHashSet(StringComparer.Ordinal);
-        var read = profile.Dimensions.SelectMany(d => Identifier().Matches(d.Expr).Select(m => m.Value)).ToHashSet(StringComparer.Ordinal);
+        var read = profile.Dimensions.SelectMany(d => Reads(d.Expr)).ToHashSet(StringComparer.Ordinal);
         var wanted = provided.Where(read.Contains).ToHashSet(StringComparer.Ordinal);
         if (wanted.Count == 0)
         {
@@ -103,11 +103,11 @@ public sealed partial class CloudWatchEtl
             try
             {
                 var report = await runner.RunAsync(options with { Source = name }, mode, inner, cancellationToken).ConfigureAwait(false);
-                results.Add(new TargetRun(target.Region, target.Who, name, report, source.MetricsRequested, source.SeriesRead, null));
+                results.Add(new TargetRun(target.Region, target.Who, name, report, source.MetricsRequested, source.SeriesRead, null) { NoData = source.NoData });
             }
             catch (Exception e) when (e is DataQualityException or WarehouseException or PromQL.Engine.QueryException)
             {
-                results.Add(new TargetRun(target.Region, target.Who, name, null, source.MetricsRequested, source.SeriesRead, e.Message));
+                results.Add(new TargetRun(target.Region, target.Who, name, null, source.MetricsRequested, source.SeriesRead, e.Message) { NoData = source.NoData });
             }
             done++;
         }
@@ -125,6 +125,9 @@ public sealed partial class CloudWatchEtl
     /// <summary>The source name of an account and region, as watermarks, gaps and runs store it.</summary>
     public static string SourceName(string account, string region) => $"cloudwatch:{account}/{region}";
 
+    /// <summary>The identifiers an expression names: the series it reads, among function names and labels (which match no series).</summary>
+    internal static IReadOnlySet<string> Reads(string expr) => Identifier().Matches(expr).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
+
     [GeneratedRegex(@"[a-zA-Z_:][a-zA-Z0-9_:]*")]
     private static partial Regex Identifier();
 }
@@ -135,7 +138,14 @@ public sealed partial class CloudWatchEtl
 /// <param name="MetricsRequested">Metrics requested from GetMetricData (what it bills).</param>
 /// <param name="SeriesRead">Series (metric × resource) read.</param>
 /// <param name="Error">Why the target failed as a whole, if it did.</param>
-public sealed record TargetRun(string Region, string Who, string? Source, EtlReport? Report, long MetricsRequested, long SeriesRead, string? Error);
+public sealed record TargetRun(string Region, string Who, string? Source, EtlReport? Report, long MetricsRequested, long SeriesRead, string? Error)
+{
+    /// <summary>
+    /// The configured metrics with no datapoint in this account and region, one line each (namespace, metric, statistics,
+    /// dimensions, what to check): their hours are not gaps, since they would never fill.
+    /// </summary>
+    public IReadOnlyList<string> NoData { get; init; } = [];
+}
 
 /// <summary>What a CloudWatch run did, per target.</summary>
 public sealed record CloudWatchEtlReport(IReadOnlyList<TargetRun> Targets)

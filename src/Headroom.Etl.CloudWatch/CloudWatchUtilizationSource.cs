@@ -42,18 +42,28 @@ public sealed class CloudWatchUtilizationSource : IUtilizationSource
     public long SeriesRead => Interlocked.Read(ref _series);
 
     /// <summary>
-    /// Nothing to load, and no gap to open, where this account and region have no resource (or no metric) the profile
-    /// reads: discovery sees what exists now, and a window could never load anything there, so its hours would be gaps
-    /// retried for the 63 days CloudWatch keeps them, for nothing. Anything else (resources found, or a call that
-    /// failed: the probe is advisory) is <see cref="SourceHistory.Unknown"/>, and an empty hour stays a gap.
+    /// The configured metrics that have no datapoint here, one line each naming the namespace, the metric, its statistics and
+    /// the dimensions without data, with what to check; filled by <see cref="HistoryAsync"/>.
+    /// </summary>
+    public IReadOnlyList<string> NoData { get; private set; } = [];
+
+    /// <summary>
+    /// Where this account and region's history starts, per dimension: the first datapoint of the series the dimension reads
+    /// (one GetMetricData query per series at one hour, over the run's range and <paramref name="lookBack"/> before it).
+    /// An instance launched yesterday has nothing to load, and no gap to retry, for the days before; a metric with no
+    /// datapoint at all opens no gap either (it never would fill), and is named in <see cref="NoData"/>. Where there is no
+    /// resource (or no metric) the profile reads, nothing to load and no gap: discovery sees what exists now, and those hours
+    /// would be retried for the 63 days CloudWatch keeps them, for nothing. A call that fails leaves
+    /// <see cref="SourceHistory.Unknown"/> (the probe is advisory) and an empty hour stays a gap.
     /// </summary>
     public async Task<SourceHistory> HistoryAsync(Profile profile, DateTimeOffset from, DateTimeOffset to, TimeSpan lookBack, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(profile);
+        IReadOnlyList<MetricFirstData> metrics;
         try
         {
-            return await _collector.HoldsMetricsAsync(_target, _wanted.Contains, cancellationToken).ConfigureAwait(false)
-                ? SourceHistory.Unknown
-                : new SourceHistory(null, HoldsNoData: true);
+            // CloudWatch's own limits, not the window's: those cut a window's read, and the probe has 24 times fewer points an hour.
+            metrics = await _collector.FirstDatapointsAsync(_target, from - lookBack, to.AddHours(1), _wanted.Contains, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (AwsApiException)
         {
@@ -63,6 +73,43 @@ public sealed class CloudWatchUtilizationSource : IUtilizationSource
         {
             return SourceHistory.Unknown;
         }
+        NoData = [.. metrics.Select(m => Missing(m, from - lookBack)).OfType<string>()];
+        if (metrics.All(static m => m.Series.Count == 0))
+            return new SourceHistory(null, HoldsNoData: true);
+
+        var starts = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var dimension in profile.Dimensions)
+        {
+            var reads = CloudWatchEtl.Reads(dimension.Expr);
+            var read = metrics.Where(m => m.Names.Any(reads.Contains)).ToList();
+            if (read.Count == 0)
+                continue;
+            var firsts = read.SelectMany(static m => m.Series).Select(static s => s.First).OfType<DateTimeOffset>().ToList();
+            starts[dimension.Name] = firsts.Count == 0 ? DateTimeOffset.MaxValue : firsts.Min();
+        }
+        var all = metrics.SelectMany(static m => m.Series).Select(static s => s.First).OfType<DateTimeOffset>().ToList();
+        var start = all.Count == 0 ? (DateTimeOffset?)null : all.Min();
+        return new SourceHistory(start is { } s && s > from ? s : null, HoldsNoData: false) { DimensionStarts = starts };
+    }
+
+    /// <summary>The line naming what of <paramref name="metric"/> has no datapoint since <paramref name="since"/>; null when all of it has.</summary>
+    private string? Missing(MetricFirstData metric, DateTimeOffset since)
+    {
+        var what = $"{metric.Namespace} {metric.MetricName} ({string.Join(", ", metric.Statistics)})";
+        if (metric.Series.Count == 0)
+        {
+            return $"{what}: CloudWatch lists no such metric for the resources found in {_target.Region}; " +
+                "check the metric's name and dimensions in the configuration (both are case-sensitive), or whether anything publishes it " +
+                "(EC2 memory and disk need the CloudWatch agent)";
+        }
+        var silent = metric.Series.Where(static s => s.First is null).ToList();
+        if (silent.Count == 0)
+            return null;
+        const int Shown = 5;
+        var dimensions = string.Join(", ", silent.Take(Shown).Select(static s => s.Dimensions.Count == 0 ? "no dimension" : string.Join(",", s.Dimensions.Select(static d => $"{d.Key}={d.Value}"))));
+        var more = silent.Count > Shown ? $" and {silent.Count - Shown} more" : "";
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{what} has no datapoint since {since:yyyy-MM-dd HH:mm}Z for {dimensions}{more} ({silent.Count} of {metric.Series.Count} series): check the metric's name and dimensions in the configuration, or whether the resource publishes it");
     }
 
     /// <inheritdoc />

@@ -12,6 +12,7 @@ public sealed partial class EtlRunner
         var history = await _source.HistoryAsync(profile, from, to, lookBack, cancellationToken).ConfigureAwait(false);
         tally.HistoryStart = history.Start;
         tally.SourceHoldsNoData = history.HoldsNoData;
+        tally.DimensionStarts = history.DimensionStarts;
     }
 
     private sealed partial class Tally
@@ -22,7 +23,12 @@ public sealed partial class EtlRunner
         /// <summary>See <see cref="EtlReport.SourceHoldsNoData"/>.</summary>
         public bool SourceHoldsNoData { get; set; }
 
-        public bool IsBeforeHistory(DateTimeOffset hour) => SourceHoldsNoData || (HistoryStart is { } start && hour < start);
+        /// <summary>See <see cref="SourceHistory.DimensionStarts"/>.</summary>
+        public IReadOnlyDictionary<string, DateTimeOffset> DimensionStarts { get; set; } = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+
+        public bool IsBeforeHistory(string dimension, DateTimeOffset hour) =>
+            SourceHoldsNoData
+            || (DimensionStarts.TryGetValue(dimension, out var own) ? hour < own : HistoryStart is { } start && hour < start);
 
         public int HoursBeforeHistory(DateTimeOffset from, DateTimeOffset to) =>
             SourceHoldsNoData ? (int)(to - from).TotalHours

@@ -140,7 +140,7 @@ public sealed partial class EtlRunner
             // part of it): hours are what later runs retry and resolve.
             for (var hour = start; hour < end; hour = hour.AddHours(1))
             {
-                if (!hoursWithData.Contains(hour) && !tally.IsBeforeHistory(hour))
+                if (!hoursWithData.Contains(hour) && !tally.IsBeforeHistory(dimension.Name, hour))
                     gaps.Add(new GapOpening(dimension.Name, hour, hour.AddHours(1), "no_data"));
             }
             resolved.AddRange(hoursWithData.Select(h => new GapResolution(dimension.Name, h)));

@@ -34,6 +34,14 @@ public sealed record SourceHistory(DateTimeOffset? Start, bool HoldsNoData)
 {
     /// <summary>Nothing known: every empty hour is a gap.</summary>
     public static SourceHistory Unknown { get; } = new(null, false);
+
+    /// <summary>
+    /// Where each dimension's own history starts, by dimension name, where the source can tell it apart from
+    /// <see cref="Start"/> (CloudWatch: the first datapoint of the series the dimension reads): hours before it are not gaps
+    /// of that dimension. <see cref="DateTimeOffset.MaxValue"/> when none of its series holds a datapoint: no hour is a gap
+    /// (the source says which metrics are missing instead). A dimension not named here follows <see cref="Start"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> DimensionStarts { get; init; } = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
 }
 
 /// <summary>What a source gave for one window.</summary>

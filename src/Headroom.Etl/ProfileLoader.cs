@@ -57,6 +57,8 @@ public static partial class ProfileLoader
             var match = UnknownProperty().Match(message);
             if (match.Success)
                 message = $"unknown key '{match.Groups[1].Value}'; see docs/etl.md for the profile format";
+            else if (WrongKind(e, yaml) is { } kind)
+                message = kind;
             throw new ProfileException($"{source}:{e.Start.Line}: {message}", e);
         }
         return Validate(document, source);

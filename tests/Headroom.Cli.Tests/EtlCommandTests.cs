@@ -138,6 +138,26 @@ public sealed class EtlCommandTests(SecuredFleetPrometheus source) : IClassFixtu
         Assert.Contains("bad.yaml:3: unknown key 'passwrd'", result.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>A value of the wrong kind names the key, what it takes and what was given, never a .NET type.</summary>
+    [Theory]
+    [InlineData("source: abc\n", "kind.yaml:1: source: expected keys indented under it (a mapping), got 'abc'")]
+    [InlineData("etl: [1]\n", "kind.yaml:1: etl: expected keys indented under it (a mapping), got a list")]
+    [InlineData("source:\n  url:\n    - http://x:9090\n", "kind.yaml:3: source.url: expected a single value (text), got a list")]
+    [InlineData("etl:\n  max_rejected_ratio: lots\n", "kind.yaml:2: etl.max_rejected_ratio: expected a number, got 'lots'")]
+    [InlineData("etl:\n  window_hours: abc\n", "kind.yaml:2: etl.window_hours: expected a whole number, got 'abc'")]
+    [InlineData("etl:\n  window_hours:\n    a: 1\n", "kind.yaml:3: etl.window_hours: expected a whole number, got a mapping")]
+    [InlineData("source:\n  tls: {insecure_skip_verify: maybe}\n", "kind.yaml:2: source.tls.insecure_skip_verify: expected true or false, got 'maybe'")]
+    public async Task A_config_value_of_the_wrong_kind_names_the_key_and_what_it_takes(string yaml, string expected)
+    {
+        var config = Path.Combine(_directory, "kind.yaml");
+        await File.WriteAllTextAsync(config, yaml);
+        var result = await Cli.RunAsync("etl", "run", "--config", config, "--db", Db);
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Headroom.Cli", result.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("etl:\n  concurrency: 0\n", "range.yaml:2: etl.concurrency must be between 1 and 64, got 0; change it or leave it out for the default")]
     [InlineData("etl:\n  window_hours: 24\n  chunk_hours: -1\n", "range.yaml:3: etl.chunk_hours must be between 1 and 10000, got -1")]

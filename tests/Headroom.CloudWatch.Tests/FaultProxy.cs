@@ -15,6 +15,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly Uri _moto;
     private readonly HttpClient _forward = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Status, string Body)>> _script = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(string Operation, Func<string, bool> When, int Status, string Body)> _conditional = new();
     private readonly ConcurrentDictionary<string, TimeSpan> _stalled = new(StringComparer.Ordinal);
     private readonly LoopbackHttpServer _server;
 
@@ -36,6 +37,13 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <summary>Answers the next request for <paramref name="operation"/> with this status and JSON body instead of forwarding it.</summary>
     public void Enqueue(string operation, int status, string body) =>
         _script.GetOrAdd(operation, _ => new ConcurrentQueue<(int, string)>()).Enqueue((status, body));
+
+    /// <summary>
+    /// As <see cref="Enqueue"/>, for the next request for <paramref name="operation"/> whose body <paramref name="when"/>
+    /// accepts (a window's GetMetricData, not the history probe before it); checked before the plain script, in order.
+    /// </summary>
+    public void EnqueueWhen(string operation, Func<string, bool> when, int status, string body) =>
+        _conditional.Enqueue((operation, when, status, body));
 
     /// <summary>Changes a request body before it is forwarded, given the operation and the body (e.g. resource type names moto spells its own way).</summary>
     public Func<string, string, string>? Rewrite { get; set; }
@@ -95,7 +103,11 @@ public sealed class FaultProxy : IAsyncDisposable
         int status;
         byte[] answer;
         string contentType;
-        if (_script.TryGetValue(operation, out var queue) && queue.TryDequeue(out var scripted))
+        if (_conditional.TryPeek(out var next) && next.Operation == operation && next.When(body) && _conditional.TryDequeue(out var conditional))
+        {
+            (status, answer, contentType) = (conditional.Status, Encoding.UTF8.GetBytes(conditional.Body), conditional.Body.StartsWith('<') ? "text/xml" : "application/x-amz-json-1.0");
+        }
+        else if (_script.TryGetValue(operation, out var queue) && queue.TryDequeue(out var scripted))
         {
             (status, answer, contentType) = (scripted.Status, Encoding.UTF8.GetBytes(scripted.Body), scripted.Body.StartsWith('<') ? "text/xml" : "application/x-amz-json-1.0");
         }

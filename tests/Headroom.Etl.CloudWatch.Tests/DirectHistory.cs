@@ -27,15 +27,16 @@ internal static class DirectHistory
             : Math.Round(1_000_000 * (instance + 1) * (wave + noise), 0);
     }
 
-    /// <summary>Puts every 5-minute datapoint of [start, end) for the instances into moto.</summary>
-    public static async Task PutAsync(MotoAws moto, AwsCredentials credentials, IReadOnlyList<string> instances, DateTimeOffset start, DateTimeOffset end, string region = MotoAws.Region)
+    /// <summary>Puts every 5-minute datapoint of [start, end) for the instances into moto (of <paramref name="metrics"/>, by default all three).</summary>
+    public static async Task PutAsync(MotoAws moto, AwsCredentials credentials, IReadOnlyList<string> instances, DateTimeOffset start, DateTimeOffset end, string region = MotoAws.Region,
+        IReadOnlyList<string>? metrics = null)
     {
         var data = new List<MetricDatum>();
         for (var t = start.ToUnixTimeSeconds(); t < end.ToUnixTimeSeconds(); t += 300)
         {
             for (var i = 0; i < instances.Count; i++)
             {
-                foreach (var metric in Metrics)
+                foreach (var metric in metrics ?? Metrics)
                     data.Add(new MetricDatum(metric, [new Headroom.CloudWatch.Aws.Dimension("InstanceId", instances[i])], t, Value(i, metric, t), metric == "CPUUtilization" ? "Percent" : "Bytes"));
             }
         }

@@ -179,10 +179,10 @@ public sealed class IsolationTests(MotoAws moto) : IClassFixture<MotoAws>, IAsyn
         await SeedAsync(RoleA);
         await SeedAsync(RoleB);
         var config = Config($"[{{roleArn: '{RoleA}'}}, {{roleArn: '{RoleB}'}}]");
-        // Targets run in the configuration's order, windows oldest first: account A's first window asks first, and as many
-        // throttled answers as a call has attempts exhaust it. Every later call is answered by moto.
+        // Targets run in the configuration's order, windows oldest first: after its history probe, account A's first window
+        // asks first, and as many throttled answers as a call has attempts exhaust it. Every later call is answered by moto.
         for (var attempt = 0; attempt < new RetryOptions().MaxAttempts; attempt++)
-            _proxy.Enqueue("GetMetricData", 400, FaultProxy.Error("Throttling", "Rate exceeded"));
+            _proxy.EnqueueWhen("GetMetricData", SamePointsTests.IsWindowRead, 400, FaultProxy.Error("Throttling", "Rate exceeded"));
         var etl = new CloudWatchEtl(_warehouse, SamePointsTests.Collector(moto, _proxy.Endpoint, config));
 
         var first = await etl.RunAsync(CollectorConfigReader.Read(config), Incremental(), EtlMode.Incremental);
@@ -220,13 +220,13 @@ public sealed class IsolationTests(MotoAws moto) : IClassFixture<MotoAws>, IAsyn
         await other.MigrateAsync();
         // 24 datapoints a call: a 36-point query is cut into a 2-hour and a 1-hour slice, one query a call: 6 × 2 = 12 calls,
         // plus one for the scripted first page that carries a NextToken.
-        _proxy.Enqueue("GetMetricData", 200, """{"MetricDataResults":[{"Id":"q0","Timestamps":[],"Values":[],"StatusCode":"PartialData"}],"NextToken":"page-2"}""");
-        var before = _proxy.Received.Count(r => r.Operation == "GetMetricData");
+        _proxy.EnqueueWhen("GetMetricData", SamePointsTests.IsWindowRead, 200, """{"MetricDataResults":[{"Id":"q0","Timestamps":[],"Values":[],"StatusCode":"PartialData"}],"NextToken":"page-2"}""");
+        var before = _proxy.Received.Count(SamePointsTests.IsWindowRead);
         var limited = await new CloudWatchEtl(other, SamePointsTests.Collector(moto, _proxy.Endpoint, config), limits: new WindowLimits { MaxDatapointsPerCall = 24 })
             .RunAsync(CollectorConfigReader.Read(config), options, EtlMode.Backfill);
 
         Assert.Equal(13, limited.Targets[0].Report!.Requests);
-        var requests = _proxy.Received.Where(r => r.Operation == "GetMetricData").Skip(before).ToList();
+        var requests = _proxy.Received.Where(SamePointsTests.IsWindowRead).Skip(before).ToList();
         Assert.Equal(13, requests.Count);
         Assert.Single(requests, r => r.Body.Contains("\"NextToken\":\"page-2\"", StringComparison.Ordinal));
         var actual = await other.ReadHourlyAsync("aws-ec2");

@@ -56,6 +56,12 @@ public sealed class SamePointsTests(SamePointsFixture fixture) : IClassFixture<S
         return warehouse;
     }
 
+    /// <summary>A GetMetricData request of a window's read, not of the history probe that asks where the data starts (SampleCount at an hour).</summary>
+    internal static bool IsWindowRead((string Operation, string Body) request) => request.Operation == "GetMetricData" && IsWindowRead(request.Body);
+
+    /// <summary>A GetMetricData body of a window's read.</summary>
+    internal static bool IsWindowRead(string body) => !body.Contains("\"Stat\":\"SampleCount\"", StringComparison.Ordinal);
+
     internal static Collector Collector(MotoAws moto, Uri endpoint, string yaml = Config, HttpClient? http = null) =>
         new(CollectorConfigReader.Read(yaml), http ?? moto.Http, new AwsEndpoints(endpoint), new CollectorMetrics(), options: new CollectorOptions
         {
@@ -93,17 +99,20 @@ public sealed class SamePointsTests(SamePointsFixture fixture) : IClassFixture<S
         Assert.Null(target.Error);
         Assert.Equal(2, target.Report!.Requests);
         Assert.Equal(2 * 9, target.MetricsRequested);
-        var calls = _proxy.Received.Where(r => r.Operation == "GetMetricData").ToList();
+        var calls = _proxy.Received.Where(IsWindowRead).ToList();
         Assert.Equal(2, calls.Count);
+        // And one call before them asks where each of the 9 series' data starts (one query per series, all its statistics).
+        var probe = Assert.Single(_proxy.Received, r => r.Operation == "GetMetricData" && !IsWindowRead(r));
+        Assert.Equal(9, System.Text.RegularExpressions.Regex.Count(probe.Body, "\"MetricStat\""));
         Assert.All(calls, c => Assert.Equal(9, System.Text.RegularExpressions.Regex.Count(c.Body, "\"MetricStat\"")));
         Assert.DoesNotContain(calls, c => c.Body.Contains("StatusCheckFailed", StringComparison.Ordinal));
         AssertSameRows(expected, await daily.ReadHourlyAsync("aws-ec2"));
 
         // Hourly windows over the first six hours: six calls of nine queries, the same rows.
-        var before = _proxy.Received.Count(r => r.Operation == "GetMetricData");
+        var before = _proxy.Received.Count(IsWindowRead);
         var hourly = await WarehouseAsync("hourly");
         var hourlyReport = await new CloudWatchEtl(hourly, Collector(fixture.Moto, _proxy.Endpoint)).RunAsync(CollectorConfigReader.Read(Config), Options(1, fixture.Start.AddHours(6)), EtlMode.Backfill);
-        Assert.Equal(6, _proxy.Received.Count(r => r.Operation == "GetMetricData") - before);
+        Assert.Equal(6, _proxy.Received.Count(IsWindowRead) - before);
         Assert.Equal(6 * 9, hourlyReport.Targets[0].MetricsRequested);
         AssertSameRows([.. expected.Where(r => r.HourStart < fixture.Start.AddHours(6))], await hourly.ReadHourlyAsync("aws-ec2"));
 

@@ -33,6 +33,21 @@ public class ProfileTests
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A value of the wrong kind names the key, what it takes and what was given, never a .NET type.</summary>
+    [Theory]
+    [InlineData("name: p\nresolution: [5m]\n", "profile.yaml:2: resolution: expected a single value (text), got a list")]
+    [InlineData("name: p\nidentity: instance\n", "profile.yaml:2: identity: expected a list, e.g. [a, b], got 'instance'")]
+    [InlineData("name: p\nidentity: [instance]\ndimensions: cpu\n", "profile.yaml:3: dimensions: expected a list, e.g. [a, b], got 'cpu'")]
+    [InlineData("name: p\ninfo: aws_ec2_info\n", "profile.yaml:2: info: expected keys indented under it (a mapping), got 'aws_ec2_info'")]
+    [InlineData("name: p\ndimensions:\n  - name: cpu\n    expr: [up]\n", "profile.yaml:4: dimensions[0].expr: expected a single value (text), got a list")]
+    public void A_value_of_the_wrong_kind_names_the_key_and_what_it_takes(string yaml, string expected)
+    {
+        var e = Assert.Throws<ProfileException>(() => ProfileLoader.Parse(yaml, "profile.yaml"));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Headroom.Etl", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_unknown_profile_name_lists_the_choices()
     {

@@ -59,6 +59,8 @@ internal static partial class EtlCommand
                 await error.WriteLineAsync($"headroom: warning: {target.Who} in {target.Region} failed: {target.Error}");
             foreach (var line in target.Report?.Unavailable ?? [])
                 await error.WriteLineAsync($"headroom: warning: {target.Source}: {line}; recorded as gaps, the next run retries them");
+            foreach (var line in target.NoData)
+                await error.WriteLineAsync($"headroom: warning: {target.Source}: {line}");
         }
         if (format == "json")
         {

@@ -35,6 +35,10 @@ internal static class LakeOutput
         null => null,
         DateTime t => t.ToString(t.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        // TimeOnly's default is the short time (01:02): seconds and fractions as DuckDB prints them.
+        TimeOnly t => t.ToString("HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture).TrimEnd('.'),
+        // A BLOB comes as a stream: its bytes as DuckDB prints them (\x01 for a byte that is not printable), not the stream's type.
+        Stream blob => Blob(blob),
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         string text => text,
@@ -43,6 +47,21 @@ internal static class LakeOutput
         System.Collections.IEnumerable list => "[" + string.Join(", ", list.Cast<object?>().Select(v => Text(v) ?? "NULL")) + "]",
         _ => value.ToString(),
     };
+
+    private static string Blob(Stream blob)
+    {
+        using var bytes = new MemoryStream();
+        blob.CopyTo(bytes);
+        var text = new System.Text.StringBuilder();
+        foreach (var b in bytes.ToArray())
+        {
+            if (b is >= 32 and <= 126 and not (byte)'\\' and not (byte)'\'' and not (byte)'"')
+                text.Append((char)b);
+            else
+                text.Append(CultureInfo.InvariantCulture, $"\\x{b:X2}");
+        }
+        return text.ToString();
+    }
 
     /// <summary>A value for JSON: lists and structs nested as JSON arrays and objects, everything else as its text.</summary>
     private static object? Json(object? value) => value switch

@@ -43,6 +43,8 @@ internal static partial class ServeCommand
                     await output.WriteLineAsync($"{stamp} {target.Source}: run {r.RunId}: {r.RowsLoaded} rows loaded, {r.RowsRejected} quarantined, {r.GapsOpened} gaps opened, {r.GapsResolved} resolved");
                     Log.RunSucceeded(logger, r.RunId, r.From, r.To, r.RowsLoaded, r.RowsRejected, r.GapsOpened, r.GapsResolved);
                 }
+                foreach (var line in target.NoData)
+                    await output.WriteLineAsync($"{stamp} {target.Source}: warning: {line}");
                 var problem = target.Error ?? (target.Report is { Unavailable.Count: > 0 } u ? string.Join("; ", u.Unavailable) : null);
                 if (problem is not null)
                 {

@@ -42,13 +42,7 @@ internal sealed partial class HeadroomConfig
         }
         catch (YamlException e)
         {
-            var message = e.InnerException?.Message ?? e.Message;
-            var unknown = System.Text.RegularExpressions.Regex.Match(message, "Property '([^']+)' not found");
-            if (unknown.Success)
-                message = $"unknown key '{unknown.Groups[1].Value}' (see docs/etl.md for the keys)";
-            else if (ScalarAt(text, e.Start.Line) is { } scalar)
-                message = e.InnerException is OverflowException ? $"{scalar.Key}: '{scalar.Value}' is too large a number" : $"{scalar.Key}: {message}";
-            throw new CliException($"{path}:{e.Start.Line}: {message}", ExitCodes.Usage);
+            throw new CliException($"{path}:{e.Start.Line}: {Describe(e, text)}", ExitCodes.Usage);
         }
         if (FirstProblem(config, text) is { } problem)
             throw new CliException($"{path}:{problem}", ExitCodes.Usage);

@@ -33,7 +33,7 @@ public sealed partial class Collector
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(wanted);
         var (region, role) = (target.Region, target.Role);
-        var (info, queries) = await PlanWindowAsync(target, wanted, cancellationToken).ConfigureAwait(false);
+        var (info, queries, _) = await PlanWindowAsync(target, wanted, cancellationToken).ConfigureAwait(false);
 
         limits ??= WindowLimits.Default;
         var series = new List<WindowSeries>(queries.Count);
@@ -78,17 +78,22 @@ public sealed partial class Collector
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(wanted);
-        var (_, queries) = await PlanWindowAsync(target, wanted, cancellationToken).ConfigureAwait(false);
+        var (_, queries, _) = await PlanWindowAsync(target, wanted, cancellationToken).ConfigureAwait(false);
         return queries.Count > 0;
     }
 
-    /// <summary>The info series of the resources discovered for <paramref name="target"/>, and one query per wanted metric, statistic and resource.</summary>
-    private async Task<(List<CollectedSeries> Info, List<PlannedQuery> Queries)> PlanWindowAsync(CollectorTarget target, Func<string, bool> wanted,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The info series of the resources discovered for <paramref name="target"/>, one query per wanted metric, statistic and
+    /// resource, and the wanted metrics there was something to ask for (a discovery job that found resources, a static or
+    /// custom-namespace job), whether CloudWatch listed them or not.
+    /// </summary>
+    private async Task<(List<CollectedSeries> Info, List<PlannedQuery> Queries, List<MetricConfig> Configured)> PlanWindowAsync(CollectorTarget target,
+        Func<string, bool> wanted, CancellationToken cancellationToken)
     {
         var (region, role) = (target.Region, target.Role);
         var info = new List<CollectedSeries>();
         var queries = new List<PlannedQuery>();
+        var configured = new List<MetricConfig>();
         var pass = new AnswerMemo();
         bool Mine(JobConfig job) => job.Regions.Contains(region) && job.Roles.Any(r => RoleKey(r) == RoleKey(role));
         MetricConfig? Narrow(MetricConfig m) =>
@@ -102,6 +107,8 @@ public sealed partial class Collector
             var credentials = await _accounts.CredentialsAsync(role, region, cancellationToken).ConfigureAwait(false);
             var resources = (await DiscoverAsync(job, region, role, credentials, pass, cancellationToken).ConfigureAwait(false)).Resources;
             info.AddRange(resources.Select(r => InfoSeries(job, r)));
+            if (resources.Count > 0)
+                configured.AddRange(metrics);
             foreach (var metric in metrics)
             {
                 var listed = await ListAsync(region, role, credentials, metric.Namespace, metric.Name, job.RecentlyActiveOnly, cancellationToken).ConfigureAwait(false);
@@ -114,6 +121,7 @@ public sealed partial class Collector
             var dimensions = job.Dimensions.Select(d => new Dimension(d.Name, d.Value)).ToList();
             foreach (var metric in job.Metrics.Select(Narrow).OfType<MetricConfig>())
             {
+                configured.Add(metric);
                 var labels = BaseLabels(job.Name, region, account, dimensions, job.CustomTags);
                 queries.AddRange(metric.Statistics.Select(stat => new PlannedQuery(region, role, metric, stat, new Metric(metric.Namespace, metric.Name, dimensions), labels)));
             }
@@ -125,6 +133,7 @@ public sealed partial class Collector
                 continue;
             var credentials = await _accounts.CredentialsAsync(role, region, cancellationToken).ConfigureAwait(false);
             var account = await _accounts.AccountIdAsync(role, region, cancellationToken).ConfigureAwait(false);
+            configured.AddRange(metrics);
             foreach (var metric in metrics)
             {
                 var listed = await ListAsync(region, role, credentials, metric.Namespace, metric.Name, job.RecentlyActiveOnly, cancellationToken).ConfigureAwait(false);
@@ -136,7 +145,7 @@ public sealed partial class Collector
             }
         }
 
-        return (info, queries);
+        return (info, queries, configured);
     }
 
     /// <summary>One batch over one time slice, every page followed; points by query, keyed by time (a later page wins).</summary>

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using DuckDB.NET.Data;
+using DuckDB.NET.Native;
 using Headroom.Lake.Publishing;
 using Headroom.Lake.Storage;
 
@@ -28,6 +29,12 @@ public sealed class LakeQuery : IAsyncDisposable
         ["resources"] = "{}",
     };
 
+    /// <summary>The partition columns of each table and their SQL types, as <see cref="s_hiveTypes"/> declares them.</summary>
+    private static readonly Dictionary<string, (string Name, string Type)[]> s_hiveColumns = s_hiveTypes.ToDictionary(
+        static t => t.Key,
+        static t => System.Text.RegularExpressions.Regex.Matches(t.Value, @"'(\w+)': (\w+)").Select(static m => (m.Groups[1].Value, m.Groups[2].Value)).ToArray(),
+        StringComparer.Ordinal);
+
     private static readonly Dictionary<string, string> s_emptyViews = new(StringComparer.Ordinal)
     {
         ["hourly"] = "SELECT NULL::VARCHAR AS profile, NULL::VARCHAR AS resource_key, NULL::VARCHAR AS dimension, NULL::TIMESTAMP AS hour_start, NULL::DOUBLE AS avg_value, " +
@@ -42,12 +49,14 @@ public sealed class LakeQuery : IAsyncDisposable
 
     private readonly DuckDBConnection _connection;
     private readonly Dictionary<string, (string Partition, long Bytes)> _files;
+    private readonly Dictionary<string, List<string>> _tables;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    private LakeQuery(DuckDBConnection connection, Dictionary<string, (string, long)> files, IReadOnlyList<PartitionManifest> manifests)
+    private LakeQuery(DuckDBConnection connection, Dictionary<string, (string, long)> files, Dictionary<string, List<string>> tables, IReadOnlyList<PartitionManifest> manifests)
     {
         _connection = connection;
         _files = files;
+        _tables = tables;
         Manifests = manifests;
     }
 
@@ -61,6 +70,7 @@ public sealed class LakeQuery : IAsyncDisposable
         var publisher = new PartitionPublisher(store);
         var manifests = new List<PartitionManifest>();
         var files = new Dictionary<string, (string, long)>(StringComparer.Ordinal);
+        var tables = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var connection = new DuckDBConnection("Data Source=:memory:");
         try
         {
@@ -78,6 +88,7 @@ public sealed class LakeQuery : IAsyncDisposable
                         files[local] = (manifest.Partition, file.Bytes);
                     }
                 }
+                tables[table] = paths;
                 var view = paths.Count == 0 ? s_emptyViews[table]
                     : $"SELECT * FROM read_parquet([{string.Join(", ", paths.Select(Quote))}], hive_partitioning = true" +
                       (table == "resources" ? ")" : $", hive_types = {s_hiveTypes[table]})");
@@ -89,7 +100,7 @@ public sealed class LakeQuery : IAsyncDisposable
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return new LakeQuery(connection, files, manifests);
+        return new LakeQuery(connection, files, tables, manifests);
     }
 
     /// <summary>Runs <paramref name="sql"/> and returns its rows.</summary>
@@ -125,14 +136,55 @@ public sealed class LakeQuery : IAsyncDisposable
             {
                 await ExecuteAsync(_connection, "PRAGMA disable_profiling", cancellationToken).ConfigureAwait(false);
             }
-            var scan = ScanReport.FromProfile(await File.ReadAllTextAsync(profile, cancellationToken).ConfigureAwait(false), _files);
-            return (result, scan);
+            var scans = new List<(ParquetScan, IReadOnlyList<string>, int)>();
+            foreach (var scan in ScanReport.Scans(await File.ReadAllTextAsync(profile, cancellationToken).ConfigureAwait(false)))
+            {
+                var table = _tables.FirstOrDefault(t => scan.Listed.Count > 0 && t.Value.Contains(scan.Listed[0], StringComparer.Ordinal));
+                scans.Add((scan, await FilesReadAsync(scan, table.Key, cancellationToken).ConfigureAwait(false), scan.FilesCovered ?? table.Value?.Count ?? scan.FilesRead));
+            }
+            return (result, ScanReport.From(scans, _files));
         }
         finally
         {
             _gate.Release();
             File.Delete(profile);
         }
+    }
+
+    /// <summary>
+    /// The files <paramref name="scan"/> opened. DuckDB names only the first five; it opens the files of its list in order,
+    /// so they are the first <see cref="ParquetScan.FilesRead"/> of the view's files that its partition filters keep
+    /// (evaluated here by DuckDB over the partitions' keys). A filter that cannot be evaluated keeps every file: the
+    /// figure stays an upper bound.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> FilesReadAsync(ParquetScan scan, string? table, CancellationToken cancellationToken)
+    {
+        if (!scan.Truncated || table is null)
+            return scan.Listed;
+        IReadOnlyList<string> candidates = _tables[table];
+        if (scan.FileFilters is { } filters && ScanReport.FilterConditions(filters) is { Count: > 0 } conditions)
+        {
+            var columns = s_hiveColumns[table];
+            var rows = candidates.Select((path, i) =>
+            {
+                var keys = _files[path].Partition.Split('/').Select(static p => p.Split('=', 2)).Where(static p => p.Length == 2)
+                    .ToDictionary(static p => p[0], static p => p[1], StringComparer.Ordinal);
+                return $"({i.ToString(CultureInfo.InvariantCulture)}, " +
+                    string.Join(", ", columns.Select(c => keys.TryGetValue(c.Name, out var v) ? $"CAST({Quote(v)} AS {c.Type})" : $"NULL::{c.Type}")) + ")";
+            });
+            var sql = $"SELECT i FROM (VALUES {string.Join(", ", rows)}) AS t(i, {string.Join(", ", columns.Select(c => $"\"{c.Name}\""))}) " +
+                $"WHERE {string.Join(" AND ", conditions)} ORDER BY i";
+            try
+            {
+                var kept = await ReadAsync(sql, cancellationToken).ConfigureAwait(false);
+                candidates = [.. kept.Rows.Select(r => candidates[Convert.ToInt32(r[0], CultureInfo.InvariantCulture)])];
+            }
+            catch (LakeQueryException)
+            {
+                // Every file of the view, as above.
+            }
+        }
+        return [.. candidates.Take(scan.FilesRead)];
     }
 
     public async ValueTask DisposeAsync()
@@ -157,12 +209,17 @@ public sealed class LakeQuery : IAsyncDisposable
                 {
                     try
                     {
-                        row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                        // An INTERVAL with months has no TimeSpan (DuckDB.NET throws); all intervals come as DuckDB prints them.
+                        row[i] = reader.IsDBNull(i) ? null
+                            : reader.GetFieldType(i) == typeof(TimeSpan) ? IntervalText(reader.GetFieldValue<DuckDBInterval>(i))
+                            : reader.GetValue(i);
                     }
-                    catch (InvalidCastException e)
+                    catch (Exception e) when (e is InvalidCastException or ArgumentOutOfRangeException or OverflowException)
                     {
                         // DuckDB.NET cannot hand some values to .NET (a LIST holding NULL, say); DuckDB can print them.
-                        throw new LakeQueryException($"column '{columns[i]}': {e.Message}; select it as text, e.g. CAST({columns[i]} AS VARCHAR)", e);
+                        // An interval with months inside a LIST or STRUCT fails with a message naming the driver's .NET types.
+                        var what = e is ArgumentOutOfRangeException ? "an INTERVAL with months inside a LIST or STRUCT cannot be read as a value" : e.Message;
+                        throw new LakeQueryException($"column '{columns[i]}': {what}; select it as text, e.g. CAST({columns[i]} AS VARCHAR)", e);
                     }
                 }
                 rows.Add(row);
@@ -173,6 +230,29 @@ public sealed class LakeQuery : IAsyncDisposable
         {
             throw new LakeQueryException(e.Message, e);
         }
+    }
+
+    /// <summary>An interval as DuckDB prints it: <c>1 year 2 months 3 days 04:05:06.5</c>, <c>3 days</c>, <c>01:30:00</c>.</summary>
+    internal static string IntervalText(DuckDBInterval interval)
+    {
+        static string Count(long n, string unit) => string.Create(CultureInfo.InvariantCulture, $"{n} {unit}{(Math.Abs(n) == 1 ? "" : "s")}");
+        // DuckDB.NET's fields are unsigned: DuckDB's signed values, reinterpreted.
+        var (months, days, signed) = (unchecked((int)interval.Months), unchecked((int)interval.Days), unchecked((long)interval.Micros));
+        var parts = new List<string>();
+        if (months / 12 != 0)
+            parts.Add(Count(months / 12, "year"));
+        if (months % 12 != 0)
+            parts.Add(Count(months % 12, "month"));
+        if (days != 0)
+            parts.Add(Count(days, "day"));
+        if (signed != 0 || parts.Count == 0)
+        {
+            var micros = Math.Abs(signed);
+            var fraction = micros % 1_000_000;
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{(signed < 0 ? "-" : "")}{micros / 3_600_000_000:00}:{micros / 60_000_000 % 60:00}:{micros / 1_000_000 % 60:00}{(fraction == 0 ? "" : "." + fraction.ToString("000000", CultureInfo.InvariantCulture).TrimEnd('0'))}"));
+        }
+        return string.Join(' ', parts);
     }
 
     private static async Task ExecuteAsync(DuckDBConnection connection, string sql, CancellationToken cancellationToken)

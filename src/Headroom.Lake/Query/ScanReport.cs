@@ -19,26 +19,41 @@ public sealed record ScanReport(int FilesRead, int FilesTotal, IReadOnlyList<str
     /// <summary>What Athena would bill for this scan at $5 per TB (10 MB minimum).</summary>
     public double AthenaUsd => Math.Max(BytesRead, AthenaMinimumBytes) / 1e12 * LakeQuery.AthenaUsdPerTerabyte;
 
-    internal static ScanReport FromProfile(string json, IReadOnlyDictionary<string, (string Partition, long Bytes)> files)
+    /// <summary>
+    /// The report of the scans, each resolved to the files it opened and the files its view covers (a file read by two
+    /// scans, a self-join, counts once).
+    /// </summary>
+    internal static ScanReport From(IReadOnlyList<(ParquetScan Scan, IReadOnlyList<string> Read, int Covered)> scans,
+        IReadOnlyDictionary<string, (string Partition, long Bytes)> files)
+    {
+        var read = scans.SelectMany(s => s.Read).Where(files.ContainsKey).Distinct(StringComparer.Ordinal).ToList();
+        return new ScanReport(scans.Sum(s => s.Scan.FilesRead), scans.Sum(s => s.Covered),
+            read.Select(f => files[f].Partition).Distinct(StringComparer.Ordinal).ToList(), read.Sum(f => files[f].Bytes));
+    }
+
+    /// <summary>The Parquet scans of a DuckDB JSON profile, as its <c>READ_PARQUET</c> operators describe them.</summary>
+    internal static List<ParquetScan> Scans(string json)
     {
         using var document = JsonDocument.Parse(json);
-        var read = new List<string>();
-        int filesRead = 0, filesTotal = 0;
+        var scans = new List<ParquetScan>();
         Walk(document.RootElement);
-        var known = read.Where(files.ContainsKey).Distinct(StringComparer.Ordinal).ToList();
-        return new ScanReport(filesRead, filesTotal, known.Select(f => files[f].Partition).Distinct(StringComparer.Ordinal).ToList(), known.Sum(f => files[f].Bytes));
+        return scans;
 
         void Walk(JsonElement node)
         {
             if (node.TryGetProperty("extra_info", out var info) && info.ValueKind == JsonValueKind.Object
                 && info.TryGetProperty("Function", out var function) && function.GetString() == "READ_PARQUET")
             {
-                if (info.TryGetProperty("Total Files Read", out var count) && int.TryParse(count.GetString(), out var n))
-                    filesRead += n;
-                if (info.TryGetProperty("Scanning Files", out var scanning) && scanning.GetString()?.Split('/') is [_, var total] && int.TryParse(total, out var t))
-                    filesTotal += t;
-                if (info.TryGetProperty("Filename(s)", out var names) && names.GetString() is { } list)
-                    read.AddRange(list.Split(", ", StringSplitOptions.RemoveEmptyEntries));
+                var filesRead = info.TryGetProperty("Total Files Read", out var count) && int.TryParse(count.GetString(), out var n) ? n : 0;
+                int? scanning = info.TryGetProperty("Scanning Files", out var s) && s.GetString()?.Split('/') is [_, var total] && int.TryParse(total, out var t) ? t : null;
+                var names = info.TryGetProperty("Filename(s)", out var list) && list.GetString() is { } text
+                    ? text.Split(", ", StringSplitOptions.RemoveEmptyEntries)
+                    : [];
+                // DuckDB lists the first five files a scan opened and then "..." (a constant in its multi-file reader):
+                // the rest are found from the scan's file list and its partition filters.
+                var truncated = names.Length > 0 && names[^1] == "...";
+                var filters = info.TryGetProperty("File Filters", out var f) ? f.GetString() : null;
+                scans.Add(new ParquetScan(filesRead, scanning, [.. names.Where(x => x != "...")], truncated, filters));
             }
             if (node.TryGetProperty("children", out var children))
             {
@@ -47,4 +62,35 @@ public sealed record ScanReport(int FilesRead, int FilesTotal, IReadOnlyList<str
             }
         }
     }
+
+    /// <summary>
+    /// The conditions of DuckDB's <c>File Filters</c> line, one per parenthesised group: <c>(date &gt;= '2026-10-02'::DATE)(account != 'x')</c>
+    /// is two. Parentheses inside quotes do not count.
+    /// </summary>
+    internal static List<string> FilterConditions(string filters)
+    {
+        var conditions = new List<string>();
+        var (depth, start, quoted) = (0, -1, false);
+        for (var i = 0; i < filters.Length; i++)
+        {
+            var c = filters[i];
+            if (c == '\'')
+                quoted = !quoted;
+            if (quoted)
+                continue;
+            if (c == '(' && depth++ == 0)
+                start = i;
+            else if (c == ')' && --depth == 0 && start >= 0)
+                conditions.Add(filters[start..(i + 1)]);
+        }
+        return conditions;
+    }
 }
+
+/// <summary>One Parquet scan of a query's profile.</summary>
+/// <param name="FilesRead">Files it opened (DuckDB opens them in the order of its file list).</param>
+/// <param name="FilesCovered">The files its view covers, as <c>Scanning Files</c> (pruned/all) says when partition filters pruned it.</param>
+/// <param name="Listed">The files DuckDB names, the first five it opened.</param>
+/// <param name="Truncated">DuckDB named only the first five.</param>
+/// <param name="FileFilters">The partition filters that pruned its file list (<c>File Filters</c>), if any.</param>
+internal sealed record ParquetScan(int FilesRead, int? FilesCovered, IReadOnlyList<string> Listed, bool Truncated, string? FileFilters);

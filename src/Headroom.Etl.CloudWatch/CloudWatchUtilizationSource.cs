@@ -63,7 +63,9 @@ public sealed class CloudWatchUtilizationSource : IUtilizationSource
         try
         {
             // CloudWatch's own limits, not the window's: those cut a window's read, and the probe has 24 times fewer points an hour.
-            metrics = await _collector.FirstDatapointsAsync(_target, from - lookBack, to.AddHours(1), _wanted.Contains, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var found = await _collector.FirstDatapointsAsync(_target, from - lookBack, to.AddHours(1), _wanted.Contains, cancellationToken: cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref _queries, found.Queries);
+            metrics = found.Metrics;
         }
         catch (AwsApiException)
         {

@@ -49,7 +49,7 @@ public sealed partial class EtlRunner
         try
         {
             await RetryGapsAsync(options, runId, from, tally, cancellationToken).ConfigureAwait(false);
-            await FindHistoryStartAsync(profile, from, to, options.GapRetention, tally, cancellationToken).ConfigureAwait(false);
+            tally.HistoryStartFound = new Lazy<Task>(() => AskHistoryStartAsync(profile, from, to, options.GapRetention, tally, cancellationToken));
             var windows = Windows(from, to, options.WindowHours).ToList();
             var totalHours = (int)(to - from).TotalHours;
             var hoursDone = 0;
@@ -129,21 +129,28 @@ public sealed partial class EtlRunner
         var rejected = new List<RejectedRow>();
         var gaps = new List<GapOpening>();
         var resolved = new List<GapResolution>();
+        var withData = new HashSet<DateTimeOffset>[profile.Dimensions.Count];
+        for (var i = 0; i < profile.Dimensions.Count; i++)
+        {
+            var (ok, bad) = Validator.Validate(profile, profile.Dimensions[i], extracted[i], now, options.Validation);
+            valid.AddRange(ok);
+            rejected.AddRange(bad);
+            withData[i] = ok.Select(r => r.HourStart).ToHashSet();
+        }
+        var hours = (int)(end - start).TotalHours;
+        if (withData.Any(h => h.Count < hours) && tally.HistoryStartFound is { } historyStart)
+            await historyStart.Value.ConfigureAwait(false);
         for (var i = 0; i < profile.Dimensions.Count; i++)
         {
             var dimension = profile.Dimensions[i];
-            var (ok, bad) = Validator.Validate(profile, dimension, extracted[i], now, options.Validation);
-            valid.AddRange(ok);
-            rejected.AddRange(bad);
-            var hoursWithData = ok.Select(r => r.HourStart).ToHashSet();
             // One gap per hour with no complete row for any resource (no data, or the source was down for
             // part of it): hours are what later runs retry and resolve.
             for (var hour = start; hour < end; hour = hour.AddHours(1))
             {
-                if (!hoursWithData.Contains(hour) && !tally.IsBeforeHistory(dimension.Name, hour))
+                if (!withData[i].Contains(hour) && !tally.IsBeforeHistory(dimension.Name, hour))
                     gaps.Add(new GapOpening(dimension.Name, hour, hour.AddHours(1), "no_data"));
             }
-            resolved.AddRange(hoursWithData.Select(h => new GapResolution(dimension.Name, h)));
+            resolved.AddRange(withData[i].Select(h => new GapResolution(dimension.Name, h)));
         }
 
         // Incomplete rows are quarantined but say the data is not all there yet (gaps retry it), not that it is

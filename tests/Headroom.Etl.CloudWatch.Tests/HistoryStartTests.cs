@@ -76,6 +76,24 @@ public sealed class HistoryStartTests(MotoAws moto) : IClassFixture<MotoAws>, IA
     }
 
     [Fact]
+    public async Task A_run_with_every_hour_present_does_not_ask_where_the_history_starts()
+    {
+        // The question costs a GetMetricData query per series: asked on every hourly run, it would double the bill.
+        var ids = await moto.RunInstancesAsync(MotoAws.Ambient, 2, "m5.large", ("Name", "steady"));
+        await DirectHistory.PutAsync(moto, MotoAws.Ambient, ids, _to.AddHours(-12), _to);
+        var etl = new CloudWatchEtl(_warehouse, SamePointsTests.Collector(moto, moto.Endpoint, Config));
+
+        var report = (await etl.RunAsync(CollectorConfigReader.Read(Config), Incremental(), EtlMode.Incremental)).Targets.Single();
+
+        Assert.Null(report.Error);
+        Assert.Equal(2 * 3 * 12, report.Report!.RowsLoaded);
+        Assert.Empty(await OpenGapsAsync());
+        // 4 windows of 3 hours, each one query per series (2 instances × 3 metrics), and nothing more.
+        Assert.Equal(4 * 2 * 3, report.MetricsRequested);
+        Assert.Null(report.Report.HistoryStart);
+    }
+
+    [Fact]
     public async Task A_configured_metric_without_any_datapoint_is_named_with_its_dimensions_and_opens_no_gaps()
     {
         // CPU is published; NetworkIn and NetworkOut never are. A static job names an instance that does not exist.

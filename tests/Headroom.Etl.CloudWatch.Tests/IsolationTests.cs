@@ -81,9 +81,9 @@ public sealed class IsolationTests(MotoAws moto) : IClassFixture<MotoAws>, IAsyn
         await SeedAsync(RoleA);
         await SeedAsync(RoleB);
         var config = Config($"[{{roleArn: '{RoleA}'}}, {{roleArn: '{RoleB}'}}]");
-        // Targets run in the configuration's order: the first AssumeRole calls are account A's, one for the run's history
-        // probe (is there anything to read?) and one per window. Throttling on top is retried.
-        for (var call = 0; call < 1 + 3; call++)
+        // Targets run in the configuration's order: the first AssumeRole calls are account A's, one per window (a window
+        // that cannot be read becomes gaps without asking where the history starts). Throttling on top is retried.
+        for (var call = 0; call < 3; call++)
             _proxy.Enqueue("AssumeRole", 403, FaultProxy.XmlError("AccessDenied", "not authorized to perform sts:AssumeRole"));
         _proxy.Enqueue("GetMetricData", 400, FaultProxy.Error("Throttling", "Rate exceeded"));
         var etl = new CloudWatchEtl(_warehouse, SamePointsTests.Collector(moto, _proxy.Endpoint, config));
@@ -179,8 +179,7 @@ public sealed class IsolationTests(MotoAws moto) : IClassFixture<MotoAws>, IAsyn
         await SeedAsync(RoleA);
         await SeedAsync(RoleB);
         var config = Config($"[{{roleArn: '{RoleA}'}}, {{roleArn: '{RoleB}'}}]");
-        // Targets run in the configuration's order, windows oldest first: after its history probe, account A's first window
-        // asks first, and as many throttled answers as a call has attempts exhaust it. Every later call is answered by moto.
+        // Targets run in the configuration's order, windows oldest first: account A's first window asks first, and as many throttled answers as a call has attempts exhaust it. Every later call is answered by moto.
         for (var attempt = 0; attempt < new RetryOptions().MaxAttempts; attempt++)
             _proxy.EnqueueWhen("GetMetricData", SamePointsTests.IsWindowRead, 400, FaultProxy.Error("Throttling", "Rate exceeded"));
         var etl = new CloudWatchEtl(_warehouse, SamePointsTests.Collector(moto, _proxy.Endpoint, config));

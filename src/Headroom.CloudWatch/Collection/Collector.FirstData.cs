@@ -14,7 +14,7 @@ public sealed partial class Collector
     /// (cached alike). A wanted metric there was something to ask for that CloudWatch does not list comes back with no series.
     /// </summary>
     /// <exception cref="Aws.AwsApiException">A call failed (after retries where retrying helps).</exception>
-    public async Task<IReadOnlyList<MetricFirstData>> FirstDatapointsAsync(CollectorTarget target, DateTimeOffset start, DateTimeOffset end, Func<string, bool> wanted,
+    public async Task<FirstDatapoints> FirstDatapointsAsync(CollectorTarget target, DateTimeOffset start, DateTimeOffset end, Func<string, bool> wanted,
         WindowLimits? limits = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -28,9 +28,11 @@ public sealed partial class Collector
             .Select(g => g.First() with { Config = g.First().Config with { Period = ProbePeriod }, Statistic = "SampleCount" })
             .ToList();
         var first = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var billed = 0;
         if (probes.Count > 0 && start < end)
         {
             var (slices, perCall) = (limits ?? WindowLimits.Default).Plan(start, end, ProbePeriod);
+            billed = probes.Count * slices.Count;
             var results = await Task.WhenAll(probes.Chunk(perCall).SelectMany(b => slices.Select(s => ReadBatchAsync(target.Region, target.Role, b, s.Start, s.End, cancellationToken))))
                 .ConfigureAwait(false);
             foreach (var (query, points) in results.SelectMany(r => r.Points))
@@ -44,17 +46,22 @@ public sealed partial class Collector
             }
         }
 
-        return [.. configured.Distinct().Select(m => new MetricFirstData(
+        return new FirstDatapoints([.. configured.Distinct().Select(m => new MetricFirstData(
             m.Namespace, m.Name, m.Statistics,
             [.. queries.Where(q => ReferenceEquals(q.Config, m)).DistinctBy(q => SeriesKey(q.Metric), StringComparer.Ordinal)
                 .Select(q => new SeriesFirstData(
                     [.. (q.Metric.Dimensions ?? []).Select(d => new KeyValuePair<string, string>(d.Name, d.Value))],
-                    first.TryGetValue(SeriesKey(q.Metric), out var at) ? at : null))]))];
+                    first.TryGetValue(SeriesKey(q.Metric), out var at) ? at : null))]))], billed);
     }
 
     private static string SeriesKey(Aws.Metric metric) =>
         $"{metric.Namespace}\n{metric.MetricName}\n{string.Join('\n', (metric.Dimensions ?? []).OrderBy(d => d.Name, StringComparer.Ordinal).Select(d => $"{d.Name}={d.Value}"))}";
 }
+
+/// <summary>What <see cref="Collector.FirstDatapointsAsync"/> found, and what it cost.</summary>
+/// <param name="Metrics">Each configured metric, with where each of its series' data starts.</param>
+/// <param name="Queries">The metrics requested from GetMetricData to find out (what it bills).</param>
+public sealed record FirstDatapoints(IReadOnlyList<MetricFirstData> Metrics, int Queries);
 
 /// <summary>Where the data of one configured metric starts, per series.</summary>
 /// <param name="Statistics">The statistics asked for (those the ETL reads).</param>

@@ -70,6 +70,7 @@ internal static class HeadroomCli
         UnauthorizedAccessException u => ($"{u.Message} Choose a path you can write to.", ExitCodes.Failure),
         DirectoryNotFoundException d => ($"{d.Message} Create the directory first or choose another path.", ExitCodes.Failure),
         IOException io => (io.Message, ExitCodes.Failure),
+        InvalidDataException d => (d.Message, ExitCodes.Failure),
         _ => null,
     };
 

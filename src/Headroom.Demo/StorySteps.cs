@@ -13,27 +13,31 @@ namespace Headroom.Demo;
 /// <summary>Steps the stories share: recording rules over the history, waiting for scrapes, the summary against the fleet's truth.</summary>
 internal static class StorySteps
 {
+    /// <summary>Writes the recording rules of <paramref name="profile"/> (1m evaluation) to <paramref name="rules"/>; returns how many rules it wrote.</summary>
+    public static async Task<int> WriteRulesAsync(string profile, string rules, CancellationToken cancellationToken)
+    {
+        var generated = RuleGenerator.Generate(ProfileLoader.Load(profile), TimeSpan.FromMinutes(1));
+        await File.WriteAllTextAsync(rules, RuleFileWriter.Write(generated), cancellationToken).ConfigureAwait(false);
+        return generated.Groups.Sum(static g => g.Rules.Count);
+    }
+
     /// <summary>
     /// Generates the profile's recording rules and backfills them over the history with promtool, against
     /// a Prometheus started for the purpose; the recorded blocks then join the raw ones.
     /// </summary>
     public static async Task RecordHistoryAsync(string profile, string rules, string tsdb, DateTimeOffset from, DateTimeOffset to, DemoConsole console, CancellationToken cancellationToken)
     {
-        var generated = RuleGenerator.Generate(ProfileLoader.Load(profile), TimeSpan.FromMinutes(1));
-        await File.WriteAllTextAsync(rules, RuleFileWriter.Write(generated), cancellationToken).ConfigureAwait(false);
+        var count = await WriteRulesAsync(profile, rules, cancellationToken).ConfigureAwait(false);
         var stopwatch = Stopwatch.StartNew();
-        var recorded = tsdb + "-recorded";
-        var raw = await PrometheusServer.StartAsync(new PrometheusOptions { DataDirectory = tsdb, ScrapeSelf = false }, cancellationToken).ConfigureAwait(false);
-        await using (raw.ConfigureAwait(false))
+        try
         {
-            var result = await Promtool.CreateBlocksFromRulesAsync(raw.BaseUri, from, to, recorded, [rules], cancellationToken).ConfigureAwait(false);
-            if (!result.Succeeded)
-                throw new DemoException($"promtool could not record the rules: {(result.StandardError + result.StandardOutput).Trim()}");
+            await Promtool.BackfillRulesAsync(tsdb, from, to, [rules], cancellationToken).ConfigureAwait(false);
         }
-        foreach (var block in Directory.GetDirectories(recorded))
-            Directory.Move(block, Path.Combine(tsdb, Path.GetFileName(block)));
-        Directory.Delete(recorded, recursive: true);
-        await console.LineAsync(string.Create(CultureInfo.InvariantCulture, $"    recorded {(to - from).TotalDays:F0} days of {generated.Groups.Sum(static g => g.Rules.Count)} rules in {stopwatch.Elapsed.TotalSeconds:F1} s")).ConfigureAwait(false);
+        catch (InvalidOperationException e)
+        {
+            throw new DemoException(e.Message, e);
+        }
+        await console.LineAsync(string.Create(CultureInfo.InvariantCulture, $"    recorded {(to - from).TotalDays:F0} days of {count} rules in {stopwatch.Elapsed.TotalSeconds:F1} s")).ConfigureAwait(false);
     }
 
     public static async Task WaitForScrapesAsync(PrometheusClient client, string job, int targets, string what, CancellationToken cancellationToken)

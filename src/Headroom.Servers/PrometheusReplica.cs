@@ -13,8 +13,9 @@ public sealed class PrometheusReplica
     private string _lastLogs = "";
     private int _port;
 
-    internal PrometheusReplica(int shard, int index, PrometheusOptions options, long historySamples)
+    internal PrometheusReplica(int shard, int index, PrometheusOptions options, long historySamples, BlockSummary? recordedHistory)
     {
+        RecordedHistory = recordedHistory;
         Shard = shard;
         Index = index;
         _options = options;
@@ -41,6 +42,12 @@ public sealed class PrometheusReplica
 
     /// <summary>History samples backfilled into this replica: its shard's, less those <see cref="ReplicaSampleLoss"/> left out.</summary>
     public long HistorySamples { get; }
+
+    /// <summary>
+    /// What recording <see cref="PrometheusTopologyOptions.HistoryRules"/> over this replica's history wrote into it
+    /// (the same blocks as its shard's other replicas unless it lost samples); null without those rules or history.
+    /// </summary>
+    public BlockSummary? RecordedHistory { get; }
 
     /// <summary>True while the replica's process runs.</summary>
     public bool IsRunning => _server is { HasExited: false };

@@ -75,7 +75,7 @@ public sealed partial class PrometheusTopology : IAsyncDisposable
             {
                 var replicas = new PrometheusReplica[options.Replicas];
                 for (var r = 0; r < options.Replicas; r++)
-                    replicas[r] = new PrometheusReplica(s, r, ReplicaOptions(options, s, r, history.DataDirectories[s][r]), history.ReplicaSamples[s][r]);
+                    replicas[r] = new PrometheusReplica(s, r, ReplicaOptions(options, s, r, history.DataDirectories[s][r]), history.ReplicaSamples[s][r], history.ReplicaRecorded[s][r]);
                 shards[s] = new PrometheusShard(s, replicas, history.ShardCounts[s].Series, history.ShardCounts[s].Samples);
             }
             topology = new PrometheusTopology(directory, shards);

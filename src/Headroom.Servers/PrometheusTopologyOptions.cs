@@ -41,6 +41,14 @@ public sealed record PrometheusTopologyOptions
     /// <summary>promtool's <c>--max-block-duration</c> for the backfilled blocks. Default 24 h.</summary>
     public TimeSpan HistoryBlockDuration { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Recording rules to record over each shard's own history with promtool before the servers start, as
+    /// <see cref="Promtool.BackfillRulesAsync"/> does over one directory: a recorded series comes from its shard's
+    /// series only, so it lives on the shard that holds (and scrapes) what it was computed from, in every replica.
+    /// A replica that loses samples (<see cref="SampleLoss"/>) records over what it kept. Default none.
+    /// </summary>
+    public HistoryRules? HistoryRules { get; init; }
+
     /// <summary>Replicas that lose part of their shard's history, to test replica deduplication. Default none.</summary>
     public IReadOnlyList<ReplicaSampleLoss> SampleLoss { get; init; } = [];
 
@@ -80,7 +88,27 @@ public sealed record PrometheusTopologyOptions
             throw new ArgumentException("A replica may appear once in SampleLoss.", nameof(PrometheusTopologyOptions));
         if (SampleLoss.Count > 0 && HistoryFile is null)
             throw new ArgumentException($"{nameof(SampleLoss)} drops history samples, and there is no {nameof(HistoryFile)}.", nameof(PrometheusTopologyOptions));
+        if (HistoryRules is not null && HistoryFile is null)
+            throw new ArgumentException($"{nameof(HistoryRules)} records rules over the history, and there is no {nameof(HistoryFile)}.", nameof(PrometheusTopologyOptions));
+        HistoryRules?.Validate();
         Scrape?.Validate();
+    }
+}
+
+/// <summary>Recording rules to record over each shard's history from <paramref name="Start"/> to <paramref name="End"/> (see <see cref="PrometheusTopologyOptions.HistoryRules"/>).</summary>
+/// <param name="RuleFiles">Prometheus rule files; their recording rules are recorded, alerting rules left out by promtool.</param>
+/// <param name="Start">The first evaluation time, e.g. the history's start.</param>
+/// <param name="End">The last evaluation time, e.g. the history's end.</param>
+public sealed record HistoryRules(IReadOnlyList<string> RuleFiles, DateTimeOffset Start, DateTimeOffset End)
+{
+    internal void Validate()
+    {
+        if (RuleFiles is null || RuleFiles.Count == 0)
+            throw new ArgumentException($"{nameof(HistoryRules)} needs at least one rule file.", nameof(PrometheusTopologyOptions));
+        if (RuleFiles.FirstOrDefault(static f => !File.Exists(f)) is { } missing)
+            throw new ArgumentException($"Rule file {missing} does not exist.", nameof(PrometheusTopologyOptions));
+        if (End <= Start)
+            throw new ArgumentException($"{nameof(HistoryRules)} ends at {End:u}, not after its start {Start:u}.", nameof(PrometheusTopologyOptions));
     }
 }
 

@@ -49,6 +49,14 @@ public class StoryTests
         Assert.Contains("all 8 targets are up", run.Output, StringComparison.Ordinal);
         Assert.Contains("hosts with data 2 days ago: 8 of 8", run.Output, StringComparison.Ordinal);
         Assert.Matches(@"hourly rows loaded \(0 quarantined, 0 gaps\)", run.Output);
+        // Each shard recorded the rules over its own history, and the ETL through the gateway read the recorded series
+        // for every window and dimension: none fell back to the raw expressions.
+        var reads = Regex.Match(run.Output, @"(\d+) window×dimension reads from recording rules, (\d+) raw fallbacks");
+        Assert.True(reads.Success, run.Output);
+        Assert.True(int.Parse(reads.Groups[1].Value, CultureInfo.InvariantCulture) > 0, reads.Value);
+        Assert.Equal("0", reads.Groups[2].Value);
+        Assert.Matches(@"shard 0: \d+ rules recorded over its own history, [1-9][\d,]* samples from", run.Output);
+        Assert.Matches(@"shard 1: \d+ rules recorded over its own history, [1-9][\d,]* samples from", run.Output);
 
         // The warehouse loaded through the gateway flags every idle host of the fleet and nothing that is busy.
         var report = await run.ReportAsync("node");

@@ -193,6 +193,66 @@ public sealed class LossyTopologyTests(LossyShardedPromqlPrometheus fleet) : ICl
     }
 }
 
+/// <summary>Recording rules recorded over each shard's own history before the start (<see cref="PrometheusTopologyOptions.HistoryRules"/>).</summary>
+public sealed class RecordedHistoryTopologyTests
+{
+    private const string Recorded = "job_instance:http_requests:rate5m";
+
+    [Fact]
+    public async Task Each_shard_records_over_its_own_series_only_and_every_replica_holds_the_recording()
+    {
+        using var directory = TempDirectory.Create("topology-recorded");
+        var history = directory.Combine("history.om");
+        await File.WriteAllTextAsync(history, PromqlHistory.OpenMetrics());
+        var rules = directory.Combine("rules.yml");
+        await File.WriteAllTextAsync(rules, $"""
+            groups:
+              - name: recorded
+                interval: 1m
+                rules:
+                  - record: {Recorded}
+                    expr: sum by (job, instance) (rate(http_requests_total[5m]))
+            """);
+        await using var topology = await PrometheusTopology.StartAsync(new PrometheusTopologyOptions
+        {
+            HistoryFile = history,
+            HistoryShardBy = ShardedPromqlPrometheus.ShardBy,
+            HistoryRules = new HistoryRules([rules], PromqlHistory.Start, PromqlHistory.End),
+        });
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+
+        var recordedOn = new Dictionary<string, int>(StringComparer.Ordinal);
+        var rawOn = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var shard in topology.Shards)
+        {
+            Dictionary<string, FloatPoint[]>? twin = null;
+            foreach (var replica in shard.Replicas)
+            {
+                var series = await ShardReads.AllSeriesAsync(http, replica.BaseUri);
+                var recorded = series.Where(s => s.Labels.Name == Recorded).ToList();
+                Assert.NotEmpty(recorded);
+                Assert.Equal(replica.RecordedHistory?.Samples, recorded.Sum(s => (long)s.Points.Length));
+                // A recorded series belongs where the hashmod of its job and instance puts its raw series.
+                Assert.All(recorded, s => Assert.Equal(shard.Index, Hashmod.Of([s.Labels.Get("job"), s.Labels.Get("instance")], topology.Shards.Count)));
+                var byLabels = ShardReads.ByLabels(recorded);
+                if (twin is null)
+                    twin = byLabels;
+                else
+                    Assert.Equal(twin.ToDictionary(p => p.Key, p => p.Value.Length), byLabels.ToDictionary(p => p.Key, p => p.Value.Length));
+                foreach (var s in recorded)
+                    recordedOn[Target(s.Labels)] = shard.Index;
+                foreach (var s in series.Where(s => s.Labels.Name == "http_requests_total"))
+                    rawOn[Target(s.Labels)] = shard.Index;
+            }
+        }
+        // Every target was recorded, each on the one shard holding its raw series.
+        Assert.Equal(rawOn.OrderBy(p => p.Key, StringComparer.Ordinal), recordedOn.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(topology.Shards.Count, recordedOn.Values.Distinct().Count());
+    }
+
+    private static string Target(Labels labels) => labels.Get("job") + ";" + labels.Get("instance");
+}
+
 /// <summary>Live targets split across shards by Prometheus' own hashmod relabeling.</summary>
 public sealed class LiveShardingTests(ITestOutputHelper output)
 {
@@ -273,6 +333,8 @@ public sealed class TopologyOptionsTests
         { "the fraction must be at least 0 and below 1", new PrometheusTopologyOptions { HistoryFile = "/etc/hostname", SampleLoss = [new ReplicaSampleLoss(0, 0, 1)] } },
         { "/nonexistent/history.om does not exist", new PrometheusTopologyOptions { HistoryFile = "/nonexistent/history.om" } },
         { "Give Targets, a FileServiceDiscoveryPath or both", new PrometheusTopologyOptions { Scrape = new ShardedScrape() } },
+        { "records rules over the history, and there is no HistoryFile", new PrometheusTopologyOptions { HistoryRules = new HistoryRules(["/etc/hostname"], DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(1)) } },
+        { "Rule file /nonexistent/rules.yml does not exist", new PrometheusTopologyOptions { HistoryFile = "/etc/hostname", HistoryRules = new HistoryRules(["/nonexistent/rules.yml"], DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(1)) } },
     };
 
     [Theory]

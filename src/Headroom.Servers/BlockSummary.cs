@@ -1,17 +1,22 @@
 using System.Text.Json;
 
-namespace Headroom.Cli.Commands;
+namespace Headroom.Servers;
 
 /// <summary>
 /// What TSDB blocks hold, from their <c>meta.json</c>: samples and the first and last sample time. A block's
 /// <c>maxTime</c> is one millisecond past its last sample (Prometheus' block writer sets it so).
 /// </summary>
-internal sealed record BlockSummary(int Blocks, long Samples, DateTimeOffset First, DateTimeOffset Last)
+/// <param name="Blocks">The blocks read.</param>
+/// <param name="Samples">Their samples, all series together.</param>
+/// <param name="First">The first sample's time; default when there is no sample.</param>
+/// <param name="Last">The last sample's time; default when there is no sample.</param>
+public sealed record BlockSummary(int Blocks, long Samples, DateTimeOffset First, DateTimeOffset Last)
 {
     /// <summary>Sums the blocks in <paramref name="directories"/>; a folder without <c>meta.json</c> is not a block and is left out.</summary>
-    /// <exception cref="CliException">A <c>meta.json</c> does not read as a block's.</exception>
+    /// <exception cref="InvalidDataException">A <c>meta.json</c> does not read as a block's.</exception>
     public static BlockSummary Read(IEnumerable<string> directories)
     {
+        ArgumentNullException.ThrowIfNull(directories);
         var (blocks, samples, first, last) = (0, 0L, long.MaxValue, long.MinValue);
         foreach (var directory in directories)
         {
@@ -33,7 +38,7 @@ internal sealed record BlockSummary(int Blocks, long Samples, DateTimeOffset Fir
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
             {
-                throw new CliException($"{meta} is not a TSDB block's meta.json ({e.Message}); promtool wrote something unexpected");
+                throw new InvalidDataException($"{meta} is not a TSDB block's meta.json ({e.Message}); promtool wrote something unexpected");
             }
         }
         return samples == 0

@@ -48,20 +48,16 @@ internal static class ShardedStory
         await console.StepAsync(
             $"starting {options.Shards} shards x {options.Replicas} replicas of Prometheus: hosts split by hashmod of 'instance', history backfilled and the recording rules recorded over it in each shard by promtool").ConfigureAwait(false);
         stopwatch.Restart();
-        var topology = await PrometheusTopology.StartAsync(new PrometheusTopologyOptions
+        PrometheusTopology topology;
+        try
         {
-            Shards = options.Shards,
-            Replicas = options.Replicas,
-            HistoryFile = history,
-            HistoryShardBy = ["instance"],
-            HistoryBlockDuration = Promtool.MaxBlockDuration,
-            // Each shard records over its own series only, so a recorded series lives on the shard that scrapes its host.
-            HistoryRules = new HistoryRules([rules], end.AddDays(-options.Days), end),
-            Prometheus = new PrometheusOptions { ScrapeSelf = false, Retention = "3650d", EvaluationInterval = "1m", RuleFiles = [rules] },
-            Scrape = new ShardedScrape { JobName = FleetTargets.DefaultJob, FileServiceDiscoveryPath = sdFile, ShardBy = ["instance"], ScrapeInterval = "15s" },
-            // Recording 14 days of rules takes each shard about half a minute more on 2 cores (the default bound is 2 minutes).
-            StartTimeout = TimeSpan.FromMinutes(5),
-        }, cancellationToken).ConfigureAwait(false);
+            topology = await PrometheusTopology.StartAsync(TopologyOptions(options, history, rules, end, sdFile), cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            // promtool refused the history or the rules, or a replica did not start: say so as the node story does.
+            throw new DemoException(e.Message, e);
+        }
         await using var topologyDisposal = topology.ConfigureAwait(false);
         File.Delete(history);
         foreach (var shard in topology.Shards)
@@ -92,4 +88,19 @@ internal static class ShardedStory
 
         await StoryEnding.RunAsync(options, root, client, gateway.BaseUri, "node", end.AddDays(-options.Days), console, cancellationToken).ConfigureAwait(false);
     }
+
+    private static PrometheusTopologyOptions TopologyOptions(DemoOptions options, string history, string rules, DateTimeOffset end, string sdFile) => new()
+    {
+        Shards = options.Shards,
+        Replicas = options.Replicas,
+        HistoryFile = history,
+        HistoryShardBy = ["instance"],
+        HistoryBlockDuration = Promtool.MaxBlockDuration,
+        // Each shard records over its own series only, so a recorded series lives on the shard that scrapes its host.
+        HistoryRules = new HistoryRules([rules], end.AddDays(-options.Days), end),
+        Prometheus = new PrometheusOptions { ScrapeSelf = false, Retention = "3650d", EvaluationInterval = "1m", RuleFiles = [rules] },
+        Scrape = new ShardedScrape { JobName = FleetTargets.DefaultJob, FileServiceDiscoveryPath = sdFile, ShardBy = ["instance"], ScrapeInterval = "15s" },
+        // Recording 14 days of rules takes each shard about half a minute more on 2 cores (the default bound is 2 minutes).
+        StartTimeout = TimeSpan.FromMinutes(5),
+    };
 }

@@ -72,7 +72,8 @@ internal sealed class GroupEvaluator
                 {
                     VectorResult v => v.Samples,
                     ScalarResult s => [new Sample(Labels.Empty, s.T, s.Value)],
-                    _ => throw new RuleEvaluationException($"rule '{rule.Name}' gave a {result.Value.GetType().Name}, not a vector"),
+                    MatrixResult => throw new RuleEvaluationException($"rule '{rule.Name}' gave a range vector, not an instant vector; a rule's expression must give an instant vector or a scalar (wrap the range in a function such as rate or avg_over_time)"),
+                    _ => throw new RuleEvaluationException($"rule '{rule.Name}' gave a string, not an instant vector; a rule's expression must give an instant vector or a scalar"),
                 };
                 output = rule switch
                 {

@@ -48,6 +48,8 @@ public class RuleCheckTests
     [InlineData("structure.yml", 8, "exactly one of 'record' or 'alert'")]
     [InlineData("structure.yml", 10, "unknown key 'exprr'")]
     [InlineData("not-yaml.yml", 3, "not valid YAML")]
+    [InlineData("not-scalar.yml", 3, "'interval' must be a single value (e.g. interval: 1m), not a list")]
+    [InlineData("not-scalar.yml", 7, "'expr' must be a single value (e.g. expr: sum by (job) (up)), not a mapping")]
     public async Task Broken_files_are_rejected_with_file_line_and_reason(string file, int line, string message)
     {
         var problems = RuleChecker.Check(await File.ReadAllTextAsync(Data(file)), file);
@@ -58,7 +60,7 @@ public class RuleCheckTests
     public async Task Promtool_agrees_that_the_broken_files_are_broken()
     {
         // duplicate.yml and bad-naming.yml pass promtool: Prometheus allows them, Headroom's checker is stricter.
-        foreach (var file in new[] { "bad-syntax.yml", "colliding-labels.yml", "structure.yml", "not-yaml.yml" })
+        foreach (var file in new[] { "bad-syntax.yml", "colliding-labels.yml", "structure.yml", "not-yaml.yml", "not-scalar.yml" })
         {
             var result = await Promtool.CheckRulesAsync(Data(file));
             Assert.False(result.Succeeded, file);

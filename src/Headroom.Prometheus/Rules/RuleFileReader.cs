@@ -48,7 +48,7 @@ public static class RuleFileReader
                 continue;
             }
             Unknown(group, GroupKeys, "group", file, problems);
-            var name = Scalar(group, "name");
+            var name = Scalar(group, "name", file, problems);
             if (string.IsNullOrWhiteSpace(name))
                 problems.Add(new(file, Line(group), "group without a 'name'"));
             var rules = new List<Rule>();
@@ -64,23 +64,23 @@ public static class RuleFileReader
                         continue;
                     }
                     Unknown(rule, RuleKeys, "rule", file, problems);
-                    rules.Add(new Rule(Scalar(rule, "record"), Scalar(rule, "alert"), Scalar(rule, "expr") ?? "")
+                    rules.Add(new Rule(Scalar(rule, "record", file, problems), Scalar(rule, "alert", file, problems), Scalar(rule, "expr", file, problems) ?? "")
                     {
                         Labels = Map(rule, "labels", file, problems),
                         Annotations = Map(rule, "annotations", file, problems),
-                        For = Scalar(rule, "for"),
-                        KeepFiringFor = Scalar(rule, "keep_firing_for"),
+                        For = Scalar(rule, "for", file, problems),
+                        KeepFiringFor = Scalar(rule, "keep_firing_for", file, problems),
                         Line = Line(rule),
                         ExprLine = rule.Children.TryGetValue("expr", out var e) ? Line(e) : Line(rule),
                     });
                 }
             }
-            groups.Add(new RuleGroup(name ?? "", Scalar(group, "interval"), rules)
+            groups.Add(new RuleGroup(name ?? "", Scalar(group, "interval", file, problems), rules)
             {
                 Line = Line(group),
                 IntervalLine = group.Children.TryGetValue("interval", out var interval) ? Line(interval) : Line(group),
                 Limit = GroupLimit(group, file, problems),
-                QueryOffset = Scalar(group, "query_offset"),
+                QueryOffset = Scalar(group, "query_offset", file, problems),
             });
         }
         return (new RuleFile(groups), problems);
@@ -102,8 +102,25 @@ public static class RuleFileReader
         return 0;
     }
 
-    private static string? Scalar(YamlMappingNode node, string key) =>
-        node.Children.TryGetValue(key, out var value) && value is YamlScalarNode scalar ? scalar.Value : null;
+    /// <summary>The text under <paramref name="key"/>; a list or mapping there is a problem, not an absent key.</summary>
+    private static string? Scalar(YamlMappingNode node, string key, string file, List<RuleProblem> problems)
+    {
+        if (!node.Children.TryGetValue(key, out var value))
+            return null;
+        if (value is YamlScalarNode scalar)
+            return scalar.Value;
+        problems.Add(new(file, Line(value), $"'{key}' must be a single value (e.g. {key}: {Example(key)}), not a {(value is YamlSequenceNode ? "list" : "mapping")}"));
+        return null;
+    }
+
+    private static string Example(string key) => key switch
+    {
+        "interval" or "query_offset" or "for" or "keep_firing_for" => "1m",
+        "expr" => "sum by (job) (up)",
+        "record" => "job:up:sum",
+        "alert" => "InstanceDown",
+        _ => "web",
+    };
 
     private static Dictionary<string, string> Map(YamlMappingNode node, string key, string file, List<RuleProblem> problems)
     {

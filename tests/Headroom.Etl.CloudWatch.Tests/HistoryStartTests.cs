@@ -1,5 +1,6 @@
 using Headroom.CloudWatch.Config;
 using Headroom.CloudWatch.Tests;
+using Headroom.Testing;
 using Headroom.Warehouse;
 
 namespace Headroom.Etl.CloudWatch.Tests;
@@ -28,17 +29,7 @@ public sealed class HistoryStartTests(MotoAws moto) : IClassFixture<MotoAws>, IA
         _directory.Delete(recursive: true);
     }
 
-    private const string Config = """
-        apiVersion: v1alpha1
-        discovery:
-          jobs:
-            - type: AWS/EC2
-              regions: [us-east-1]
-              metrics:
-                - {name: CPUUtilization, statistics: [Average], period: 300}
-                - {name: NetworkIn, statistics: [Sum], period: 300}
-                - {name: NetworkOut, statistics: [Sum], period: 300}
-        """;
+    private const string Config = CloudWatchConfigs.AwsEc2Profile;
 
     private static EtlOptions Incremental() => new()
     {

@@ -98,15 +98,24 @@ public sealed class FederatedSource : ISeriesSource
         _shards.Where(s => s.Info.CanMatch(matchers, minT, maxT));
 
     /// <summary>Asks every candidate shard at once and applies the partial-response policy to those that fail.</summary>
-    internal async Task<List<T>> AskAsync<T>(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SourceWarnings warnings,
-        Func<ISeriesSource, CancellationToken, Task<T>> ask, CancellationToken cancellationToken)
+    internal Task<List<T>> AskAsync<T>(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SourceWarnings warnings,
+        Func<ISeriesSource, CancellationToken, Task<T>> ask, CancellationToken cancellationToken) =>
+        AskAsync(matchers, minT, maxT, warnings, static _ => 0, (shard, _, token) => ask(shard, token), cancellationToken);
+
+    /// <summary>
+    /// As the other overload, with a state made from the number of shards asked (<paramref name="start"/>, called once
+    /// before any is asked) and handed to every <paramref name="ask"/>: a pushed query's <see cref="PushRound"/>.
+    /// </summary>
+    internal async Task<List<T>> AskAsync<TState, T>(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SourceWarnings warnings,
+        Func<int, TState> start, Func<ISeriesSource, TState, CancellationToken, Task<T>> ask, CancellationToken cancellationToken)
     {
         var candidates = Candidates(matchers, minT, maxT).ToList();
+        var state = start(candidates.Count);
         var tasks = candidates.Select(async shard =>
         {
             try
             {
-                return (Ok: true, Answer: await ask(shard, cancellationToken).ConfigureAwait(false), Error: (Exception?)null);
+                return (Ok: true, Answer: await ask(shard, state, cancellationToken).ConfigureAwait(false), Error: (Exception?)null);
             }
             // A query error (a pushed query a shard refused as a query) is the query's: every shard would say the same.
             catch (Exception e) when (e is not QueryException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))

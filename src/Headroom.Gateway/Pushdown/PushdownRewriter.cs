@@ -102,10 +102,11 @@ internal sealed class PushdownRewriter : IQueryRewriter
         // Shards are chosen and their failures handled as for any selection: a shard whose external labels rule the
         // selector out is not asked; one with no replica answering is left out with a warning or fails the query.
         IReadOnlyList<LabelMatcher> matchers = [.. pushed.Selector.Matchers];
-        // Each shard learns when the others have all answered, to tell a hung replica from a slow query (PushAsync).
-        var round = new PushRound(_federation.Candidates(matchers, minT, maxT).Count());
+        // Each shard learns when the others it was asked with have all answered, to tell a hung replica from a slow
+        // query (PushAsync).
         var answers = await _federation.AskAsync(matchers, minT, maxT, request.Warnings,
-            (shard, token) => ((ShardSource)shard).PushAsync(pushed, request.Start, request.End, request.Step, _leftEdge, request.Warnings, round, token),
+            static shards => new PushRound(shards),
+            (shard, round, token) => ((ShardSource)shard).PushAsync(pushed, request.Start, request.End, request.Step, _leftEdge, request.Warnings, round, token),
             cancellationToken).ConfigureAwait(false);
         return [.. answers.SelectMany(a => a)];
     }

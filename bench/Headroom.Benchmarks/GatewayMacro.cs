@@ -40,17 +40,37 @@ internal static class GatewayMacro
     {
         if (args.Length > 0 && args[0] == "--help")
         {
-            Console.Error.WriteLine("usage: gateway [--in-process] [SERIES (default 1000)] [RUNS (default 5)] [LOAD-SECONDS (default 20)] [CLIENTS (default 8)]");
+            Console.Error.WriteLine("usage: gateway [--in-process | --cpus-per-server CORES] [SERIES (default 1000)] [RUNS (default 5)] [LOAD-SECONDS (default 20)] [CLIENTS (default 8)]");
             return 2;
+        }
+        // Every server (the one Prometheus, each replica, the gateway) limited to the same cores, as if each had a
+        // machine of its own of that size (CpuBudget): what the topology gives where the servers do not share two cores.
+        double? cpus = null;
+        if (Array.IndexOf(args, "--cpus-per-server") is var at and >= 0)
+        {
+            if (at + 1 >= args.Length || !double.TryParse(args[at + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var cores))
+            {
+                Console.Error.WriteLine("--cpus-per-server takes a number of cores, e.g. --cpus-per-server 0.4");
+                return 2;
+            }
+            cpus = cores;
+            args = [.. args[..at], .. args[(at + 2)..]];
         }
         // The gateway runs as `headroom gateway` in its own process unless asked to run in this one (as before 2026-11-30 17:45).
         var inProcess = args.Contains("--in-process");
         args = [.. args.Where(static a => a != "--in-process")];
+        if (inProcess && cpus is not null)
+        {
+            Console.Error.WriteLine("--cpus-per-server limits the gateway's own process: it cannot be combined with --in-process");
+            return 2;
+        }
         var series = Argument(args, 0, 1000);
         var runs = Argument(args, 1, 5);
         var loadSeconds = Argument(args, 2, 20);
         var clients = Argument(args, 3, 8);
         var total = Stopwatch.StartNew();
+        // Created first so that it is disposed last, once every server it limits has stopped.
+        await using var budget = cpus is { } perServer ? CpuBudget.Create(perServer) : null;
         var work = Directory.CreateTempSubdirectory("headroom-bench-gateway-");
         try
         {
@@ -99,6 +119,15 @@ internal static class GatewayMacro
             await using var process = inProcess ? null : await GatewayProcess.StartAsync(Yaml(config), work.FullName);
             await using var memory = new MemoryPeak(process?.ProcessId);
             Console.Error.WriteLine(inProcess ? "gateway: in this process" : $"gateway: headroom gateway in its own process (pid {process!.ProcessId}) at {process.BaseUri}");
+            if (budget is not null)
+            {
+                budget.Limit(direct.ProcessId, "direct");
+                foreach (var (replica, i) in topology.Replicas.Select(static (r, i) => (r, i)))
+                    budget.Limit(replica.ProcessId ?? throw new InvalidOperationException("a replica runs in this process: it cannot be limited"), $"replica{i}");
+                budget.Limit(process!.ProcessId, "gateway");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"CPU budget: {budget.Cores:0.##} cores for each server (the one Prometheus, each of the {Shards * Replicas} replicas, the gateway), each in a cgroup of its own; the clients are not limited."));
+            }
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
             // Headroom's own engine over remote read of the one Prometheus, with that server's window edges (as the
             // gateway takes its shards'): where a gateway answer differs from Prometheus 2.42's, it tells a difference
@@ -163,7 +192,17 @@ internal static class GatewayMacro
                 $"direct {Mib(PeakResident(direct.ProcessId))}, the {Shards * Replicas} replicas together {Mib(topology.Replicas.Sum(static r => r.ProcessId is { } pid ? PeakResident(pid) : 0))}.");
             Console.WriteLine();
 
-            await GatewayBreakdown.RunAsync(bench, gateway, topology, direct, series, Math.Min(runs, 3), measured);
+            if (budget is null)
+            {
+                await GatewayBreakdown.RunAsync(bench, gateway, topology, direct, series, Math.Min(runs, 3), measured);
+            }
+            else
+            {
+                // The breakdown times a gateway in this (unlimited) process: it would not say what the limited one spends.
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Time each server was held back by its budget over the whole run: direct {Throttled(budget, "direct")}, " +
+                    $"replicas {string.Join(", ", Enumerable.Range(0, Shards * Replicas).Select(i => Throttled(budget, $"replica{i}")))}, gateway {Throttled(budget, "gateway")}."));
+            }
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Load average after: {LoadAverage()}; whole run {total.Elapsed.TotalMinutes:F1} min."));
             return measured.All(static m => m.Off.Same && m.On.Same || m.SameAsHeadroomOnDirect) ? 0 : 1;
@@ -279,6 +318,9 @@ internal static class GatewayMacro
         Array.Sort(sorted);
         return sorted[sorted.Length / 2];
     }
+
+    private static string Throttled(CpuBudget budget, string name) =>
+        budget.Throttled(name) is { } held ? string.Create(CultureInfo.InvariantCulture, $"{held.TotalSeconds:F1} s") : "unknown";
 
     internal static string Mib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):F0} MiB");
 

@@ -63,7 +63,7 @@ internal sealed partial class ReplicaBackend
                 }
                 throw new RemoteReadException($"{Name} answered HTTP {code} to a pushed query: {error}", code)
                 {
-                    UnavailableShards = UnavailableShards(response),
+                    UnavailableShards = UnavailableShardsHeader.Of(response.Headers),
                 };
             }
             foreach (var message in answer.Messages)

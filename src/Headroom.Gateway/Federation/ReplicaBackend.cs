@@ -231,7 +231,7 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable, I
                 var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
                 throw new RemoteReadException($"{Name} answered HTTP {(int)response.StatusCode} to {path}: {Truncate(text)}", (int)response.StatusCode)
                 {
-                    UnavailableShards = UnavailableShards(response),
+                    UnavailableShards = UnavailableShardsHeader.Of(response.Headers),
                 };
             }
             try
@@ -263,10 +263,6 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable, I
     /// gateway below that left shards out, so they name that gateway; others go on as the replica wrote them.
     /// </summary>
     private string Forwarded(string message) => Partial ? $"gateway {Name} (shard {Shard}): {message}" : message;
-
-    /// <summary>The shards a gateway below names as down in its answer (<see cref="UnavailableShardsHeader"/>); none from Prometheus.</summary>
-    private static IReadOnlyList<string> UnavailableShards(HttpResponseMessage response) =>
-        response.Headers.TryGetValues(UnavailableShardsHeader.Name, out var values) ? UnavailableShardsHeader.Parse(values) : [];
 
     public async Task<Labels> ExternalLabelsAsync(CancellationToken cancellationToken)
     {

@@ -28,18 +28,17 @@ public sealed partial class RemoteReadClient
             var advice = response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden
                 ? "; check the credentials"
                 : "";
-            var unavailable = UnavailableShards(response);
+            var unavailable = UnavailableShardsHeader.Of(response.Headers);
             var shards = unavailable.Count == 0 ? ""
                 : $" (a gateway with no replica answering for its shard{(unavailable.Count == 1 ? "" : "s")} {string.Join(", ", unavailable)})";
             throw new RemoteReadException(
                 $"remote read from {_endpoint} failed with HTTP {(int)response.StatusCode}{shards}: {(text.Length > 0 ? text : response.ReasonPhrase)}{advice}",
-                (int)response.StatusCode) { UnavailableShards = unavailable };
+                (int)response.StatusCode)
+            {
+                UnavailableShards = unavailable,
+            };
         }
     }
-
-    /// <summary>The shards a Headroom gateway's answer names in <see cref="UnavailableShardsHeader"/>; none from anything else.</summary>
-    private static IReadOnlyList<string> UnavailableShards(HttpResponseMessage response) =>
-        response.Headers.TryGetValues(UnavailableShardsHeader.Name, out var values) ? UnavailableShardsHeader.Parse(values) : [];
 
     /// <summary>Runs a network step, turning transport failures and the timeout into <see cref="RemoteReadException"/>.</summary>
     private async Task<T> Guard<T>(Func<Task<T>> step, CancellationToken caller)

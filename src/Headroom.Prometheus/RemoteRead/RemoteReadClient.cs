@@ -124,7 +124,7 @@ public sealed partial class RemoteReadClient
             timeout.CancelAfter(_http.Timeout);
         }
         using var response = await SendAsync(queries, timeout.Token, cancellationToken).ConfigureAwait(false);
-        if (UnavailableShards(response) is { Count: > 0 } leftOut)
+        if (UnavailableShardsHeader.Of(response.Headers) is { Count: > 0 } leftOut)
         {
             warnings?.Add($"partial response: remote read from {_endpoint}: that gateway's answer leaves out its shard{(leftOut.Count == 1 ? "" : "s")} "
                 + $"{string.Join(", ", leftOut)}, which had no replica answering");

@@ -22,6 +22,13 @@ public static class UnavailableShardsHeader
         return string.Join(",", shards.Select(Uri.EscapeDataString));
     }
 
+    /// <summary>The shards an answer's header names; none when it has no such header (Prometheus, say).</summary>
+    public static IReadOnlyList<string> Of(System.Net.Http.Headers.HttpResponseHeaders headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        return headers.TryGetValues(Name, out var values) ? Parse(values) : [];
+    }
+
     /// <summary>The shards the header's values name, in order, each once; none when the header is absent.</summary>
     public static IReadOnlyList<string> Parse(IEnumerable<string>? values)
     {

@@ -46,6 +46,7 @@ public sealed class HierarchicalPartialResponseTests(GatewayFixture fixture) : I
         var answer = json.RootElement.GetProperty("data");
         Assert.NotEqual(0, (answer.ValueKind == JsonValueKind.Array ? answer : answer.GetProperty("result")).GetArrayLength());
         var warning = Assert.Single(json.RootElement.GetProperty("warnings").EnumerateArray()).GetString()!;
+        Assert.StartsWith("partial response: ", warning, StringComparison.Ordinal);
         Assert.Contains("shard-1", warning, StringComparison.Ordinal);
         Assert.Contains(lower.BaseUri.GetLeftPart(UriPartial.Authority), warning, StringComparison.Ordinal);
         if (!path.Contains("label", StringComparison.Ordinal) && !path.Contains("pushdown=true", StringComparison.Ordinal))

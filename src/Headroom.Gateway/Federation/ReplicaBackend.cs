@@ -259,10 +259,16 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable, I
     }
 
     /// <summary>
-    /// A warning from the replica's own answer, as this gateway passes it on: a partial view's warnings come from a
-    /// gateway below that left shards out, so they name that gateway; others go on as the replica wrote them.
+    /// A warning from the replica's own answer, as this gateway passes it on. A gateway below that left shards out says
+    /// so in a warning of its own (<c>partial response: shard shard-1: ...</c>), which would read as one of this
+    /// gateway's shards: it goes on naming that gateway and the shard it serves here. Others (PromQL's annotations) go
+    /// on as the replica wrote them, so the same one from several shards is one warning.
     /// </summary>
-    private string Forwarded(string message) => Partial ? $"gateway {Name} (shard {Shard}): {message}" : message;
+    private string Forwarded(string message) => message.StartsWith(PartialResponsePrefix, StringComparison.Ordinal)
+        ? $"{PartialResponsePrefix}gateway {Name} (shard {Shard}): {message[PartialResponsePrefix.Length..]}"
+        : message;
+
+    private const string PartialResponsePrefix = "partial response: ";
 
     public async Task<Labels> ExternalLabelsAsync(CancellationToken cancellationToken)
     {

@@ -57,6 +57,30 @@ public sealed class HierarchicalPartialResponseTests(GatewayFixture fixture) : I
         }
     }
 
+    [Fact]
+    public async Task Three_levels_down_the_top_gateway_keeps_the_healthy_shard_and_names_the_down_one_by_its_path()
+    {
+        await using var lower = await StartLowerAsync();
+        await using var middle = await StartUpperAsync(lower, PartialResponse.Warn);
+        await using var top = await GatewayServer.StartAsync(GatewayConfig.For([new ShardConfig("middle", [middle.BaseUri], PromQL.Labels.Empty)]), Listen);
+        var path = $"api/v1/query?query=count(memory_used_bytes)&time={At}";
+
+        var (_, direct, _) = await GetAsync(lower, path);
+        var (status, through, _) = await GetAsync(top, path);
+        var (failStatus, failBody, header) = await GetAsync(top, path + "&partial_response=false");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        using var directJson = JsonDocument.Parse(direct);
+        using var json = JsonDocument.Parse(through);
+        Assert.Equal(directJson.RootElement.GetProperty("data").GetRawText(), json.RootElement.GetProperty("data").GetRawText());
+        var warning = Assert.Single(json.RootElement.GetProperty("warnings").EnumerateArray()).GetString()!;
+        Assert.Contains(middle.BaseUri.GetLeftPart(UriPartial.Authority), warning, StringComparison.Ordinal);
+        Assert.Contains("lower/shard-1", warning, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failStatus);
+        Assert.Contains("shard-1", failBody, StringComparison.Ordinal);
+        Assert.Equal("middle%2Flower%2Fshard-1", header);
+    }
+
     [Theory]
     [MemberData(nameof(Reads))]
     public async Task Under_fail_the_upper_answers_an_error_naming_the_lower_gateways_down_shard(string path)

@@ -102,10 +102,12 @@ public sealed class Gateway
     /// <summary>
     /// The source one request reads: the federation under the request's partial-response policy, restricted to its
     /// tenant when tenancy is on. Null, with the reason, when tenancy is on and the request names no known tenant.
+    /// The shards the answer leaves out are recorded in <paramref name="leftOut"/> when given.
     /// </summary>
-    internal (ISeriesSource? Source, string? Tenant, string? Refusal) SourceFor(string? tenantHeader, string? authorization, PartialResponse partial)
+    internal (ISeriesSource? Source, string? Tenant, string? Refusal) SourceFor(string? tenantHeader, string? authorization, PartialResponse partial,
+        LeftOutShards? leftOut = null)
     {
-        var source = Federation.With(partial);
+        var source = leftOut is null ? Federation.With(partial) : Federation.With(partial, leftOut);
         if (Config.Tenancy is not { } tenancy)
         {
             return (source, null, null);

@@ -111,12 +111,15 @@ public sealed class GatewayChaosTests(ShardedPromqlPrometheus fleet, ITestOutput
             using var readFailed = await fleet.Http.SendAsync(read);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, readFailed.StatusCode);
             Assert.Contains("shard-1", await readFailed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            // Both answers name the shard for a gateway above this one, which keeps the other shards under warn.
+            Assert.Equal(["shard-1"], readFailed.Headers.GetValues(Headroom.Prometheus.RemoteRead.UnavailableShardsHeader.Name));
             using var readPartial = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway.BaseUri, "api/v1/read?partial_response=true"))
             {
                 Content = new ByteArrayContent(RemoteReadRequestBody()),
             };
             using var readWarned = await fleet.Http.SendAsync(readPartial);
             Assert.Equal(HttpStatusCode.OK, readWarned.StatusCode);
+            Assert.Equal(["shard-1"], readWarned.Headers.GetValues(Headroom.Prometheus.RemoteRead.UnavailableShardsHeader.Name));
 
             // Headroom's own client (the ETL's, the shard planner's) never takes a partial answer for a whole one.
             var client = new PrometheusClient(fleet.Http, gateway.BaseUri);

@@ -12,13 +12,16 @@ namespace Headroom.Gateway.Federation;
 /// the rest are asked at once; a series found on several shards (during a handover or after a reshard) is one
 /// series, its copies joined as replicas are (<see cref="ShardOverlap"/>). A shard
 /// with no healthy replica is left out with a warning naming it (<see cref="PartialResponse.Warn"/>) or fails the
-/// request (<see cref="PartialResponse.Fail"/>).
+/// request (<see cref="PartialResponse.Fail"/>). A shard whose replicas are gateways (hierarchical federation) that have
+/// shards of their own down is, under warn, read in part: the healthy shards below are kept and the warning names the
+/// gateway and its shards that are down.
 /// </summary>
 public sealed class FederatedSource : ISeriesSource
 {
     private readonly IReadOnlyList<ISeriesSource> _shards;
     private readonly PartialResponse _partial;
     private readonly GatewayMetrics? _metrics;
+    private readonly LeftOutShards? _leftOut;
 
     /// <summary>Federates <paramref name="shards"/> (each typically a shard of replicas).</summary>
     public FederatedSource(IReadOnlyList<ISeriesSource> shards, PartialResponse partial, GatewayMetrics? metrics = null)
@@ -32,8 +35,17 @@ public sealed class FederatedSource : ISeriesSource
     /// <inheritdoc />
     public SourceInfo Info => SourceInfo.Unbounded;
 
+    private FederatedSource(IReadOnlyList<ISeriesSource> shards, PartialResponse partial, GatewayMetrics? metrics, LeftOutShards? leftOut)
+        : this(shards, partial, metrics) => _leftOut = leftOut;
+
     /// <summary>The same shards with another partial-response policy (a request's <c>partial_response</c>).</summary>
-    public FederatedSource With(PartialResponse partial) => partial == _partial ? this : new FederatedSource(_shards, partial, _metrics);
+    public FederatedSource With(PartialResponse partial) => partial == _partial && _leftOut is null ? this : new FederatedSource(_shards, partial, _metrics);
+
+    /// <summary>
+    /// The same shards for one request under <paramref name="partial"/>, recording every shard its answer leaves out in
+    /// <paramref name="leftOut"/> (for an answer that names them in a header rather than a warning).
+    /// </summary>
+    internal FederatedSource With(PartialResponse partial, LeftOutShards leftOut) => new(_shards, partial, _metrics, leftOut);
 
     /// <inheritdoc />
     /// <remarks>
@@ -50,7 +62,7 @@ public sealed class FederatedSource : ISeriesSource
         ArgumentNullException.ThrowIfNull(warnings);
         var candidates = Candidates(matchers, minT, maxT).ToList();
         var inputs = candidates.Select(shard => (Func<CancellationToken, IAsyncEnumerable<List<Series>>>)(token =>
-            OneByOne(shard.SelectAsync(matchers, minT, maxT, hints, warnings, token)))).ToList();
+            SelectOrAskInPartAsync(shard, source => source.SelectAsync(matchers, minT, maxT, hints, warnings, token)))).ToList();
         await foreach (var copies in SortedSeriesMerge.MergeAsync(inputs, Failed, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             yield return Join(copies);
@@ -97,7 +109,13 @@ public sealed class FederatedSource : ISeriesSource
     internal IEnumerable<ISeriesSource> Candidates(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT) =>
         _shards.Where(s => s.Info.CanMatch(matchers, minT, maxT));
 
-    /// <summary>Asks every candidate shard at once and applies the partial-response policy to those that fail.</summary>
+    /// <summary>
+    /// Asks every candidate shard at once and applies the partial-response policy to those that fail. Under
+    /// <see cref="PartialResponse.Warn"/> each shard is asked for a partial answer (<see cref="ShardSource.AllowingPartial"/>):
+    /// a gateway below with a shard down answers these JSON requests with its other shards' data and a warning, which
+    /// goes on beside the answer; under <see cref="PartialResponse.Fail"/> it answers 503 naming the shard, and the
+    /// request fails.
+    /// </summary>
     internal Task<List<T>> AskAsync<T>(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SourceWarnings warnings,
         Func<ISeriesSource, CancellationToken, Task<T>> ask, CancellationToken cancellationToken) =>
         AskAsync(matchers, minT, maxT, warnings, static _ => 0, (shard, _, token) => ask(shard, token), cancellationToken);
@@ -115,7 +133,8 @@ public sealed class FederatedSource : ISeriesSource
         {
             try
             {
-                return (Ok: true, Answer: await ask(shard, state, cancellationToken).ConfigureAwait(false), Error: (Exception?)null);
+                var asked = _partial == PartialResponse.Warn && shard is ShardSource source ? source.AllowingPartial() : shard;
+                return (Ok: true, Answer: await ask(asked, state, cancellationToken).ConfigureAwait(false), Error: (Exception?)null);
             }
             // A query error (a pushed query a shard refused as a query) is the query's: every shard would say the same.
             catch (Exception e) when (e is not QueryException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
@@ -145,22 +164,62 @@ public sealed class FederatedSource : ISeriesSource
     private static string ShardName(List<ISeriesSource> candidates, int index) =>
         (candidates[index] as ShardSource)?.Name ?? index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Counts a shard's failure and throws under <see cref="PartialResponse.Fail"/>.</summary>
+    /// <summary>
+    /// Counts a shard's failure and throws under <see cref="PartialResponse.Fail"/>, or when the answer has started and
+    /// can no longer name the shard (<see cref="LeftOutShards"/>).
+    /// </summary>
     private void Partial(string shard, string message, Exception error)
     {
         _metrics?.PartialResponse(shard);
+        var failed = error as ShardUnavailableException;
         if (_partial == PartialResponse.Fail)
         {
-            throw new ShardUnavailableException(message + "; the request asked for no partial response", error);
+            throw new ShardUnavailableException(message + "; the request asked for no partial response", error) { Shard = shard, LowerShards = failed?.LowerShards ?? [] };
+        }
+        if (_leftOut?.TryAdd(failed is { Unavailable.Count: > 0 } ? failed.Unavailable : [shard]) == false)
+        {
+            throw new ShardUnavailableException(message + "; the answer had begun and has no place to say so", error) { Shard = shard, LowerShards = failed?.LowerShards ?? [] };
         }
     }
 
-    /// <summary>A shard's series as the merge takes them: each its own item (a shard answers each series once).</summary>
-    private static async IAsyncEnumerable<List<Series>> OneByOne(IAsyncEnumerable<Series> series)
+    /// <summary>
+    /// A shard's series as the merge takes them: each its own item (a shard answers each series once). Under
+    /// <see cref="PartialResponse.Warn"/>, a shard whose replicas are gateways that answered they have shards down
+    /// (<see cref="ShardUnavailableException.LowerShards"/>: a 503 comes before any series) is asked again for their
+    /// partial answer, which keeps their healthy shards; the answer names the shards it leaves out, which the remote
+    /// read client turns into a warning naming the gateway and those shards.
+    /// </summary>
+    private async IAsyncEnumerable<List<Series>> SelectOrAskInPartAsync(ISeriesSource shard, Func<ISeriesSource, IAsyncEnumerable<Series>> select)
     {
-        await foreach (var s in series.ConfigureAwait(false))
+        ShardSource? inPart = null;
+        var whole = select(shard).GetAsyncEnumerator();
+        await using (whole.ConfigureAwait(false))
         {
-            yield return [s];
+            bool any;
+            try
+            {
+                any = await whole.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (ShardUnavailableException e) when (_partial == PartialResponse.Warn && e is { HandedOn: 0, LowerShards.Count: > 0 }
+                && shard is ShardSource source && _leftOut?.TryAdd(e.Unavailable) != false)
+            {
+                _metrics?.PartialResponse(source.Name);
+                inPart = source.AllowingPartial();
+                any = false;
+            }
+            while (any)
+            {
+                yield return [whole.Current];
+                any = await whole.MoveNextAsync().ConfigureAwait(false);
+            }
+        }
+        if (inPart is null)
+        {
+            yield break;
+        }
+        await foreach (var series in select(inPart).ConfigureAwait(false))
+        {
+            yield return [series];
         }
     }
 

@@ -25,6 +25,7 @@ internal sealed partial class ReplicaBackend
             ["end"] = Seconds(end),
             // Any step gives one point when start = end; Prometheus takes seconds with a fraction.
             ["step"] = (Math.Max(step, 1) / 1000.0).ToString("0.###", CultureInfo.InvariantCulture),
+            ["partial_response"] = Partial ? "true" : "false",
         };
         HttpResponseMessage response;
         try
@@ -60,11 +61,14 @@ internal sealed partial class ReplicaBackend
                 {
                     throw new QueryException($"shard {Shard} ({Name}) refused the pushed query {expr}: {error}");
                 }
-                throw new RemoteReadException($"{Name} answered HTTP {code} to a pushed query: {error}", code);
+                throw new RemoteReadException($"{Name} answered HTTP {code} to a pushed query: {error}", code)
+                {
+                    UnavailableShards = UnavailableShardsHeader.Of(response.Headers),
+                };
             }
             foreach (var message in answer.Messages)
             {
-                warnings.Add(message);
+                warnings.Add(Forwarded(message));
             }
             if (answer.ResultType != "matrix")
             {

@@ -20,8 +20,10 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable, I
     private readonly HttpClient _http;
     private readonly RemoteReadClient _remote;
     private readonly SemaphoreSlim _externalLock = new(1, 1);
+    private readonly ReplicaBackend? _whole;
     private Labels? _external;
     private int? _majorVersion;
+    private ReplicaBackend? _partialView;
 
     public ReplicaBackend(string shard, Uri baseUri, HttpClient http)
     {
@@ -30,6 +32,30 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable, I
         _http = http;
         _remote = new RemoteReadClient(http, baseUri);
     }
+
+    /// <summary>The view of <paramref name="whole"/> that asks for partial answers (<see cref="AllowingPartial"/>).</summary>
+    private ReplicaBackend(ReplicaBackend whole)
+    {
+        Shard = whole.Shard;
+        BaseUri = whole.BaseUri;
+        _http = whole._http;
+        _whole = whole;
+        _remote = new RemoteReadClient(_http, BaseUri) { AllowPartialResponse = true };
+    }
+
+    /// <summary>
+    /// Whether this asks for partial answers: <c>partial_response=true</c> on every request, so a gateway below with a
+    /// shard down answers with its other shards (naming the one it left out) instead of a 503. The replica as built
+    /// asks remote reads without the parameter (a gateway's remote read defaults to a whole answer; Prometheus is sent
+    /// exactly what it always was) and label and pushed queries with <c>partial_response=false</c>, so a gateway below
+    /// answers every way alike: whole, or a 503 naming its shards that are down.
+    /// </summary>
+    public bool Partial => _whole is not null;
+
+    /// <summary>This replica asking for partial answers (<see cref="Partial"/>); made once and kept.</summary>
+    public ReplicaBackend AllowingPartial() => _whole?.AllowingPartial() ?? (_partialView ??= new ReplicaBackend(this));
+
+    private string PartialResponseParameter => Partial ? "partial_response=true" : "partial_response=false";
 
     public string Shard { get; }
 
@@ -86,7 +112,7 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable, I
         {
             return [];
         }
-        var names = await GetStringsAsync("api/v1/labels", local, minT, maxT, cancellationToken).ConfigureAwait(false);
+        var names = await GetStringsAsync("api/v1/labels", local, minT, maxT, warnings, cancellationToken).ConfigureAwait(false);
         if (names.Count == 0)
         {
             return names;
@@ -106,10 +132,10 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable, I
         if (value.Length > 0)
         {
             // Every series of this replica has the value: it has it when any series matches.
-            var any = await GetStringsAsync("api/v1/labels", local, minT, maxT, cancellationToken).ConfigureAwait(false);
+            var any = await GetStringsAsync("api/v1/labels", local, minT, maxT, warnings, cancellationToken).ConfigureAwait(false);
             return any.Count > 0 ? [value] : [];
         }
-        return await GetStringsAsync($"api/v1/label/{Uri.EscapeDataString(name)}/values", local, minT, maxT, cancellationToken).ConfigureAwait(false);
+        return await GetStringsAsync($"api/v1/label/{Uri.EscapeDataString(name)}/values", local, minT, maxT, warnings, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The raw <c>data</c> of <c>/api/v1/metadata</c>: metric name → list of metadata objects.</summary>
@@ -148,9 +174,9 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable, I
     }
 
     private async Task<IReadOnlyList<string>> GetStringsAsync(string path, List<LabelMatcher> matchers, long minT, long maxT,
-        CancellationToken cancellationToken)
+        SourceWarnings warnings, CancellationToken cancellationToken)
     {
-        var query = new List<string>();
+        var query = new List<string> { PartialResponseParameter };
         // Prometheus refuses a match[] whose every matcher matches the empty string; leave such sets unfiltered here
         // (the caller's matchers are checked again on the series when it matters).
         if (matchers.Any(m => !m.Matches("")))
@@ -167,6 +193,17 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable, I
         }
         var url = path + (query.Count > 0 ? "?" + string.Join("&", query) : "");
         using var document = await GetDataAsync(url, cancellationToken).ConfigureAwait(false);
+        // A gateway below answering in part says so in its warnings, which go on beside this answer.
+        if (document.RootElement.TryGetProperty("warnings", out var messages) && messages.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var message in messages.EnumerateArray())
+            {
+                if (message.GetString() is { Length: > 0 } text)
+                {
+                    warnings.Add(Forwarded(text));
+                }
+            }
+        }
         return [.. document.RootElement.GetProperty("data").EnumerateArray().Select(e => e.GetString() ?? "")];
     }
 
@@ -192,7 +229,10 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable, I
             if (!response.IsSuccessStatusCode)
             {
                 var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                throw new RemoteReadException($"{Name} answered HTTP {(int)response.StatusCode} to {path}: {Truncate(text)}", (int)response.StatusCode);
+                throw new RemoteReadException($"{Name} answered HTTP {(int)response.StatusCode} to {path}: {Truncate(text)}", (int)response.StatusCode)
+                {
+                    UnavailableShards = UnavailableShardsHeader.Of(response.Headers),
+                };
             }
             try
             {
@@ -218,8 +258,24 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable, I
             : stream;
     }
 
+    /// <summary>
+    /// A warning from the replica's own answer, as this gateway passes it on. A gateway below that left shards out says
+    /// so in a warning of its own (<c>partial response: shard shard-1: ...</c>), which would read as one of this
+    /// gateway's shards: it goes on naming that gateway and the shard it serves here. Others (PromQL's annotations) go
+    /// on as the replica wrote them, so the same one from several shards is one warning.
+    /// </summary>
+    private string Forwarded(string message) => message.StartsWith(PartialResponsePrefix, StringComparison.Ordinal)
+        ? $"{PartialResponsePrefix}gateway {Name} (shard {Shard}): {message[PartialResponsePrefix.Length..]}"
+        : message;
+
+    private const string PartialResponsePrefix = "partial response: ";
+
     public async Task<Labels> ExternalLabelsAsync(CancellationToken cancellationToken)
     {
+        if (_whole is not null)
+        {
+            return await _whole.ExternalLabelsAsync(cancellationToken).ConfigureAwait(false);
+        }
         if (_external is { } known)
         {
             return known;

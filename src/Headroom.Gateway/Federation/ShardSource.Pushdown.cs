@@ -42,6 +42,7 @@ internal sealed partial class ShardSource
     {
         using var asking = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reasons = new List<string>();
+        var lower = new List<string>();
         var next = 0;
         var inFlight = new List<Task<(List<Series> Answer, SourceWarnings Warnings)>> { AskAsync(Replicas[next++]) };
         var hedge = Replicas.Count > 1 ? HedgeDueAsync(round, asking.Token) : null;
@@ -80,12 +81,13 @@ internal sealed partial class ShardSource
                 catch (Exception e) when (e is not QueryException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
                 {
                     reasons.Add(e.Message);
+                    AddLowerShards(lower, e);
                 }
                 if (inFlight.Count == 0)
                 {
                     if (next == Replicas.Count)
                     {
-                        throw new ShardUnavailableException(Name, reasons);
+                        throw new ShardUnavailableException(Name, reasons) { LowerShards = lower };
                     }
                     inFlight.Add(AskAsync(Replicas[next++]));
                 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Headroom.Prometheus.RemoteRead;
 using Headroom.PromQL;
 using Headroom.PromQL.Storage;
 using Headroom.PromQL.Syntax;
@@ -31,6 +32,7 @@ internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSour
 
     private readonly HashSet<string> _replicaLabels = [.. replicaLabels];
     private readonly GatewayMetrics? _metrics = metrics;
+    private ShardSource? _partialView;
 
     public string Name { get; } = name;
 
@@ -50,6 +52,7 @@ internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSour
         var remote = Remote(matchers);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var reasons = new List<string>(Replicas.Count);
+        var lower = new List<string>();
         var handedOn = 0;
         var inputs = Replicas.Select(replica => (Func<CancellationToken, IAsyncEnumerable<List<Series>>>)(token =>
             ReadInOrderAsync(replica, remote, minT, maxT, hints, warnings, started, token))).ToList();
@@ -63,13 +66,14 @@ internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSour
         {
             _metrics?.BackendRequest(Name, Replicas[replica], System.Diagnostics.Stopwatch.GetElapsedTime(started), failed: true);
             reasons.Add(error.Message);
+            AddLowerShards(lower, error);
             if (reasons.Count < Replicas.Count)
             {
                 return;
             }
             if (handedOn == 0)
             {
-                throw new ShardUnavailableException(Name, reasons);
+                throw new ShardUnavailableException(Name, reasons) { LowerShards = lower };
             }
             throw new ShardUnavailableException(Name, reasons, handedOn);
         }
@@ -140,13 +144,13 @@ internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSour
             {
                 var answer = await ask(replica, late.Token).ConfigureAwait(false);
                 _metrics?.BackendRequest(Name, replica, System.Diagnostics.Stopwatch.GetElapsedTime(started), failed: false);
-                return (Ok: true, Answer: answer, Error: "");
+                return (Ok: true, Answer: answer, Error: "", Cause: (Exception?)null);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 _metrics?.BackendRequest(Name, replica, System.Diagnostics.Stopwatch.GetElapsedTime(started), failed: true);
                 var error = late.IsCancellationRequested ? "still answering after another replica had answered; left out" : e.Message;
-                return (Ok: false, Answer: default(T)!, Error: error);
+                return (Ok: false, Answer: default(T)!, Error: error, Cause: (Exception?)e);
             }
         }).ToList();
         var all = Task.WhenAll(tasks);
@@ -164,13 +168,18 @@ internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSour
         cancellationToken.ThrowIfCancellationRequested();
         if (results.All(r => !r.Ok))
         {
-            throw new ShardUnavailableException(Name, [.. results.Select(r => r.Error)]);
+            var lower = new List<string>();
+            foreach (var result in results)
+            {
+                AddLowerShards(lower, result.Cause!);
+            }
+            throw new ShardUnavailableException(Name, [.. results.Select(r => r.Error)]) { LowerShards = lower };
         }
         return [.. results.Where(r => r.Ok).Select(r => r.Answer)];
 
-        static async Task FirstAnswerAsync(List<Task<(bool Ok, T Answer, string Error)>> asked)
+        static async Task FirstAnswerAsync(List<Task<(bool Ok, T Answer, string Error, Exception? Cause)>> asked)
         {
-            var pending = new List<Task<(bool Ok, T Answer, string Error)>>(asked);
+            var pending = new List<Task<(bool Ok, T Answer, string Error, Exception? Cause)>>(asked);
             while (pending.Count > 0)
             {
                 var done = await Task.WhenAny(pending).ConfigureAwait(false);
@@ -180,6 +189,24 @@ internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSour
                 }
                 pending.Remove(done);
             }
+        }
+    }
+
+    /// <summary>
+    /// This shard with every replica that is another gateway asked for a partial answer (<c>partial_response=true</c>):
+    /// what <see cref="FederatedSource"/> reads under <see cref="Configuration.PartialResponse.Warn"/> once such a gateway answered
+    /// that it has shards down (<see cref="ShardUnavailableException.LowerShards"/>). Made once and kept.
+    /// </summary>
+    internal ShardSource AllowingPartial() => _partialView ??= new ShardSource(Name,
+        [.. Replicas.Select(r => r is ReplicaBackend backend ? backend.AllowingPartial() : r)], [.. _replicaLabels], Info.ExternalLabels, _metrics, Info,
+        _replicaPatience);
+
+    /// <summary>Adds the shards a gateway below named as down in <paramref name="error"/>, if it is such an answer.</summary>
+    private static void AddLowerShards(List<string> lower, Exception error)
+    {
+        if (error is RemoteReadException { UnavailableShards: { Count: > 0 } shards })
+        {
+            lower.AddRange(shards.Where(s => !lower.Contains(s)));
         }
     }
 

@@ -37,5 +37,20 @@ public sealed class ShardUnavailableException : Exception
     public int HandedOn { get; }
 
     /// <summary>The shard's name.</summary>
-    public string Shard { get; } = "";
+    public string Shard { get; init; } = "";
+
+    /// <summary>
+    /// When the shard's replicas are gateways themselves (hierarchical federation) and answered that they had no replica
+    /// answering for some of their own shards (<see cref="Headroom.Prometheus.RemoteRead.UnavailableShardsHeader"/>):
+    /// those shards, which leaves the others readable with <c>partial_response=true</c>. Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<string> LowerShards { get; init; } = [];
+
+    /// <summary>
+    /// What this gateway names as unavailable in its own <see cref="Headroom.Prometheus.RemoteRead.UnavailableShardsHeader"/>:
+    /// the shard, or the path down to each shard of the gateways below it that is (<c>lower/shard-1</c>).
+    /// </summary>
+    public IReadOnlyList<string> Unavailable => Shard.Length == 0 ? []
+        : LowerShards.Count == 0 ? [Shard]
+        : [.. LowerShards.Select(lower => Shard + "/" + lower)];
 }

@@ -28,13 +28,29 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
     /// <param name="partial">
     /// The partial-response policy when the request does not name one; null for the configuration's. An answer that
     /// cannot carry a warning (remote read) passes <see cref="PartialResponse.Fail"/>: a shard left out there would be
-    /// left out silently.
+    /// left out silently. Such an answer names the shards it leaves out in <see cref="UnavailableShardsHeader"/> when a
+    /// reader asks for it in part, and a shard left out after it started cuts it (<see cref="LeftOutShards"/>).
     /// </param>
+    /// <remarks>
+    /// Every 503 for a shard with no replica answering names the shard in <see cref="UnavailableShardsHeader"/>, so a
+    /// gateway above this one can ask again for the other shards instead of losing all of this one's.
+    /// </remarks>
     public async Task HandleAsync(HttpContext context, string endpoint, Func<RequestContext, Task> handler, PartialResponse? partial = null)
     {
         var started = Stopwatch.GetTimestamp();
         var gateway = current();
         var hungUp = false;
+        var leftOut = new LeftOutShards();
+        var cannotWarn = partial is not null;
+        context.Response.OnStarting(() =>
+        {
+            var names = cannotWarn ? leftOut.Close() : leftOut.Names;
+            if (names.Count > 0 && (cannotWarn || context.Response.StatusCode >= StatusCodes.Status500InternalServerError))
+            {
+                context.Response.Headers[UnavailableShardsHeader.Name] = UnavailableShardsHeader.Format(names);
+            }
+            return Task.CompletedTask;
+        });
         try
         {
             var parameters = await RequestParameters.ReadAsync(context.Request).ConfigureAwait(false);
@@ -42,7 +58,7 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
             var (source, tenant, refusal) = gateway.SourceFor(
                 tenancy is null ? null : OneHeader(context.Request.Headers, tenancy.Header),
                 tenancy is null ? null : OneHeader(context.Request.Headers, HeaderNames.Authorization),
-                parameters.Partial(partial ?? gateway.Config.PartialResponse));
+                parameters.Partial(partial ?? gateway.Config.PartialResponse), leftOut);
             if (source is null)
             {
                 throw new ApiError(ErrorType.Unauthorized, refusal!);
@@ -67,6 +83,7 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
         }
         catch (ShardUnavailableException e)
         {
+            leftOut.TryAdd(e.Unavailable);
             await ApiError.WriteAsync(context, ErrorType.Unavailable, e.Message).ConfigureAwait(false);
         }
         catch (RemoteReadException e)

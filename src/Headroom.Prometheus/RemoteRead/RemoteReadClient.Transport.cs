@@ -9,7 +9,7 @@ public sealed partial class RemoteReadClient
 {
     private async Task<HttpResponseMessage> SendAsync(IReadOnlyList<RemoteReadQuery> queries, CancellationToken token, CancellationToken caller)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint);
+        using var request = new HttpRequestMessage(HttpMethod.Post, AllowPartialResponse ? new Uri(_endpoint + "?partial_response=true") : _endpoint);
         request.Content = new ByteArrayContent(Snappy.CompressToArray(RemoteReadCodec.EncodeRequest(queries, _accepted)));
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(ProtobufType);
         request.Content.Headers.ContentEncoding.Add("snappy");
@@ -28,9 +28,15 @@ public sealed partial class RemoteReadClient
             var advice = response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden
                 ? "; check the credentials"
                 : "";
+            var unavailable = UnavailableShardsHeader.Of(response.Headers);
+            var shards = unavailable.Count == 0 ? ""
+                : $" (a gateway with no replica answering for its shard{(unavailable.Count == 1 ? "" : "s")} {string.Join(", ", unavailable)})";
             throw new RemoteReadException(
-                $"remote read from {_endpoint} failed with HTTP {(int)response.StatusCode}: {(text.Length > 0 ? text : response.ReasonPhrase)}{advice}",
-                (int)response.StatusCode);
+                $"remote read from {_endpoint} failed with HTTP {(int)response.StatusCode}{shards}: {(text.Length > 0 ? text : response.ReasonPhrase)}{advice}",
+                (int)response.StatusCode)
+            {
+                UnavailableShards = unavailable,
+            };
         }
     }
 

@@ -47,6 +47,15 @@ public sealed partial class RemoteReadClient
     /// <summary>The remote read URL, <c>…/api/v1/read</c>.</summary>
     public Uri Endpoint => _endpoint;
 
+    /// <summary>
+    /// Whether to ask with <c>?partial_response=true</c> (default false, and the parameter is then not sent). A Headroom
+    /// gateway with a shard down answers such a request with its other shards' series and names the shard it left out
+    /// in <see cref="UnavailableShardsHeader"/>, which this client turns into a warning; asked without it, such a
+    /// gateway answers 503 naming the shard (<see cref="RemoteReadException.UnavailableShards"/>). Prometheus ignores
+    /// the parameter.
+    /// </summary>
+    public bool AllowPartialResponse { get; init; }
+
     /// <summary>The shape of the most recent answer (null before the first); tells whether the server streams.</summary>
     public RemoteReadResponseType? LastResponseType => Volatile.Read(ref _lastResponseType) is var t and >= 0 ? (RemoteReadResponseType)t : null;
 
@@ -115,6 +124,11 @@ public sealed partial class RemoteReadClient
             timeout.CancelAfter(_http.Timeout);
         }
         using var response = await SendAsync(queries, timeout.Token, cancellationToken).ConfigureAwait(false);
+        if (UnavailableShardsHeader.Of(response.Headers) is { Count: > 0 } leftOut)
+        {
+            warnings?.Add($"partial response: remote read from {_endpoint}: that gateway's answer leaves out its shard{(leftOut.Count == 1 ? "" : "s")} "
+                + $"{string.Join(", ", leftOut)}, which had no replica answering");
+        }
         var contentType = response.Content.Headers.ContentType;
         if (contentType?.MediaType == StreamedType)
         {

@@ -29,4 +29,11 @@ public sealed class RemoteReadException : Exception
     /// <see cref="RemoteReadServerCodec"/> refuses.
     /// </summary>
     public int? StatusCode { get; }
+
+    /// <summary>
+    /// The shards a Headroom gateway said it had no replica answering for (its <see cref="UnavailableShardsHeader"/>),
+    /// when the error is such a gateway's 503: the rest of its shards can still be read, asked with
+    /// <c>partial_response=true</c>. Empty for any other error, and always for Prometheus.
+    /// </summary>
+    public IReadOnlyList<string> UnavailableShards { get; init; } = [];
 }

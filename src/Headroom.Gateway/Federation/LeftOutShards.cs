@@ -1,0 +1,49 @@
+namespace Headroom.Gateway.Federation;
+
+/// <summary>
+/// The shards one request's answer leaves out, for an answer that names them in a header
+/// (<see cref="Headroom.Prometheus.RemoteRead.UnavailableShardsHeader"/>) because it has no place for a warning: a
+/// remote read. Such an answer can name a shard only until it starts; <see cref="Close"/> marks that moment, and a
+/// shard left out afterwards cannot be added, so the request must fail instead (the answer is cut).
+/// </summary>
+internal sealed class LeftOutShards
+{
+    private readonly List<string> _names = [];
+    private bool _closed;
+
+    /// <summary>Adds <paramref name="shards"/>; false, adding nothing, once the answer has started.</summary>
+    public bool TryAdd(IEnumerable<string> shards)
+    {
+        lock (_names)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+            _names.AddRange(shards.Where(s => !_names.Contains(s)));
+            return true;
+        }
+    }
+
+    /// <summary>The shards left out so far, without closing.</summary>
+    public IReadOnlyList<string> Names
+    {
+        get
+        {
+            lock (_names)
+            {
+                return [.. _names];
+            }
+        }
+    }
+
+    /// <summary>The shards left out; from now on none can be added.</summary>
+    public IReadOnlyList<string> Close()
+    {
+        lock (_names)
+        {
+            _closed = true;
+            return [.. _names];
+        }
+    }
+}

@@ -1,0 +1,196 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Headroom.Gateway.Configuration;
+using Headroom.Gateway.Federation;
+using Headroom.Prometheus.RemoteRead;
+using Headroom.Testing;
+
+namespace Headroom.Gateway.Tests;
+
+/// <summary>
+/// A gateway above a gateway (hierarchical federation) while one of the lower gateway's two shards has no replica
+/// answering: the upper keeps the lower's healthy shard under warn and names the down one; under fail it answers an
+/// error naming it. A backend that is not a gateway and answers 503 is left out whole, as before.
+/// </summary>
+public sealed class HierarchicalPartialResponseTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
+{
+    private static readonly string At = Headroom.Prometheus.ServerApi.PromValueFormat.Timestamp(GatewayFixture.End - 60_000);
+
+    /// <summary>Every way the upper reads the lower: remote read (a query, series), label values, a pushed-down query.</summary>
+    public static TheoryData<string> Reads => new()
+    {
+        $"api/v1/query?query=count(memory_used_bytes)&time={At}&pushdown=false",
+        $"api/v1/query?query=sum(memory_used_bytes)&time={At}&pushdown=true",
+        "api/v1/series?match[]=memory_used_bytes",
+        "api/v1/label/instance/values?match[]=memory_used_bytes",
+    };
+
+    [Theory]
+    [MemberData(nameof(Reads))]
+    public async Task Under_warn_the_upper_keeps_the_lower_gateways_healthy_shard_and_names_its_down_one(string path)
+    {
+        await using var lower = await StartLowerAsync();
+        await using var upper = await StartUpperAsync(lower, PartialResponse.Warn);
+
+        var (directStatus, direct, _) = await GetAsync(lower, path);
+        var (status, through, _) = await GetAsync(upper, path);
+
+        Assert.Equal(HttpStatusCode.OK, directStatus);
+        Assert.Equal(HttpStatusCode.OK, status);
+        using var directJson = JsonDocument.Parse(direct);
+        using var json = JsonDocument.Parse(through);
+        // The lower gateway's own answer under warn holds its healthy shard's series only; the upper's is the same.
+        var data = json.RootElement.GetProperty("data").GetRawText();
+        Assert.Equal(directJson.RootElement.GetProperty("data").GetRawText(), data);
+        var answer = json.RootElement.GetProperty("data");
+        Assert.NotEqual(0, (answer.ValueKind == JsonValueKind.Array ? answer : answer.GetProperty("result")).GetArrayLength());
+        var warning = Assert.Single(json.RootElement.GetProperty("warnings").EnumerateArray()).GetString()!;
+        Assert.StartsWith("partial response: ", warning, StringComparison.Ordinal);
+        Assert.Contains("shard-1", warning, StringComparison.Ordinal);
+        Assert.Contains(lower.BaseUri.GetLeftPart(UriPartial.Authority), warning, StringComparison.Ordinal);
+        if (!path.Contains("label", StringComparison.Ordinal) && !path.Contains("pushdown=true", StringComparison.Ordinal))
+        {
+            // A selection was refused whole first, then read in part: the upper counts the partial answer.
+            var metrics = (await GetAsync(upper, "metrics")).Body;
+            Assert.Contains("headroom_gateway_partial_responses_total{shard=\"lower\"} 1", metrics, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Three_levels_down_the_top_gateway_keeps_the_healthy_shard_and_names_the_down_one_by_its_path()
+    {
+        await using var lower = await StartLowerAsync();
+        await using var middle = await StartUpperAsync(lower, PartialResponse.Warn);
+        await using var top = await GatewayServer.StartAsync(GatewayConfig.For([new ShardConfig("middle", [middle.BaseUri], PromQL.Labels.Empty)]), Listen);
+        var path = $"api/v1/query?query=count(memory_used_bytes)&time={At}";
+
+        var (_, direct, _) = await GetAsync(lower, path);
+        var (status, through, _) = await GetAsync(top, path);
+        var (failStatus, failBody, header) = await GetAsync(top, path + "&partial_response=false");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        using var directJson = JsonDocument.Parse(direct);
+        using var json = JsonDocument.Parse(through);
+        Assert.Equal(directJson.RootElement.GetProperty("data").GetRawText(), json.RootElement.GetProperty("data").GetRawText());
+        var warning = Assert.Single(json.RootElement.GetProperty("warnings").EnumerateArray()).GetString()!;
+        Assert.Contains(middle.BaseUri.GetLeftPart(UriPartial.Authority), warning, StringComparison.Ordinal);
+        Assert.Contains("lower/shard-1", warning, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failStatus);
+        Assert.Contains("shard-1", failBody, StringComparison.Ordinal);
+        Assert.Equal("middle%2Flower%2Fshard-1", header);
+    }
+
+    [Theory]
+    [MemberData(nameof(Reads))]
+    public async Task Under_fail_the_upper_answers_an_error_naming_the_lower_gateways_down_shard(string path)
+    {
+        await using var lower = await StartLowerAsync();
+        await using var upper = await StartUpperAsync(lower, PartialResponse.Warn);
+        await using var failing = await StartUpperAsync(lower, PartialResponse.Fail);
+
+        var asked = await GetAsync(upper, path + "&partial_response=false");
+        var configured = await GetAsync(failing, path);
+
+        foreach (var (status, body, header) in new[] { asked, configured })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+            Assert.Contains("\"errorType\":\"unavailable\"", body, StringComparison.Ordinal);
+            Assert.Contains("shard-1", body, StringComparison.Ordinal);
+            // A gateway above the upper one would learn the same, by the path down to the shard.
+            Assert.Equal("lower%2Fshard-1", header);
+        }
+    }
+
+    [Fact]
+    public async Task A_gateway_answers_a_remote_read_asked_in_part_with_its_healthy_shard_and_names_the_down_one()
+    {
+        await using var lower = await StartLowerAsync();
+        using var http = new HttpClient();
+        var query = new RemoteReadQuery([new PromQL.Syntax.LabelMatcher(PromQL.Syntax.LabelMatchType.Equal, "__name__", "memory_used_bytes")],
+            GatewayFixture.Start, GatewayFixture.End);
+
+        var refused = await Assert.ThrowsAsync<RemoteReadException>(() => new RemoteReadClient(http, lower.BaseUri).ReadAsync([query]));
+        var warnings = new PromQL.Storage.SourceWarnings();
+        var series = new List<PromQL.Series>();
+        await foreach (var item in new RemoteReadClient(http, lower.BaseUri) { AllowPartialResponse = true }.StreamAsync([query], warnings))
+        {
+            series.Add(item.Series);
+        }
+
+        Assert.Equal(503, refused.StatusCode);
+        Assert.Equal(["shard-1"], refused.UnavailableShards);
+        Assert.InRange(series.Count, 1, 5);
+        Assert.Contains("shard-1", Assert.Single(warnings.Messages), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A backend that is not a gateway (a Prometheus starting up answers 503 to everything) sends no marker: the upper
+    /// leaves that shard out whole with a warning and asks it nothing more, as before.
+    /// </summary>
+    [Fact]
+    public async Task A_plain_backends_503_leaves_its_shard_out_whole_and_is_not_asked_again()
+    {
+        var reads = new ConcurrentQueue<string>();
+        await using var prometheus = new LoopbackHttpServer(async (context, cancellationToken) =>
+        {
+            if (context.Request.Url!.AbsolutePath.EndsWith("/api/v1/read", StringComparison.Ordinal))
+            {
+                reads.Enqueue(context.Request.Url.Query);
+            }
+            context.Response.StatusCode = 503;
+            var body = "Service Unavailable"u8.ToArray();
+            await context.Response.OutputStream.WriteAsync(body, cancellationToken);
+        });
+        var config = GatewayConfig.For(
+        [
+            new ShardConfig("lower", [fixture.Open.BaseUri], PromQL.Labels.Empty),
+            new ShardConfig("prometheus", [prometheus.BaseUri], PromQL.Labels.Empty),
+        ]);
+        await using var upper = await GatewayServer.StartAsync(config, Listen);
+
+        var (status, body, _) = await GetAsync(upper, $"api/v1/query?query=count(memory_used_bytes)&time={At}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal("6", json.RootElement.GetProperty("data").GetProperty("result")[0].GetProperty("value")[1].GetString());
+        var warning = Assert.Single(json.RootElement.GetProperty("warnings").EnumerateArray()).GetString()!;
+        Assert.StartsWith("partial response: shard prometheus: no replica answered (remote read from", warning, StringComparison.Ordinal);
+        Assert.Contains("failed with HTTP 503: Service Unavailable)", warning, StringComparison.Ordinal);
+        Assert.Equal([""], reads);
+    }
+
+    [Theory]
+    [InlineData("shard-1")]
+    [InlineData("a,b", "lower/shard 2")]
+    public void The_header_names_any_shard_and_reads_back(params string[] shards)
+    {
+        Assert.Equal(shards, UnavailableShardsHeader.Parse([UnavailableShardsHeader.Format(shards)]));
+        Assert.Empty(UnavailableShardsHeader.Parse(null));
+    }
+
+    /// <summary>A lower gateway over two in-memory shards of two replicas each; neither replica of shard-1 answers.</summary>
+    private async Task<GatewayServer> StartLowerAsync()
+    {
+        var metrics = new GatewayMetrics();
+        var shards = InMemoryTopology.Split(fixture.Data, 2, 2, 0.2, seed: 3, metrics).ToList();
+        shards[1] = new ShardSource("shard-1", [new DownSource("connection refused"), new DownSource("connection refused")],
+            GatewayConfig.DefaultReplicaLabels, PromQL.Labels.Empty, metrics);
+        return await GatewayServer.StartAsync(new Gateway(InMemoryTopology.Config(2), shards, metrics), Listen);
+    }
+
+    /// <summary>A gateway whose one shard, <c>lower</c>, has the lower gateway as its replica.</summary>
+    private static Task<GatewayServer> StartUpperAsync(GatewayServer lower, PartialResponse partial) =>
+        GatewayServer.StartAsync(GatewayConfig.For([new ShardConfig("lower", [lower.BaseUri], PromQL.Labels.Empty)])
+            with
+        { PartialResponse = partial, Pushdown = true }, Listen);
+
+    private static GatewayServerOptions Listen => new(new IPEndPoint(IPAddress.Loopback, 0));
+
+    private async Task<(HttpStatusCode Status, string Body, string? Header)> GetAsync(GatewayServer server, string path)
+    {
+        using var response = await fixture.Http.GetAsync(new Uri(server.BaseUri, path));
+        var header = response.Headers.TryGetValues(UnavailableShardsHeader.Name, out var values) ? string.Join(",", values) : null;
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), header);
+    }
+}

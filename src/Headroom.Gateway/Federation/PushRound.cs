@@ -8,13 +8,16 @@ namespace Headroom.Gateway.Federation;
 /// <remarks>
 /// <para>
 /// A shard's hedge is due once at least half of the other shards (rounded up, at least one) have finished, and it has
-/// then waited the replica patience more after the last of them finished, at E (or E more when E is longer). A shard
-/// that finishes later moves E on. So a shard is hedged only when it lags the latest shard to answer by the patience
-/// and by as long again as that one took: under load every shard is slow alike and none is. With one shard slow, E is
-/// when the last of the others finished, as when every other had to finish first; with two or more hung at once, the
-/// others that answer are enough (every other had to before, so neither was ever hedged). The half keeps the hedge
-/// for a few shards that lag: with most shards slow the query is, not their replicas, and a hedge would double their
-/// work.
+/// then waited the replica patience after the last of them finished, at E (or E more when E is longer). A shard that
+/// finishes later moves E on. So a shard is hedged only when it lags the last shard to finish by the patience and by
+/// as long again as that one took: under load every shard is slow alike and none is. With one shard slow, E is when
+/// the last of the others finished, the rule when every other shard had to finish first; with two or more hung at
+/// once, the others that answer are enough (when every other had to, none of them was ever hedged). Fewer than half
+/// finished is no evidence: the query may be slow on most shards, and a hedge would double their work.
+/// </para>
+/// <para>
+/// E moves rather than staying at the time the half was reached, so a shard is not hedged while the others are still
+/// answering one after another (shards of different sizes): it waits as long as a shard that was last to answer.
 /// </para>
 /// <para>
 /// A shard that was hedged moves nothing when it finishes: its answer came from the hedge and says nothing of how long

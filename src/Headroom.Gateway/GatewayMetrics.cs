@@ -40,7 +40,7 @@ public sealed class GatewayMetrics
             "Times deduplication moved a series' answer to another replica to fill a gap, by shard.", new CounterConfiguration { LabelNames = ["shard"] });
         _pushdowns = factory.CreateCounter("headroom_gateway_pushdowns_total", "Subqueries evaluated on the shards instead of in the gateway.");
         _hedges = factory.CreateCounter("headroom_gateway_pushdown_hedges_total",
-            "Pushed queries sent to a shard's next replica too because the first had not answered long after the other shards had, by shard.",
+            "Pushed queries sent to a shard's next replica too because the first had not answered long after most other shards had, by shard.",
             new CounterConfiguration { LabelNames = ["shard"] });
         _rejected = factory.CreateCounter("headroom_gateway_queries_rejected_total", "Queries refused because the queue was full.");
         _inFlight = factory.CreateGauge("headroom_gateway_queries_in_flight", "Queries being evaluated.");

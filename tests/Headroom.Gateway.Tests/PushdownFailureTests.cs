@@ -125,6 +125,33 @@ public sealed class PushdownFailureTests(PushdownFixture fixture) : IClassFixtur
             StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The first replicas of shard-1 and shard-2 hang at once. Each sees shard-0 (half of its other two) answer, so both
+    /// are hedged 5 s later: the request answers in seconds, not after the 60 s backend timeout, with the answer the
+    /// gateway gives without the hangs.
+    /// </summary>
+    [Fact]
+    public async Task Two_shards_hung_at_once_under_a_pushed_query_are_both_hedged_after_the_patience()
+    {
+        const string query = "sum by (job) (rate(http_requests_total[5m]))";
+        var path = PushdownTests.Paths(query).Last() + "&stats=all";
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var (status, body, json) = await fixture.GetAsync(fixture.TwoFirstReplicasHung, path);
+        var elapsed = watch.Elapsed;
+
+        Assert.True(status == HttpStatusCode.OK, body);
+        Assert.NotEmpty(PushdownTests.PushedTexts(json));
+        Assert.DoesNotContain("warnings", body, StringComparison.Ordinal);
+        var (_, _, reference) = await fixture.GetAsync(fixture.Open, path);
+        PushdownTests.AssertSameAnswer(reference, json, query);
+        Assert.True(elapsed < TimeSpan.FromSeconds(20), $"the pushed query took {elapsed} with a backend timeout of {PushdownFixture.HungBackendTimeout}");
+        Assert.True(elapsed >= Federation.ShardSource.DefaultReplicaPatience, $"the pushed query was hedged after {elapsed}, before the patience");
+        Assert.Equal(0, await HedgesAsync(fixture.TwoFirstReplicasHung, "shard-0"));
+        Assert.Equal(1, await HedgesAsync(fixture.TwoFirstReplicasHung, "shard-1"));
+        Assert.Equal(1, await HedgesAsync(fixture.TwoFirstReplicasHung, "shard-2"));
+    }
+
     private async Task<double> HedgesAsync(GatewayServer gateway, string shard)
     {
         var text = await fixture.Http.GetStringAsync(new Uri(gateway.BaseUri, "metrics"));

@@ -14,7 +14,8 @@ namespace Headroom.Gateway.Tests;
 /// external label <c>region</c>: open; with tenants <c>payments</c> and <c>search</c> (search's series carry
 /// <c>secret="s3cr3t"</c> and instances named <c>search-…</c>); with shard-1 down; with the first replica of every
 /// shard down; with shard-1's first replica hung (a server that named its version, then accepts every request and never
-/// answers, as a SIGSTOP'd Prometheus or a dead peer behind a live proxy does) and a backend timeout of 60 s. Values
+/// answers, as a SIGSTOP'd Prometheus or a dead peer behind a live proxy does) and a backend timeout of 60 s; with the
+/// first replicas of shard-1 and shard-2 hung at once, the same way. Values
 /// differ from series to series, so topk and bottomk have no ties to break differently.
 /// </summary>
 public sealed class PushdownFixture : IAsyncLifetime
@@ -34,6 +35,8 @@ public sealed class PushdownFixture : IAsyncLifetime
     public GatewayServer FirstReplicaDown { get; private set; } = null!;
 
     public GatewayServer FirstReplicaHung { get; private set; } = null!;
+
+    public GatewayServer TwoFirstReplicasHung { get; private set; } = null!;
 
     public static TimeSpan HungBackendTimeout { get; } = TimeSpan.FromSeconds(60);
 
@@ -78,6 +81,8 @@ public sealed class PushdownFixture : IAsyncLifetime
         ShardDown = await StartAsync(null, (shard, _, store) => shard == 1 ? new DownSource("connection refused (test)") : store);
         FirstReplicaDown = await StartAsync(null, (_, replica, store) => replica == 0 ? new DownSource("connection refused (test)") : store);
         FirstReplicaHung = await StartAsync(null, (shard, replica, store) => shard == 1 && replica == 0 ? new ReplicaBackend("shard-1", _hung.BaseUri, _hungHttp) : store,
+            HungBackendTimeout);
+        TwoFirstReplicasHung = await StartAsync(null, (shard, replica, store) => shard > 0 && replica == 0 ? new ReplicaBackend($"shard-{shard}", _hung.BaseUri, _hungHttp) : store,
             HungBackendTimeout);
     }
 
@@ -135,6 +140,7 @@ public sealed class PushdownFixture : IAsyncLifetime
         await ShardDown.DisposeAsync();
         await FirstReplicaDown.DisposeAsync();
         await FirstReplicaHung.DisposeAsync();
+        await TwoFirstReplicasHung.DisposeAsync();
         await _hung.DisposeAsync();
         _hungHttp.Dispose();
         Http.Dispose();

@@ -27,8 +27,11 @@ internal sealed class DownSource(string reason) : ISeriesSource
         SourceWarnings warnings, CancellationToken cancellationToken = default) => Task.FromException<IReadOnlyList<string>>(new HttpRequestException(reason));
 }
 
-/// <summary>A source that answers after a delay, and records whether a caller gave up (cancelled) while it waited.</summary>
-internal sealed class SlowSource(ISeriesSource inner, TimeSpan delay) : ISeriesSource
+/// <summary>
+/// A source that answers after a delay (on <paramref name="time"/>, the system's clock by default), and records whether
+/// a caller gave up (cancelled) while it waited.
+/// </summary>
+internal sealed class SlowSource(ISeriesSource inner, TimeSpan delay, TimeProvider? time = null) : ISeriesSource
 {
     private int _cancelled;
     private int _started;
@@ -42,10 +45,12 @@ internal sealed class SlowSource(ISeriesSource inner, TimeSpan delay) : ISeriesS
     public async IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SelectHints hints,
         SourceWarnings warnings, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        var waiting = Task.Delay(delay, time ?? TimeProvider.System, cancellationToken);
+        // Counted once the delay is set, so a test that sees the request start and then moves a fake clock moves it.
         Interlocked.Increment(ref _started);
         try
         {
-            await Task.Delay(delay, cancellationToken);
+            await waiting;
         }
         catch (OperationCanceledException)
         {

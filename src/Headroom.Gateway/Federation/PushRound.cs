@@ -1,16 +1,42 @@
 namespace Headroom.Gateway.Federation;
 
 /// <summary>
-/// One pushed aggregation sent to its shards at once: tells a shard still waiting for its replica when every other
-/// shard has finished, so it can tell a hung replica (the others done long ago) from a query that is slow everywhere
-/// (load), and send the query to its next replica only in the first case (<see cref="ShardSource.PushAsync"/>).
+/// One pushed aggregation sent to its shards at once: tells a shard still waiting for its replica when to send the
+/// query to its next replica too (a hedge, <see cref="ShardSource.PushAsync"/>), from when the other shards finished,
+/// so that a hung replica (most other shards done long ago) is told from a query that is slow everywhere (load).
 /// </summary>
+/// <remarks>
+/// <para>
+/// A shard's hedge is due once at least half of the other shards (rounded up, at least one) have finished, and it has
+/// then waited the replica patience after the last of them finished, at E (or E more when E is longer). A shard that
+/// finishes later moves E on. So a shard is hedged only when it lags the last shard to finish by the patience and by
+/// as long again as that one took: under load every shard is slow alike and none is. With one shard slow, E is when
+/// the last of the others finished, the rule when every other shard had to finish first; with two or more hung at
+/// once, the others that answer are enough (when every other had to, none of them was ever hedged). Fewer than half
+/// finished is no evidence: the query may be slow on most shards, and a hedge would double their work.
+/// </para>
+/// <para>
+/// E moves rather than staying at the time the half was reached, so a shard is not hedged while the others are still
+/// answering one after another (shards of different sizes): it waits as long as a shard that was last to answer.
+/// </para>
+/// <para>
+/// A shard that was hedged moves nothing when it finishes: its answer came from the hedge and says nothing of how long
+/// the query takes. Were it counted, the first of two shards hedged at the same instant could answer before the
+/// other's timer fired and put that hedge off by E.
+/// </para>
+/// <para>
+/// A single shard has no other to compare with: its patience counts from the start.
+/// </para>
+/// </remarks>
 internal sealed class PushRound
 {
     private readonly TimeProvider _time;
     private readonly long _started;
-    private readonly TaskCompletionSource<TimeSpan> _othersFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _unfinished;
+    private readonly int _quorum;
+    private readonly Lock _lock = new();
+    private int _finished;
+    private TimeSpan _lastFinished;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="shards">How many shards the aggregation is sent to.</param>
     /// <param name="time">The clock; the system's by default.</param>
@@ -18,32 +44,63 @@ internal sealed class PushRound
     {
         _time = time ?? TimeProvider.System;
         _started = _time.GetTimestamp();
-        _unfinished = shards;
-        if (shards <= 1)
-        {
-            // A single shard has no other to compare with: its patience counts from the start.
-            _othersFinished.SetResult(TimeSpan.Zero);
-        }
+        // Half of the shards - 1 others, rounded up, is shards / 2; none for a single shard (due from the start).
+        _quorum = shards <= 1 ? 0 : Math.Max(1, shards / 2);
     }
-
-    /// <summary>The clock the round is timed by.</summary>
-    public TimeProvider Time => _time;
 
     /// <summary>How long since the round was sent.</summary>
     public TimeSpan Elapsed => _time.GetElapsedTime(_started);
 
     /// <summary>A shard has its answer, or has failed on every replica.</summary>
-    public void Finished()
+    /// <param name="hedged">The shard had sent the query to a second replica by then: its finish is not counted.</param>
+    public void Finished(bool hedged)
     {
-        if (Interlocked.Decrement(ref _unfinished) == 1)
+        if (hedged)
         {
-            _othersFinished.TrySetResult(Elapsed);
+            return;
         }
+        TaskCompletionSource changed;
+        lock (_lock)
+        {
+            _finished++;
+            _lastFinished = Elapsed;
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        changed.SetResult();
     }
 
     /// <summary>
-    /// Completes, for the one shard still unfinished, when every other shard has finished: with how long after the
-    /// start the last of them did. Never completes while two or more shards are unfinished.
+    /// Completes when a shard still waiting should send its query to its next replica too: at least half of the other
+    /// shards have finished, and it has waited <paramref name="patience"/> (or E, when longer) since the last of them
+    /// did, at E. Never while fewer than half of the others have finished.
     /// </summary>
-    public Task<TimeSpan> OthersFinishedAsync(CancellationToken cancellationToken) => _othersFinished.Task.WaitAsync(cancellationToken);
+    public async Task HedgeDueAsync(TimeSpan patience, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task changed;
+            var wait = Timeout.InfiniteTimeSpan;
+            lock (_lock)
+            {
+                changed = _changed.Task;
+                if (_finished >= _quorum)
+                {
+                    wait = _lastFinished + (_lastFinished > patience ? _lastFinished : patience) - Elapsed;
+                    if (wait <= TimeSpan.Zero)
+                    {
+                        return;
+                    }
+                    // A timer counts whole milliseconds, truncated: rounded up, it does not fire before the hedge is due.
+                    wait = TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds));
+                }
+            }
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await Task.WhenAny(Task.Delay(wait, _time, timer.Token), changed).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            // Due, or another shard has finished since (its timer may fire before this sees that): look again. Either
+            // way the timer is not needed any more.
+            await timer.CancelAsync().ConfigureAwait(false);
+        }
+    }
 }

@@ -16,38 +16,28 @@ internal sealed partial class ShardSource
     /// </summary>
     /// <remarks>
     /// A replica that hangs (SIGSTOP, a dead peer behind a live proxy) would hold the query to the backend timeout
-    /// before the next is asked. So once every other shard of <paramref name="round"/> has finished, this one gets the
-    /// replica patience more (or as long again as the others took, if longer), as a selection gives a replica; still
-    /// unanswered then, the same query goes to the next replica too (a hedge, once per query), the first complete
-    /// answer is taken and the other request cancelled. Under ordinary load every shard finishes within seconds of the
-    /// others, so no hedge doubles a shard's work.
+    /// before the next is asked. So once at least half of the other shards of <paramref name="round"/> have finished,
+    /// this one gets the replica patience more after the last of them did (or as long again as that one took, if
+    /// longer), as a selection gives a replica; still unanswered then, the same query goes to the next replica too (a
+    /// hedge, once per query), the first complete answer is taken and the other request cancelled. Two shards hung at
+    /// once are both hedged. Under ordinary load every shard finishes within seconds of the others, so no hedge
+    /// doubles a shard's work (<see cref="PushRound"/> has the rule and why).
     /// </remarks>
     /// <param name="leftEdge">The gateway engine's window edges, which a replica held in process is evaluated with.</param>
     /// <param name="round">The pushed query's requests to all its shards, which this shard reports finishing to.</param>
     public async Task<List<Series>> PushAsync(PushedAggregation pushed, long start, long end, long step, WindowLeftEdge leftEdge,
         SourceWarnings warnings, PushRound round, CancellationToken cancellationToken)
     {
-        try
-        {
-            return await PushToReplicasAsync(pushed, start, end, step, leftEdge, warnings, round, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            round.Finished();
-        }
-    }
-
-    private async Task<List<Series>> PushToReplicasAsync(PushedAggregation pushed, long start, long end, long step, WindowLeftEdge leftEdge,
-        SourceWarnings warnings, PushRound round, CancellationToken cancellationToken)
-    {
         using var asking = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reasons = new List<string>();
         var lower = new List<string>();
         var next = 0;
-        var inFlight = new List<Task<(List<Series> Answer, SourceWarnings Warnings)>> { AskAsync(Replicas[next++]) };
-        var hedge = Replicas.Count > 1 ? HedgeDueAsync(round, asking.Token) : null;
+        var hedged = false;
+        var inFlight = new List<Task<(List<Series> Answer, SourceWarnings Warnings)>>();
         try
         {
+            inFlight.Add(AskAsync(Replicas[next++]));
+            var hedge = Replicas.Count > 1 ? round.HedgeDueAsync(_replicaPatience, asking.Token) : null;
             while (true)
             {
                 var waiting = new List<Task>(inFlight);
@@ -62,6 +52,7 @@ internal sealed partial class ShardSource
                     if (done.IsCompletedSuccessfully && next < Replicas.Count)
                     {
                         _metrics?.PushdownHedge(Name);
+                        hedged = true;
                         inFlight.Add(AskAsync(Replicas[next++]));
                     }
                     continue;
@@ -95,6 +86,7 @@ internal sealed partial class ShardSource
         }
         finally
         {
+            round.Finished(hedged);
             // The request that lost the race to a hedge, or the hedge's timer: neither is needed any more. A cancelled
             // HTTP request ends at once; it is not waited for, so the answer does not wait for its connection to close.
             await asking.CancelAsync().ConfigureAwait(false);
@@ -127,22 +119,6 @@ internal sealed partial class ShardSource
                 _metrics?.BackendRequest(Name, replica, Stopwatch.GetElapsedTime(started), failed: true);
                 throw;
             }
-        }
-    }
-
-    /// <summary>
-    /// Completes when this shard's pushed query should go to its next replica too: every other shard of
-    /// <paramref name="round"/> finished, after E, and this one has waited the replica patience more, or E more when
-    /// that is longer. A single shard counts from the start. Never while another shard is unfinished too.
-    /// </summary>
-    private async Task HedgeDueAsync(PushRound round, CancellationToken cancellationToken)
-    {
-        var othersFinished = await round.OthersFinishedAsync(cancellationToken).ConfigureAwait(false);
-        var due = othersFinished + (othersFinished > _replicaPatience ? othersFinished : _replicaPatience);
-        var wait = due - round.Elapsed;
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait, round.Time, cancellationToken).ConfigureAwait(false);
         }
     }
 

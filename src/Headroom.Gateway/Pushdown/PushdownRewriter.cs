@@ -102,8 +102,8 @@ internal sealed class PushdownRewriter : IQueryRewriter
         // Shards are chosen and their failures handled as for any selection: a shard whose external labels rule the
         // selector out is not asked; one with no replica answering is left out with a warning or fails the query.
         IReadOnlyList<LabelMatcher> matchers = [.. pushed.Selector.Matchers];
-        // Each shard learns when the others it was asked with have all answered, to tell a hung replica from a slow
-        // query (PushAsync).
+        // Each shard learns when the others it was asked with answer, to tell a hung replica from a slow query
+        // (PushAsync, PushRound).
         var answers = await _federation.AskAsync(matchers, minT, maxT, request.Warnings,
             static shards => new PushRound(shards),
             (shard, round, token) => ((ShardSource)shard).PushAsync(pushed, request.Start, request.End, request.Step, _leftEdge, request.Warnings, round, token),

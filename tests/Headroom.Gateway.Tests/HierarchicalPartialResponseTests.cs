@@ -125,6 +125,62 @@ public sealed class HierarchicalPartialResponseTests(GatewayFixture fixture) : I
     }
 
     /// <summary>
+    /// A remote read of several queries asked in part: the second query meets the same shard down after the answer has
+    /// begun, but the header already names it, so the answer goes on instead of being cut.
+    /// </summary>
+    [Fact]
+    public async Task A_remote_read_of_two_queries_asked_in_part_answers_both_when_the_header_already_names_the_shard()
+    {
+        await using var lower = await StartLowerAsync();
+        using var http = new HttpClient();
+        RemoteReadQuery Query(string metric) => new([new PromQL.Syntax.LabelMatcher(PromQL.Syntax.LabelMatchType.Equal, "__name__", metric)],
+            GatewayFixture.Start, GatewayFixture.End);
+        var warnings = new PromQL.Storage.SourceWarnings();
+        var names = new List<string>();
+
+        await foreach (var item in new RemoteReadClient(http, lower.BaseUri) { AllowPartialResponse = true }
+            .StreamAsync([Query("memory_used_bytes"), Query("http_requests_total")], warnings))
+        {
+            names.Add(item.Series.Labels.Name);
+        }
+
+        Assert.Contains("memory_used_bytes", names);
+        Assert.Contains("http_requests_total", names);
+        Assert.Contains("shard-1", Assert.Single(warnings.Messages), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("shard s1: no replica answered", "shard s1: no replica answered")]
+    [InlineData("label \"é\" of shard-ü", "label '%C3%A9' of shard-%C3%BC")]
+    [InlineData("100% of line\nbreak", "100%25 of line%0Abreak")]
+    public void A_federate_warning_header_holds_only_printable_ascii(string warning, string expected)
+    {
+        var text = Http.GatewayApi.WarningText(warning);
+
+        Assert.Equal(expected, text);
+        Assert.All(text, c => Assert.InRange(c, ' ', '~'));
+    }
+
+    [Fact]
+    public async Task Federate_with_a_shard_named_outside_ascii_down_answers_with_a_warning()
+    {
+        var config = GatewayConfig.For(
+        [
+            new ShardConfig("lower", [fixture.Open.BaseUri], PromQL.Labels.Empty),
+            new ShardConfig("münchen", [new Uri("http://127.0.0.1:1/")], PromQL.Labels.Empty),
+        ]);
+        await using var upper = await GatewayServer.StartAsync(config, Listen);
+
+        // Federate reads the last five minutes before now, where the fixture has no data: the answer is empty, but
+        // it is an answer, and the header that Kestrel would refuse for a character outside ASCII says what is missing.
+        using var response = await fixture.Http.GetAsync(new Uri(upper.BaseUri, "federate?match[]=memory_used_bytes"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var warning = Assert.Single(response.Headers.GetValues("Warning"));
+        Assert.Contains("shard m%C3%BCnchen", warning, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// A backend that is not a gateway (a Prometheus starting up answers 503 to everything) sends no marker: the upper
     /// leaves that shard out whole with a warning and asks it nothing more, as before.
     /// </summary>

@@ -104,9 +104,48 @@ public sealed class PushRoundTests
         await FinishAtAsync(round, time, TimeSpan.FromMilliseconds(100));
         await FinishAtAsync(round, time, TimeSpan.FromMilliseconds(200));
         await AdvanceToAsync(round, time, TimeSpan.FromSeconds(3));
-        round.Finished(hedged: true);
+        round.Finished(hedged: true, answered: true);
 
         await AdvanceToAsync(round, time, TimeSpan.FromMilliseconds(5200));
+        await due.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Shards_that_answered_nothing_are_no_evidence_until_every_other_shard_has_finished()
+    {
+        var time = new FakeTimeProvider();
+        var round = new PushRound(4, time);
+        var due = round.HedgeDueAsync(Patience, CancellationToken.None);
+
+        // Two shards without the metric answer at once; the two holding it are slow alike under load.
+        await FinishAtAsync(round, time, TimeSpan.FromMilliseconds(10), answered: false);
+        await FinishAtAsync(round, time, TimeSpan.FromMilliseconds(20), answered: false);
+        await AdvanceToAsync(round, time, TimeSpan.FromSeconds(12));
+        Assert.False(due.IsCompleted, "hedged on the word of two shards that did no work");
+
+        // The other shard holding the metric answers at 12 s: it alone is less than half of the others, but every other
+        // shard has now finished, so this one is due as long again after it.
+        await FinishAtAsync(round, time, TimeSpan.FromSeconds(12));
+        await AdvanceToAsync(round, time, TimeSpan.FromMilliseconds(23_999));
+        Assert.False(due.IsCompleted);
+        await AdvanceToAsync(round, time, TimeSpan.FromSeconds(24));
+        await due.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_shard_that_failed_on_every_replica_is_no_evidence_either()
+    {
+        var time = new FakeTimeProvider();
+        var round = new PushRound(4, time);
+        var due = round.HedgeDueAsync(Patience, CancellationToken.None);
+
+        await FinishAtAsync(round, time, TimeSpan.FromMilliseconds(10), answered: false);
+        await FinishAtAsync(round, time, TimeSpan.FromSeconds(1));
+        await AdvanceToAsync(round, time, TimeSpan.FromMinutes(5));
+        Assert.False(due.IsCompleted, "one answer of three others is less than half");
+
+        await FinishAtAsync(round, time, TimeSpan.FromMinutes(5));
+        await AdvanceToAsync(round, time, TimeSpan.FromMinutes(10));
         await due.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
@@ -135,10 +174,10 @@ public sealed class PushRoundTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => due.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
-    private static async Task FinishAtAsync(PushRound round, FakeTimeProvider time, TimeSpan at)
+    private static async Task FinishAtAsync(PushRound round, FakeTimeProvider time, TimeSpan at, bool answered = true)
     {
         await AdvanceToAsync(round, time, at);
-        round.Finished(hedged: false);
+        round.Finished(hedged: false, answered);
     }
 
     private static async Task AdvanceToAsync(PushRound round, FakeTimeProvider time, TimeSpan at)

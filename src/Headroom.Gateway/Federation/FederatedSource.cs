@@ -176,7 +176,9 @@ public sealed class FederatedSource : ISeriesSource
         {
             throw new ShardUnavailableException(message + "; the request asked for no partial response", error) { Shard = shard, LowerShards = failed?.LowerShards ?? [] };
         }
-        if (_leftOut?.TryAdd(failed is { Unavailable.Count: > 0 } ? failed.Unavailable : [shard]) == false)
+        // Under warn the whole shard is left out here, whatever it said of the shards below it (a re-asked partial read
+        // that failed too, a failure mid-answer): naming only those would tell the reader above it has the rest.
+        if (_leftOut?.TryAdd([shard]) == false)
         {
             throw new ShardUnavailableException(message + "; the answer had begun and has no place to say so", error) { Shard = shard, LowerShards = failed?.LowerShards ?? [] };
         }

@@ -11,14 +11,17 @@ internal sealed class LeftOutShards
     private readonly List<string> _names = [];
     private bool _closed;
 
-    /// <summary>Adds <paramref name="shards"/>; false, adding nothing, once the answer has started.</summary>
+    /// <summary>
+    /// Adds <paramref name="shards"/>; false, adding nothing, once the answer has started, unless it already names every
+    /// one of them (a second query of the same remote read meeting the same shard down).
+    /// </summary>
     public bool TryAdd(IEnumerable<string> shards)
     {
         lock (_names)
         {
             if (_closed)
             {
-                return false;
+                return shards.All(_names.Contains);
             }
             _names.AddRange(shards.Where(s => !_names.Contains(s)));
             return true;

@@ -16,8 +16,8 @@ internal sealed partial class ShardSource
     /// </summary>
     /// <remarks>
     /// A replica that hangs (SIGSTOP, a dead peer behind a live proxy) would hold the query to the backend timeout
-    /// before the next is asked. So once at least half of the other shards of <paramref name="round"/> have finished,
-    /// this one gets the replica patience more after the last of them did (or as long again as that one took, if
+    /// before the next is asked. So once at least half of the other shards of <paramref name="round"/> have answered
+    /// series (or every other has finished), this one gets the replica patience more after the last of them did (or as long again as that one took, if
     /// longer), as a selection gives a replica; still unanswered then, the same query goes to the next replica too (a
     /// hedge, once per query), the first complete answer is taken and the other request cancelled. Two shards hung at
     /// once are both hedged. Under ordinary load every shard finishes within seconds of the others, so no hedge
@@ -33,6 +33,7 @@ internal sealed partial class ShardSource
         var lower = new List<string>();
         var next = 0;
         var hedged = false;
+        var answered = false;
         var inFlight = new List<Task<(List<Series> Answer, SourceWarnings Warnings)>>();
         try
         {
@@ -67,6 +68,7 @@ internal sealed partial class ShardSource
                     {
                         warnings.Add(message);
                     }
+                    answered = answer.Count > 0;
                     return answer;
                 }
                 catch (Exception e) when (e is not QueryException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
@@ -86,7 +88,7 @@ internal sealed partial class ShardSource
         }
         finally
         {
-            round.Finished(hedged);
+            round.Finished(hedged, answered);
             // The request that lost the race to a hedge, or the hedge's timer: neither is needed any more. A cancelled
             // HTTP request ends at once; it is not waited for, so the answer does not wait for its connection to close.
             await asking.CancelAsync().ConfigureAwait(false);

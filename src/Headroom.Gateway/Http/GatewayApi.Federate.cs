@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Headroom.Prometheus.Exposition;
 using Headroom.PromQL;
 using Headroom.PromQL.Storage;
@@ -48,9 +50,39 @@ internal sealed partial class GatewayApi
         }
         foreach (var warning in warnings.Messages)
         {
-            request.Http.Response.Headers.Append("Warning", "199 headroom \"" + warning.Replace('"', '\'') + "\"");
+            request.Http.Response.Headers.Append("Warning", "199 headroom \"" + WarningText(warning) + "\"");
         }
         request.Http.Response.ContentType = ExpositionWriter.TextContentType;
         await request.Http.Response.Body.WriteAsync(body.GetBuffer().AsMemory(0, (int)body.Length), request.Aborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A warning as a <c>Warning</c> header's quoted text can hold it: a header value is ASCII, and Kestrel refuses the
+    /// whole response for one character outside it (a shard or label value in UTF-8), so such characters and control
+    /// characters are percent-encoded as UTF-8, and a double quote becomes a single one.
+    /// </summary>
+    internal static string WarningText(string warning)
+    {
+        var text = new StringBuilder(warning.Length);
+        Span<byte> bytes = stackalloc byte[4];
+        foreach (var rune in warning.EnumerateRunes())
+        {
+            if (rune.Value == '"')
+            {
+                text.Append('\'');
+            }
+            else if (rune.Value is >= 0x20 and < 0x7F && rune.Value != '%')
+            {
+                text.Append((char)rune.Value);
+            }
+            else
+            {
+                foreach (var b in bytes[..rune.EncodeToUtf8(bytes)])
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"%{b:X2}");
+                }
+            }
+        }
+        return text.ToString();
     }
 }

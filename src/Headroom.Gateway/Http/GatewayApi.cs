@@ -42,10 +42,13 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
         var hungUp = false;
         var leftOut = new LeftOutShards();
         var cannotWarn = partial is not null;
+        // Set only by a shard with no replica answering: a timeout or a bad request is not that, even if the answer
+        // had left shards out before it failed, and a gateway above must not take it for one.
+        var shardUnavailable = false;
         context.Response.OnStarting(() =>
         {
             var names = cannotWarn ? leftOut.Close() : leftOut.Names;
-            if (names.Count > 0 && (cannotWarn || context.Response.StatusCode >= StatusCodes.Status500InternalServerError))
+            if (names.Count > 0 && (shardUnavailable || cannotWarn && context.Response.StatusCode < StatusCodes.Status300MultipleChoices))
             {
                 context.Response.Headers[UnavailableShardsHeader.Name] = UnavailableShardsHeader.Format(names);
             }
@@ -83,6 +86,7 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
         }
         catch (ShardUnavailableException e)
         {
+            shardUnavailable = true;
             leftOut.TryAdd(e.Unavailable);
             await ApiError.WriteAsync(context, ErrorType.Unavailable, e.Message).ConfigureAwait(false);
         }

@@ -216,6 +216,38 @@ public sealed class HierarchicalPartialResponseTests(GatewayFixture fixture) : I
         Assert.Equal([""], reads);
     }
 
+    /// <summary>
+    /// A lower gateway that answers 503 naming its shard-1 whether asked whole or in part: the upper asks again in part,
+    /// that fails too, and the shard is left out whole, counted once for the one answer.
+    /// </summary>
+    [Fact]
+    public async Task A_lower_gateway_refusing_the_read_in_part_too_is_counted_once_per_answer()
+    {
+        var reads = new ConcurrentQueue<string>();
+        await using var refusing = new LoopbackHttpServer(async (context, cancellationToken) =>
+        {
+            if (context.Request.Url!.AbsolutePath.EndsWith("/api/v1/read", StringComparison.Ordinal))
+            {
+                reads.Enqueue(context.Request.Url.Query);
+            }
+            context.Response.StatusCode = 503;
+            context.Response.Headers[UnavailableShardsHeader.Name] = "shard-1";
+            var body = "{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"shard shard-1: no replica answered\"}"u8.ToArray();
+            await context.Response.OutputStream.WriteAsync(body, cancellationToken);
+        });
+        await using var upper = await GatewayServer.StartAsync(GatewayConfig.For([new ShardConfig("lower", [refusing.BaseUri], PromQL.Labels.Empty)])
+            with
+        { PartialResponse = PartialResponse.Warn }, Listen);
+
+        var (status, body, _) = await GetAsync(upper, $"api/v1/query?query=count(memory_used_bytes)&time={At}&pushdown=false");
+        var metrics = (await GetAsync(upper, "metrics")).Body;
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("shard lower", body, StringComparison.Ordinal);
+        Assert.Equal(["", "?partial_response=true"], reads);
+        Assert.Contains("headroom_gateway_partial_responses_total{shard=\"lower\"} 1", metrics, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("shard-1")]
     [InlineData("a,b", "lower/shard 2")]

@@ -170,17 +170,28 @@ public sealed class FederatedSource : ISeriesSource
     /// </summary>
     private void Partial(string shard, string message, Exception error)
     {
-        _metrics?.PartialResponse(shard);
         var failed = error as ShardUnavailableException;
         if (_partial == PartialResponse.Fail)
         {
+            Count(shard);
             throw new ShardUnavailableException(message + "; the request asked for no partial response", error) { Shard = shard, LowerShards = failed?.LowerShards ?? [] };
         }
         // Under warn the whole shard is left out here, whatever it said of the shards below it (a re-asked partial read
         // that failed too, a failure mid-answer): naming only those would tell the reader above it has the rest.
         if (_leftOut?.TryAdd([shard]) == false)
         {
+            // Not counted: no answer leaves the shard out, the request fails.
             throw new ShardUnavailableException(message + "; the answer had begun and has no place to say so", error) { Shard = shard, LowerShards = failed?.LowerShards ?? [] };
+        }
+        Count(shard);
+    }
+
+    /// <summary>Counts <paramref name="shard"/> in the partial-response metric, once per request (<see cref="LeftOutShards.CountOnce"/>).</summary>
+    private void Count(string shard)
+    {
+        if (_leftOut?.CountOnce(shard) ?? true)
+        {
+            _metrics?.PartialResponse(shard);
         }
     }
 
@@ -205,7 +216,7 @@ public sealed class FederatedSource : ISeriesSource
             catch (ShardUnavailableException e) when (_partial == PartialResponse.Warn && e is { HandedOn: 0, LowerShards.Count: > 0 }
                 && shard is ShardSource source && _leftOut?.TryAdd(e.Unavailable) != false)
             {
-                _metrics?.PartialResponse(source.Name);
+                Count(source.Name);
                 inPart = source.AllowingPartial();
                 any = false;
             }

@@ -9,7 +9,21 @@ namespace Headroom.Gateway.Federation;
 internal sealed class LeftOutShards
 {
     private readonly List<string> _names = [];
+    private readonly HashSet<string> _counted = new(StringComparer.Ordinal);
     private bool _closed;
+
+    /// <summary>
+    /// True the first time <paramref name="shard"/> is counted for this request, false after: one answer counts a shard
+    /// once in <c>headroom_gateway_partial_responses_total</c>, however many selections of it meet the shard down and
+    /// whether or not it was asked again in part first.
+    /// </summary>
+    public bool CountOnce(string shard)
+    {
+        lock (_names)
+        {
+            return _counted.Add(shard);
+        }
+    }
 
     /// <summary>
     /// Adds <paramref name="shards"/>; false, adding nothing, once the answer has started, unless it already names every

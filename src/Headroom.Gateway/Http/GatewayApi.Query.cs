@@ -91,7 +91,9 @@ internal sealed partial class GatewayApi
             FederatedSource => [],
             _ => null,
         };
-        var federation = gateway.Federation.With(request.Parameters.Partial(gateway.Config.PartialResponse));
+        // The request's own record of what it leaves out, so a shard down for a pushed part and a selection alike is
+        // counted once.
+        var federation = gateway.Federation.With(request.Parameters.Partial(gateway.Config.PartialResponse), request.LeftOut);
         if (enforced is null || !PushdownRewriter.CanPush(federation))
         {
             return null;

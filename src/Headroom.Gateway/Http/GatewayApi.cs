@@ -66,7 +66,7 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
             {
                 throw new ApiError(ErrorType.Unauthorized, refusal!);
             }
-            await handler(new RequestContext(context, gateway, parameters, source, tenant)).ConfigureAwait(false);
+            await handler(new RequestContext(context, gateway, parameters, source, tenant, leftOut)).ConfigureAwait(false);
         }
         catch (ApiError e)
         {
@@ -197,8 +197,12 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
     }
 }
 
-/// <summary>One API request: its parameters, the source it may read and its tenant.</summary>
-internal sealed record RequestContext(HttpContext Http, Gateway Gateway, RequestParameters Parameters, ISeriesSource Source, string? Tenant)
+/// <summary>
+/// One API request: its parameters, the source it may read, its tenant, and the shards its answer leaves out (shared by
+/// every source the request reads through).
+/// </summary>
+internal sealed record RequestContext(HttpContext Http, Gateway Gateway, RequestParameters Parameters, ISeriesSource Source, string? Tenant,
+    LeftOutShards LeftOut)
 {
     public CancellationToken Aborted => Http.RequestAborted;
 }

@@ -248,6 +248,86 @@ public sealed class HierarchicalPartialResponseTests(GatewayFixture fixture) : I
         Assert.Contains("headroom_gateway_partial_responses_total{shard=\"lower\"} 1", metrics, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Between the lower gateway's 503 (naming shard-1) and the upper asking it again in part, its shard-0 went down too:
+    /// the partial answer names both, and the upper's own remote read asked in part names both by their path.
+    /// </summary>
+    [Fact]
+    public async Task A_shard_that_went_down_before_the_read_in_part_is_named_in_the_uppers_remote_read_header()
+    {
+        await using var lower = FakeLowerGateway(wholeNames: "shard-1", partNames: "shard-1,shard-0", partBody: Samples(Up("a")));
+        await using var upper = await GatewayServer.StartAsync(GatewayConfig.For([new ShardConfig("lower", [lower.BaseUri], PromQL.Labels.Empty)]), Listen);
+        using var http = new HttpClient();
+        var warnings = new PromQL.Storage.SourceWarnings();
+        var series = new List<PromQL.Series>();
+
+        await foreach (var item in new RemoteReadClient(http, upper.BaseUri) { AllowPartialResponse = true }
+            .StreamAsync([new RemoteReadQuery([new PromQL.Syntax.LabelMatcher(PromQL.Syntax.LabelMatchType.Equal, "__name__", "up")],
+                GatewayFixture.Start, GatewayFixture.End)], warnings))
+        {
+            series.Add(item.Series);
+        }
+
+        Assert.Single(series);
+        var warning = Assert.Single(warnings.Messages);
+        Assert.Contains("lower/shard-1", warning, StringComparison.Ordinal);
+        Assert.Contains("lower/shard-0", warning, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Two lower gateways are the replicas of the upper's shard. Asked in part, one names shard-1 as left out and then
+    /// fails mid-answer; the other answers whole. The answer is the whole one's, and warns of nothing missing.
+    /// </summary>
+    [Fact]
+    public async Task A_replica_gateway_left_out_after_naming_its_down_shard_does_not_warn_when_its_twin_answers_whole()
+    {
+        await using var failing = FakeLowerGateway(wholeNames: "shard-1", partNames: "shard-1", partBody: "not snappy"u8.ToArray());
+        await using var whole = FakeLowerGateway(wholeNames: "shard-1", partNames: null, partBody: Samples(Up("a"), Up("b")));
+        await using var upper = await GatewayServer.StartAsync(
+            GatewayConfig.For([new ShardConfig("lower", [failing.BaseUri, whole.BaseUri], PromQL.Labels.Empty)]) with { PartialResponse = PartialResponse.Warn }, Listen);
+
+        var (status, body, _) = await GetAsync(upper, $"api/v1/query?query=count(up)&time={At}&pushdown=false");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal("2", json.RootElement.GetProperty("data").GetProperty("result")[0].GetProperty("value")[1].GetString());
+        Assert.False(json.RootElement.TryGetProperty("warnings", out var warnings), $"warnings: {warnings}");
+    }
+
+    /// <summary>
+    /// A fake lower gateway: a remote read asked whole answers 503 naming <paramref name="wholeNames"/>; asked in part, 200
+    /// with <paramref name="partBody"/> as a SAMPLES answer naming <paramref name="partNames"/> (none when null). Anything
+    /// else (its configuration) is a 404, as from a gateway.
+    /// </summary>
+    private static LoopbackHttpServer FakeLowerGateway(string wholeNames, string? partNames, byte[] partBody) => new(async (context, cancellationToken) =>
+    {
+        var path = context.Request.Url!.AbsolutePath;
+        if (!path.EndsWith("/api/v1/read", StringComparison.Ordinal))
+        {
+            context.Response.StatusCode = 404;
+            return;
+        }
+        if (!context.Request.Url.Query.Contains("partial_response=true", StringComparison.Ordinal))
+        {
+            context.Response.StatusCode = 503;
+            context.Response.Headers[UnavailableShardsHeader.Name] = wholeNames;
+            await context.Response.OutputStream.WriteAsync("shard down"u8.ToArray(), cancellationToken);
+            return;
+        }
+        if (partNames is not null)
+        {
+            context.Response.Headers[UnavailableShardsHeader.Name] = partNames;
+        }
+        context.Response.ContentType = RemoteReadServerCodec.SamplesContentType;
+        context.Response.Headers["Content-Encoding"] = "snappy";
+        await context.Response.OutputStream.WriteAsync(partBody, cancellationToken);
+    });
+
+    private static PromQL.Series Up(string instance) =>
+        new(PromQL.Labels.Of("__name__", "up", "instance", instance), [new PromQL.FloatPoint(GatewayFixture.End - 90_000, 1)]);
+
+    private static byte[] Samples(params PromQL.Series[] series) => RemoteReadServerCodec.EncodeSamplesResponse([series]);
+
     [Theory]
     [InlineData("shard-1")]
     [InlineData("a,b", "lower/shard 2")]

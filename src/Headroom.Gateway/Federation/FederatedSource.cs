@@ -62,7 +62,8 @@ public sealed class FederatedSource : ISeriesSource
         ArgumentNullException.ThrowIfNull(warnings);
         var candidates = Candidates(matchers, minT, maxT).ToList();
         var inputs = candidates.Select(shard => (Func<CancellationToken, IAsyncEnumerable<List<Series>>>)(token =>
-            SelectOrAskInPartAsync(shard, source => source.SelectAsync(matchers, minT, maxT, hints, warnings, token)))).ToList();
+            SelectOrAskInPartAsync(shard, source => source.SelectAsync(matchers, minT, maxT, hints, warnings, token),
+                (inPart, leftOut) => inPart.SelectAsync(matchers, minT, maxT, hints, warnings, leftOut, token)))).ToList();
         await foreach (var copies in SortedSeriesMerge.MergeAsync(inputs, Failed, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             yield return Join(copies);
@@ -199,10 +200,13 @@ public sealed class FederatedSource : ISeriesSource
     /// A shard's series as the merge takes them: each its own item (a shard answers each series once). Under
     /// <see cref="PartialResponse.Warn"/>, a shard whose replicas are gateways that answered they have shards down
     /// (<see cref="ShardUnavailableException.LowerShards"/>: a 503 comes before any series) is asked again for their
-    /// partial answer, which keeps their healthy shards; the answer names the shards it leaves out, which the remote
-    /// read client turns into a warning naming the gateway and those shards.
+    /// partial answer, which keeps their healthy shards. That answer names the shards it leaves out (which may no longer be
+    /// those of the 503: one may have gone down since, or come back); the shard warns of them, naming the gateway, and
+    /// they are recorded by their path (<c>lower/shard-1</c>) for an answer that names them in its header: one that has
+    /// begun without naming them is cut.
     /// </summary>
-    private async IAsyncEnumerable<List<Series>> SelectOrAskInPartAsync(ISeriesSource shard, Func<ISeriesSource, IAsyncEnumerable<Series>> select)
+    private async IAsyncEnumerable<List<Series>> SelectOrAskInPartAsync(ISeriesSource shard, Func<ISeriesSource, IAsyncEnumerable<Series>> select,
+        Func<ShardSource, Action<IReadOnlyList<string>>, IAsyncEnumerable<Series>> selectInPart)
     {
         ShardSource? inPart = null;
         var whole = select(shard).GetAsyncEnumerator();
@@ -214,7 +218,7 @@ public sealed class FederatedSource : ISeriesSource
                 any = await whole.MoveNextAsync().ConfigureAwait(false);
             }
             catch (ShardUnavailableException e) when (_partial == PartialResponse.Warn && e is { HandedOn: 0, LowerShards.Count: > 0 }
-                && shard is ShardSource source && _leftOut?.TryAdd(e.Unavailable) != false)
+                && shard is ShardSource source && _leftOut?.CouldAdd(e.Unavailable) != false)
             {
                 Count(source.Name);
                 inPart = source.AllowingPartial();
@@ -230,9 +234,20 @@ public sealed class FederatedSource : ISeriesSource
         {
             yield break;
         }
-        await foreach (var series in select(inPart).ConfigureAwait(false))
+        var name = inPart.Name;
+        await foreach (var series in selectInPart(inPart, LeftOutBelow).ConfigureAwait(false))
         {
             yield return [series];
+        }
+
+        void LeftOutBelow(IReadOnlyList<string> lower)
+        {
+            List<string> paths = [.. lower.Select(s => name + "/" + s)];
+            if (_leftOut?.TryAdd(paths) == false)
+            {
+                throw new ShardUnavailableException($"shard {name}: its gateway's answer leaves out {string.Join(", ", paths)}, "
+                    + "which this answer had begun without naming") { Shard = name };
+            }
         }
     }
 

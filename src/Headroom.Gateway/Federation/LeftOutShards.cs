@@ -42,6 +42,18 @@ internal sealed class LeftOutShards
         }
     }
 
+    /// <summary>
+    /// Whether <see cref="TryAdd"/> could add <paramref name="shards"/> now: before the answer starts, or when it names them
+    /// already. Asking a shard again in part is worth it only then.
+    /// </summary>
+    public bool CouldAdd(IEnumerable<string> shards)
+    {
+        lock (_names)
+        {
+            return !_closed || shards.All(_names.Contains);
+        }
+    }
+
     /// <summary>The shards left out so far, without closing.</summary>
     public IReadOnlyList<string> Names
     {

@@ -74,16 +74,31 @@ internal sealed partial class ReplicaBackend : ISeriesSource, IRangeQueryable, I
     /// Series come as Prometheus streams them, sorted by their labels without the server's external labels (a SAMPLES
     /// answer is sorted so too): see <see cref="SortedWithoutAsync"/>.
     /// </remarks>
+    public IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SelectHints hints,
+        SourceWarnings warnings, CancellationToken cancellationToken = default) =>
+        SelectAsync(matchers, minT, maxT, hints, warnings, null, cancellationToken);
+
+    /// <summary>
+    /// Selects as <see cref="SelectAsync(IReadOnlyList{LabelMatcher}, long, long, SelectHints, SourceWarnings, CancellationToken)"/>;
+    /// when <paramref name="leftOut"/> is given, the shards a gateway below names as left out of its partial answer go to
+    /// it (once, before the first series) rather than into a warning: see <see cref="LeftOutWarning"/>.
+    /// </summary>
     public async IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SelectHints hints,
-        SourceWarnings warnings, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        SourceWarnings warnings, Action<IReadOnlyList<string>>? leftOut, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var query = new RemoteReadQuery(matchers, Math.Max(minT, s_earliest), Math.Min(maxT, s_latest), hints);
         var order = await SortedWithoutAsync(cancellationToken).ConfigureAwait(false);
-        await foreach (var item in _remote.StreamInServerOrderAsync([query], order, warnings, cancellationToken).ConfigureAwait(false))
+        var series = leftOut is null
+            ? _remote.StreamInServerOrderAsync([query], order, warnings, cancellationToken)
+            : _remote.StreamInServerOrderAsync([query], order, leftOut, warnings, cancellationToken);
+        await foreach (var item in series.ConfigureAwait(false))
         {
             yield return item.Series;
         }
     }
+
+    /// <summary>The warning that this replica's answer leaves out <paramref name="shards"/> of the gateway it is.</summary>
+    public string LeftOutWarning(IReadOnlyList<string> shards) => _remote.PartialAnswerWarning(shards);
 
     /// <summary>
     /// The names of the server's external labels, which its remote read answers' order leaves out (read once from its

@@ -46,24 +46,40 @@ internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSour
     /// (the series it sent before stay in the answer); the shard fails with <see cref="ShardUnavailableException"/> when
     /// the last replica still answering fails, after whatever series were handed on before.
     /// </remarks>
+    public IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SelectHints hints,
+        SourceWarnings warnings, CancellationToken cancellationToken = default) =>
+        SelectAsync(matchers, minT, maxT, hints, warnings, null, cancellationToken);
+
+    /// <summary>
+    /// Selects as <see cref="SelectAsync(IReadOnlyList{LabelMatcher}, long, long, SelectHints, SourceWarnings, CancellationToken)"/>
+    /// and, when the replicas are gateways asked in part (<see cref="AllowingPartial"/>), tells <paramref name="leftOutBelow"/>
+    /// the shards below that the answer leaves out: those every replica still answering names (<see cref="LeftOutBelow"/>),
+    /// each once, before the series handed on after it is known. It may throw to end the selection.
+    /// </summary>
     public async IAsyncEnumerable<Series> SelectAsync(IReadOnlyList<LabelMatcher> matchers, long minT, long maxT, SelectHints hints,
-        SourceWarnings warnings, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        SourceWarnings warnings, Action<IReadOnlyList<string>>? leftOutBelow, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var remote = Remote(matchers);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var reasons = new List<string>(Replicas.Count);
         var lower = new List<string>();
         var handedOn = 0;
-        var inputs = Replicas.Select(replica => (Func<CancellationToken, IAsyncEnumerable<List<Series>>>)(token =>
-            ReadInOrderAsync(replica, remote, minT, maxT, hints, warnings, started, token))).ToList();
+        var below = new LeftOutBelow(this, warnings, leftOutBelow);
+        var inputs = Replicas.Select((replica, index) => (Func<CancellationToken, IAsyncEnumerable<List<Series>>>)(token =>
+            ReadInOrderAsync(replica, below.Asked(index) is { } asked
+                ? asked.SelectAsync(remote, minT, maxT, hints, warnings, below.For(index), token)
+                : replica.SelectAsync(remote, minT, maxT, hints, warnings, token), remote, started, token))).ToList();
         await foreach (var copies in SortedSeriesMerge.MergeAsync(inputs, Failed, _replicaPatience, cancellationToken).ConfigureAwait(false))
         {
+            below.Report();
             handedOn++;
             yield return Join(copies);
         }
+        below.Report();
 
         void Failed(int replica, Exception error, int sent)
         {
+            below.Failed(replica);
             _metrics?.BackendRequest(Name, Replicas[replica], System.Diagnostics.Stopwatch.GetElapsedTime(started), failed: true);
             reasons.Add(error.Message);
             AddLowerShards(lower, error);
@@ -214,12 +230,12 @@ internal sealed partial class ShardSource(string name, IReadOnlyList<ISeriesSour
     /// One replica's answer relabelled as the shard answers it (replica labels dropped, the shard's external labels
     /// added, the caller's matchers checked again) and put back into label order (<see cref="ReplicaOrder"/>).
     /// </summary>
-    private async IAsyncEnumerable<List<Series>> ReadInOrderAsync(ISeriesSource replica, IReadOnlyList<LabelMatcher> matchers, long minT, long maxT,
-        SelectHints hints, SourceWarnings warnings, long started, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<List<Series>> ReadInOrderAsync(ISeriesSource replica, IAsyncEnumerable<Series> selection,
+        IReadOnlyList<LabelMatcher> matchers, long started, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var sortedWithout = replica is IServerOrdered server ? await server.SortedWithoutAsync(cancellationToken).ConfigureAwait(false) : [];
         var order = new ReplicaOrder(ShiftingLabels(replica, sortedWithout), sortedWithout);
-        await foreach (var series in replica.SelectAsync(matchers, minT, maxT, hints, warnings, cancellationToken).ConfigureAwait(false))
+        await foreach (var series in selection.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             var labels = Normalize(series.Labels);
             var answer = !Matches(labels, matchers) ? null

@@ -50,7 +50,8 @@ public sealed partial class RemoteReadClient
     /// <summary>
     /// Whether to ask with <c>?partial_response=true</c> (default false, and the parameter is then not sent). A Headroom
     /// gateway with a shard down answers such a request with its other shards' series and names the shard it left out
-    /// in <see cref="UnavailableShardsHeader"/>, which this client turns into a warning; asked without it, such a
+    /// in <see cref="UnavailableShardsHeader"/>, which this client turns into a warning (or hands to a caller that asks
+    /// for it, to warn only of what the answers it keeps leave out); asked without it, such a
     /// gateway answers 503 naming the shard (<see cref="RemoteReadException.UnavailableShards"/>). Prometheus ignores
     /// the parameter.
     /// </summary>
@@ -82,14 +83,14 @@ public sealed partial class RemoteReadClient
     /// and with samples in the query's range. A streamed answer is decoded frame by frame and never held whole;
     /// a SAMPLES answer is read whole, then sorted. (A streaming Prometheus sorts by the labels its TSDB holds and merges
     /// its external labels in afterwards, which can put label sets nested in one another out of that order; see
-    /// <see cref="StreamInServerOrderAsync"/>.)
+    /// <see cref="StreamInServerOrderAsync(IReadOnlyList{RemoteReadQuery}, IReadOnlyCollection{string}, SourceWarnings?, CancellationToken)"/>.)
     /// </summary>
     /// <param name="queries">The queries; each series says which one it answers.</param>
     /// <param name="warnings">Where non-fatal problems go (native histogram chunks left out); may be null.</param>
     /// <param name="cancellationToken">Stops the read and closes the connection.</param>
     /// <exception cref="RemoteReadException">The server is unreachable, answered an error, or sent an unreadable payload.</exception>
     public IAsyncEnumerable<RemoteReadSeries> StreamAsync(IReadOnlyList<RemoteReadQuery> queries, SourceWarnings? warnings = null,
-        CancellationToken cancellationToken = default) => StreamCoreAsync(queries, null, warnings, cancellationToken);
+        CancellationToken cancellationToken = default) => StreamCoreAsync(queries, null, null, warnings, cancellationToken);
 
     /// <summary>
     /// Streams like <see cref="StreamAsync"/>, with every answer in the order a streaming Prometheus sends its series:
@@ -106,11 +107,40 @@ public sealed partial class RemoteReadClient
         SourceWarnings? warnings = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(externalLabelNames);
-        return StreamCoreAsync(queries, externalLabelNames, warnings, cancellationToken);
+        return StreamCoreAsync(queries, externalLabelNames, null, warnings, cancellationToken);
+    }
+
+    /// <summary>
+    /// Streams like <see cref="StreamInServerOrderAsync(IReadOnlyList{RemoteReadQuery}, IReadOnlyCollection{string}, SourceWarnings?, CancellationToken)"/>,
+    /// but hands the shards a Headroom gateway's partial answer leaves out (its <see cref="UnavailableShardsHeader"/>) to
+    /// <paramref name="leftOut"/> instead of turning them into a warning: once, when the answer's headers arrive and before
+    /// its first series, with an empty list when it names none. A caller that reads several copies of the same data
+    /// (replicas) can so warn only of what the copies it keeps leave out (<see cref="PartialAnswerWarning"/>).
+    /// </summary>
+    /// <param name="queries">The queries; each series says which one it answers.</param>
+    /// <param name="externalLabelNames">The names of the server's external labels (from its configuration).</param>
+    /// <param name="leftOut">Told the shards the answer leaves out.</param>
+    /// <param name="warnings">Where other non-fatal problems go (native histogram chunks left out); may be null.</param>
+    /// <param name="cancellationToken">Stops the read and closes the connection.</param>
+    /// <exception cref="RemoteReadException">The server is unreachable, answered an error, or sent an unreadable payload.</exception>
+    public IAsyncEnumerable<RemoteReadSeries> StreamInServerOrderAsync(IReadOnlyList<RemoteReadQuery> queries, IReadOnlyCollection<string> externalLabelNames,
+        Action<IReadOnlyList<string>> leftOut, SourceWarnings? warnings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(externalLabelNames);
+        ArgumentNullException.ThrowIfNull(leftOut);
+        return StreamCoreAsync(queries, externalLabelNames, leftOut, warnings, cancellationToken);
+    }
+
+    /// <summary>The warning for a Headroom gateway's answer from this endpoint that leaves out <paramref name="shards"/>.</summary>
+    public string PartialAnswerWarning(IReadOnlyList<string> shards)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
+        return $"partial response: remote read from {_endpoint}: that gateway's answer leaves out its shard{(shards.Count == 1 ? "" : "s")} "
+            + $"{string.Join(", ", shards)}, which had no replica answering";
     }
 
     private async IAsyncEnumerable<RemoteReadSeries> StreamCoreAsync(IReadOnlyList<RemoteReadQuery> queries, IReadOnlyCollection<string>? sortedWithout,
-        SourceWarnings? warnings, [EnumeratorCancellation] CancellationToken cancellationToken)
+        Action<IReadOnlyList<string>>? leftOut, SourceWarnings? warnings, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(queries);
         if (queries.Count == 0)
@@ -124,10 +154,14 @@ public sealed partial class RemoteReadClient
             timeout.CancelAfter(_http.Timeout);
         }
         using var response = await SendAsync(queries, timeout.Token, cancellationToken).ConfigureAwait(false);
-        if (UnavailableShardsHeader.Of(response.Headers) is { Count: > 0 } leftOut)
+        var unavailable = UnavailableShardsHeader.Of(response.Headers);
+        if (leftOut is not null)
         {
-            warnings?.Add($"partial response: remote read from {_endpoint}: that gateway's answer leaves out its shard{(leftOut.Count == 1 ? "" : "s")} "
-                + $"{string.Join(", ", leftOut)}, which had no replica answering");
+            leftOut(unavailable);
+        }
+        else if (unavailable.Count > 0)
+        {
+            warnings?.Add(PartialAnswerWarning(unavailable));
         }
         var contentType = response.Content.Headers.ContentType;
         if (contentType?.MediaType == StreamedType)

@@ -294,6 +294,77 @@ public sealed class HierarchicalPartialResponseTests(GatewayFixture fixture) : I
         Assert.False(json.RootElement.TryGetProperty("warnings", out var warnings), $"warnings: {warnings}");
     }
 
+    private static List<string> TooMany => [.. Enumerable.Range(1, UnavailableShardsHeader.MaxShards + 1).Select(i => $"shard-{i}")];
+
+    [Fact]
+    public void A_header_naming_too_many_shards_or_too_long_names_none_and_a_shard_with_too_many_down_below_is_named_whole()
+    {
+        var error = new ShardUnavailableException("lower", ["no replica answered"]) { LowerShards = TooMany };
+
+        Assert.Empty(UnavailableShardsHeader.Parse([UnavailableShardsHeader.Format(TooMany)]));
+        Assert.Empty(UnavailableShardsHeader.Parse([new string('a', 1_000_000)]));
+        Assert.Empty(UnavailableShardsHeader.Parse(Enumerable.Repeat("a", 100_000)));
+        Assert.Equal(UnavailableShardsHeader.MaxShards, UnavailableShardsHeader.Parse([UnavailableShardsHeader.Format(TooMany[1..])]).Count);
+        Assert.Equal(["lower"], error.Unavailable);
+    }
+
+    [Fact]
+    public void A_header_too_long_to_trust_is_told_from_an_absent_one()
+    {
+        Assert.False(UnavailableShardsHeader.TryParse([UnavailableShardsHeader.Format(TooMany)], out var tooMany));
+        Assert.False(UnavailableShardsHeader.TryParse([new string('a', UnavailableShardsHeader.MaxLength + 1)], out _));
+        Assert.True(UnavailableShardsHeader.TryParse(null, out var none));
+        Assert.Empty(tooMany);
+        Assert.Empty(none);
+        Assert.False(UnavailableShardsHeader.Fits(TooMany));
+        Assert.True(UnavailableShardsHeader.Fits(TooMany[1..]));
+    }
+
+    /// <summary>
+    /// A gateway with more shards down than its header names: a remote read asked in part fails (503) rather than answer
+    /// with the healthy shard and a header that cannot name every shard left out, and that 503 names no shard, so a
+    /// gateway above leaves this one out whole. (Asked whole, it fails at the first shard down and names that one.) A
+    /// JSON answer, which warns, keeps the healthy shard.
+    /// </summary>
+    [Fact]
+    public async Task A_gateway_with_more_shards_down_than_its_header_names_fails_a_remote_read_asked_in_part()
+    {
+        var metrics = new GatewayMetrics();
+        var shards = InMemoryTopology.Split(fixture.Data, 1, 2, 0.2, seed: 3, metrics).ToList();
+        shards.AddRange(TooMany.Select(name => new ShardSource(name, [new DownSource("connection refused")], GatewayConfig.DefaultReplicaLabels,
+            PromQL.Labels.Empty, metrics)));
+        await using var lower = await GatewayServer.StartAsync(new Gateway(InMemoryTopology.Config(shards.Count), shards, metrics), Listen);
+        using var http = new HttpClient();
+        var query = new RemoteReadQuery([new PromQL.Syntax.LabelMatcher(PromQL.Syntax.LabelMatchType.Equal, "__name__", "memory_used_bytes")],
+            GatewayFixture.Start, GatewayFixture.End);
+
+        var inPart = await Assert.ThrowsAsync<RemoteReadException>(() => new RemoteReadClient(http, lower.BaseUri) { AllowPartialResponse = true }.ReadAsync([query]));
+        var (status, body, _) = await GetAsync(lower, $"api/v1/query?query=count(memory_used_bytes)&time={At}");
+
+        Assert.Equal(503, inPart.StatusCode);
+        Assert.Contains($"at most {UnavailableShardsHeader.MaxShards}", inPart.Message, StringComparison.Ordinal);
+        Assert.Empty(inPart.UnavailableShards);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("\"result\":[{", body, StringComparison.Ordinal);
+    }
+
+    /// <summary>A lower gateway's partial answer whose header names too many shards is not used: the upper leaves that shard out whole.</summary>
+    [Fact]
+    public async Task A_partial_answer_naming_too_many_shards_is_not_used()
+    {
+        await using var lower = FakeLowerGateway(wholeNames: "shard-1", partNames: UnavailableShardsHeader.Format(TooMany), partBody: Samples(Up("a")));
+        await using var upper = await GatewayServer.StartAsync(
+            GatewayConfig.For([new ShardConfig("lower", [lower.BaseUri], PromQL.Labels.Empty)]) with { PartialResponse = PartialResponse.Warn }, Listen);
+
+        var (status, body, _) = await GetAsync(upper, $"api/v1/query?query=count(up)&time={At}&pushdown=false");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal(0, json.RootElement.GetProperty("data").GetProperty("result").GetArrayLength());
+        var warning = Assert.Single(json.RootElement.GetProperty("warnings").EnumerateArray()).GetString()!;
+        Assert.Contains($"naming more than {UnavailableShardsHeader.MaxShards} shards", warning, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// A fake lower gateway: a remote read asked whole answers 503 naming <paramref name="wholeNames"/>; asked in part, 200
     /// with <paramref name="partBody"/> as a SAMPLES answer naming <paramref name="partNames"/> (none when null). Anything

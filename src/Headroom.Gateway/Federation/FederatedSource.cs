@@ -179,10 +179,11 @@ public sealed class FederatedSource : ISeriesSource
         }
         // Under warn the whole shard is left out here, whatever it said of the shards below it (a re-asked partial read
         // that failed too, a failure mid-answer): naming only those would tell the reader above it has the rest.
-        if (_leftOut?.TryAdd([shard]) == false)
+        string? refusal = null;
+        if (_leftOut?.TryAdd([shard], out refusal) == false)
         {
             // Not counted: no answer leaves the shard out, the request fails.
-            throw new ShardUnavailableException(message + "; the answer had begun and has no place to say so", error) { Shard = shard, LowerShards = failed?.LowerShards ?? [] };
+            throw new ShardUnavailableException($"{message}; {refusal}", error) { Shard = shard, LowerShards = failed?.LowerShards ?? [] };
         }
         Count(shard);
     }
@@ -217,7 +218,7 @@ public sealed class FederatedSource : ISeriesSource
             {
                 any = await whole.MoveNextAsync().ConfigureAwait(false);
             }
-            catch (ShardUnavailableException e) when (_partial == PartialResponse.Warn && e is { HandedOn: 0, LowerShards.Count: > 0 }
+            catch (ShardUnavailableException e) when (_partial == PartialResponse.Warn && e is { HandedOn: 0, DownInPart: true }
                 && shard is ShardSource source && _leftOut?.CouldAdd(e.Unavailable) != false)
             {
                 Count(source.Name);
@@ -243,10 +244,10 @@ public sealed class FederatedSource : ISeriesSource
         void LeftOutBelow(IReadOnlyList<string> lower)
         {
             List<string> paths = [.. lower.Select(s => name + "/" + s)];
-            if (_leftOut?.TryAdd(paths) == false)
+            string? refusal = null;
+            if (_leftOut?.TryAdd(paths, out refusal) == false)
             {
-                throw new ShardUnavailableException($"shard {name}: its gateway's answer leaves out {string.Join(", ", paths)}, "
-                    + "which this answer had begun without naming") { Shard = name };
+                throw new ShardUnavailableException($"shard {name}: its gateway's answer leaves out {string.Join(", ", paths)}; {refusal}") { Shard = name };
             }
         }
     }

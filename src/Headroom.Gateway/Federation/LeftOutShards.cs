@@ -26,31 +26,61 @@ internal sealed class LeftOutShards
     }
 
     /// <summary>
-    /// Adds <paramref name="shards"/>; false, adding nothing, once the answer has started, unless it already names every
-    /// one of them (a second query of the same remote read meeting the same shard down).
+    /// Whether the answer names what it leaves out in its header (a remote read asked in part): then no more can be
+    /// added than the header names (<see cref="Headroom.Prometheus.RemoteRead.UnavailableShardsHeader.Fits"/>), and the
+    /// request fails rather than leave out a shard it cannot name. Otherwise a list that does not fit is kept, but
+    /// <see cref="Header"/> names none, which leaves this gateway out whole above.
     /// </summary>
-    public bool TryAdd(IEnumerable<string> shards)
+    public bool Capped { get; init; }
+
+    /// <summary>
+    /// Adds <paramref name="shards"/>; false, adding nothing, once the answer has started, unless it already names every
+    /// one of them (a second query of the same remote read meeting the same shard down), or when <see cref="Capped"/> and
+    /// the header could not name them all.
+    /// </summary>
+    public bool TryAdd(IEnumerable<string> shards) => TryAdd(shards, out _);
+
+    /// <summary>As <see cref="TryAdd(IEnumerable{string})"/>, saying why when it adds nothing.</summary>
+    public bool TryAdd(IEnumerable<string> shards, out string refusal)
     {
+        refusal = "";
         lock (_names)
         {
+            var fresh = shards.Where(s => !_names.Contains(s)).Distinct(StringComparer.Ordinal).ToList();
+            if (fresh.Count == 0)
+            {
+                return true;
+            }
             if (_closed)
             {
-                return shards.All(_names.Contains);
+                refusal = "the answer had begun and has no place to say so";
+                return false;
             }
-            _names.AddRange(shards.Where(s => !_names.Contains(s)));
+            if (Capped && !Headroom.Prometheus.RemoteRead.UnavailableShardsHeader.Fits([.. _names, .. fresh]))
+            {
+                refusal = $"the answer would leave out more shards than its {Headroom.Prometheus.RemoteRead.UnavailableShardsHeader.Name} header names "
+                    + $"(at most {Headroom.Prometheus.RemoteRead.UnavailableShardsHeader.MaxShards}), so it fails rather than leave some out unnamed";
+                return false;
+            }
+            _names.AddRange(fresh);
             return true;
         }
     }
 
+    /// <summary>The header's value naming <paramref name="names"/>; null when there are none or too many to name.</summary>
+    public static string? Header(IReadOnlyList<string> names) =>
+        names.Count > 0 && Headroom.Prometheus.RemoteRead.UnavailableShardsHeader.Fits(names) ? Headroom.Prometheus.RemoteRead.UnavailableShardsHeader.Format(names) : null;
+
     /// <summary>
-    /// Whether <see cref="TryAdd"/> could add <paramref name="shards"/> now: before the answer starts, or when it names them
+    /// Whether <see cref="TryAdd(IEnumerable{string})"/> could add <paramref name="shards"/> now: before the answer starts, or when it names them
     /// already. Asking a shard again in part is worth it only then.
     /// </summary>
     public bool CouldAdd(IEnumerable<string> shards)
     {
         lock (_names)
         {
-            return !_closed || shards.All(_names.Contains);
+            var fresh = shards.Where(s => !_names.Contains(s)).ToList();
+            return fresh.Count == 0 || !_closed && (!Capped || Headroom.Prometheus.RemoteRead.UnavailableShardsHeader.Fits([.. _names, .. fresh]));
         }
     }
 

@@ -48,9 +48,18 @@ public sealed class ShardUnavailableException : Exception
 
     /// <summary>
     /// What this gateway names as unavailable in its own <see cref="Headroom.Prometheus.RemoteRead.UnavailableShardsHeader"/>:
-    /// the shard, or the path down to each shard of the gateways below it that is (<c>lower/shard-1</c>).
+    /// the shard, or the path down to each shard of the gateways below it that is (<c>lower/shard-1</c>) when the header
+    /// can name them all (<see cref="Headroom.Prometheus.RemoteRead.UnavailableShardsHeader.Fits"/>).
     /// </summary>
-    public IReadOnlyList<string> Unavailable => Shard.Length == 0 ? []
-        : LowerShards.Count == 0 ? [Shard]
-        : [.. LowerShards.Select(lower => Shard + "/" + lower)];
+    public IReadOnlyList<string> Unavailable => Shard.Length == 0 ? [] : BelowByPath ?? [Shard];
+
+    /// <summary>
+    /// Whether the shard is down only in part: gateways below have shards down and the header can name them all, so the
+    /// rest can be read with <c>partial_response=true</c>.
+    /// </summary>
+    public bool DownInPart => Shard.Length > 0 && BelowByPath is not null;
+
+    private List<string>? BelowByPath => LowerShards.Count == 0 ? null
+        : LowerShards.Select(lower => Shard + "/" + lower).ToList() is var paths && Headroom.Prometheus.RemoteRead.UnavailableShardsHeader.Fits(paths) ? paths
+        : null;
 }

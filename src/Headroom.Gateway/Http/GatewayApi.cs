@@ -40,17 +40,21 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
         var started = Stopwatch.GetTimestamp();
         var gateway = current();
         var hungUp = false;
-        var leftOut = new LeftOutShards();
         var cannotWarn = partial is not null;
+        var leftOut = new LeftOutShards { Capped = cannotWarn };
         // Set only by a shard with no replica answering: a timeout or a bad request is not that, even if the answer
         // had left shards out before it failed, and a gateway above must not take it for one.
         var shardUnavailable = false;
+        // Set when the 503's shards are more than the header can name: it then names none.
+        var tooMany = false;
         context.Response.OnStarting(() =>
         {
             var names = cannotWarn ? leftOut.Close() : leftOut.Names;
-            if (names.Count > 0 && (shardUnavailable || cannotWarn && context.Response.StatusCode < StatusCodes.Status300MultipleChoices))
+            // Too many to name on a 503: none, so a gateway above leaves this one out whole (a capped answer never has too many).
+            if (!tooMany && LeftOutShards.Header(names) is { } header
+                && (shardUnavailable || cannotWarn && context.Response.StatusCode < StatusCodes.Status300MultipleChoices))
             {
-                context.Response.Headers[UnavailableShardsHeader.Name] = UnavailableShardsHeader.Format(names);
+                context.Response.Headers[UnavailableShardsHeader.Name] = header;
             }
             return Task.CompletedTask;
         });
@@ -87,7 +91,7 @@ internal sealed partial class GatewayApi(Func<Gateway> current, TimeProvider tim
         catch (ShardUnavailableException e)
         {
             shardUnavailable = true;
-            leftOut.TryAdd(e.Unavailable);
+            tooMany = !leftOut.TryAdd(e.Unavailable);
             await ApiError.WriteAsync(context, ErrorType.Unavailable, e.Message).ConfigureAwait(false);
         }
         catch (RemoteReadException e)

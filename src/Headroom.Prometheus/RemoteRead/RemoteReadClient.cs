@@ -154,7 +154,12 @@ public sealed partial class RemoteReadClient
             timeout.CancelAfter(_http.Timeout);
         }
         using var response = await SendAsync(queries, timeout.Token, cancellationToken).ConfigureAwait(false);
-        var unavailable = UnavailableShardsHeader.Of(response.Headers);
+        if (!UnavailableShardsHeader.TryOf(response.Headers, out var unavailable))
+        {
+            // Taken as whole, the answer would pass off what it leaves out as missing data.
+            throw new RemoteReadException($"remote read from {_endpoint} answered in part with a {UnavailableShardsHeader.Name} header naming more than "
+                + $"{UnavailableShardsHeader.MaxShards} shards or longer than {UnavailableShardsHeader.MaxLength} characters; what it leaves out cannot be told, so it is not used");
+        }
         if (leftOut is not null)
         {
             leftOut(unavailable);

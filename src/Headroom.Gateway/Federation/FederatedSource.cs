@@ -221,7 +221,6 @@ public sealed class FederatedSource : ISeriesSource
             catch (ShardUnavailableException e) when (_partial == PartialResponse.Warn && e is { HandedOn: 0, DownInPart: true }
                 && shard is ShardSource source && _leftOut?.CouldAdd(e.Unavailable) != false)
             {
-                Count(source.Name);
                 inPart = source.AllowingPartial();
                 any = false;
             }
@@ -249,6 +248,9 @@ public sealed class FederatedSource : ISeriesSource
             {
                 throw new ShardUnavailableException($"shard {name}: its gateway's answer leaves out {string.Join(", ", paths)}; {refusal}") { Shard = name };
             }
+            // Counted when the answer in part leaves shards out (not when the shard came back whole in between), or in
+            // Partial when it fails too: once either way.
+            Count(name);
         }
     }
 

@@ -38,7 +38,14 @@ internal sealed class CpuBudget : IAsyncDisposable
             if (!File.ReadAllText(Path.Combine(V2, "cgroup.controllers")).Split(' ', StringSplitOptions.TrimEntries).Contains("cpu"))
                 throw new InvalidOperationException($"cgroup v2 at {V2} has no cpu controller: the servers' CPU cannot be limited on this machine");
             // Children get the cpu controller only when the parent hands it down.
-            File.WriteAllText(Path.Combine(V2, "cgroup.subtree_control"), "+cpu");
+            try
+            {
+                File.WriteAllText(Path.Combine(V2, "cgroup.subtree_control"), "+cpu");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new InvalidOperationException($"cannot hand the cpu controller down in {V2}: {e.Message} (run the benchmark as root, outside a container that owns the cgroup tree)", e);
+            }
             return new CpuBudget(cores, V2, v2: true);
         }
         if (File.Exists(Path.Combine(V1, "cpu.cfs_quota_us")))
@@ -66,15 +73,15 @@ internal sealed class CpuBudget : IAsyncDisposable
             }
             File.WriteAllText(Path.Combine(group, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
         }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InvalidOperationException($"cannot limit {name}'s CPU in {group}: {e.Message} (run the benchmark as root)", e);
         }
     }
 
     /// <summary>
-    /// How long process <paramref name="pid"/>'s cgroup was held back by its quota, over its life: the time the limit
-    /// cost it (null when unknown).
+    /// How long the cgroup of the process limited as <paramref name="name"/> was held back by its quota, over its life:
+    /// the time the limit cost it (null when unknown).
     /// </summary>
     public TimeSpan? Throttled(string name)
     {

@@ -70,7 +70,17 @@ internal static class GatewayMacro
         var clients = Argument(args, 3, 8);
         var total = Stopwatch.StartNew();
         // Created first so that it is disposed last, once every server it limits has stopped.
-        await using var budget = cpus is { } perServer ? CpuBudget.Create(perServer) : null;
+        CpuBudget? created = null;
+        try
+        {
+            created = cpus is { } perServer ? CpuBudget.Create(perServer) : null;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            Console.Error.WriteLine("--cpus-per-server: " + e.Message);
+            return 2;
+        }
+        await using var budget = created;
         var work = Directory.CreateTempSubdirectory("headroom-bench-gateway-");
         try
         {

@@ -75,13 +75,8 @@ public sealed class SqliteExportQueryTests(SqliteDatabases databases, ITestOutpu
         var folder = LakeSamples.NewFolder();
         try
         {
-            await using var warehouse = await Warehouse.Warehouse.OpenAsync(await databases.NewDatabaseUrlAsync());
-            await warehouse.MigrateAsync();
-            await LakeSamples.FillAsync(warehouse, resources: 6, days: 5);
-            await using var store = new FolderObjectStore(folder);
-            await LakeSamples.ExportAsync(warehouse, store);
-            await using var lake = await LakeQuery.OpenAsync(store);
-            var hourly = lake.Manifests.Where(m => m.Partition.StartsWith("table=hourly/", StringComparison.Ordinal)).ToList();
+            await using var exported = await LakeSamples.ExportedLakeAsync(await databases.NewDatabaseUrlAsync(), folder, resources: 6, days: 5);
+            var (lake, hourly) = (exported.Lake, exported.Hourly);
             Assert.Equal(5 * 3, hourly.Count);
 
             var (result, scan) = await lake.ExplainAsync(

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Headroom.Lake.Publishing;
+using Headroom.Lake.Query;
 using Headroom.Lake.Storage;
 using Headroom.Lake.Utilization;
 using Headroom.Testing;
@@ -72,5 +73,35 @@ internal static class LakeSamples
         "SELECT resource_key || '|' || dimension AS k, count(*) AS hours, sum(avg_value) AS sum_avg, max(max_value) AS max_v, min(min_value) AS min_v " +
         "FROM hourly WHERE profile = 'node' GROUP BY 1 ORDER BY 1";
 
+    /// <summary>
+    /// A fresh warehouse of <paramref name="resources"/> resources over <paramref name="days"/> days, exported into
+    /// <paramref name="folder"/> and opened as a lake: what a query test over the lake starts from.
+    /// </summary>
+    public static async Task<ExportedLake> ExportedLakeAsync(string databaseUrl, string folder, int resources, int days)
+    {
+        var warehouse = await Warehouse.Warehouse.OpenAsync(databaseUrl);
+        await warehouse.MigrateAsync();
+        await FillAsync(warehouse, resources, days);
+        var store = new FolderObjectStore(folder);
+        await ExportAsync(warehouse, store);
+        return new ExportedLake(warehouse, store, await LakeQuery.OpenAsync(store));
+    }
+
     public static string NewFolder() => Path.Combine(Path.GetTempPath(), "headroom-lake-test-" + Guid.NewGuid().ToString("N"));
+}
+
+/// <summary>A lake exported from a warehouse (<see cref="LakeSamples.ExportedLakeAsync"/>), with its hourly partitions.</summary>
+internal sealed class ExportedLake(IWarehouse warehouse, FolderObjectStore store, LakeQuery lake) : IAsyncDisposable
+{
+    public LakeQuery Lake => lake;
+
+    /// <summary>The manifests of the hourly table's partitions.</summary>
+    public List<PartitionManifest> Hourly { get; } = [.. lake.Manifests.Where(m => m.Partition.StartsWith("table=hourly/", StringComparison.Ordinal))];
+
+    public async ValueTask DisposeAsync()
+    {
+        await lake.DisposeAsync();
+        await store.DisposeAsync();
+        await warehouse.DisposeAsync();
+    }
 }
